@@ -1,0 +1,3 @@
+export { runMachine, type RunMachine } from './run-machine.js';
+export * from './run-types.js';
+export { toErrorRecord, type ErrorRecord } from './error-record.js';

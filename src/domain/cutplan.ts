@@ -1,0 +1,47 @@
+import { PlanInvalid, type PlanIssue } from '../errors/index.js';
+import { contentHashOf, IURowSchema, type IURow } from './iu.js';
+import { PlanLimits } from './limits.js';
+
+/** The non-mutating plan: the IU rows a run will create, each with its title and body. */
+export interface Cutplan {
+  readonly rows: readonly IURow[];
+}
+
+/**
+ * Validates rows as a caller gave them (parsed JSON, NDJSON lines, or the Markdown cutter's output) and returns a
+ * frozen cutplan. Every problem is collected, each naming its row and field; any problem throws {@link PlanInvalid}.
+ * A supplied `contentHash` must match the content.
+ */
+export function validateCutplan(rows: unknown): Cutplan {
+  if (!Array.isArray(rows)) throw new PlanInvalid([{ row: undefined, field: 'rows', message: 'must be an array of rows' }]);
+  if (rows.length === 0) throw new PlanInvalid([{ row: undefined, field: 'rows', message: 'must contain at least one row' }]);
+  if (rows.length > PlanLimits.maxRows) {
+    throw new PlanInvalid([{ row: undefined, field: 'rows', message: `must contain at most ${PlanLimits.maxRows} rows` }]);
+  }
+  const issues: PlanIssue[] = [];
+  const valid: IURow[] = [];
+  const firstSeenAt = new Map<string, number>();
+  rows.forEach((raw: unknown, index) => {
+    const parsed = IURowSchema.safeParse(raw);
+    if (!parsed.success) {
+      for (const issue of parsed.error.issues) {
+        issues.push({ row: index, field: issue.path.length === 0 ? 'row' : issue.path.join('.'), message: issue.message });
+      }
+      return;
+    }
+    const { address, title, body, source } = parsed.data;
+    const contentHash = contentHashOf(title, body);
+    if (parsed.data.contentHash !== undefined && parsed.data.contentHash !== contentHash) {
+      issues.push({ row: index, field: 'contentHash', message: `does not match the title and body (expected ${contentHash})` });
+    }
+    const earlier = firstSeenAt.get(address);
+    if (earlier !== undefined) {
+      issues.push({ row: index, field: 'address', message: `duplicates row ${earlier} (${address})` });
+    } else {
+      firstSeenAt.set(address, index);
+    }
+    valid.push(Object.freeze(source === undefined ? { address, title, body, contentHash } : { address, title, body, contentHash, source }));
+  });
+  if (issues.length > 0) throw new PlanInvalid(issues);
+  return Object.freeze({ rows: Object.freeze(valid) });
+}

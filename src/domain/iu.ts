@@ -1,0 +1,45 @@
+import { z } from 'zod';
+import { hashCanonical } from './hashing.js';
+import { ADDRESS_PATTERN, PlanLimits } from './limits.js';
+
+const utf8Bytes = (text: string): number => Buffer.byteLength(text, 'utf8');
+const hasNul = (text: string): boolean => text.includes('\u0000');
+
+/** Schema of one IU row of a cutplan: what a run will create at one address. */
+export const IURowSchema = z.strictObject({
+  address: z
+    .string()
+    .min(1, 'must not be empty')
+    .max(PlanLimits.maxAddressChars, `must be at most ${PlanLimits.maxAddressChars} characters`)
+    .regex(ADDRESS_PATTERN, 'must be lower-case path segments such as handbook/backups/retention'),
+  title: z
+    .string()
+    .refine((t) => t.trim().length > 0, 'must not be empty')
+    .refine((t) => t.length <= PlanLimits.maxTitleChars, `must be at most ${PlanLimits.maxTitleChars} characters`)
+    .refine((t) => !hasNul(t), 'must not contain NUL bytes'),
+  body: z
+    .string()
+    .refine((b) => b.trim().length > 0, 'must not be empty')
+    .refine((b) => utf8Bytes(b) <= PlanLimits.maxBodyBytes, `must be at most ${PlanLimits.maxBodyBytes} bytes (1 MiB) of UTF-8`)
+    .refine((b) => !hasNul(b), 'must not contain NUL bytes'),
+  contentHash: z.string().regex(/^[0-9a-f]{64}$/, 'must be a hex sha256').optional(),
+  /** Where the row came from (document id and line), for people; not part of any hash. */
+  source: z.string().max(1024).optional(),
+});
+
+/** A row as a caller supplies it (contentHash optional). */
+export type IURowInput = z.input<typeof IURowSchema>;
+
+/** A validated row with its content hash computed. */
+export interface IURow {
+  readonly address: string;
+  readonly title: string;
+  readonly body: string;
+  readonly contentHash: string;
+  readonly source?: string;
+}
+
+/** sha256 of the canonical `{ title, body }`: the identity of an IU's content. */
+export function contentHashOf(title: string, body: string): string {
+  return hashCanonical({ body, title });
+}

@@ -1,0 +1,12 @@
+export { CutterError, toErrorRecord, hasCode, type ErrorRecord } from './cutter-error.js';
+export { ErrorCode } from './codes.js';
+export {
+  ProductionExecutionNotAuthorized,
+  KillSwitchLock,
+  LiveAdapterRequired,
+  ExecutorModeMismatch,
+  StopInvariantFailed,
+  CollaboratorNotConfigured,
+} from './execution-errors.js';
+export { ApprovalMissing, ApprovalInvalid, ApprovalRefusal } from './approval-errors.js';
+export { PlanInvalid, PlanPinMismatch, InvalidEvent, InvalidInput, type PlanIssue } from './input-errors.js';

@@ -1,0 +1,64 @@
+import { CutterError } from './cutter-error.js';
+import { ErrorCode } from './codes.js';
+
+/** One problem in a plan, located precisely enough for a person to fix it. */
+export interface PlanIssue {
+  /** Zero-based index of the row, or undefined for a plan-level problem. */
+  readonly row: number | undefined;
+  /** The field at fault, as a dotted path (`body`, `title`, `address`, `rows`). */
+  readonly field: string;
+  readonly message: string;
+}
+
+/** A plan failed validation. Nothing is written; every issue names its row and field. */
+export class PlanInvalid extends CutterError {
+  readonly code = ErrorCode.PlanInvalid;
+  readonly hint = 'Fix the named rows and fields, then plan again.';
+  readonly issues: readonly PlanIssue[];
+
+  constructor(issues: readonly PlanIssue[]) {
+    const first = issues[0];
+    const where = first === undefined ? '' : `${first.row === undefined ? 'plan' : `row ${first.row}`} field ${first.field}: ${first.message}`;
+    const more = issues.length > 1 ? ` (and ${issues.length - 1} more)` : '';
+    super(`plan invalid: ${where}${more}`, { phase: 'planning' });
+    this.issues = Object.freeze([...issues]);
+  }
+}
+
+/** The plan's content no longer matches the hash it was pinned (and approved) with. */
+export class PlanPinMismatch extends CutterError {
+  readonly code = ErrorCode.PlanPinMismatch;
+  readonly hint = 'The plan changed after it was pinned. Plan again and have the new plan hash approved.';
+  readonly expected: string;
+  readonly actual: string;
+
+  constructor(expected: string, actual: string) {
+    super(`plan hash mismatch: pinned ${expected}, content hashes to ${actual}`, { phase: 'planning' });
+    this.expected = expected;
+    this.actual = actual;
+  }
+}
+
+/** An event sent to a run is unknown or malformed; the run does not see it. */
+export class InvalidEvent extends CutterError {
+  readonly code = ErrorCode.InvalidEvent;
+  readonly hint = 'Send one of the run events documented in docs/embedding.md, with every required field.';
+  readonly field: string;
+
+  constructor(field: string, message: string) {
+    super(`invalid event: ${field}: ${message}`);
+    this.field = field;
+  }
+}
+
+/** Run creation input (or configuration) is malformed. */
+export class InvalidInput extends CutterError {
+  readonly code = ErrorCode.InvalidInput;
+  readonly hint = 'Correct the named field.';
+  readonly field: string;
+
+  constructor(field: string, message: string) {
+    super(`invalid input: ${field}: ${message}`);
+    this.field = field;
+  }
+}
