@@ -86,6 +86,8 @@ export const runMachine = setup({
     liveExecutionAllowed: or(['isDryRun', 'killSwitchOn']),
     killSwitchError: ({ event }) => isKillSwitchError((event as { error?: unknown }).error),
     verifyPassed: ({ event }) => (event as { output?: VerifyResult }).output?.ok === true,
+    /** A REJECT names the gate it answers, so a stale rejection cannot land on a later gate. */
+    rejectsGate: ({ event }, params: { gate: Gate }) => event.type === 'REJECT' && event.gate === params.gate,
     haltedBefore: ({ context }, params: { state: ResumableState }) => context.haltedBefore === params.state,
   },
   actions: {
@@ -154,6 +156,8 @@ export const runMachine = setup({
     tornReason: null,
   }),
   initial: 'idle',
+  // Each final state computes its output from the context it was reached with; the root hands that on.
+  output: ({ event }) => (event as unknown as { output: RunOutput }).output,
   states: {
     idle: {
       on: {
@@ -205,7 +209,7 @@ export const runMachine = setup({
           },
           { actions: { type: 'recordApprovalRefusal', params: { gate: 'SG_1' } } },
         ],
-        REJECT: 'rejected',
+        REJECT: { guard: { type: 'rejectsGate', params: { gate: 'SG_1' } }, target: 'rejected' },
         CANCEL: 'cancelled',
       },
     },
@@ -370,7 +374,11 @@ export const runMachine = setup({
           { actions: { type: 'recordApprovalRefusal', params: { gate: 'SG_2' } } },
         ],
         // Drafts are already written: saying no (or giving up) here leaves a torn run for SG_3, never a silent end.
-        REJECT: { target: 'torn', actions: { type: 'markTorn', params: { reason: 'enactment was rejected at SG_2' } } },
+        REJECT: {
+          guard: { type: 'rejectsGate', params: { gate: 'SG_2' } },
+          target: 'torn',
+          actions: { type: 'markTorn', params: { reason: 'enactment was rejected at SG_2' } },
+        },
         CANCEL: { target: 'torn', actions: { type: 'markTorn', params: { reason: 'the run was cancelled after the cut committed' } } },
       },
     },
@@ -441,7 +449,7 @@ export const runMachine = setup({
               },
               { actions: { type: 'recordApprovalRefusal', params: { gate: 'SG_3' } } },
             ],
-            REJECT: '#run.compensationDeclined',
+            REJECT: { guard: { type: 'rejectsGate', params: { gate: 'SG_3' } }, target: '#run.compensationDeclined' },
           },
         },
         compensating: {

@@ -1,0 +1,48 @@
+import { createPrivateKey, createPublicKey, generateKeyPairSync, sign, verify } from 'node:crypto';
+import { canonicalJson } from '../domain/hashing.js';
+import type { Approval, ApprovalClaims } from '../domain/approval.js';
+
+/** An approver's Ed25519 key pair, PEM-encoded. The private key stays with the approver. */
+export interface ApproverKeyPair {
+  readonly publicKey: string;
+  readonly privateKey: string;
+}
+
+/** Makes a new Ed25519 key pair for an approver (`cutter keys generate`). */
+export function generateApproverKeyPair(): ApproverKeyPair {
+  const { publicKey, privateKey } = generateKeyPairSync('ed25519');
+  return {
+    publicKey: publicKey.export({ type: 'spki', format: 'pem' }).toString(),
+    privateKey: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+  };
+}
+
+/** The exact bytes an approver signs: the canonical JSON of the claims (never the signature itself). */
+export function signedBytesOf(claims: ApprovalClaims): Buffer {
+  const { gate, runId, changeSetId, planHash, approver, reason, issuedAt, expiresAt, reviewDecisionId } = claims;
+  return Buffer.from(
+    canonicalJson({ approver, changeSetId, expiresAt, gate, issuedAt, planHash, reason, reviewDecisionId, runId }),
+    'utf8',
+  );
+}
+
+/**
+ * Signs approval claims with an approver's private key.
+ *
+ * @example
+ * const approval = signApproval({ gate: 'SG_1', runId, changeSetId, planHash, approver: 'alice',
+ *   reason: 'reviewed the diff', issuedAt, expiresAt }, alicePrivateKeyPem);
+ */
+export function signApproval(claims: ApprovalClaims, privateKeyPem: string): Approval {
+  const signature = sign(null, signedBytesOf(claims), createPrivateKey(privateKeyPem)).toString('base64');
+  return { ...claims, signature };
+}
+
+/** True when `approval.signature` is a valid Ed25519 signature of its claims by `publicKeyPem`. */
+export function signatureValid(approval: Approval, publicKeyPem: string): boolean {
+  try {
+    return verify(null, signedBytesOf(approval), createPublicKey(publicKeyPem), Buffer.from(approval.signature, 'base64'));
+  } catch {
+    return false;
+  }
+}

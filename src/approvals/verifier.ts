@@ -1,0 +1,71 @@
+import { ApprovalSchema, Gate, type Approval } from '../domain/approval.js';
+import { ApprovalInvalid, ApprovalRefusal } from '../errors/index.js';
+import { signatureValid } from './signing.js';
+
+/** Who may approve, and how strictly. */
+export interface ApprovalPolicy {
+  /** Approver identity → Ed25519 public key (PEM). Only these may approve. */
+  readonly approvers: Readonly<Record<string, string>>;
+  /** Let a run's initiator approve their own run. Off by default (I6). */
+  readonly allowSelfApproval?: boolean;
+  /** The clock, for expiry. */
+  readonly now?: () => Date;
+}
+
+/** What an approval must match: the gate being passed and the run, change set and plan it guards. */
+export interface ApprovalExpectation {
+  readonly gate: Gate;
+  readonly runId: string;
+  readonly changeSetId: string;
+  readonly planHash: string;
+  readonly initiator: string;
+}
+
+export type ApprovalCheck =
+  | { readonly ok: true; readonly approval: Approval }
+  | { readonly ok: false; readonly refusal: ApprovalRefusal; readonly detail: string };
+
+/**
+ * Checks an approval against the gate it is offered to. Order matters only for the reason reported; every check must
+ * pass. Pure apart from the clock, and synchronous, so the machine's guard can call it.
+ */
+export function checkApproval(candidate: unknown, expected: ApprovalExpectation, policy: ApprovalPolicy): ApprovalCheck {
+  const parsed = ApprovalSchema.safeParse(candidate);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    return { ok: false, refusal: ApprovalRefusal.Malformed, detail: `${issue?.path.join('.') ?? 'approval'}: ${issue?.message ?? 'malformed'}` };
+  }
+  const approval = parsed.data;
+  const refuse = (refusal: ApprovalRefusal, detail: string): ApprovalCheck => ({ ok: false, refusal, detail });
+
+  if (approval.gate !== expected.gate) return refuse(ApprovalRefusal.WrongGate, `approval is for ${approval.gate}, this gate is ${expected.gate}`);
+  if (approval.runId !== expected.runId) return refuse(ApprovalRefusal.WrongRun, `approval is for run ${approval.runId}`);
+  if (approval.changeSetId !== expected.changeSetId) {
+    return refuse(ApprovalRefusal.WrongChangeSet, `approval is for change set ${approval.changeSetId}, not ${expected.changeSetId}`);
+  }
+  if (approval.planHash !== expected.planHash) {
+    return refuse(ApprovalRefusal.WrongPlanHash, `approval is for plan ${approval.planHash.slice(0, 12)}, not ${expected.planHash.slice(0, 12)}`);
+  }
+  const now = (policy.now ?? (() => new Date()))().getTime();
+  if (Date.parse(approval.expiresAt) <= now) return refuse(ApprovalRefusal.Expired, `approval expired at ${approval.expiresAt}`);
+  if (Date.parse(approval.issuedAt) > Date.parse(approval.expiresAt)) {
+    return refuse(ApprovalRefusal.Malformed, 'issuedAt is after expiresAt');
+  }
+  if (expected.gate === Gate.Enact && approval.reviewDecisionId === undefined) {
+    return refuse(ApprovalRefusal.MissingReviewDecision, 'SG_2 approvals must carry a reviewDecisionId');
+  }
+  if (approval.approver === expected.initiator && policy.allowSelfApproval !== true) {
+    return refuse(ApprovalRefusal.SelfApproval, `${approval.approver} started this run and may not approve it`);
+  }
+  const publicKey = Object.hasOwn(policy.approvers, approval.approver) ? policy.approvers[approval.approver] : undefined;
+  if (publicKey === undefined) return refuse(ApprovalRefusal.UnknownApprover, `${approval.approver} is not a configured approver`);
+  if (!signatureValid(approval, publicKey)) return refuse(ApprovalRefusal.BadSignature, `signature does not verify for ${approval.approver}`);
+  return { ok: true, approval };
+}
+
+/** Like {@link checkApproval}, but throws {@link ApprovalInvalid}. */
+export function assertApprovalValid(candidate: unknown, expected: ApprovalExpectation, policy: ApprovalPolicy): Approval {
+  const check = checkApproval(candidate, expected, policy);
+  if (!check.ok) throw new ApprovalInvalid(expected.gate, check.refusal, check.detail);
+  return check.approval;
+}

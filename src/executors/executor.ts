@@ -1,0 +1,60 @@
+import type { ChangeSet } from '../domain/change-set.js';
+import type { IURow } from '../domain/iu.js';
+import type { Mode } from '../domain/mode.js';
+import type {
+  BackupResult,
+  CompensationResult,
+  EnactBatchResult,
+  IUCreateResult,
+  LegBResult,
+  VerifyResult,
+} from '../domain/results.js';
+
+/** What every executor call receives: which run, which change set, and the actor's abort signal. */
+export interface ExecutionContext {
+  readonly runId: string;
+  readonly mode: Mode;
+  readonly changeSet: ChangeSet;
+  /** Aborts when the run leaves the phase or stops; a live adapter cancels its running statement. */
+  readonly signal?: AbortSignal;
+}
+
+/** What verification compares the target against: derived from the pinned plan. */
+export interface VerifyExpectation {
+  readonly count: number;
+  /** {@link contentDigestOf} over the plan's rows. */
+  readonly digest: string;
+}
+
+/** Names of the executor's methods, one per step (the six of the seam plus compensation). */
+export const ExecutorMethod = {
+  PreWriteBackup: 'preWriteBackup',
+  CutLegA: 'cutLegA',
+  LegBRecord: 'legBRecord',
+  VerifyResultCountFor: 'verifyResultCountFor',
+  WriteVerify: 'writeVerify',
+  LifecycleEnact: 'lifecycleEnact',
+  CompensateChangeSet: 'compensateChangeSet',
+} as const;
+export type ExecutorMethod = (typeof ExecutorMethod)[keyof typeof ExecutorMethod];
+
+/**
+ * The executor seam: what answers each phase of a run. The DRYRUN simulator and every live adapter implement it and
+ * return the same result types, so nothing after a phase depends on the mode.
+ *
+ * The six methods of the predecessor's seam, plus `compensateChangeSet` for SG_3.
+ */
+export interface Executor {
+  /** The mode this executor answers for; a run refuses an executor of the other mode. */
+  readonly mode: Mode;
+  /** A name for logs and reports, never a credential. */
+  readonly name: string;
+
+  preWriteBackup(ctx: ExecutionContext): Promise<BackupResult>;
+  cutLegA(ctx: ExecutionContext, rows: readonly IURow[]): Promise<readonly IUCreateResult[]>;
+  legBRecord(ctx: ExecutionContext): Promise<LegBResult>;
+  verifyResultCountFor(ctx: ExecutionContext): Promise<number>;
+  writeVerify(ctx: ExecutionContext, expected: VerifyExpectation): Promise<VerifyResult>;
+  lifecycleEnact(ctx: ExecutionContext, request: { addresses: readonly string[]; reviewDecisionId: string }): Promise<EnactBatchResult>;
+  compensateChangeSet(ctx: ExecutionContext): Promise<CompensationResult>;
+}

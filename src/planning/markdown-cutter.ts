@@ -1,0 +1,109 @@
+import type { Heading, Node } from 'mdast';
+import { fromMarkdown } from 'mdast-util-from-markdown';
+import { toString } from 'mdast-util-to-string';
+import type { IURowInput } from '../domain/iu.js';
+import { ADDRESS_PATTERN } from '../domain/limits.js';
+import { InvalidInput } from '../errors/index.js';
+
+/** One Markdown source document to cut. */
+export interface MarkdownDocument {
+  /** First segment(s) of every address cut from the document; must itself match the address pattern. */
+  readonly documentId: string;
+  readonly markdown: string;
+}
+
+/** The segment used when a heading has no letters or digits to slug (e.g. a heading written only in CJK or emoji). */
+const FALLBACK_SEGMENT = 'section';
+
+/**
+ * Turns text into an address segment: lower-case ASCII letters and digits, every other run of characters becoming a
+ * single `-`, with no leading or trailing `-`. Accents are folded (`Überblick` → `uberblick`) because addresses are
+ * ASCII-only; text with no foldable letters or digits yields `''`.
+ */
+export function slugify(text: string): string {
+  return text
+    .toLowerCase()
+    // NFKD splits accented letters into base letter + combining mark, so dropping the marks keeps the letter.
+    .normalize('NFKD')
+    .replace(/\p{M}+/gu, '')
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '');
+}
+
+/**
+ * Cuts one Markdown document into IU rows, one per heading section, using the CommonMark parser (so a `#` line inside
+ * a fenced code block is code, not a heading, and setext headings count).
+ *
+ * - A section runs from a heading to the next heading of any level: a sub-heading starts its own IU, and its parent's
+ *   body is only the text before the first sub-heading. Only top-level headings cut; a heading inside a block quote or
+ *   list item is content, because cutting there would split the quote or list in two.
+ * - The address is `documentId` followed by the slugs of the heading path (`handbook/backups/retention`); a heading
+ *   with nothing to slug uses `section`. A repeated path gets `-2`, `-3`, … on its last segment, and its sub-headings
+ *   nest under the suffixed address.
+ * - The title is the heading's plain text (inline markup and HTML dropped, whitespace collapsed).
+ * - The body is the section's source text exactly as written, sliced by the parser's offsets, without the heading
+ *   itself and without surrounding blank lines.
+ * - A section whose body is empty (a heading directly followed by a sub-heading, or at the end of the file) yields no
+ *   IU: an IU must carry content, and the heading text still shapes its sub-sections' addresses.
+ * - Text before the first heading yields no IU: it has no heading to name or address it.
+ * - `source` is `documentId:line` of the heading, for people tracing a row back to the file.
+ *
+ * A leading byte-order mark is ignored. YAML front matter is not recognised (CommonMark has none), so strip it first.
+ * Rows are not validated here (an empty heading with a body yields an empty title); run them through
+ * `validateCutplan`, which names the offending row and field.
+ *
+ * @throws {InvalidInput} when `documentId` does not match the address pattern.
+ */
+export function cutMarkdown(doc: MarkdownDocument): IURowInput[] {
+  const { documentId } = doc;
+  if (!ADDRESS_PATTERN.test(documentId)) {
+    throw new InvalidInput('documentId', `"${documentId}" must be lower-case path segments such as handbook`);
+  }
+  // The parser drops a BOM but counts offsets after it; removing it first keeps offsets aligned with our string.
+  const markdown = doc.markdown.startsWith('\uFEFF') ? doc.markdown.slice(1) : doc.markdown;
+  const headings = fromMarkdown(markdown).children.filter((node): node is Heading => node.type === 'heading');
+
+  const rows: IURowInput[] = [];
+  const taken = new Set<string>();
+  const open: { depth: number; address: string }[] = [];
+  headings.forEach((heading, index) => {
+    while ((open.at(-1)?.depth ?? 0) >= heading.depth) open.pop();
+    const title = toString(heading, { includeHtml: false }).replace(/\s+/g, ' ').trim();
+    const parent = open.at(-1)?.address ?? documentId;
+    const address = claimUnique(`${parent}/${slugify(title) || FALLBACK_SEGMENT}`, taken);
+    open.push({ depth: heading.depth, address });
+
+    const next = headings[index + 1];
+    const body = trimBlankLines(markdown.slice(offsets(heading).end, next === undefined ? markdown.length : offsets(next).start));
+    if (body.trim().length === 0) return;
+    rows.push({ address, title, body, source: `${documentId}:${offsets(heading).line}` });
+  });
+  return rows;
+}
+
+/** Returns `base`, or `base-2`, `base-3`, … — the first not yet taken — and marks it taken. */
+function claimUnique(base: string, taken: Set<string>): string {
+  let candidate = base;
+  for (let n = 2; taken.has(candidate); n += 1) candidate = `${base}-${n}`;
+  taken.add(candidate);
+  return candidate;
+}
+
+function offsets(node: Node): { start: number; end: number; line: number } {
+  const { position } = node;
+  const start = position?.start.offset;
+  const end = position?.end.offset;
+  // fromMarkdown always records offsets; slicing without them would silently cut the wrong text, so fail loudly.
+  if (position === undefined || start === undefined || end === undefined) {
+    throw new Error('markdown parser returned a heading without source offsets');
+  }
+  return { start, end, line: position.start.line };
+}
+
+/**
+ * Drops whole blank lines at both ends (and the line break after the heading) but keeps the indentation of the first
+ * content line, since four leading spaces make an indented code block and `trim()` would turn it into a paragraph.
+ */
+function trimBlankLines(text: string): string {
+  return text.replace(/^(?:[ \t]*(?:\r\n|\r|\n))+/, '').replace(/(?:(?:\r\n|\r|\n)[ \t]*)+$/, '');
+}

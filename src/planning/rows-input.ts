@@ -1,0 +1,76 @@
+import { PlanInvalid, type PlanIssue } from '../errors/index.js';
+
+const SHAPE_MESSAGE = 'must be a JSON array of rows or an object { "rows": [...] }';
+
+/**
+ * Parses rows written as one JSON document: either an array of rows or an object whose only key is `rows`. Rows are
+ * returned unvalidated; pass them to `validateCutplan`. Other keys in the object form are rejected rather than
+ * ignored, so a misspelt key cannot silently drop data.
+ *
+ * @throws {PlanInvalid} when the text is not JSON (field `rows`, with the parser's message and, when the parser
+ *   reports a position, its line and column) or not one of the two shapes.
+ */
+export function parseRowsJson(text: string): unknown[] {
+  const source = withoutBom(text);
+  let value: unknown;
+  try {
+    value = JSON.parse(source);
+  } catch (error) {
+    throw new PlanInvalid([{ row: undefined, field: 'rows', message: `not valid JSON: ${describeJsonError(error, source)}` }]);
+  }
+  if (Array.isArray(value)) return value;
+  if (typeof value !== 'object' || value === null) {
+    throw new PlanInvalid([{ row: undefined, field: 'rows', message: SHAPE_MESSAGE }]);
+  }
+  const rows: unknown = (value as { rows?: unknown }).rows;
+  const issues: PlanIssue[] = Array.isArray(rows) ? [] : [{ row: undefined, field: 'rows', message: SHAPE_MESSAGE }];
+  for (const key of Object.keys(value)) {
+    if (key !== 'rows') issues.push({ row: undefined, field: key, message: 'is not allowed; the object form holds only "rows"' });
+  }
+  if (issues.length > 0) throw new PlanInvalid(issues);
+  return rows as unknown[];
+}
+
+/**
+ * Parses newline-delimited JSON: one row per non-empty line (blank lines are skipped). Rows are returned unvalidated;
+ * pass them to `validateCutplan`.
+ *
+ * Every bad line is reported, not just the first. An issue's `row` is the index the line would have had in the
+ * returned array — the same numbering `validateCutplan` uses — and its message names the 1-based line number, which
+ * differs from the row index when the file has blank lines.
+ *
+ * @throws {PlanInvalid} with field `row` for each line that is not valid JSON.
+ */
+export function parseRowsNdjson(text: string): unknown[] {
+  const rows: unknown[] = [];
+  const issues: PlanIssue[] = [];
+  withoutBom(text)
+    .split(/\r?\n/)
+    .forEach((line, lineIndex) => {
+      if (line.trim().length === 0) return;
+      const row = rows.length;
+      try {
+        rows.push(JSON.parse(line));
+      } catch (error) {
+        // Keep numbering rows so later issues still point at the right row.
+        rows.push(undefined);
+        issues.push({ row, field: 'row', message: `line ${lineIndex + 1}: not valid JSON: ${describeJsonError(error, line)}` });
+      }
+    });
+  if (issues.length > 0) throw new PlanInvalid(issues);
+  return rows;
+}
+
+/** Editors on Windows often save a BOM, which `JSON.parse` rejects as an unexpected token. */
+function withoutBom(text: string): string {
+  return text.startsWith('\uFEFF') ? text.slice(1) : text;
+}
+
+/** The parser's message, plus line and column when it reports a position (V8 does for some errors, not all). */
+function describeJsonError(error: unknown, source: string): string {
+  const message = error instanceof Error ? error.message : String(error);
+  const position = /at position (\d+)/.exec(message)?.[1];
+  if (position === undefined || /\(line \d+ column \d+\)/.test(message)) return message;
+  const before = source.slice(0, Number(position)).split('\n');
+  return `${message} (line ${before.length}, column ${(before.at(-1)?.length ?? 0) + 1})`;
+}

@@ -1,0 +1,168 @@
+import { randomUUID } from 'node:crypto';
+import { assign, createActor, waitFor, type InspectionEvent, type Observer } from 'xstate';
+import { runMachine } from '../../machines/run-machine.js';
+import type { RunEvent, RunOutput } from '../../machines/run-types.js';
+import type { Approval, Gate } from '../domain/approval.js';
+import type { Cutplan } from '../domain/cutplan.js';
+import { Mode } from '../domain/mode.js';
+import { InvalidEvent, InvalidInput } from '../errors/index.js';
+import { checkApproval, type ApprovalPolicy } from '../approvals/index.js';
+import type { Executor } from '../executors/executor.js';
+import { readKillSwitch, killSwitchAlwaysOff, type KillSwitch } from '../kill-switch/index.js';
+import { silentLogger, type Logger } from '../logging/logger.js';
+import { bindExecutor, executorFitsMode } from './executor-binding.js';
+import { bindPhaseActors } from './phase-actors.js';
+import { parseRunEvent } from './run-events.js';
+import { viewOf, type RunView } from './run-view.js';
+
+/** Everything a run is created with. Only `mode`, `plan`, `initiator` and `approvals` are required. */
+export interface CreateRunOptions {
+  readonly mode: Mode;
+  readonly plan: Cutplan;
+  /** Who starts the run. By default they may not approve it. */
+  readonly initiator: string;
+  /** Who may approve, with their public keys. */
+  readonly approvals: ApprovalPolicy;
+  /** LIVE: a LiveExecutionAdapter (required). DRYRUN: omit for the simulator. */
+  readonly executor?: Executor;
+  /** Defaults to a switch that is always OFF. */
+  readonly killSwitch?: KillSwitch;
+  readonly runId?: string;
+  /** The plan hash the approvers were shown; planning refuses content that hashes differently. */
+  readonly expectedPlanHash?: string;
+  readonly logger?: Logger;
+  /** Receives xstate inspection events (for example `@statelyai/inspect`'s `inspector.inspect`). */
+  readonly inspect?: Observer<InspectionEvent> | ((event: InspectionEvent) => void);
+}
+
+/** Whether an approval was taken by its gate, and why not if it was not. */
+export type ApprovalOutcome = { readonly accepted: true } | { readonly accepted: false; readonly reason: string; readonly code: string };
+
+/**
+ * A run bound to its one executor. It exposes events and views, never the machine or its actors, so nothing can
+ * rebind a run's phases after creation.
+ */
+export interface Run {
+  readonly id: string;
+  readonly mode: Mode;
+  /** Starts the run: precheck, planning, then it parks at SG_1. */
+  start(): void;
+  /** Sends a validated event; throws {@link InvalidEvent} for an unknown, malformed or not-now event. */
+  send(event: unknown): void;
+  approve(approval: Approval): ApprovalOutcome;
+  reject(gate: Gate, by: string, reason: string): void;
+  cancel(by: string, reason: string): void;
+  resume(by: string): void;
+  escalate(by: string, reason: string): void;
+  view(): RunView;
+  subscribe(listener: (view: RunView) => void): () => void;
+  /** Resolves when the run parks (a gate, halted) or ends. Rejects only if the machine itself errors. */
+  settled(): Promise<RunView>;
+  /** Resolves with the output when the run reaches a final state. */
+  done(): Promise<RunOutput>;
+  stop(): void;
+}
+
+/**
+ * Creates a run: validates its mode and executor (a LIVE run without a live adapter, or with the simulator, is refused
+ * here), binds every phase actor once to that executor, and returns a handle.
+ *
+ * @example
+ * const run = createRun({ mode: 'DRYRUN', plan, initiator: 'ci', approvals: { approvers: { alice: alicePublicKey } } });
+ * run.start();
+ * await run.settled();            // parked at SG_1
+ * run.approve(signApproval({ gate: 'SG_1', runId: run.id, ... }, alicePrivateKey));
+ */
+export function createRun(options: CreateRunOptions): Run {
+  if (options.mode !== Mode.Live && options.mode !== Mode.DryRun) throw new InvalidInput('mode', `must be ${Mode.DryRun} or ${Mode.Live}`);
+  if (options.initiator.trim() === '') throw new InvalidInput('initiator', 'must name who starts the run');
+  const mode = options.mode;
+  const executor = bindExecutor(mode, options.executor);
+  const killSwitch = options.killSwitch ?? killSwitchAlwaysOff;
+  const logger = options.logger ?? silentLogger;
+  const runId = options.runId ?? randomUUID();
+  const policy = options.approvals;
+
+  const expectationFor = (gate: Gate, context: { changeSet: { changeSetId: string; planHash: string } | null; initiator: string }) =>
+    context.changeSet === null
+      ? null
+      : { gate, runId, changeSetId: context.changeSet.changeSetId, planHash: context.changeSet.planHash, initiator: context.initiator };
+
+  const machine = runMachine.provide({
+    actors: bindPhaseActors({ executor, killSwitch, plan: options.plan, logger }),
+    guards: {
+      executorReady: ({ context }) => executorFitsMode(executor, context.mode),
+      killSwitchOn: () => readKillSwitch(killSwitch),
+      approvalValid: ({ context, event }, { gate }) => {
+        const expected = expectationFor(gate, context);
+        return event.type === 'APPROVE' && expected !== null && checkApproval(event.approval, expected, policy).ok;
+      },
+    },
+    actions: {
+      recordApprovalRefusal: assign({
+        refusals: ({ context, event }, { gate }: { gate: Gate }) => {
+          const expected = expectationFor(gate, context);
+          const check = event.type === 'APPROVE' && expected !== null ? checkApproval(event.approval, expected, policy) : null;
+          const reason = check === null || check.ok ? 'not an approval for this gate' : `${check.refusal}: ${check.detail}`;
+          logger.warn({ runId, gate, reason }, 'approval refused');
+          return [...context.refusals, { gate, code: 'E_APPROVAL_INVALID', reason }];
+        },
+      }),
+    },
+  });
+
+  const actor = createActor(machine, {
+    input: { runId, mode, initiator: options.initiator, expectedPlanHash: options.expectedPlanHash ?? null },
+    ...(options.inspect === undefined ? {} : { inspect: options.inspect }),
+  });
+  // An unobserved actor error crashes Node; keep it and surface it through settled()/done().
+  let machineError: unknown = null;
+  actor.subscribe({ error: (error: unknown) => { machineError = error; logger.error({ runId, err: error }, 'run machine error'); } });
+
+  const sendChecked = (event: RunEvent): void => {
+    const snapshot = actor.getSnapshot();
+    if (snapshot.status !== 'active') throw new InvalidEvent('type', `the run has ended (${snapshot.status}); ${event.type} is not accepted`);
+    if (!snapshot.can(event)) throw new InvalidEvent('type', `${event.type} is not accepted in state ${viewOf(snapshot).state}`);
+    actor.send(event);
+  };
+
+  const run: Run = {
+    id: runId,
+    mode,
+    start() {
+      actor.start();
+      sendChecked({ type: 'START' });
+    },
+    send(candidate) {
+      sendChecked(parseRunEvent(candidate));
+    },
+    approve(approval) {
+      const before = actor.getSnapshot().context.refusals.length;
+      run.send({ type: 'APPROVE', approval });
+      const refusals = actor.getSnapshot().context.refusals;
+      const refusal = refusals.length > before ? refusals[refusals.length - 1] : undefined;
+      return refusal === undefined ? { accepted: true } : { accepted: false, reason: refusal.reason, code: refusal.code };
+    },
+    reject: (gate, by, reason) => run.send({ type: 'REJECT', gate, by, reason }),
+    cancel: (by, reason) => run.send({ type: 'CANCEL', by, reason }),
+    resume: (by) => run.send({ type: 'RESUME', by }),
+    escalate: (by, reason) => run.send({ type: 'ESCALATE', by, reason }),
+    view: () => viewOf(actor.getSnapshot()),
+    subscribe(listener) {
+      const subscription = actor.subscribe({ next: (snapshot) => listener(viewOf(snapshot)), error: () => undefined });
+      return () => subscription.unsubscribe();
+    },
+    async settled() {
+      const snapshot = await waitFor(actor, (s) => s.status !== 'active' || s.hasTag('gate') || s.hasTag('parked'));
+      if (machineError !== null) throw machineError;
+      return viewOf(snapshot);
+    },
+    async done() {
+      const snapshot = await waitFor(actor, (s) => s.status !== 'active');
+      if (snapshot.status !== 'done' || snapshot.output === undefined) throw machineError ?? new Error(`run ended with status ${snapshot.status}`);
+      return snapshot.output;
+    },
+    stop: () => actor.stop(),
+  };
+  return run;
+}

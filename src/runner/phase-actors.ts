@@ -1,0 +1,135 @@
+import { fromPromise } from 'xstate';
+import type {
+  CutSummary,
+  EnactInput,
+  EnactSummary,
+  PhaseInput,
+  PrecheckOutput,
+} from '../../machines/run-types.js';
+import { contentDigestOf, pinChangeSet, type ChangeSet } from '../domain/change-set.js';
+import type { Cutplan } from '../domain/cutplan.js';
+import { Mode } from '../domain/mode.js';
+import { freezeResult, type BackupResult, type CompensationResult, type LegBResult, type VerifyResult } from '../domain/results.js';
+import { KillSwitchLock, LiveAdapterRequired, ExecutorModeMismatch, PlanPinMismatch, StopInvariantFailed } from '../errors/index.js';
+import type { ExecutionContext, Executor } from '../executors/executor.js';
+import { isLiveAdapter } from '../executors/live-adapter.js';
+import { assertExecutionEnabled, type KillSwitch } from '../kill-switch/index.js';
+import type { Logger } from '../logging/logger.js';
+import { describeExecutor, executorFitsMode } from './executor-binding.js';
+
+/** What the phase actors of one run close over: its one executor, its kill switch, its plan. */
+export interface PhaseBinding {
+  readonly executor: Executor;
+  readonly killSwitch: KillSwitch;
+  readonly plan: Cutplan;
+  readonly logger: Logger;
+}
+
+/**
+ * The phase's own locks, checked before the executor is entered: the executor is of the run's mode (I1, I2, I4) and,
+ * for LIVE, the kill switch reads ON now (I3, the phase lock).
+ */
+function enterPhase(binding: PhaseBinding, input: PhaseInput, phase: string, signal: AbortSignal): ExecutionContext {
+  if (!executorFitsMode(binding.executor, input.mode)) {
+    if (input.mode === Mode.Live) throw new LiveAdapterRequired(phase, describeExecutor(binding.executor));
+    throw new ExecutorModeMismatch(input.mode, isLiveAdapter(binding.executor) ? Mode.Live : binding.executor.mode);
+  }
+  if (input.mode === Mode.Live) assertExecutionEnabled(binding.killSwitch, phase, KillSwitchLock.Phase);
+  return { runId: input.runId, mode: input.mode, changeSet: input.changeSet, signal };
+}
+
+/** Wraps a phase body with its locks and a start/finish log line. */
+function phaseActor<TOutput, TInput extends PhaseInput>(
+  binding: PhaseBinding,
+  phase: string,
+  body: (ctx: ExecutionContext, input: TInput) => Promise<TOutput>,
+) {
+  return fromPromise<TOutput, TInput>(async ({ input, signal }) => {
+    const ctx = enterPhase(binding, input, phase, signal);
+    const log = binding.logger.child({ runId: input.runId, phase, mode: input.mode });
+    const started = performance.now();
+    log.info({ changeSetId: input.changeSet.changeSetId }, 'phase started');
+    try {
+      const result = await body(ctx, input);
+      log.info({ ms: Math.round(performance.now() - started) }, 'phase finished');
+      return result;
+    } catch (error) {
+      log.warn({ ms: Math.round(performance.now() - started), code: (error as { code?: unknown }).code }, 'phase failed');
+      throw error;
+    }
+  });
+}
+
+/**
+ * Binds every phase actor of the run machine to one executor. Called once per run, by {@link createRun}; the actors
+ * have no other way to reach an executor.
+ */
+export function bindPhaseActors(binding: PhaseBinding) {
+  const { executor, plan } = binding;
+  return {
+    precheck: fromPromise<PrecheckOutput, { runId: string; mode: Mode }>(({ input }) => {
+      if (!executorFitsMode(executor, input.mode)) {
+        return Promise.reject(
+          input.mode === Mode.Live
+            ? new LiveAdapterRequired('precheck', describeExecutor(executor))
+            : new ExecutorModeMismatch(input.mode, executor.mode),
+        );
+      }
+      return Promise.resolve({ executor: executor.name, rowCount: plan.rows.length });
+    }),
+
+    planning: fromPromise<ChangeSet, { runId: string; expectedPlanHash: string | null }>(({ input }) => {
+      const changeSet = pinChangeSet(plan);
+      if (input.expectedPlanHash !== null && input.expectedPlanHash !== changeSet.planHash) {
+        return Promise.reject(new PlanPinMismatch(input.expectedPlanHash, changeSet.planHash));
+      }
+      return Promise.resolve(changeSet);
+    }),
+
+    backup: phaseActor<BackupResult, PhaseInput>(binding, 'preWriteBackup', (ctx) => executor.preWriteBackup(ctx)),
+
+    cut: phaseActor<CutSummary, PhaseInput>(binding, 'cutLegA', async (ctx) => {
+      const results = await executor.cutLegA(ctx, plan.rows);
+      // The executor's transaction already rolled back on a bad row; this re-checks what it reports.
+      const bad = results.find((r) => r.status !== 'created');
+      if (bad !== undefined) throw new StopInvariantFailed('cutLegA', { address: bad.address, status: bad.status, reason: 'a row was not created' });
+      if (results.length !== plan.rows.length) {
+        throw new StopInvariantFailed('cutLegA', { reason: `${results.length} rows reported for ${plan.rows.length} planned` });
+      }
+      return freezeResult({ changeSetId: ctx.changeSet.changeSetId, created: results.length, simulated: results.every((r) => r.simulated) });
+    }),
+
+    ledger: phaseActor<LegBResult, PhaseInput>(binding, 'legBRecord', (ctx) => executor.legBRecord(ctx)),
+
+    verify: phaseActor<VerifyResult, PhaseInput>(binding, 'writeVerify', async (ctx) => {
+      const expected = { count: plan.rows.length, digest: contentDigestOf(plan.rows) };
+      const count = await executor.verifyResultCountFor(ctx);
+      const result = await executor.writeVerify(ctx, expected);
+      // Two independent reads must agree; either disagreeing with the plan fails verification.
+      return count === expected.count ? result : freezeResult({ ...result, ok: false, actualCount: count });
+    }),
+
+    enact: phaseActor<EnactSummary, EnactInput>(binding, 'lifecycleEnact', async (ctx, input) => {
+      const addresses = plan.rows.map((r) => r.address);
+      const result = await executor.lifecycleEnact(ctx, { addresses, reviewDecisionId: input.reviewDecisionId });
+      const bad = result.enacted.find((e) => e.status !== 'enacted');
+      if (bad !== undefined) throw new StopInvariantFailed('lifecycleEnact', { address: bad.address, status: bad.status, reason: 'an IU was not enacted' });
+      if (result.enacted.length !== addresses.length) {
+        throw new StopInvariantFailed('lifecycleEnact', { reason: `${result.enacted.length} IUs enacted for ${addresses.length} planned` });
+      }
+      if (result.lifecycleLogRows < result.enacted.length) {
+        throw new StopInvariantFailed('lifecycleEnact', { reason: `the lifecycle log has ${result.lifecycleLogRows} rows for ${result.enacted.length} enactments` });
+      }
+      return freezeResult({
+        changeSetId: result.changeSetId,
+        reviewDecisionId: result.reviewDecisionId,
+        enacted: result.enacted.length,
+        supersededCount: result.supersededCount,
+        lifecycleLogRows: result.lifecycleLogRows,
+        simulated: result.simulated,
+      });
+    }),
+
+    compensate: phaseActor<CompensationResult, PhaseInput>(binding, 'compensateChangeSet', (ctx) => executor.compensateChangeSet(ctx)),
+  };
+}
