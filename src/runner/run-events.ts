@@ -24,7 +24,11 @@ export function parseRunEvent(candidate: unknown): RunEvent {
   const parsed = RunEventSchema.safeParse(candidate);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    const field = issue === undefined || issue.path.length === 0 ? 'type' : issue.path.join('.');
+    const field =
+      issue === undefined ? 'type'
+      : issue.code === 'unrecognized_keys' ? [...issue.path, ...issue.keys.slice(0, 1)].join('.')
+      : issue.path.length === 0 ? 'type'
+      : issue.path.join('.');
     throw new InvalidEvent(field, issue?.message ?? 'malformed event');
   }
   // The approval's fields are validated by the gate's guard; the machine's type names them.
