@@ -51,6 +51,7 @@ export interface EnactInput extends PhaseInput {
 
 export interface PrecheckOutput {
   readonly executor: string;
+  readonly target: string;
   readonly rowCount: number;
 }
 

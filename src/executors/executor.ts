@@ -26,8 +26,16 @@ export interface VerifyExpectation {
   readonly digest: string;
 }
 
+/** What a precheck found: the target answers and is fit for this run. Non-mutating. */
+export interface PrecheckReport {
+  /** A description of the target for reports (database name, schema version); never a credential. */
+  readonly target: string;
+  readonly simulated: boolean;
+}
+
 /** Names of the executor's methods, one per step (the six of the seam plus compensation). */
 export const ExecutorMethod = {
+  Precheck: 'precheck',
   PreWriteBackup: 'preWriteBackup',
   CutLegA: 'cutLegA',
   LegBRecord: 'legBRecord',
@@ -42,7 +50,8 @@ export type ExecutorMethod = (typeof ExecutorMethod)[keyof typeof ExecutorMethod
  * The executor seam: what answers each phase of a run. The DRYRUN simulator and every live adapter implement it and
  * return the same result types, so nothing after a phase depends on the mode.
  *
- * The six methods of the predecessor's seam, plus `compensateChangeSet` for SG_3.
+ * The six methods of the predecessor's seam, plus a non-mutating `precheck` before planning and
+ * `compensateChangeSet` for SG_3.
  */
 export interface Executor {
   /** The mode this executor answers for; a run refuses an executor of the other mode. */
@@ -50,6 +59,8 @@ export interface Executor {
   /** A name for logs and reports, never a credential. */
   readonly name: string;
 
+  /** Non-mutating readiness check of the target (reachable, schema version, switch readable). */
+  precheck(ctx: { readonly runId: string; readonly mode: Mode; readonly signal?: AbortSignal }): Promise<PrecheckReport>;
   preWriteBackup(ctx: ExecutionContext): Promise<BackupResult>;
   cutLegA(ctx: ExecutionContext, rows: readonly IURow[]): Promise<readonly IUCreateResult[]>;
   legBRecord(ctx: ExecutionContext): Promise<LegBResult>;

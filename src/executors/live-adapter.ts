@@ -10,7 +10,7 @@ import type {
 } from '../domain/results.js';
 import { KillSwitchLock, StopInvariantFailed } from '../errors/index.js';
 import { assertExecutionEnabled, type KillSwitch } from '../kill-switch/index.js';
-import type { ExecutionContext, Executor, VerifyExpectation } from './executor.js';
+import type { ExecutionContext, Executor, PrecheckReport, VerifyExpectation } from './executor.js';
 
 /**
  * The base of every live adapter. Its public methods are the seam; each re-checks the kill switch (the executor's
@@ -36,6 +36,11 @@ export abstract class LiveExecutionAdapter implements Executor {
   /** Refuses unless the kill switch reads ON now. Called first by every seam method. */
   protected assertLiveAllowed(phase: string): void {
     assertExecutionEnabled(this.#killSwitch, phase, KillSwitchLock.Executor);
+  }
+
+  /** Non-mutating, so it needs no kill switch: a precheck may tell an operator the switch is OFF. */
+  async precheck(ctx: { readonly runId: string; readonly mode: Mode; readonly signal?: AbortSignal }): Promise<PrecheckReport> {
+    return this.runPrecheck(ctx);
   }
 
   async preWriteBackup(ctx: ExecutionContext): Promise<BackupResult> {
@@ -80,6 +85,7 @@ export abstract class LiveExecutionAdapter implements Executor {
     return this.runCompensateChangeSet(ctx);
   }
 
+  protected abstract runPrecheck(ctx: { readonly runId: string; readonly mode: Mode; readonly signal?: AbortSignal }): Promise<PrecheckReport>;
   protected abstract runPreWriteBackup(ctx: ExecutionContext): Promise<BackupResult>;
   protected abstract runCutLegA(ctx: ExecutionContext, rows: readonly IURow[]): Promise<readonly IUCreateResult[]>;
   protected abstract runLegBRecord(ctx: ExecutionContext): Promise<LegBResult>;

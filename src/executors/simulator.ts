@@ -11,7 +11,7 @@ import {
   type VerifyResult,
 } from '../domain/results.js';
 import { sha256Hex } from '../domain/hashing.js';
-import type { ExecutionContext, Executor, VerifyExpectation } from './executor.js';
+import type { ExecutionContext, Executor, PrecheckReport, VerifyExpectation } from './executor.js';
 
 /** What the simulator would have written for one change set. */
 interface SimulatedChangeSet {
@@ -36,6 +36,10 @@ export class DryRunSimulator implements Executor {
 
   constructor(options: { currentVersions?: ReadonlyMap<string, number> } = {}) {
     this.#currentVersions = options.currentVersions ?? new Map();
+  }
+
+  precheck(): Promise<PrecheckReport> {
+    return Promise.resolve(freezeResult({ target: '(simulated: no target is read)', simulated: true }));
   }
 
   preWriteBackup(ctx: ExecutionContext): Promise<BackupResult> {

@@ -16,6 +16,8 @@ export interface KillSwitch {
 export function readKillSwitch(killSwitch: KillSwitch | undefined): boolean {
   if (killSwitch === undefined) return false;
   try {
+    // A host's switch may return anything at run time; only a real `true` opens it.
+    // eslint-disable-next-line @typescript-eslint/no-unnecessary-boolean-literal-compare
     return killSwitch.executionEnabled() === true;
   } catch {
     return false;

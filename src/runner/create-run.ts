@@ -74,7 +74,7 @@ export interface Run {
  * run.approve(signApproval({ gate: 'SG_1', runId: run.id, ... }, alicePrivateKey));
  */
 export function createRun(options: CreateRunOptions): Run {
-  if (options.mode !== Mode.Live && options.mode !== Mode.DryRun) throw new InvalidInput('mode', `must be ${Mode.DryRun} or ${Mode.Live}`);
+  if (!Object.values(Mode).includes(options.mode)) throw new InvalidInput('mode', `must be ${Mode.DryRun} or ${Mode.Live}`);
   if (options.initiator.trim() === '') throw new InvalidInput('initiator', 'must name who starts the run');
   const mode = options.mode;
   const executor = bindExecutor(mode, options.executor);
@@ -143,26 +143,42 @@ export function createRun(options: CreateRunOptions): Run {
       const refusal = refusals.length > before ? refusals[refusals.length - 1] : undefined;
       return refusal === undefined ? { accepted: true } : { accepted: false, reason: refusal.reason, code: refusal.code };
     },
-    reject: (gate, by, reason) => run.send({ type: 'REJECT', gate, by, reason }),
-    cancel: (by, reason) => run.send({ type: 'CANCEL', by, reason }),
-    resume: (by) => run.send({ type: 'RESUME', by }),
-    escalate: (by, reason) => run.send({ type: 'ESCALATE', by, reason }),
+    reject(gate, by, reason) {
+      run.send({ type: 'REJECT', gate, by, reason });
+    },
+    cancel(by, reason) {
+      run.send({ type: 'CANCEL', by, reason });
+    },
+    resume(by) {
+      run.send({ type: 'RESUME', by });
+    },
+    escalate(by, reason) {
+      run.send({ type: 'ESCALATE', by, reason });
+    },
     view: () => viewOf(actor.getSnapshot()),
     subscribe(listener) {
-      const subscription = actor.subscribe({ next: (snapshot) => listener(viewOf(snapshot)), error: () => undefined });
-      return () => subscription.unsubscribe();
+      const subscription = actor.subscribe({ next: (snapshot) => { listener(viewOf(snapshot)); }, error: () => undefined });
+      return () => { subscription.unsubscribe(); };
     },
     async settled() {
       const snapshot = await waitFor(actor, (s) => s.status !== 'active' || s.hasTag('gate') || s.hasTag('parked'));
-      if (machineError !== null) throw machineError;
+      if (machineError !== null) throw asError(machineError);
       return viewOf(snapshot);
     },
     async done() {
       const snapshot = await waitFor(actor, (s) => s.status !== 'active');
-      if (snapshot.status !== 'done' || snapshot.output === undefined) throw machineError ?? new Error(`run ended with status ${snapshot.status}`);
+      if (snapshot.status !== 'done' || snapshot.output === undefined) {
+        throw machineError === null ? new Error(`run ended with status ${snapshot.status}`) : asError(machineError);
+      }
       return snapshot.output;
     },
-    stop: () => actor.stop(),
+    stop() {
+      actor.stop();
+    },
   };
   return run;
+}
+
+function asError(value: unknown): Error {
+  return value instanceof Error ? value : new Error(String(value));
 }

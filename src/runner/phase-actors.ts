@@ -67,15 +67,14 @@ function phaseActor<TOutput, TInput extends PhaseInput>(
 export function bindPhaseActors(binding: PhaseBinding) {
   const { executor, plan } = binding;
   return {
-    precheck: fromPromise<PrecheckOutput, { runId: string; mode: Mode }>(({ input }) => {
+    precheck: fromPromise<PrecheckOutput, { runId: string; mode: Mode }>(async ({ input, signal }) => {
       if (!executorFitsMode(executor, input.mode)) {
-        return Promise.reject(
-          input.mode === Mode.Live
-            ? new LiveAdapterRequired('precheck', describeExecutor(executor))
-            : new ExecutorModeMismatch(input.mode, executor.mode),
-        );
+        throw input.mode === Mode.Live
+          ? new LiveAdapterRequired('precheck', describeExecutor(executor))
+          : new ExecutorModeMismatch(input.mode, executor.mode);
       }
-      return Promise.resolve({ executor: executor.name, rowCount: plan.rows.length });
+      const report = await executor.precheck({ runId: input.runId, mode: input.mode, signal });
+      return { executor: executor.name, target: report.target, rowCount: plan.rows.length };
     }),
 
     planning: fromPromise<ChangeSet, { runId: string; expectedPlanHash: string | null }>(({ input }) => {

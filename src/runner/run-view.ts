@@ -28,7 +28,7 @@ export interface RunView {
 export function statePath(value: unknown): string {
   if (typeof value === 'string') return value;
   if (value !== null && typeof value === 'object') {
-    const [key, inner] = Object.entries(value)[0] ?? ['?', undefined];
+    const [key, inner] = Object.entries(value as Record<string, unknown>)[0] ?? ['?', undefined];
     return inner === undefined ? key : `${key}.${statePath(inner)}`;
   }
   return String(value);

@@ -21,6 +21,7 @@ export class TripwireSimulator implements Executor {
     this.calls.push(method);
     throw new TripwireHit('simulator', method);
   }
+  precheck(): never { return this.#trip('precheck'); }
   preWriteBackup(): never { return this.#trip('preWriteBackup'); }
   cutLegA(): never { return this.#trip('cutLegA'); }
   legBRecord(): never { return this.#trip('legBRecord'); }
@@ -33,6 +34,7 @@ export class TripwireSimulator implements Executor {
 /** The real simulator, recording which methods were called: proves DRYRUN uses it. */
 export class RecordingSimulator extends DryRunSimulator {
   readonly calls: ExecutorMethod[] = [];
+  override precheck() { this.calls.push('precheck'); return super.precheck(); }
   override preWriteBackup(ctx: ExecutionContext) { this.calls.push('preWriteBackup'); return super.preWriteBackup(ctx); }
   override cutLegA(ctx: ExecutionContext, rows: readonly IURow[]) { this.calls.push('cutLegA'); return super.cutLegA(ctx, rows); }
   override legBRecord(ctx: ExecutionContext) { this.calls.push('legBRecord'); return super.legBRecord(ctx); }
@@ -75,6 +77,10 @@ export class FakeLiveAdapter extends LiveExecutionAdapter {
     if (failure !== undefined) throw failure;
   }
 
+  protected runPrecheck() {
+    this.#enter('precheck');
+    return Promise.resolve({ target: 'fake target', simulated: false });
+  }
   protected async runPreWriteBackup(ctx: ExecutionContext) {
     this.#enter('preWriteBackup');
     const result = await this.#inner.preWriteBackup(ctx);
@@ -112,13 +118,14 @@ export class FakeLiveAdapter extends LiveExecutionAdapter {
 export class TripwireAdapter extends LiveExecutionAdapter {
   readonly name = 'tripwire-adapter';
   readonly calls: string[] = [];
-  constructor(killSwitch: KillSwitch) {
+  public constructor(killSwitch: KillSwitch) {
     super(killSwitch);
   }
   #trip(method: string): never {
     this.calls.push(method);
     throw new TripwireHit('adapter', method);
   }
+  protected runPrecheck(): never { return this.#trip('precheck'); }
   protected runPreWriteBackup(): never { return this.#trip('preWriteBackup'); }
   protected runCutLegA(): never { return this.#trip('cutLegA'); }
   protected runLegBRecord(): never { return this.#trip('legBRecord'); }

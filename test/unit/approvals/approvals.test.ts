@@ -94,6 +94,6 @@ describe('approvals at a LIVE run gate', () => {
     expect(reasons.map((r) => (r.accepted ? 'accepted' : r.reason.split(':')[0]))).toEqual(['bad-signature', 'expired', 'wrong-run', 'self-approval']);
     expect(run.view().gate).toBe('SG_1');
     expect(run.view().context.refusals).toHaveLength(4);
-    expect(adapter.calls).toEqual([]);
+    expect(adapter.calls).toEqual(['precheck']);
   });
 });

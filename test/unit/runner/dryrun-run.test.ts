@@ -24,7 +24,7 @@ describe('a DRYRUN run end to end', () => {
     expect(output.results.enact?.enacted).toBe(3);
     expect(output.committed).toEqual(['cut', 'ledger', 'enact']);
     expect(simulator.calls).toEqual([
-      'preWriteBackup', 'cutLegA', 'legBRecord', 'verifyResultCountFor', 'writeVerify', 'lifecycleEnact',
+      'precheck', 'preWriteBackup', 'cutLegA', 'legBRecord', 'verifyResultCountFor', 'writeVerify', 'lifecycleEnact',
     ]);
   });
 });

@@ -5,6 +5,8 @@
 import { describe, expect, it } from 'vitest';
 import { createActor, fromPromise, toPromise } from 'xstate';
 import { runMachine } from '../../../machines/run-machine.js';
+import type { CutSummary, PhaseInput } from '../../../machines/run-types.js';
+import type { BackupResult } from '../../../src/domain/results.js';
 import { pinChangeSet } from '../../../src/domain/change-set.js';
 import { Mode } from '../../../src/domain/mode.js';
 import { InMemoryKillSwitch } from '../../../src/kill-switch/index.js';
@@ -17,13 +19,13 @@ import { FakeLiveAdapter } from '../../support/executors.js';
 describe('kill-switch locks, each alone', () => {
   it('the machine lock: with the phase and executor locks bypassed, SG_1 approval with the switch OFF refuses the run and no phase starts', () => {
     const started: string[] = [];
-    const unlockedPhase = (name: string) => fromPromise(() => { started.push(name); return Promise.resolve({} as never); });
+    const unlockedPhase = <T,>(name: string) => fromPromise<T, PhaseInput>(() => { started.push(name); return new Promise<T>(() => undefined); });
     const machine = runMachine.provide({
       actors: {
-        precheck: fromPromise(() => Promise.resolve({ executor: 'x', rowCount: 1 })),
+        precheck: fromPromise(() => Promise.resolve({ executor: 'x', target: 't', rowCount: 1 })),
         planning: fromPromise(() => Promise.resolve(pinChangeSet(samplePlan(1)))),
-        backup: unlockedPhase('backup'),
-        cut: unlockedPhase('cut'),
+        backup: unlockedPhase<BackupResult>('backup'),
+        cut: unlockedPhase<CutSummary>('cut'),
       },
       guards: { executorReady: () => true, approvalValid: () => true, killSwitchOn: () => false },
     });
@@ -49,9 +51,9 @@ describe('kill-switch locks, each alone', () => {
     const killSwitch = new InMemoryKillSwitch();
     const machine = runMachine.provide({
       actors: {
-        precheck: fromPromise(() => Promise.resolve({ executor: 'x', rowCount: 1 })),
+        precheck: fromPromise(() => Promise.resolve({ executor: 'x', target: 't', rowCount: 1 })),
         planning: fromPromise(() => Promise.resolve(pinChangeSet(samplePlan(1)))),
-        backup: fromPromise(() => new Promise<never>(() => undefined)),
+        backup: fromPromise<BackupResult, PhaseInput>(() => new Promise<BackupResult>(() => undefined)),
       },
       guards: { executorReady: () => true, approvalValid: () => true, killSwitchOn: () => killSwitch.executionEnabled() },
     });

@@ -20,7 +20,7 @@ describe('lifecycle side exits', () => {
     const end = await run.settled();
     expect(end.state).toBe('failed');
     expect(end.output).toMatchObject({ status: 'failed', committed: [], error: { code: 'E_STOP_INVARIANT', phase: 'cutLegA' } });
-    expect(adapter.calls).toEqual(['preWriteBackup', 'cutLegA']);
+    expect(adapter.calls).toEqual(['precheck', 'preWriteBackup', 'cutLegA']);
   });
 
   it('a row reported as not created fails the cut with the row named', async () => {
@@ -36,14 +36,14 @@ describe('lifecycle side exits', () => {
     const end = await run.settled();
     expect(end.state).toBe('failed');
     expect(end.output?.error?.code).toBe('E_BACKUP_UNVERIFIED');
-    expect(adapter.calls).toEqual(['preWriteBackup']);
+    expect(adapter.calls).toEqual(['precheck', 'preWriteBackup']);
   });
 
   it('a failed backup stops the run with nothing written (I7)', async () => {
     const { run, view, adapter } = await liveRunAtCut({ failOn: { preWriteBackup: new Error('pg_dump exited 1') } });
     run.approve(approvalFor(view, 'SG_1'));
     expect((await run.settled()).state).toBe('failed');
-    expect(adapter.calls).toEqual(['preWriteBackup']);
+    expect(adapter.calls).toEqual(['precheck', 'preWriteBackup']);
   });
 
   it('a failure after the cut committed tears the run and parks it at SG_3; compensation then ends it', async () => {
@@ -81,7 +81,7 @@ describe('lifecycle side exits', () => {
     expect(() => run.reject('SG_2', 'dave', 'not this one')).toThrow(expect.objectContaining({ code: 'E_INVALID_EVENT' }));
     run.reject('SG_1', 'dave', 'scope too wide');
     expect((await run.settled()).output).toMatchObject({ status: 'rejected', committed: [] });
-    expect(adapter.calls).toEqual([]);
+    expect(adapter.calls).toEqual(['precheck']);
   });
 
   it('rejecting SG_2 after the cut committed tears the run instead of ending it silently', async () => {
@@ -116,7 +116,7 @@ describe('lifecycle side exits', () => {
     halfway();
     expect(halted.state).toBe('halted');
     expect(halted.context).toMatchObject({ committed: ['cut'], haltedBefore: 'recordingLedger' });
-    expect(adapter.calls).toEqual(['preWriteBackup', 'cutLegA']);
+    expect(adapter.calls).toEqual(['precheck', 'preWriteBackup', 'cutLegA']);
 
     run.resume('dave');
     expect(run.view().state).toBe('halted');
@@ -126,7 +126,7 @@ describe('lifecycle side exits', () => {
     run.resume('dave');
     const atEnact = await run.settled();
     expect(atEnact.gate).toBe('SG_2');
-    expect(adapter.calls).toEqual(['preWriteBackup', 'cutLegA', 'legBRecord', 'verifyResultCountFor', 'writeVerify']);
+    expect(adapter.calls).toEqual(['precheck', 'preWriteBackup', 'cutLegA', 'legBRecord', 'verifyResultCountFor', 'writeVerify']);
   });
 
   it('a kill-switch refusal from inside a phase after the cut halts the run (resumable), not torn', async () => {

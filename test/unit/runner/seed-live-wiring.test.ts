@@ -20,7 +20,7 @@ import { bindExecutor } from '../../../src/runner/executor-binding.js';
 import { bindPhaseActors } from '../../../src/runner/phase-actors.js';
 import { silentLogger } from '../../../src/logging/logger.js';
 import { pinChangeSet } from '../../../src/domain/change-set.js';
-import { createActor, toPromise } from 'xstate';
+import { createActor, toPromise, type AnyActorLogic } from 'xstate';
 import { approvalFor, policy, samplePlan } from '../../support/fixtures.js';
 import { FakeLiveAdapter, RecordingSimulator, TripwireAdapter, TripwireSimulator } from '../../support/executors.js';
 import { driveToCompletion, startRun } from '../../support/drive.js';
@@ -30,7 +30,7 @@ const killSwitch = new InMemoryKillSwitch();
 afterEach(() => killSwitch.turnOff());
 
 const ALL_PHASES: readonly ExecutorMethod[] = [
-  'preWriteBackup', 'cutLegA', 'legBRecord', 'verifyResultCountFor', 'writeVerify', 'lifecycleEnact',
+  'precheck', 'preWriteBackup', 'cutLegA', 'legBRecord', 'verifyResultCountFor', 'writeVerify', 'lifecycleEnact',
 ];
 
 /** Runs one phase actor directly (the seed called phase functions directly). */
@@ -38,9 +38,9 @@ async function runPhase(phase: 'backup' | 'cut' | 'ledger' | 'verify' | 'enact',
   const plan = samplePlan(3);
   const actors = bindPhaseActors({ executor, killSwitch, plan, logger: silentLogger });
   const input = { runId: 'run-1', mode, changeSet: pinChangeSet(plan) };
-  const actor = createActor(actors[phase] as never, { input: phase === 'enact' ? { ...input, reviewDecisionId: 'RD-1' } : input });
+  const actor = createActor(actors[phase] as AnyActorLogic, { input: phase === 'enact' ? { ...input, reviewDecisionId: 'RD-1' } : input });
   actor.start();
-  return toPromise(actor);
+  return toPromise(actor) as Promise<unknown>;
 }
 
 describe('TestEnforcementHelpers', () => {
@@ -165,7 +165,7 @@ describe('TestApprovalGatingUnderLive', () => {
     const outcome = run.approve(approvalFor(view, 'SG_1', 'alice', { planHash: 'f'.repeat(64) }));
     expect(outcome).toMatchObject({ accepted: false, code: 'E_APPROVAL_INVALID' });
     expect(run.view().gate).toBe('SG_1');
-    expect(adapter.calls).toEqual([]);
+    expect(adapter.calls).toEqual(['precheck']);
   });
 
   it('lifecycleEnact under LIVE still requires SG_2: the adapter is not entered for enactment without it', async () => {
@@ -190,7 +190,7 @@ describe('TestRunnerLiveGate', () => {
     const end = await run.settled();
     expect(end.state).toBe('refused');
     expect(end.output?.error?.code).toBe('E_KILL_SWITCH_OFF');
-    expect(adapter.calls).toEqual([]);
+    expect(adapter.calls).toEqual(['precheck']);
   });
 
   it('a LIVE run requires a LiveExecutionAdapter: nothing, or the simulator, is refused at creation', () => {
