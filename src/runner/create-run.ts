@@ -118,6 +118,8 @@ export function createRun(options: CreateRunOptions): Run {
   // An unobserved actor error crashes Node; keep it and surface it through settled()/done().
   let machineError: unknown = null;
   actor.subscribe({ error: (error: unknown) => { machineError = error; logger.error({ runId, err: error }, 'run machine error'); } });
+  // Idle invokes nothing, so starting the actor here is safe, and lets a run be cancelled before it starts.
+  actor.start();
 
   const sendChecked = (event: RunEvent): void => {
     const snapshot = actor.getSnapshot();
@@ -130,7 +132,6 @@ export function createRun(options: CreateRunOptions): Run {
     id: runId,
     mode,
     start() {
-      actor.start();
       sendChecked({ type: 'START' });
     },
     send(candidate) {

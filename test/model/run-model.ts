@@ -1,0 +1,155 @@
+/**
+ * The run statechart as a test model. Guards that read the world (executor present, kill switch, approval valid) read
+ * flags on the model's events instead, so traversal explores both sides of each; everything else is the real machine.
+ * Events are derived from what each state accepts, so a new state or transition is explored with no edit here.
+ */
+import type { AnyStateNode, EventObject, SnapshotFrom } from 'xstate';
+import { getAdjacencyMap, getShortestPaths, type StatePath } from 'xstate/graph';
+import { runMachine } from '../../machines/run-machine.js';
+import type { RunInput } from '../../machines/run-types.js';
+import type { Mode } from '../../src/domain/mode.js';
+import { pinChangeSet } from '../../src/domain/change-set.js';
+import { statePath } from '../../src/runner/run-view.js';
+import { samplePlan } from '../support/fixtures.js';
+
+/** Flags a model event carries for the world-reading guards and the phase outcome it stands for. */
+export interface ModelFlags {
+  readonly ready?: boolean;
+  readonly valid?: boolean;
+  readonly killSwitch?: 'on' | 'off';
+  readonly verified?: boolean;
+  readonly verifyOk?: boolean;
+  readonly errorKind?: 'generic' | 'killSwitch';
+}
+export type ModelEvent = EventObject & { readonly model?: ModelFlags } & Record<string, unknown>;
+
+const flagsOf = (event: unknown): ModelFlags => (event as { model?: ModelFlags }).model ?? {};
+
+export const modelMachine = runMachine.provide({
+  guards: {
+    executorReady: ({ event }) => flagsOf(event).ready !== false,
+    killSwitchOn: ({ event }) => flagsOf(event).killSwitch !== 'off',
+    approvalValid: ({ event }) => flagsOf(event).valid === true,
+  },
+});
+export type ModelSnapshot = SnapshotFrom<typeof modelMachine>;
+
+const changeSet = pinChangeSet(samplePlan(3));
+const fakeApproval = {
+  gate: 'SG_1', runId: 'model', changeSetId: changeSet.changeSetId, planHash: changeSet.planHash, approver: 'alice',
+  reason: 'model', issuedAt: '2026-01-01T00:00:00.000Z', expiresAt: '2999-01-01T00:00:00.000Z', reviewDecisionId: 'RD-1', signature: 'x',
+};
+
+/** What a phase actor would output, shaped by the event's flags. */
+function outputFor(actorId: string, flags: ModelFlags): unknown {
+  const simulated = false;
+  switch (actorId) {
+    case 'precheck': return { executor: 'model', target: 'model', rowCount: 3 };
+    case 'planning': return changeSet;
+    case 'backup': return { backupId: 'b', location: 'l', sha256: 's', bytes: 1, verified: flags.verified !== false, takenAt: 't', simulated };
+    case 'cut': return { changeSetId: changeSet.changeSetId, created: 3, simulated };
+    case 'ledger': return { changeSetId: changeSet.changeSetId, ledgerEntryId: 'l', recordHash: 'h', simulated };
+    case 'verify': return { changeSetId: changeSet.changeSetId, ok: flags.verifyOk !== false, expectedCount: 3, actualCount: 3, expectedDigest: 'd', actualDigest: 'd', simulated };
+    case 'enact': return { changeSetId: changeSet.changeSetId, reviewDecisionId: 'RD-1', enacted: 3, supersededCount: 0, lifecycleLogRows: 3, simulated };
+    case 'compensate': return { changeSetId: changeSet.changeSetId, removedDrafts: 3, retired: 0, reEnacted: 0, actions: [], simulated };
+    default: return {};
+  }
+}
+
+const DONE = 'xstate.done.actor.';
+const ERROR = 'xstate.error.actor.';
+
+/** Every variant of an event type that the model explores. */
+function variantsOf(type: string): ModelEvent[] {
+  if (type === 'START') return [{ type, model: { ready: true } }, { type, model: { ready: false } }];
+  if (type === 'APPROVE') {
+    return [
+      { type, approval: fakeApproval, model: { valid: true, killSwitch: 'on' } },
+      { type, approval: fakeApproval, model: { valid: true, killSwitch: 'off' } },
+      { type, approval: fakeApproval, model: { valid: false, killSwitch: 'on' } },
+    ];
+  }
+  if (type === 'REJECT') return (['SG_1', 'SG_2', 'SG_3'] as const).map((gate) => ({ type, gate, by: 'dave', reason: 'model' }));
+  if (type === 'RESUME') return [{ type, by: 'dave', model: { killSwitch: 'on' } }, { type, by: 'dave', model: { killSwitch: 'off' } }];
+  if (type.startsWith(DONE)) {
+    const id = type.slice(DONE.length);
+    const variants: ModelFlags[] = [{ killSwitch: 'on' }, { killSwitch: 'off' }];
+    if (id === 'backup') variants.push({ killSwitch: 'on', verified: false });
+    if (id === 'verify') variants.push({ killSwitch: 'on', verifyOk: false });
+    return variants.map((model) => ({ type, output: outputFor(id, model), model }));
+  }
+  if (type.startsWith(ERROR)) {
+    return (['generic', 'killSwitch'] as const).map((errorKind) => ({
+      type,
+      error: errorKind === 'killSwitch' ? Object.assign(new Error('kill switch'), { code: 'E_KILL_SWITCH_OFF' }) : new Error('injected'),
+      model: { errorKind },
+    }));
+  }
+  return [{ type, by: 'dave', reason: 'model' }];
+}
+
+/** The events a snapshot accepts, in every variant, keeping only those some transition takes. */
+export function eventsFor(snapshot: ModelSnapshot): ModelEvent[] {
+  const types = new Set(snapshot._nodes.flatMap((node: AnyStateNode) => node.ownEvents));
+  return [...types].flatMap(variantsOf).filter((event) => snapshot.can(event as never));
+}
+
+/** Identity of a state for traversal: what decides future behaviour, not the ever-growing refusal log. */
+export function serializeState(snapshot: ModelSnapshot): string {
+  const { committed, haltedBefore, approvals, changeSet: pinned } = snapshot.context;
+  return JSON.stringify([statePath(snapshot.value), committed, haltedBefore, Object.keys(approvals).sort(), pinned !== null]);
+}
+
+const serializeEvent = (event: ModelEvent): string =>
+  JSON.stringify([event.type, event.model ?? null, (event as { gate?: string }).gate ?? null]);
+
+export type ModelPath = StatePath<ModelSnapshot, ModelEvent>;
+
+const traversal = (mode: Mode) => ({
+  input: { runId: 'model', mode, initiator: 'carol', expectedPlanHash: null } satisfies RunInput,
+  events: eventsFor,
+  serializeState,
+  serializeEvent,
+  stopWhen: (s: ModelSnapshot) => s.status !== 'active',
+});
+
+/** One path per edge of the state graph: the shortest path to the edge's source, then the edge. */
+export function pathsCoveringEveryEdge(mode: Mode): ModelPath[] {
+  const options = traversal(mode);
+  const shortest = new Map(getShortestPaths(modelMachine, options as never).map((p) => [serializeState(p.state as ModelSnapshot), p as unknown as ModelPath]));
+  const adjacency = getAdjacencyMap(modelMachine, options as never) as unknown as Record<string, { transitions: Record<string, { event: ModelEvent; state: ModelSnapshot }> }>;
+  const paths: ModelPath[] = [];
+  for (const [source, { transitions }] of Object.entries(adjacency)) {
+    const prefix = shortest.get(source);
+    if (prefix === undefined) continue;
+    for (const { event, state } of Object.values(transitions)) {
+      paths.push({ state, steps: [...prefix.steps, { event, state }], weight: prefix.steps.length + 1 });
+    }
+  }
+  return paths;
+}
+
+/** Every transition the machine defines, as `source|event|index`. */
+export function allTransitions(): string[] {
+  const ids: string[] = [];
+  const visit = (node: AnyStateNode): void => {
+    for (const [eventType, definitions] of node.transitions) definitions.forEach((_, i) => ids.push(`${node.id}|${eventType}|${i}`));
+    for (const child of Object.values(node.states)) visit(child);
+  };
+  visit(modelMachine.root);
+  return ids;
+}
+
+/** The transitions a path takes, identified as in {@link allTransitions}. */
+export function transitionsTaken(path: ModelPath, initial: ModelSnapshot): string[] {
+  const taken: string[] = [];
+  let before = initial;
+  for (const step of path.steps) {
+    for (const definition of modelMachine.getTransitionData(before, step.event as never)) {
+      const candidates = definition.source.transitions.get(definition.eventType) ?? [];
+      taken.push(`${definition.source.id}|${definition.eventType}|${candidates.indexOf(definition)}`);
+    }
+    before = step.state;
+  }
+  return taken;
+}
