@@ -85,6 +85,8 @@ export const runMachine = setup({
     /** DRYRUN, or LIVE with the kill switch ON: the machine's own kill-switch lock. */
     liveExecutionAllowed: or(['isDryRun', 'killSwitchOn']),
     killSwitchError: ({ event }) => isKillSwitchError((event as { error?: unknown }).error),
+    /** I7: an unverified backup is no backup; the first write never follows it. */
+    backupUnverified: ({ event }) => (event as { output?: BackupResult }).output?.verified !== true,
     verifyPassed: ({ event }) => (event as { output?: VerifyResult }).output?.ok === true,
     /** A REJECT names the gate it answers, so a stale rejection cannot land on a later gate. */
     rejectsGate: ({ event }, params: { gate: Gate }) => event.type === 'REJECT' && event.gate === params.gate,
@@ -222,7 +224,7 @@ export const runMachine = setup({
         input: phaseInput,
         onDone: [
           {
-            guard: ({ event }) => !event.output.verified,
+            guard: 'backupUnverified',
             target: 'failed',
             actions: assign({
               results: ({ context, event }) => ({ ...context.results, backup: event.output }),

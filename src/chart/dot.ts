@@ -19,6 +19,7 @@ export function graphToDot(graph: StatechartGraph): string {
   const lines = [
     `digraph ${dotString(graph.id)} {`,
     '  compound=true;',
+    '  graph [fontname="Helvetica"];',
     '  node [shape=box, style=rounded, fontname="Helvetica"];',
     '  edge [fontname="Helvetica", fontsize=10];',
   ];

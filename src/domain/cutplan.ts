@@ -22,6 +22,13 @@ export function validateCutplan(rows: unknown): Cutplan {
   const valid: IURow[] = [];
   const firstSeenAt = new Map<string, number>();
   rows.forEach((raw: unknown, index) => {
+    // Duplicates are reported even for rows with other problems, so one pass shows everything to fix.
+    const rawAddress = typeof raw === 'object' && raw !== null ? (raw as { address?: unknown }).address : undefined;
+    if (typeof rawAddress === 'string') {
+      const earlier = firstSeenAt.get(rawAddress);
+      if (earlier !== undefined) issues.push({ row: index, field: 'address', message: `duplicates row ${earlier} (${rawAddress})` });
+      else firstSeenAt.set(rawAddress, index);
+    }
     const parsed = IURowSchema.safeParse(raw);
     if (!parsed.success) {
       for (const issue of parsed.error.issues) {
@@ -33,12 +40,6 @@ export function validateCutplan(rows: unknown): Cutplan {
     const contentHash = contentHashOf(title, body);
     if (parsed.data.contentHash !== undefined && parsed.data.contentHash !== contentHash) {
       issues.push({ row: index, field: 'contentHash', message: `does not match the title and body (expected ${contentHash})` });
-    }
-    const earlier = firstSeenAt.get(address);
-    if (earlier !== undefined) {
-      issues.push({ row: index, field: 'address', message: `duplicates row ${earlier} (${address})` });
-    } else {
-      firstSeenAt.set(address, index);
     }
     valid.push(Object.freeze(source === undefined ? { address, title, body, contentHash } : { address, title, body, contentHash, source }));
   });

@@ -38,6 +38,11 @@ export class DryRunSimulator implements Executor {
     this.#currentVersions = options.currentVersions ?? new Map();
   }
 
+  /** What this simulator would have created for a change set, for reports ("what a LIVE run would write"). */
+  simulatedWrites(changeSetId: string): readonly IUCreateResult[] {
+    return this.#byChangeSet.get(changeSetId)?.created ?? [];
+  }
+
   precheck(): Promise<PrecheckReport> {
     return Promise.resolve(freezeResult({ target: '(simulated: no target is read)', simulated: true }));
   }

@@ -6,7 +6,7 @@
  * commit ends only completed or through SG_3, or waits parked).
  */
 import { describe, expect, it } from 'vitest';
-import { getNextSnapshot, initialTransition } from 'xstate';
+import { initialTransition, transition } from 'xstate';
 import type { Mode } from '../../src/domain/mode.js';
 import type { Gate } from '../../src/domain/approval.js';
 import { InMemoryKillSwitch } from '../../src/kill-switch/index.js';
@@ -32,7 +32,7 @@ function settleModel(snapshot: ModelSnapshot): ModelSnapshot {
     if (id === undefined) break;
     const done = eventsFor(current).find((e) => e.type === `xstate.done.actor.${id}` && e.model?.killSwitch === 'on' && e.model.verified !== false && e.model.verifyOk !== false);
     if (done === undefined) break;
-    current = getNextSnapshot(modelMachine, current, done as never);
+    [current] = transition(modelMachine, current, done as never);
   }
   return current;
 }

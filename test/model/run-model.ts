@@ -90,7 +90,7 @@ function variantsOf(type: string): ModelEvent[] {
 
 /** The events a snapshot accepts, in every variant, keeping only those some transition takes. */
 export function eventsFor(snapshot: ModelSnapshot): ModelEvent[] {
-  const types = new Set(snapshot._nodes.flatMap((node: AnyStateNode) => node.ownEvents));
+  const types = new Set<string>(snapshot._nodes.flatMap((node: AnyStateNode): string[] => node.ownEvents as string[]));
   return [...types].flatMap(variantsOf).filter((event) => snapshot.can(event as never));
 }
 
@@ -116,7 +116,7 @@ const traversal = (mode: Mode) => ({
 /** One path per edge of the state graph: the shortest path to the edge's source, then the edge. */
 export function pathsCoveringEveryEdge(mode: Mode): ModelPath[] {
   const options = traversal(mode);
-  const shortest = new Map(getShortestPaths(modelMachine, options as never).map((p) => [serializeState(p.state as ModelSnapshot), p as unknown as ModelPath]));
+  const shortest = new Map(getShortestPaths(modelMachine, options as never).map((p) => [serializeState(p.state), p as unknown as ModelPath]));
   const adjacency = getAdjacencyMap(modelMachine, options as never) as unknown as Record<string, { transitions: Record<string, { event: ModelEvent; state: ModelSnapshot }> }>;
   const paths: ModelPath[] = [];
   for (const [source, { transitions }] of Object.entries(adjacency)) {

@@ -97,8 +97,10 @@ describe('validateCutplan rejects', () => {
 
   it('every problem at once, each with its row and field', () => {
     const rows = [{ ...good, title: '' }, good, { ...good, address: 'Bad', body: ' ' }];
+    // Row 1 repeats row 0's address: reported even though row 0 has another problem.
     expect(located(rows)).toEqual([
       [0, 'title'],
+      [1, 'address'],
       [2, 'address'],
       [2, 'body'],
     ]);

@@ -1,0 +1,45 @@
+/** The CLI's exit codes. Documented in docs/cli.md; scripts may rely on them. */
+export const ExitCode = {
+  /** The command did what was asked (a run completed, or parked at a gate as intended). */
+  Ok: 0,
+  /** An unexpected error: a bug, or an environment problem with no better code. */
+  Unexpected: 1,
+  /** The command line itself was wrong (unknown option, missing argument). */
+  Usage: 2,
+  /** Input was invalid: a malformed plan, file or event. Nothing was written. */
+  InvalidInput: 3,
+  /** Refused by a safety lock: kill switch OFF, approval invalid, executor missing. Nothing was written. */
+  Refused: 4,
+  /** A run ended without completing: failed, rejected, cancelled, or compensated after tearing. */
+  RunNotCompleted: 5,
+  /** A run is torn and waits at SG_3: committed writes need compensation. */
+  Torn: 6,
+} as const;
+export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
+
+const BY_ERROR_CODE: Readonly<Record<string, ExitCode>> = {
+  E_PLAN_INVALID: ExitCode.InvalidInput,
+  E_PLAN_PIN_MISMATCH: ExitCode.InvalidInput,
+  E_INVALID_EVENT: ExitCode.InvalidInput,
+  E_INVALID_INPUT: ExitCode.InvalidInput,
+  E_KILL_SWITCH_OFF: ExitCode.Refused,
+  E_LIVE_ADAPTER_REQUIRED: ExitCode.Refused,
+  E_EXECUTOR_MODE_MISMATCH: ExitCode.Refused,
+  E_APPROVAL_MISSING: ExitCode.Refused,
+  E_APPROVAL_INVALID: ExitCode.Refused,
+  E_COLLABORATOR_NOT_CONFIGURED: ExitCode.Refused,
+};
+
+/** The exit code for an error code. */
+export function exitCodeForError(code: string): ExitCode {
+  return BY_ERROR_CODE[code] ?? ExitCode.Unexpected;
+}
+
+/** The exit code for how a run ended (or where it parked). */
+export function exitCodeForRun(state: string, status: string | null): ExitCode {
+  if (status === 'completed') return ExitCode.Ok;
+  if (status === 'refused') return ExitCode.Refused;
+  if (state.startsWith('torn')) return ExitCode.Torn;
+  if (status === null) return ExitCode.Ok; // parked at a gate or halted: waiting as intended
+  return ExitCode.RunNotCompleted;
+}

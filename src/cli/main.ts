@@ -1,0 +1,58 @@
+#!/usr/bin/env node
+import { Command, CommanderError } from 'commander';
+import { CutterError } from '../errors/index.js';
+import { registerDemo } from './commands/demo.js';
+import { registerPlan } from './commands/plan.js';
+import { ExitCode, exitCodeForError } from './exit-codes.js';
+import { packageVersion } from './package-root.js';
+import { createTerminal, type Terminal } from './terminal.js';
+
+/** Builds the `cutter` program. Separate from running it so tests can drive it in-process. */
+export function buildProgram(terminal: Terminal, setExit: (code: ExitCode) => void): Command {
+  const program = new Command('cutter')
+    .description('Carry a planned batch of writes into a PostgreSQL knowledge base through a gated, audited, reversible run.')
+    .version(packageVersion(), '-V, --version')
+    .showHelpAfterError('(run with --help for usage)')
+    .configureOutput({ writeOut: (s) => { process.stdout.write(s); }, writeErr: (s) => { process.stderr.write(s); } })
+    .exitOverride();
+  registerPlan(program, terminal, setExit);
+  registerDemo(program, terminal, setExit);
+  program.addHelpText('after', '\nExit codes: 0 ok · 1 unexpected · 2 usage · 3 invalid input · 4 refused · 5 run not completed · 6 torn (see docs/cli.md)');
+  return program;
+}
+
+/** Runs the CLI and resolves with the exit code; prints errors with their code and a hint. */
+export async function main(argv: readonly string[], terminal: Terminal = createTerminal()): Promise<ExitCode> {
+  let exit: ExitCode = ExitCode.Ok;
+  const program = buildProgram(terminal, (code) => { exit = code; });
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+    return exit;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      return error.exitCode === 0 ? ExitCode.Ok : ExitCode.Usage;
+    }
+    if (error instanceof CutterError) {
+      terminal.error(`${terminal.red('error')} ${error.code}: ${error.message}`);
+      const issues = (error as { issues?: readonly { row: number | undefined; field: string; message: string }[] }).issues;
+      for (const issue of issues?.slice(0, 20) ?? []) terminal.error(`  ${issue.row === undefined ? 'plan' : `row ${issue.row}`} · ${issue.field}: ${issue.message}`);
+      if (issues !== undefined && issues.length > 20) terminal.error(`  … and ${issues.length - 20} more`);
+      terminal.error(`${terminal.dim('hint:')} ${error.hint}`);
+      return exitCodeForError(error.code);
+    }
+    terminal.error(`${terminal.red('error')} E_UNEXPECTED: ${error instanceof Error ? error.message : String(error)}`);
+    return ExitCode.Unexpected;
+  }
+}
+
+// Run only when executed as the `cutter` binary, never on import.
+const invokedAs = process.argv[1] ?? '';
+if (/(?:^|[\\/])(?:cutter|main\.[cm]?[jt]s)$/.test(invokedAs)) {
+  main(process.argv.slice(2)).then(
+    (code) => { process.exitCode = code; },
+    (error: unknown) => {
+      process.stderr.write(`error E_UNEXPECTED: ${String(error)}\n`);
+      process.exitCode = ExitCode.Unexpected;
+    },
+  );
+}

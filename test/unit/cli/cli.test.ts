@@ -1,0 +1,60 @@
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { main } from '../../../src/cli/main.js';
+import { ExitCode } from '../../../src/cli/exit-codes.js';
+import { captureTerminal } from '../../support/capture-terminal.js';
+
+let dir = '';
+beforeAll(async () => { dir = await mkdtemp(join(tmpdir(), 'cutter-cli-')); });
+afterAll(async () => { await rm(dir, { recursive: true, force: true }); });
+
+describe('cutter CLI', () => {
+  it('demo: a DRYRUN run over the examples completes and reports what LIVE would write', async () => {
+    const terminal = captureTerminal();
+    expect(await main(['demo'], terminal)).toBe(ExitCode.Ok);
+    const text = terminal.out.join('\n');
+    expect(text).toMatch(/What a LIVE run would write \((\d+) IUs/);
+    expect(text).toContain('handbook/backups/retention v1');
+    expect(text).toMatch(/plan hash [0-9a-f]{64}/);
+    expect(text).toMatch(/ended completed/);
+  });
+
+  it('demo --json prints the run output as JSON', async () => {
+    const terminal = captureTerminal();
+    expect(await main(['demo', '--json'], terminal)).toBe(ExitCode.Ok);
+    const parsed = JSON.parse(terminal.out.join('\n')) as { output: { status: string; mode: string }; wouldWrite: unknown[] };
+    expect(parsed.output).toMatchObject({ status: 'completed', mode: 'DRYRUN' });
+    expect(parsed.wouldWrite.length).toBeGreaterThan(10);
+  });
+
+  it('plan --out writes a pinned plan file whose hash the JSON summary repeats', async () => {
+    const terminal = captureTerminal();
+    const source = join(dir, 'policy.md');
+    await writeFile(source, '# Policy\n\nIntro.\n\n## Scope\n\nEverything.\n');
+    const out = join(dir, 'plan.json');
+    expect(await main(['plan', source, '--out', out, '--json'], terminal)).toBe(ExitCode.Ok);
+    const summary = JSON.parse(terminal.out.join('\n')) as { planHash: string; addresses: string[] };
+    const file = JSON.parse(await readFile(out, 'utf8')) as { planHash: string; rows: unknown[] };
+    expect(file.planHash).toBe(summary.planHash);
+    expect(summary.addresses).toEqual(['policy/policy', 'policy/policy/scope']);
+  });
+
+  it('a malformed plan exits 3 and names the row and field, with the error code and a hint', async () => {
+    const terminal = captureTerminal();
+    const source = join(dir, 'rows.json');
+    await writeFile(source, JSON.stringify([{ address: 'a/b', title: 'T', body: 'ok' }, { address: 'a/b', title: '', body: 'x' }]));
+    expect(await main(['plan', source], terminal)).toBe(ExitCode.InvalidInput);
+    const text = terminal.err.join('\n');
+    expect(text).toContain('E_PLAN_INVALID');
+    expect(text).toContain('row 1 · title');
+    expect(text).toContain('row 1 · address');
+    expect(text).toContain('hint:');
+  });
+
+  it('an unknown command or option is a usage error (exit 2)', async () => {
+    expect(await main(['frobnicate'], captureTerminal())).toBe(ExitCode.Usage);
+    expect(await main(['plan', '--bogus', 'x'], captureTerminal())).toBe(ExitCode.Usage);
+  });
+});
