@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { Command, CommanderError } from 'commander';
 import { CutterError } from '../errors/index.js';
+import { registerChart } from './commands/chart.js';
 import { registerDemo } from './commands/demo.js';
 import { registerPlan } from './commands/plan.js';
 import { ExitCode, exitCodeForError } from './exit-codes.js';
@@ -17,6 +18,7 @@ export function buildProgram(terminal: Terminal, setExit: (code: ExitCode) => vo
     .exitOverride();
   registerPlan(program, terminal, setExit);
   registerDemo(program, terminal, setExit);
+  registerChart(program, terminal, setExit);
   program.addHelpText('after', '\nExit codes: 0 ok · 1 unexpected · 2 usage · 3 invalid input · 4 refused · 5 run not completed · 6 torn (see docs/cli.md)');
   return program;
 }

@@ -12,6 +12,8 @@ export const ErrorCode = {
   InvalidInput: 'E_INVALID_INPUT',
   CollaboratorNotConfigured: 'E_COLLABORATOR_NOT_CONFIGURED',
   VerifyMismatch: 'E_VERIFY_MISMATCH',
+  BackupUnverified: 'E_BACKUP_UNVERIFIED',
+  Unexpected: 'E_UNEXPECTED',
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

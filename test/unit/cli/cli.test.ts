@@ -53,6 +53,17 @@ describe('cutter CLI', () => {
     expect(text).toContain('hint:');
   });
 
+  it('chart prints the statechart generated from the machine, in Mermaid or DOT', async () => {
+    const mermaid = captureTerminal();
+    expect(await main(['chart'], mermaid)).toBe(ExitCode.Ok);
+    expect(mermaid.out.join('\n')).toMatch(/^stateDiagram-v2/);
+    expect(mermaid.out.join('\n')).toContain('awaitingEnactApproval');
+    const dot = captureTerminal();
+    expect(await main(['chart', '--format', 'dot'], dot)).toBe(ExitCode.Ok);
+    expect(dot.out.join('\n')).toMatch(/^digraph/);
+    expect(await main(['chart', '--format', 'png'], captureTerminal())).toBe(ExitCode.Usage);
+  });
+
   it('an unknown command or option is a usage error (exit 2)', async () => {
     expect(await main(['frobnicate'], captureTerminal())).toBe(ExitCode.Usage);
     expect(await main(['plan', '--bogus', 'x'], captureTerminal())).toBe(ExitCode.Usage);

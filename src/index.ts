@@ -1,0 +1,80 @@
+/**
+ * iu-cutter: carry a planned batch of writes into a PostgreSQL knowledge base through a gated, audited, reversible
+ * run. The public API, exported by name.
+ *
+ * @packageDocumentation
+ */
+
+// Runs
+export { createRun, type CreateRunOptions, type Run, type ApprovalOutcome } from './runner/create-run.js';
+export { type RunView, statePath } from './runner/run-view.js';
+export { parseRunEvent } from './runner/run-events.js';
+
+// The statechart (unbound: for diagrams, inspection and model tests; runs are made with createRun)
+export { runMachine, type RunMachine } from '../machines/run-machine.js';
+export {
+  PhaseId,
+  FinalStatus,
+  type RunContext,
+  type RunEvent,
+  type RunInput,
+  type RunOutput,
+  type PhaseInput,
+  type CutSummary,
+  type EnactSummary,
+  type ApprovalRecord,
+  type Refusal,
+} from '../machines/run-types.js';
+
+// Domain
+export { Mode } from './domain/mode.js';
+export { Gate, ApprovalSchema, ApprovalClaimsSchema, type Approval, type ApprovalClaims } from './domain/approval.js';
+export { IURowSchema, contentHashOf, type IURow, type IURowInput } from './domain/iu.js';
+export { validateCutplan, type Cutplan } from './domain/cutplan.js';
+export { pinChangeSet, planHashOf, contentDigestOf, type ChangeSet } from './domain/change-set.js';
+export { PlanLimits, ADDRESS_PATTERN } from './domain/limits.js';
+export type {
+  IUCreateResult,
+  BackupResult,
+  LegBResult,
+  VerifyResult,
+  EnactBatchResult,
+  CompensationResult,
+} from './domain/results.js';
+
+// Planning
+export { cutMarkdown, planFromMarkdown, planFromRows, loadPlanSources, parseRowsJson, parseRowsNdjson, type MarkdownDocument } from './planning/index.js';
+
+// Executors
+export { type Executor, type ExecutionContext, type VerifyExpectation, type PrecheckReport, ExecutorMethod } from './executors/executor.js';
+export { LiveExecutionAdapter, isLiveAdapter } from './executors/live-adapter.js';
+export { DryRunSimulator } from './executors/simulator.js';
+
+// Kill switch and approvals
+export { type KillSwitch, InMemoryKillSwitch, EnvKillSwitch, KILL_SWITCH_ENV, killSwitchAlwaysOff, readKillSwitch } from './kill-switch/index.js';
+export { generateApproverKeyPair, signApproval, checkApproval, type ApprovalPolicy, type ApproverKeyPair } from './approvals/index.js';
+
+// Errors
+export {
+  CutterError,
+  ErrorCode,
+  toErrorRecord,
+  type ErrorRecord,
+  ProductionExecutionNotAuthorized,
+  LiveAdapterRequired,
+  ExecutorModeMismatch,
+  StopInvariantFailed,
+  CollaboratorNotConfigured,
+  ApprovalMissing,
+  ApprovalInvalid,
+  ApprovalRefusal,
+  PlanInvalid,
+  PlanPinMismatch,
+  InvalidEvent,
+  InvalidInput,
+  type PlanIssue,
+} from './errors/index.js';
+
+// Logging and diagrams
+export { createLogger, silentLogger, type Logger } from './logging/logger.js';
+export { toMermaid, toDot, describeStatechart } from './chart/index.js';
