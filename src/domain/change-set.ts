@@ -30,13 +30,13 @@ export function planHashOf(plan: Cutplan): string {
 }
 
 /**
- * Pins a cutplan as a change set. The id is derived from the plan hash, so pinning the same content twice names the
- * same change set (a re-run is recognisable as such).
+ * Pins a cutplan as the change set of one run. The id is derived from the plan hash and the run id: the same content
+ * carried by two runs makes two change sets (each compensable on its own), while the plan hash shows they are equal.
  */
-export function pinChangeSet(plan: Cutplan, targetFingerprint: string | null = null): ChangeSet {
+export function pinChangeSet(plan: Cutplan, runId: string, targetFingerprint: string | null = null): ChangeSet {
   const planHash = planHashOf(plan);
   return Object.freeze({
-    changeSetId: `cs-${planHash.slice(0, 16)}`,
+    changeSetId: `cs-${sha256Hex(`${planHash}:${runId}`).slice(0, 16)}`,
     planHash,
     rowCount: plan.rows.length,
     targetFingerprint,

@@ -78,7 +78,7 @@ export function bindPhaseActors(binding: PhaseBinding) {
     }),
 
     planning: fromPromise<ChangeSet, { runId: string; expectedPlanHash: string | null }>(({ input }) => {
-      const changeSet = pinChangeSet(plan);
+      const changeSet = pinChangeSet(plan, input.runId);
       if (input.expectedPlanHash !== null && input.expectedPlanHash !== changeSet.planHash) {
         return Promise.reject(new PlanPinMismatch(input.expectedPlanHash, changeSet.planHash));
       }

@@ -34,7 +34,7 @@ export const modelMachine = runMachine.provide({
 });
 export type ModelSnapshot = SnapshotFrom<typeof modelMachine>;
 
-const changeSet = pinChangeSet(samplePlan(3));
+const changeSet = pinChangeSet(samplePlan(3), 'run-1');
 const fakeApproval = {
   gate: 'SG_1', runId: 'model', changeSetId: changeSet.changeSetId, planHash: changeSet.planHash, approver: 'alice',
   reason: 'model', issuedAt: '2026-01-01T00:00:00.000Z', expiresAt: '2999-01-01T00:00:00.000Z', reviewDecisionId: 'RD-1', signature: 'x',

@@ -1,6 +1,6 @@
 import { writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
-import { pinChangeSet } from '../../domain/change-set.js';
+import { planHashOf } from '../../domain/change-set.js';
 import { loadPlanSources } from '../../planning/index.js';
 import { ExitCode } from '../exit-codes.js';
 import type { Terminal } from '../terminal.js';
@@ -10,10 +10,12 @@ interface PlanOptions {
   readonly out?: string;
 }
 
-/** The file `cutter plan --out` writes and `cutter run` reads: the rows, pinned by their plan hash. */
+/**
+ * The file `cutter plan --out` writes and `cutter run` reads: the rows, pinned by their plan hash. A change set id is
+ * given when a run pins the plan (one change set per run).
+ */
 export interface PlanFile {
   readonly format: 'cutter-plan/1';
-  readonly changeSetId: string;
   readonly planHash: string;
   readonly rows: readonly { address: string; title: string; body: string; contentHash: string }[];
 }
@@ -21,20 +23,18 @@ export interface PlanFile {
 /** `cutter plan`: cut sources into a validated cutplan and pin it. Non-mutating. */
 export async function runPlan(sources: readonly string[], options: PlanOptions, terminal: Terminal): Promise<ExitCode> {
   const plan = await loadPlanSources(sources);
-  const changeSet = pinChangeSet(plan);
+  const planHash = planHashOf(plan);
   const file: PlanFile = {
     format: 'cutter-plan/1',
-    changeSetId: changeSet.changeSetId,
-    planHash: changeSet.planHash,
+    planHash,
     rows: plan.rows.map(({ address, title, body, contentHash }) => ({ address, title, body, contentHash })),
   };
   if (options.out !== undefined) await writeFile(options.out, `${JSON.stringify(file, null, 2)}\n`, 'utf8');
   if (options.json) {
-    terminal.line(JSON.stringify({ changeSetId: file.changeSetId, planHash: file.planHash, rowCount: file.rows.length, addresses: file.rows.map((r) => r.address), out: options.out ?? null }, null, 2));
+    terminal.line(JSON.stringify({ planHash: file.planHash, rowCount: file.rows.length, addresses: file.rows.map((r) => r.address), out: options.out ?? null }, null, 2));
     return ExitCode.Ok;
   }
-  terminal.line(`${terminal.bold('change set')} ${changeSet.changeSetId}`);
-  terminal.line(`${terminal.bold('plan hash')}  ${changeSet.planHash}`);
+  terminal.line(`${terminal.bold('plan hash')}  ${planHash}`);
   terminal.line(`${terminal.bold('rows')}       ${plan.rows.length}`);
   for (const row of plan.rows) terminal.line(`  ${row.address}  ${terminal.dim(`${row.title} (${Buffer.byteLength(row.body, 'utf8')} bytes)`)}`);
   if (options.out !== undefined) terminal.line(`wrote ${options.out}`);

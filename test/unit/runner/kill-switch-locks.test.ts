@@ -23,7 +23,7 @@ describe('kill-switch locks, each alone', () => {
     const machine = runMachine.provide({
       actors: {
         precheck: fromPromise(() => Promise.resolve({ executor: 'x', target: 't', rowCount: 1 })),
-        planning: fromPromise(() => Promise.resolve(pinChangeSet(samplePlan(1)))),
+        planning: fromPromise(() => Promise.resolve(pinChangeSet(samplePlan(1), 'run-1'))),
         backup: unlockedPhase<BackupResult>('backup'),
         cut: unlockedPhase<CutSummary>('cut'),
       },
@@ -52,7 +52,7 @@ describe('kill-switch locks, each alone', () => {
     const machine = runMachine.provide({
       actors: {
         precheck: fromPromise(() => Promise.resolve({ executor: 'x', target: 't', rowCount: 1 })),
-        planning: fromPromise(() => Promise.resolve(pinChangeSet(samplePlan(1)))),
+        planning: fromPromise(() => Promise.resolve(pinChangeSet(samplePlan(1), 'run-1'))),
         backup: fromPromise<BackupResult, PhaseInput>(() => new Promise<BackupResult>(() => undefined)),
       },
       guards: { executorReady: () => true, approvalValid: () => true, killSwitchOn: () => killSwitch.executionEnabled() },
@@ -76,7 +76,7 @@ describe('kill-switch locks, each alone', () => {
     const adapter = new FakeLiveAdapter(adapterSwitch);
     const plan = samplePlan(2);
     const actors = bindPhaseActors({ executor: adapter, killSwitch: phaseSwitch, plan, logger: silentLogger });
-    const actor = createActor(actors.cut, { input: { runId: 'r', mode: 'LIVE', changeSet: pinChangeSet(plan) } }).start();
+    const actor = createActor(actors.cut, { input: { runId: 'r', mode: 'LIVE', changeSet: pinChangeSet(plan, 'run-1') } }).start();
     await expect(toPromise(actor)).rejects.toMatchObject({ code: 'E_KILL_SWITCH_OFF', lock: 'phase' });
     expect(adapter.calls).toEqual([]);
   });
@@ -84,7 +84,7 @@ describe('kill-switch locks, each alone', () => {
   it('the executor lock: called directly, bypassing machine and phase, the adapter refuses before its body runs', async () => {
     const adapter = new FakeLiveAdapter(new InMemoryKillSwitch(false));
     const plan = samplePlan(2);
-    const ctx = { runId: 'r', mode: Mode.Live, changeSet: pinChangeSet(plan) };
+    const ctx = { runId: 'r', mode: Mode.Live, changeSet: pinChangeSet(plan, 'run-1') };
     const calls: Promise<unknown>[] = [
       adapter.preWriteBackup(ctx),
       adapter.cutLegA(ctx, plan.rows),
@@ -102,7 +102,7 @@ describe('kill-switch locks, each alone', () => {
     const killSwitch = new InMemoryKillSwitch(true);
     const adapter = new FakeLiveAdapter(killSwitch);
     const plan = samplePlan(2);
-    const ctx = { runId: 'r', mode: Mode.Live, changeSet: pinChangeSet(plan) };
+    const ctx = { runId: 'r', mode: Mode.Live, changeSet: pinChangeSet(plan, 'run-1') };
     await adapter.cutLegA(ctx, plan.rows);
     killSwitch.turnOff();
     await expect(adapter.legBRecord(ctx)).rejects.toMatchObject({ code: 'E_KILL_SWITCH_OFF' });
@@ -111,7 +111,7 @@ describe('kill-switch locks, each alone', () => {
 
   it('rows without title or body are refused by the adapter before its body runs', async () => {
     const adapter = new FakeLiveAdapter(new InMemoryKillSwitch(true));
-    const ctx = { runId: 'r', mode: Mode.Live, changeSet: pinChangeSet(samplePlan(1)) };
+    const ctx = { runId: 'r', mode: Mode.Live, changeSet: pinChangeSet(samplePlan(1), 'run-1') };
     const row = samplePlan(1).rows[0];
     if (row === undefined) throw new Error('fixture');
     await expect(adapter.cutLegA(ctx, [{ ...row, body: '  ' }])).rejects.toMatchObject({ code: 'E_STOP_INVARIANT', status: 'missing-body' });
