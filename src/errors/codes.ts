@@ -13,6 +13,7 @@ export const ErrorCode = {
   CollaboratorNotConfigured: 'E_COLLABORATOR_NOT_CONFIGURED',
   VerifyMismatch: 'E_VERIFY_MISMATCH',
   BackupUnverified: 'E_BACKUP_UNVERIFIED',
+  TargetNotReady: 'E_TARGET_NOT_READY',
   Unexpected: 'E_UNEXPECTED',
 } as const;
 

@@ -158,8 +158,9 @@ CREATE TABLE IF NOT EXISTS cutter.backups (
   verified       boolean NOT NULL,
   taken_at       timestamptz NOT NULL DEFAULT now()
 );
+-- Written before its cutter.backups row (which carries the verified checksum), so no foreign key.
 CREATE TABLE IF NOT EXISTS cutter.iu_snapshots (
-  backup_id text NOT NULL REFERENCES cutter.backups (backup_id),
+  backup_id text NOT NULL,
   LIKE cutter.iu_versions
 );
 CREATE INDEX IF NOT EXISTS iu_snapshots_by_backup ON cutter.iu_snapshots (backup_id);

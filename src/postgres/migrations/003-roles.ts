@@ -27,6 +27,7 @@ END $roles$;
  */
 export const GRANTS_SQL = /* sql */ `
 GRANT USAGE ON SCHEMA cutter TO cutter_exec, cutter_verify;
+GRANT SELECT ON cutter.schema_migrations TO cutter_exec, cutter_verify;
 GRANT SELECT, INSERT ON cutter.iu_versions TO cutter_exec;
 GRANT UPDATE (status, review_decision_id, superseded_by, updated_at) ON cutter.iu_versions TO cutter_exec;
 GRANT SELECT, INSERT ON cutter.lifecycle_log, cutter.change_sets, cutter.ledger, cutter.phase_records,

@@ -1,0 +1,58 @@
+import type { DbSession } from '../port.js';
+import { migration001 } from './001-schema.js';
+import { migration002 } from './002-functions.js';
+import { CREATE_ROLES_SQL, GRANTS_SQL, migration003 } from './003-roles.js';
+
+/** Every migration, in order. */
+export const MIGRATIONS = [migration001, migration002, migration003] as const;
+/** The schema version this build of Cutter needs. */
+export const LATEST_SCHEMA_VERSION: number = migration003.version;
+
+export interface MigrationReport {
+  readonly applied: readonly number[];
+  readonly version: number;
+  /** When roles could not be created here: the statements an administrator must run, then `cutter init` again. */
+  readonly rolesPending: string | null;
+}
+
+/**
+ * Applies pending migrations in one transaction, serialised by an advisory lock so that two processes initialising
+ * the same database do not race. Idempotent: the applied version is recorded in `cutter.schema_migrations`.
+ * If roles cannot be created (no CREATEROLE), the schema is still created and the role statements are returned.
+ */
+export async function applyMigrations(session: DbSession): Promise<MigrationReport> {
+  await session.query('BEGIN');
+  try {
+    await session.query("SELECT pg_advisory_xact_lock(hashtext('cutter.migrate'))");
+    await session.exec(`CREATE SCHEMA IF NOT EXISTS cutter;
+      CREATE TABLE IF NOT EXISTS cutter.schema_migrations (
+        version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now());`);
+    const { rows } = await session.query<{ version: number | null }>('SELECT max(version) AS version FROM cutter.schema_migrations');
+    const current = rows[0]?.version ?? 0;
+    const applied: number[] = [];
+    let rolesPending: string | null = null;
+    for (const migration of MIGRATIONS) {
+      if (migration.version <= current) continue;
+      if (migration === migration003) {
+        await session.query('SAVEPOINT roles');
+        try {
+          await session.exec(migration.sql);
+        } catch (error) {
+          if ((error as { code?: unknown }).code !== '42501') throw error;
+          await session.query('ROLLBACK TO SAVEPOINT roles');
+          rolesPending = `${CREATE_ROLES_SQL}\n${GRANTS_SQL}`;
+          continue;
+        }
+      } else {
+        await session.exec(migration.sql);
+      }
+      await session.query('INSERT INTO cutter.schema_migrations (version, name) VALUES ($1, $2)', [migration.version, migration.name]);
+      applied.push(migration.version);
+    }
+    await session.query('COMMIT');
+    return { applied, version: applied.at(-1) ?? current, rolesPending };
+  } catch (error) {
+    await session.query('ROLLBACK').catch(() => undefined);
+    throw error;
+  }
+}

@@ -1,0 +1,203 @@
+import type { IURow } from '../domain/iu.js';
+import type { Mode } from '../domain/mode.js';
+import {
+  freezeResult,
+  type BackupResult,
+  type CompensationResult,
+  type EnactBatchResult,
+  type IUCreateResult,
+  type LegBResult,
+  type VerifyResult,
+} from '../domain/results.js';
+import { CollaboratorNotConfigured, StopInvariantFailed } from '../errors/index.js';
+import type { ExecutionContext, PrecheckReport, VerifyExpectation } from '../executors/executor.js';
+import { LiveExecutionAdapter } from '../executors/live-adapter.js';
+import type { KillSwitch } from '../kill-switch/index.js';
+import { refusingBackupRunner, type BackupRunner } from './backups/backup-runner.js';
+import { TargetNotReady } from './errors.js';
+import { LATEST_SCHEMA_VERSION } from './migrations/index.js';
+import { DbRole, type ConnectionProvider, type DbSession } from './port.js';
+import { createChunk, createdRowsOf, insertChangeSet } from './sql/iu-create.js';
+import { enactChunk, lifecycleRowsThisTransaction } from './sql/iu-enact.js';
+import { assertDatabaseKillSwitchOn } from './sql/kill-switch.js';
+import { appendLedger } from './sql/ledger.js';
+import { findPhaseRecord, recordPhase } from './sql/phase-records.js';
+import { revertChangeSet } from './sql/revert.js';
+import { changeSetCount, changeSetDigest, insertVerifyResult } from './sql/verify.js';
+import { inTransaction } from './transaction.js';
+
+export interface PostgresAdapterOptions {
+  /** Read at call time by the executor lock. */
+  readonly killSwitch: KillSwitch;
+  /** Gives sessions per role. The default refuses: the adapter never finds credentials by itself. */
+  readonly connectionProvider?: ConnectionProvider;
+  /** Takes and verifies the pre-write backup. The default refuses. */
+  readonly backupRunner?: BackupRunner;
+  /** Rows per set-based statement inside a phase's one transaction. */
+  readonly chunkSize?: number;
+  readonly name?: string;
+}
+
+const refusingProvider: ConnectionProvider = () => Promise.reject(new CollaboratorNotConfigured('connectionProvider'));
+
+function chunks<T>(items: readonly T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+/**
+ * The live adapter for PostgreSQL (and PGlite, through the same port). Construction never connects. Every phase is
+ * one transaction on a session of its role: it reads the database kill switch, replays the phase if this run already
+ * committed it, does its work set-based in chunks, records its result, and commits; any error rolls all of it back.
+ *
+ * @example
+ * const adapter = new PostgresLiveExecutionAdapter({ killSwitch, connectionProvider: connections.provider,
+ *   backupRunner: snapshotBackupRunner });
+ */
+export class PostgresLiveExecutionAdapter extends LiveExecutionAdapter {
+  readonly name: string;
+  readonly #provider: ConnectionProvider;
+  readonly #backupRunner: BackupRunner;
+  readonly #chunkSize: number;
+
+  constructor(options: PostgresAdapterOptions) {
+    super(options.killSwitch);
+    this.name = options.name ?? 'postgres-live-adapter';
+    this.#provider = options.connectionProvider ?? refusingProvider;
+    this.#backupRunner = options.backupRunner ?? refusingBackupRunner;
+    this.#chunkSize = Math.max(1, options.chunkSize ?? 1000);
+  }
+
+  /** One phase: its role's transaction, the database kill switch, replay if already committed, then the work. */
+  async #phase<T>(
+    ctx: ExecutionContext,
+    phase: string,
+    role: DbRole,
+    work: (session: DbSession) => Promise<T>,
+    compact?: { record: (result: T) => unknown; replay: (session: DbSession) => Promise<T> },
+  ): Promise<T> {
+    return inTransaction(this.#provider, role, ctx.signal, async (session) => {
+      await assertDatabaseKillSwitchOn(session, phase);
+      const recorded = await findPhaseRecord<T>(session, ctx.runId, phase);
+      if (recorded !== undefined) return compact === undefined ? (freezeResult(recorded as object) as T) : compact.replay(session);
+      const result = await work(session);
+      await recordPhase(session, ctx.runId, phase, ctx.changeSet.changeSetId, compact === undefined ? result : compact.record(result));
+      return result;
+    });
+  }
+
+  protected async runPrecheck(ctx: { readonly runId: string; readonly mode: Mode; readonly signal?: AbortSignal }): Promise<PrecheckReport> {
+    return inTransaction(this.#provider, DbRole.Verify, ctx.signal, async (session) => {
+      const { rows } = await session.query<{ version: number | null; db: string }>(
+        "SELECT (SELECT max(version) FROM cutter.schema_migrations) AS version, current_database() AS db WHERE to_regclass('cutter.schema_migrations') IS NOT NULL",
+      ).catch(() => ({ rows: [] as { version: number | null; db: string }[] }));
+      const version = rows[0]?.version ?? 0;
+      if (version < LATEST_SCHEMA_VERSION) throw new TargetNotReady(version, LATEST_SCHEMA_VERSION);
+      return freezeResult({ target: `postgres database ${rows[0]?.db ?? '?'}, cutter schema v${version}`, simulated: false });
+    }, { readOnly: true });
+  }
+
+  protected runPreWriteBackup(ctx: ExecutionContext): Promise<BackupResult> {
+    return this.#phase(ctx, 'preWriteBackup', DbRole.Exec, async (session) => {
+      const result = await this.#backupRunner.take({ runId: ctx.runId, changeSetId: ctx.changeSet.changeSetId, session, ...(ctx.signal === undefined ? {} : { signal: ctx.signal }) });
+      if (!result.verified) throw new StopInvariantFailed('preWriteBackup', { reason: `backup ${result.backupId} could not be verified` });
+      return result;
+    });
+  }
+
+  protected runCutLegA(ctx: ExecutionContext, rows: readonly IURow[]): Promise<readonly IUCreateResult[]> {
+    const hashes = new Map(rows.map((r) => [r.address, r.contentHash]));
+    return this.#phase<readonly IUCreateResult[]>(
+      ctx,
+      'cutLegA',
+      DbRole.Exec,
+      async (session) => {
+        await insertChangeSet(session, ctx.changeSet, ctx.runId);
+        const results: IUCreateResult[] = [];
+        for (const chunk of chunks(rows, this.#chunkSize)) {
+          for (const row of await createChunk(session, chunk, ctx.changeSet.changeSetId)) {
+            if (row.status !== 'created') throw new StopInvariantFailed('cutLegA', { address: row.address, status: row.status, reason: 'a row was not created; the whole cut rolls back' });
+            results.push(freezeResult({ address: row.address, version: row.version, status: row.status, contentHash: hashes.get(row.address) ?? '', simulated: false }));
+          }
+        }
+        return Object.freeze(results);
+      },
+      {
+        // A committed cut is recorded as a count and rebuilt from the table on replay, not stored twice.
+        record: (results) => ({ created: results.length }),
+        replay: async (session) => Object.freeze((await createdRowsOf(session, ctx.changeSet.changeSetId)).map((r) => freezeResult({ ...r, status: 'created' as const, simulated: false }))),
+      },
+    );
+  }
+
+  protected runLegBRecord(ctx: ExecutionContext): Promise<LegBResult> {
+    return this.#phase(ctx, 'legBRecord', DbRole.Exec, async (session) => {
+      const { count, digest } = await changeSetDigest(session, ctx.changeSet.changeSetId);
+      const { seq, recordHash } = await appendLedger(session, {
+        kind: 'change-set',
+        changeSetId: ctx.changeSet.changeSetId,
+        payload: { runId: ctx.runId, planHash: ctx.changeSet.planHash, rowCount: count, contentDigest: digest },
+      });
+      return freezeResult({ changeSetId: ctx.changeSet.changeSetId, ledgerEntryId: String(seq), recordHash, simulated: false });
+    });
+  }
+
+  protected runVerifyResultCountFor(ctx: ExecutionContext): Promise<number> {
+    return inTransaction(this.#provider, DbRole.Verify, ctx.signal, (session) => changeSetCount(session, ctx.changeSet.changeSetId), { readOnly: true });
+  }
+
+  protected runWriteVerify(ctx: ExecutionContext, expected: VerifyExpectation): Promise<VerifyResult> {
+    return this.#phase(ctx, 'writeVerify', DbRole.Verify, async (session) => {
+      const actual = await changeSetDigest(session, ctx.changeSet.changeSetId);
+      const result = freezeResult({
+        changeSetId: ctx.changeSet.changeSetId,
+        ok: actual.count === expected.count && actual.digest === expected.digest,
+        expectedCount: expected.count,
+        actualCount: actual.count,
+        expectedDigest: expected.digest,
+        actualDigest: actual.digest,
+        simulated: false,
+      });
+      await insertVerifyResult(session, ctx.runId, result);
+      return result;
+    });
+  }
+
+  protected runLifecycleEnact(ctx: ExecutionContext, request: { addresses: readonly string[]; reviewDecisionId: string }): Promise<EnactBatchResult> {
+    return this.#phase(ctx, 'lifecycleEnact', DbRole.Exec, async (session) => {
+      const enacted = [];
+      for (const chunk of chunks(request.addresses, this.#chunkSize)) {
+        for (const row of await enactChunk(session, ctx.changeSet.changeSetId, chunk, request.reviewDecisionId)) {
+          if (row.status !== 'enacted') throw new StopInvariantFailed('lifecycleEnact', { address: row.address, status: row.status, reason: 'an IU was not enacted; the whole enactment rolls back' });
+          enacted.push(freezeResult({ ...row }));
+        }
+      }
+      const logged = await lifecycleRowsThisTransaction(session);
+      if (logged.total !== enacted.length + logged.superseded) {
+        throw new StopInvariantFailed('lifecycleEnact', { reason: `the lifecycle trigger logged ${logged.total} rows for ${enacted.length} enactments and ${logged.superseded} supersessions` });
+      }
+      return freezeResult({ changeSetId: ctx.changeSet.changeSetId, reviewDecisionId: request.reviewDecisionId, enacted, supersededCount: logged.superseded, lifecycleLogRows: logged.total, simulated: false });
+    });
+  }
+
+  protected runCompensateChangeSet(ctx: ExecutionContext): Promise<CompensationResult> {
+    return this.#phase(ctx, 'compensateChangeSet', DbRole.Exec, async (session) => {
+      const actions = await revertChangeSet(session, ctx.changeSet.changeSetId);
+      const count = (kind: string) => actions.filter((a) => a.action === kind).length;
+      await appendLedger(session, {
+        kind: 'revert',
+        changeSetId: ctx.changeSet.changeSetId,
+        payload: { runId: ctx.runId, planHash: ctx.changeSet.planHash, actions: actions.map((a) => `${a.action} ${a.address} v${a.version}`) },
+      });
+      return freezeResult({
+        changeSetId: ctx.changeSet.changeSetId,
+        removedDrafts: count('retire-draft'),
+        retired: count('retire-enacted'),
+        reEnacted: count('re-enact'),
+        actions: actions.map((a) => `${a.action} ${a.address} v${a.version}`),
+        simulated: false,
+      });
+    });
+  }
+}

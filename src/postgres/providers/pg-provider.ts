@@ -1,0 +1,92 @@
+import pg from 'pg';
+import { DbRole, type ConnectionProvider, type DbSession, type QueryResult } from '../port.js';
+import { maskDsn } from './mask-dsn.js';
+
+/** How to reach the target: a DSN per role, or one DSN whose user may `SET ROLE` to each. */
+export type PgConnectionConfig =
+  | { readonly dsnByRole: Readonly<Record<DbRole, string>>; readonly poolSize?: number }
+  | { readonly dsn: string; readonly setRole: true; readonly poolSize?: number };
+
+/** A provider over `pg` pools, with a way to close them and a description that never shows a password. */
+export interface PgConnections {
+  readonly provider: ConnectionProvider;
+  /** The DSNs with passwords masked, for logs and errors. */
+  describe(): string;
+  end(): Promise<void>;
+}
+
+/**
+ * Pools per role, created lazily: constructing this never connects. Sessions of a `setRole` configuration run
+ * `SET ROLE` on checkout and `RESET ROLE` on release.
+ */
+export function createPgConnections(config: PgConnectionConfig): PgConnections {
+  const pools = new Map<string, pg.Pool>();
+  const dsnFor = (role: DbRole): string => ('dsnByRole' in config ? config.dsnByRole[role] : config.dsn);
+  const setRole = 'setRole' in config;
+  const poolFor = (dsn: string): pg.Pool => {
+    let pool = pools.get(dsn);
+    if (pool === undefined) {
+      pool = new pg.Pool({ connectionString: dsn, max: config.poolSize ?? 4 });
+      // An idle client's error (a terminated backend) must not crash the host; the pool discards the client.
+      pool.on('error', () => undefined);
+      pools.set(dsn, pool);
+    }
+    return pool;
+  };
+
+  const provider: ConnectionProvider = async (role) => {
+    if (!Object.values(DbRole).includes(role)) throw new Error(`unknown role ${role as string}`);
+    const dsn = dsnFor(role);
+    const client = await poolFor(dsn).connect();
+    try {
+      if (setRole) await client.query(`SET ROLE ${role}`);
+    } catch (error) {
+      client.release(true);
+      throw error;
+    }
+    return sessionOver(client, dsn, setRole);
+  };
+
+  return {
+    provider,
+    describe: () => [...new Set(Object.values(DbRole).map((r) => `${r}=${maskDsn(dsnFor(r))}`))].join(' '),
+    end: async () => {
+      await Promise.all([...pools.values()].map((p) => p.end()));
+      pools.clear();
+    },
+  };
+}
+
+function sessionOver(client: pg.PoolClient, dsn: string, setRole: boolean): DbSession {
+  return {
+    async query<R>(text: string, params?: readonly unknown[]): Promise<QueryResult<R>> {
+      const result = await client.query(text, params === undefined ? undefined : [...params]);
+      return { rows: result.rows as R[], rowCount: result.rowCount ?? result.rows.length };
+    },
+    async exec(script) {
+      await client.query(script);
+    },
+    async cancel() {
+      // pg has no in-band cancel: ask the server from a second connection to cancel this backend's statement.
+      const pid = (client as unknown as { processID?: number }).processID;
+      if (pid === undefined) return;
+      const canceller = new pg.Client({ connectionString: dsn });
+      await canceller.connect();
+      try {
+        await canceller.query('SELECT pg_cancel_backend($1)', [pid]);
+      } finally {
+        await canceller.end();
+      }
+    },
+    async release(broken = false) {
+      if (!broken && setRole) {
+        try {
+          await client.query('RESET ROLE');
+        } catch {
+          broken = true;
+        }
+      }
+      client.release(broken);
+    },
+  };
+}

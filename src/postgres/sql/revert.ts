@@ -1,0 +1,16 @@
+import type { DbSession } from '../port.js';
+
+export interface RevertAction {
+  readonly action: 'retire-draft' | 'retire-enacted' | 're-enact';
+  readonly address: string;
+  readonly version: number;
+}
+
+/** Reverts a change set (migration 2's fn_revert_change_set): every move checked and logged by the triggers. */
+export async function revertChangeSet(session: DbSession, changeSetId: string): Promise<RevertAction[]> {
+  const { rows } = await session.query<{ action: RevertAction['action']; address: string; version: number }>(
+    'SELECT action, address, version FROM cutter.fn_revert_change_set($1)',
+    [changeSetId],
+  );
+  return rows.map((r) => ({ action: r.action, address: r.address, version: r.version }));
+}
