@@ -3,6 +3,7 @@ import { Command, CommanderError } from 'commander';
 import { CutterError } from '../errors/index.js';
 import { registerChart } from './commands/chart.js';
 import { registerDemo } from './commands/demo.js';
+import { registerInit } from './commands/init.js';
 import { registerPlan } from './commands/plan.js';
 import { ExitCode, exitCodeForError } from './exit-codes.js';
 import { packageVersion } from './package-root.js';
@@ -16,6 +17,7 @@ export function buildProgram(terminal: Terminal, setExit: (code: ExitCode) => vo
     .showHelpAfterError('(run with --help for usage)')
     .configureOutput({ writeOut: (s) => { process.stdout.write(s); }, writeErr: (s) => { process.stderr.write(s); } })
     .exitOverride();
+  registerInit(program, terminal, setExit);
   registerPlan(program, terminal, setExit);
   registerDemo(program, terminal, setExit);
   registerChart(program, terminal, setExit);

@@ -1,65 +1,128 @@
 import { join } from 'node:path';
 import type { Command } from 'commander';
+import { validateCutplan, type Cutplan } from '../../domain/cutplan.js';
 import { Mode } from '../../domain/mode.js';
 import { DryRunSimulator } from '../../executors/simulator.js';
+import { InMemoryKillSwitch } from '../../kill-switch/index.js';
 import { loadPlanSources } from '../../planning/index.js';
+import { snapshotBackupRunner } from '../../postgres/backups/snapshot-runner.js';
+import { PostgresLiveExecutionAdapter } from '../../postgres/postgres-adapter.js';
+import { setDatabaseKillSwitch } from '../../postgres/sql/kill-switch.js';
+import { changedRows } from '../../postgres/sql/target-state.js';
 import { createRun } from '../../runner/create-run.js';
+import { openTarget, type OpenTarget } from '../../targets/open-target.js';
 import { demoApprovers } from '../demo-approvers.js';
-import { exitCodeForRun, type ExitCode } from '../exit-codes.js';
+import { driveWithDemoApprovals } from '../demo/drive-with-demo-approvals.js';
+import { printLedger } from '../demo/print-ledger.js';
+import { ExitCode, exitCodeForRun } from '../exit-codes.js';
 import { packageRoot } from '../package-root.js';
 import { reportRunProgress } from '../run-reporter.js';
+import { targetFromOptions, withTargetOptions, type TargetOptions } from '../target-options.js';
 import type { Terminal } from '../terminal.js';
+import { initTarget } from './init.js';
 
-interface DemoOptions {
+interface DemoOptions extends TargetOptions {
   readonly json: boolean;
+  readonly dryRunOnly: boolean;
 }
 
-/**
- * The main job of `npm start`: plan the example documents, then carry them through a DRYRUN run with demo approvals,
- * printing phase by phase what a LIVE run would write. Nothing is written anywhere.
- */
-export async function runDemo(sources: readonly string[], options: DemoOptions, terminal: Terminal): Promise<ExitCode> {
-  const paths = sources.length > 0 ? sources : [join(packageRoot(), 'examples', 'docs')];
-  const plan = await loadPlanSources(paths);
+/** DRYRUN first: what a LIVE run would write, phase by phase. */
+async function dryRun(plan: Cutplan, terminal: Terminal, json: boolean) {
   const simulator = new DryRunSimulator();
   const approvers = demoApprovers();
   const run = createRun({ mode: Mode.DryRun, plan, executor: simulator, initiator: approvers.initiator, approvals: approvers.policy });
-
-  if (!options.json) {
-    terminal.line(terminal.bold('Cutter demo: a DRYRUN run over the example documents (nothing is written)'));
-    terminal.line(terminal.dim(`sources: ${paths.join(', ')}`));
-  }
-  const stopReporting = options.json ? () => undefined : reportRunProgress(run, terminal);
-  run.start();
-  for (let view = await run.settled(); view.gate !== null; view = await run.settled()) {
-    const outcome = run.approve(approvers.sign(view, view.gate));
-    if (!outcome.accepted && !options.json) terminal.line(`  ${terminal.dim('└')} ${view.gate} ${terminal.red('refused')}: ${outcome.reason}`);
-    if (!outcome.accepted || view.gate === 'SG_3') break;
-  }
-  const end = await run.settled();
-  stopReporting();
+  if (!json) terminal.line(terminal.bold('\n1. DRYRUN: what a LIVE run would write (the simulator answers; nothing is written)'));
+  const stop = json ? () => undefined : reportRunProgress(run, terminal);
+  const end = await driveWithDemoApprovals(run, approvers, terminal, json);
+  stop();
   const writes = end.context.changeSet === null ? [] : simulator.simulatedWrites(end.context.changeSet.changeSetId);
-
-  if (options.json) {
-    terminal.line(JSON.stringify({ runId: run.id, state: end.state, output: end.output, wouldWrite: writes }, null, 2));
-  } else {
-    terminal.line();
-    terminal.line(terminal.bold(`What a LIVE run would write (${writes.length} IUs, change set ${end.context.changeSet?.changeSetId ?? '-'}):`));
-    const titles = new Map(plan.rows.map((r) => [r.address, r.title]));
-    for (const w of writes) terminal.line(`  ${w.address} v${w.version}  ${terminal.dim(titles.get(w.address) ?? '')}`);
-    terminal.line(`plan hash ${end.context.changeSet?.planHash ?? '-'}`);
-    terminal.line(`run ${run.id} ended ${end.output?.status === 'completed' ? terminal.green(end.state) : terminal.red(end.state)}`);
+  if (!json) {
+    terminal.line(`  would write ${writes.length} IUs: ${writes.slice(0, 4).map((w) => `${w.address} v${w.version}`).join(', ')}${writes.length > 4 ? ', …' : ''}`);
   }
-  return exitCodeForRun(end.state, end.output?.status ?? null);
+  return { end, writes };
+}
+
+/**
+ * LIVE on the target. The kill switch is turned ON for this run only, in memory and in the database, and turned OFF
+ * again afterwards whatever happens: the demo target is a harmless local one.
+ */
+async function liveRun(plan: Cutplan, target: OpenTarget, terminal: Terminal, json: boolean) {
+  const killSwitch = new InMemoryKillSwitch(true);
+  await target.admin((s) => setDatabaseKillSwitch(s, true, 'cutter demo', 'demo LIVE run on a local target'));
+  try {
+    const adapter = new PostgresLiveExecutionAdapter({ killSwitch, connectionProvider: target.provider, backupRunner: snapshotBackupRunner });
+    const approvers = demoApprovers();
+    const run = createRun({ mode: Mode.Live, plan, executor: adapter, killSwitch, initiator: approvers.initiator, approvals: approvers.policy });
+    if (!json) terminal.line(terminal.bold(`\n2. LIVE on ${target.description} (kill switch ON for this run only)`));
+    const stop = json ? () => undefined : reportRunProgress(run, terminal);
+    const end = await driveWithDemoApprovals(run, approvers, terminal, json);
+    stop();
+    return end;
+  } finally {
+    killSwitch.turnOff();
+    await target.admin((s) => setDatabaseKillSwitch(s, false, 'cutter demo', 'demo run finished'));
+  }
+}
+
+/**
+ * The main job of `npm start`: initialise the target (the embedded database in .cutter/ unless told otherwise), plan
+ * the example documents, show a DRYRUN of them, then carry them through a LIVE run with signed demo approvals and
+ * print the result and the ledger. A second run with unchanged documents says so and writes nothing.
+ */
+export async function runDemo(sources: readonly string[], options: DemoOptions, terminal: Terminal): Promise<ExitCode> {
+  const paths = sources.length > 0 ? sources : [join(packageRoot(), 'examples', 'docs')];
+  const fullPlan = await loadPlanSources(paths);
+  const target = await openTarget(targetFromOptions(options));
+  try {
+    if (!options.json) {
+      terminal.line(terminal.bold('Cutter demo: plan the example documents, dry-run them, then run them LIVE on a local target'));
+      terminal.line(terminal.dim(`sources: ${paths.join(', ')} (${fullPlan.rows.length} IUs)`));
+    }
+    const report = await initTarget(target, options.json ? { ...terminal, line: () => undefined } : terminal, false);
+    if (report.rolesPending !== null) return ExitCode.Refused;
+
+    const changed = await target.admin((s) => changedRows(s, fullPlan.rows));
+    if (changed.length === 0) {
+      if (options.json) terminal.line(JSON.stringify({ nothingChanged: true, target: target.description }, null, 2));
+      else {
+        terminal.line(terminal.green(`\nNothing changed: all ${fullPlan.rows.length} IUs are already in the target with the same content. Nothing was written.`));
+        terminal.line(terminal.dim('Edit a document under examples/docs (or pass your own sources) and run again.'));
+        await printLedger(target, terminal);
+      }
+      return ExitCode.Ok;
+    }
+    const plan = validateCutplan(changed);
+    if (!options.json && changed.length < fullPlan.rows.length) terminal.line(`${changed.length} of ${fullPlan.rows.length} IUs are new or changed; the others are already in the target.`);
+
+    const dry = await dryRun(plan, terminal, options.json);
+    if (dry.end.output?.status !== 'completed' || options.dryRunOnly) {
+      if (options.json) terminal.line(JSON.stringify({ dryRun: dry.end.output, wouldWrite: dry.writes }, null, 2));
+      return exitCodeForRun(dry.end.state, dry.end.output?.status ?? null);
+    }
+    const live = await liveRun(plan, target, terminal, options.json);
+    if (options.json) {
+      terminal.line(JSON.stringify({ target: target.description, dryRun: dry.end.output, live: live.output ?? { state: live.state } }, null, 2));
+    } else {
+      terminal.line(`\nLIVE run ${live.context.runId} ended ${live.output?.status === 'completed' ? terminal.green(live.state) : terminal.red(live.state)}` +
+        (live.output?.error === null || live.output?.error === undefined ? '' : `: ${live.output.error.code} ${live.output.error.message}`));
+      await printLedger(target, terminal);
+    }
+    return exitCodeForRun(live.state, live.output?.status ?? null);
+  } finally {
+    await target.close();
+  }
 }
 
 /** Registers `cutter demo`. */
 export function registerDemo(program: Command, terminal: Terminal, setExit: (code: ExitCode) => void): void {
-  program
-    .command('demo')
-    .description('plan the example documents and carry them through a DRYRUN run with demo approvals (writes nothing)')
-    .argument('[sources...]', 'Markdown/JSON/NDJSON files or folders to plan (default: the bundled examples/docs)')
-    .option('--json', 'print the run output as JSON instead of the report', false)
+  withTargetOptions(
+    program
+      .command('demo')
+      .description('the npm start job: plan the example documents, dry-run them, then run them LIVE on a local target with demo approvals')
+      .argument('[sources...]', 'Markdown/JSON/NDJSON files or folders to plan (default: the bundled examples/docs)'),
+  )
+    .option('--dry-run-only', 'stop after the DRYRUN run', false)
+    .option('--json', 'print the runs\' output as JSON instead of the report', false)
     .action(async (sources: string[], options: DemoOptions) => {
       setExit(await runDemo(sources, options, terminal));
     });

@@ -11,24 +11,6 @@ beforeAll(async () => { dir = await mkdtemp(join(tmpdir(), 'cutter-cli-')); });
 afterAll(async () => { await rm(dir, { recursive: true, force: true }); });
 
 describe('cutter CLI', () => {
-  it('demo: a DRYRUN run over the examples completes and reports what LIVE would write', async () => {
-    const terminal = captureTerminal();
-    expect(await main(['demo'], terminal)).toBe(ExitCode.Ok);
-    const text = terminal.out.join('\n');
-    expect(text).toMatch(/What a LIVE run would write \((\d+) IUs/);
-    expect(text).toContain('handbook/backups/retention v1');
-    expect(text).toMatch(/plan hash [0-9a-f]{64}/);
-    expect(text).toMatch(/ended completed/);
-  });
-
-  it('demo --json prints the run output as JSON', async () => {
-    const terminal = captureTerminal();
-    expect(await main(['demo', '--json'], terminal)).toBe(ExitCode.Ok);
-    const parsed = JSON.parse(terminal.out.join('\n')) as { output: { status: string; mode: string }; wouldWrite: unknown[] };
-    expect(parsed.output).toMatchObject({ status: 'completed', mode: 'DRYRUN' });
-    expect(parsed.wouldWrite.length).toBeGreaterThan(10);
-  });
-
   it('plan --out writes a pinned plan file whose hash the JSON summary repeats', async () => {
     const terminal = captureTerminal();
     const source = join(dir, 'policy.md');
@@ -38,6 +20,7 @@ describe('cutter CLI', () => {
     const summary = JSON.parse(terminal.out.join('\n')) as { planHash: string; addresses: string[] };
     const file = JSON.parse(await readFile(out, 'utf8')) as { planHash: string; rows: unknown[] };
     expect(file.planHash).toBe(summary.planHash);
+    expect(summary).not.toHaveProperty('changeSetId');
     expect(summary.addresses).toEqual(['policy/policy', 'policy/policy/scope']);
   });
 

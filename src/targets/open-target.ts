@@ -1,0 +1,57 @@
+import pg from 'pg';
+import type { ConnectionProvider, DbSession, QueryResult } from '../postgres/port.js';
+import { createPgConnections } from '../postgres/providers/pg-provider.js';
+import { maskDsn } from '../postgres/providers/mask-dsn.js';
+import { openEmbeddedDatabase } from '../postgres/providers/pglite-provider.js';
+
+/** Where a run writes: the embedded database in a local folder, or a PostgreSQL server. */
+export type TargetConfig =
+  | { readonly kind: 'embedded'; readonly dataDir: string }
+  | { readonly kind: 'postgres'; readonly dsn: string };
+
+/** An opened target: sessions per role for the adapter, an administrator's session for init and maintenance. */
+export interface OpenTarget {
+  readonly provider: ConnectionProvider;
+  admin<T>(work: (session: DbSession) => Promise<T>): Promise<T>;
+  /** For people: where this is, never with a password. */
+  readonly description: string;
+  close(): Promise<void>;
+}
+
+/**
+ * Opens a target. On PostgreSQL the DSN's user acts as each phase role by `SET ROLE` (it must be a member of
+ * cutter_exec and cutter_verify), exactly as the embedded target does, so grants are enforced the same way.
+ */
+export async function openTarget(config: TargetConfig): Promise<OpenTarget> {
+  if (config.kind === 'embedded') {
+    const db = await openEmbeddedDatabase(config.dataDir);
+    return { provider: db.provider, admin: (work) => db.admin(work), description: `embedded database in ${config.dataDir}`, close: () => db.close() };
+  }
+  const connections = createPgConnections({ dsn: config.dsn, setRole: true });
+  const adminPool = new pg.Pool({ connectionString: config.dsn, max: 1 });
+  adminPool.on('error', () => undefined);
+  return {
+    provider: connections.provider,
+    async admin(work) {
+      const client = await adminPool.connect();
+      try {
+        return await work({
+          async query<R>(text: string, params?: readonly unknown[]): Promise<QueryResult<R>> {
+            const r = await client.query(text, params === undefined ? undefined : [...params]);
+            return { rows: r.rows as R[], rowCount: r.rowCount ?? r.rows.length };
+          },
+          async exec(script) { await client.query(script); },
+          cancel: () => Promise.resolve(),
+          release: () => Promise.resolve(),
+        });
+      } finally {
+        client.release();
+      }
+    },
+    description: `PostgreSQL ${maskDsn(config.dsn)}`,
+    async close() {
+      await connections.end();
+      await adminPool.end();
+    },
+  };
+}
