@@ -98,7 +98,7 @@ describe.runIf(onPostgres)('pg_dump backups on postgres', () => {
     const ctx = { runId: 'run-f', mode: Mode.Live, changeSet: pinChangeSet(samplePlan(1), 'run-f') };
     const error = await adapter.preWriteBackup(ctx).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(Error);
-    expect(String((error as Error).message)).not.toContain('S3cr3t-Pa55');
+    expect((error as Error).message).not.toContain('S3cr3t-Pa55');
     expect(await target.admin(async (s) => Number((await s.query<{ n: string }>('SELECT count(*) AS n FROM cutter.backups')).rows[0]?.n))).toBe(0);
   }, 60_000);
 });
