@@ -78,3 +78,19 @@ export {
 // Logging and diagrams
 export { createLogger, silentLogger, type Logger } from './logging/logger.js';
 export { toMermaid, toDot, describeStatechart } from './chart/index.js';
+
+// PostgreSQL (and the embedded PGlite target, through the same port)
+export { PostgresLiveExecutionAdapter, type PostgresAdapterOptions } from './postgres/postgres-adapter.js';
+export { type ConnectionProvider, type DbSession, type QueryResult, DbRole } from './postgres/port.js';
+export { createPgConnections, type PgConnectionConfig, type PgConnections } from './postgres/providers/pg-provider.js';
+export { openEmbeddedDatabase, type EmbeddedDatabase } from './postgres/providers/pglite-provider.js';
+export { maskDsn } from './postgres/providers/mask-dsn.js';
+export { openTarget, type TargetConfig, type OpenTarget } from './postgres/open-target.js';
+export { applyMigrations, LATEST_SCHEMA_VERSION, type MigrationReport } from './postgres/migrations/index.js';
+export { type BackupRunner, type BackupRequest } from './postgres/backups/backup-runner.js';
+export { snapshotBackupRunner, restoreSnapshot } from './postgres/backups/snapshot-runner.js';
+export { createPgDumpBackupRunner, type PgDumpRunnerOptions } from './postgres/backups/pg-dump-runner.js';
+export { setDatabaseKillSwitch } from './postgres/sql/kill-switch.js';
+export { readLedger } from './postgres/sql/ledger.js';
+export { TargetNotReady } from './postgres/errors.js';
+export { verifyLedgerChain, ledgerRecordHash, GENESIS_HASH, type LedgerRecord, type LedgerEntry } from './domain/ledger-chain.js';

@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import type { TargetConfig } from '../targets/open-target.js';
+import type { TargetConfig } from '../postgres/open-target.js';
 
 /** The environment variable naming a PostgreSQL target when `--database-url` is not given. */
 export const DATABASE_URL_ENV = 'CUTTER_DATABASE_URL';

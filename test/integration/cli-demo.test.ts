@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ExitCode } from '../../src/cli/exit-codes.js';
 import { main } from '../../src/cli/main.js';
 import { loadPlanSources } from '../../src/planning/index.js';
-import { openTarget as openCutterTarget, type OpenTarget } from '../../src/targets/open-target.js';
+import { openTarget as openCutterTarget, type OpenTarget } from '../../src/postgres/open-target.js';
 import { captureTerminal } from '../support/capture-terminal.js';
 import { TARGET_KINDS, openTarget as openTestTarget, type Target } from '../support/targets.js';
 

@@ -10,7 +10,7 @@ import { PostgresLiveExecutionAdapter } from '../../postgres/postgres-adapter.js
 import { setDatabaseKillSwitch } from '../../postgres/sql/kill-switch.js';
 import { changedRows } from '../../postgres/sql/target-state.js';
 import { createRun } from '../../runner/create-run.js';
-import { openTarget, type OpenTarget } from '../../targets/open-target.js';
+import { openTarget, type OpenTarget } from '../../postgres/open-target.js';
 import { demoApprovers } from '../demo-approvers.js';
 import { driveWithDemoApprovals } from '../demo/drive-with-demo-approvals.js';
 import { printLedger } from '../demo/print-ledger.js';

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { applyMigrations, LATEST_SCHEMA_VERSION, type MigrationReport } from '../../postgres/migrations/index.js';
-import { openTarget, type OpenTarget } from '../../targets/open-target.js';
+import { openTarget, type OpenTarget } from '../../postgres/open-target.js';
 import { ExitCode } from '../exit-codes.js';
 import { targetFromOptions, withTargetOptions, type TargetOptions } from '../target-options.js';
 import type { Terminal } from '../terminal.js';

@@ -1,6 +1,6 @@
 import { verifyLedgerChain } from '../../domain/ledger-chain.js';
 import { readLedger } from '../../postgres/sql/ledger.js';
-import type { OpenTarget } from '../../targets/open-target.js';
+import type { OpenTarget } from '../../postgres/open-target.js';
 import type { Terminal } from '../terminal.js';
 
 /** Prints the governance ledger and whether its hash chain verifies. */

@@ -1,8 +1,8 @@
 import pg from 'pg';
-import type { ConnectionProvider, DbSession, QueryResult } from '../postgres/port.js';
-import { createPgConnections } from '../postgres/providers/pg-provider.js';
-import { maskDsn } from '../postgres/providers/mask-dsn.js';
-import { openEmbeddedDatabase } from '../postgres/providers/pglite-provider.js';
+import type { ConnectionProvider, DbSession, QueryResult } from './port.js';
+import { createPgConnections } from './providers/pg-provider.js';
+import { maskDsn } from './providers/mask-dsn.js';
+import { openEmbeddedDatabase } from './providers/pglite-provider.js';
 
 /** Where a run writes: the embedded database in a local folder, or a PostgreSQL server. */
 export type TargetConfig =
