@@ -4,6 +4,9 @@ import type { TargetConfig } from '../postgres/open-target.js';
 
 /** The environment variable naming a PostgreSQL target when `--database-url` is not given. */
 export const DATABASE_URL_ENV = 'CUTTER_DATABASE_URL';
+/** Per-role DSNs: when both are set, each phase role logs in as itself instead of using SET ROLE. */
+export const EXEC_DATABASE_URL_ENV = 'CUTTER_EXEC_DATABASE_URL';
+export const VERIFY_DATABASE_URL_ENV = 'CUTTER_VERIFY_DATABASE_URL';
 /** The embedded database's folder when neither is given. */
 export const DEFAULT_DATA_DIR = '.cutter';
 
@@ -22,6 +25,13 @@ export function withTargetOptions(command: Command): Command {
 /** The target the options name: PostgreSQL if a URL is given (flag, then environment), else the embedded database. */
 export function targetFromOptions(options: TargetOptions, env: NodeJS.ProcessEnv = process.env): TargetConfig {
   const url = options.databaseUrl ?? env[DATABASE_URL_ENV];
-  if (url !== undefined && url !== '') return { kind: 'postgres', dsn: url };
+  if (url !== undefined && url !== '') {
+    const exec = env[EXEC_DATABASE_URL_ENV];
+    const verify = env[VERIFY_DATABASE_URL_ENV];
+    if (exec !== undefined && exec !== '' && verify !== undefined && verify !== '') {
+      return { kind: 'postgres', dsn: url, dsnByRole: { cutter_exec: exec, cutter_verify: verify } };
+    }
+    return { kind: 'postgres', dsn: url };
+  }
   return { kind: 'embedded', dataDir: resolve(options.dataDir ?? DEFAULT_DATA_DIR) };
 }

@@ -1,5 +1,5 @@
 import pg from 'pg';
-import type { ConnectionProvider, DbSession, QueryResult } from './port.js';
+import type { ConnectionProvider, DbRole, DbSession, QueryResult } from './port.js';
 import { createPgConnections } from './providers/pg-provider.js';
 import { maskDsn } from './providers/mask-dsn.js';
 import { openEmbeddedDatabase } from './providers/pglite-provider.js';
@@ -7,7 +7,13 @@ import { openEmbeddedDatabase } from './providers/pglite-provider.js';
 /** Where a run writes: the embedded database in a local folder, or a PostgreSQL server. */
 export type TargetConfig =
   | { readonly kind: 'embedded'; readonly dataDir: string }
-  | { readonly kind: 'postgres'; readonly dsn: string };
+  | {
+      readonly kind: 'postgres';
+      /** The administrator's DSN (init, maintenance); also the phases' DSN when no per-role DSNs are given. */
+      readonly dsn: string;
+      /** A DSN per phase role: each logs in as its role. Without it, `dsn`'s user acts as each role by SET ROLE. */
+      readonly dsnByRole?: Readonly<Record<DbRole, string>>;
+    };
 
 /** An opened target: sessions per role for the adapter, an administrator's session for init and maintenance. */
 export interface OpenTarget {
@@ -19,15 +25,16 @@ export interface OpenTarget {
 }
 
 /**
- * Opens a target. On PostgreSQL the DSN's user acts as each phase role by `SET ROLE` (it must be a member of
- * cutter_exec and cutter_verify), exactly as the embedded target does, so grants are enforced the same way.
+ * Opens a target. On PostgreSQL the phases use a DSN per role when given one; otherwise the DSN's user acts as each
+ * phase role by `SET ROLE` (it must be a member of cutter_exec and cutter_verify), exactly as the embedded target
+ * does, so grants are enforced the same way either way.
  */
 export async function openTarget(config: TargetConfig): Promise<OpenTarget> {
   if (config.kind === 'embedded') {
     const db = await openEmbeddedDatabase(config.dataDir);
     return { provider: db.provider, admin: (work) => db.admin(work), description: `embedded database in ${config.dataDir}`, close: () => db.close() };
   }
-  const connections = createPgConnections({ dsn: config.dsn, setRole: true });
+  const connections = createPgConnections(config.dsnByRole === undefined ? { dsn: config.dsn, setRole: true } : { dsnByRole: config.dsnByRole });
   const adminPool = new pg.Pool({ connectionString: config.dsn, max: 1 });
   adminPool.on('error', () => undefined);
   return {

@@ -9,14 +9,19 @@ export type DbRole = (typeof DbRole)[keyof typeof DbRole];
 export const CREATE_ROLES_SQL = /* sql */ `
 DO $roles$
 BEGIN
-  BEGIN
-    CREATE ROLE cutter_exec NOLOGIN;
-  EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL;
-  END;
-  BEGIN
-    CREATE ROLE cutter_verify NOLOGIN;
-  EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL;
-  END;
+  -- Checked first: where the roles already exist, a user without CREATEROLE can still apply the grants.
+  IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'cutter_exec') THEN
+    BEGIN
+      CREATE ROLE cutter_exec NOLOGIN;
+    EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL;
+    END;
+  END IF;
+  IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'cutter_verify') THEN
+    BEGIN
+      CREATE ROLE cutter_verify NOLOGIN;
+    EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL;
+    END;
+  END IF;
 END $roles$;
 `;
 

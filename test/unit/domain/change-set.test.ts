@@ -1,0 +1,63 @@
+import { describe, expect, it } from 'vitest';
+import { contentDigestOf, pinChangeSet, planHashOf } from '../../../src/domain/change-set.js';
+import { validateCutplan } from '../../../src/domain/cutplan.js';
+import { contentHashOf } from '../../../src/domain/iu.js';
+import { parseRowsJson } from '../../../src/planning/index.js';
+
+const rows = [
+  { address: 'handbook/a', title: 'A', body: 'Alpha body.' },
+  { address: 'handbook/b', title: 'B', body: 'Beta body.' },
+  { address: 'handbook/c', title: 'C', body: 'Gamma body.' },
+];
+
+describe('planHash', () => {
+  it('does not change when rows are reordered', () => {
+    expect(planHashOf(validateCutplan([...rows].reverse()))).toBe(planHashOf(validateCutplan(rows)));
+  });
+
+  it('does not change with JSON formatting or key order', () => {
+    const compact = JSON.stringify(rows);
+    const pretty = `[\n${rows.map((r) => `  {"body": ${JSON.stringify(r.body)},\n   "title": ${JSON.stringify(r.title)}, "address": ${JSON.stringify(r.address)}}`).join(',\n')}\n]\n`;
+    expect(planHashOf(validateCutplan(parseRowsJson(pretty)))).toBe(planHashOf(validateCutplan(parseRowsJson(compact))));
+  });
+
+  it.each([
+    ['a title', { title: 'A.' }],
+    ['a body by one character', { body: 'Alpha body!' }],
+    ['a body by trailing whitespace', { body: 'Alpha body. ' }],
+    ['an address', { address: 'handbook/a2' }],
+  ])('changes when %s changes', (_, change) => {
+    const changed = rows.map((r, i) => (i === 0 ? { ...r, ...change } : r));
+    expect(planHashOf(validateCutplan(changed))).not.toBe(planHashOf(validateCutplan(rows)));
+  });
+
+  it('changes when a row is added or removed', () => {
+    expect(planHashOf(validateCutplan(rows.slice(0, 2)))).not.toBe(planHashOf(validateCutplan(rows)));
+  });
+});
+
+describe('change set', () => {
+  it('is pinned per run: same content, same plan hash, different change set ids', () => {
+    const plan = validateCutplan(rows);
+    const a = pinChangeSet(plan, 'run-a');
+    const b = pinChangeSet(plan, 'run-b');
+    expect(a.planHash).toBe(b.planHash);
+    expect(a.changeSetId).not.toBe(b.changeSetId);
+    expect(pinChangeSet(plan, 'run-a')).toEqual(a);
+    expect(a).toMatchObject({ rowCount: 3, targetFingerprint: null });
+    expect(Object.isFrozen(a)).toBe(true);
+  });
+
+  it('contentHash covers title and body, so the same body under another title differs', () => {
+    expect(contentHashOf('A', 'x')).not.toBe(contentHashOf('B', 'x'));
+    expect(contentHashOf('A', 'x')).toBe(contentHashOf('A', 'x'));
+    expect(contentHashOf('A', 'x')).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  it('the content digest is order-independent and sensitive to any content hash', () => {
+    const plan = validateCutplan(rows);
+    expect(contentDigestOf([...plan.rows].reverse())).toBe(contentDigestOf(plan.rows));
+    const tampered = plan.rows.map((r, i) => (i === 1 ? { ...r, contentHash: 'f'.repeat(64) } : r));
+    expect(contentDigestOf(tampered)).not.toBe(contentDigestOf(plan.rows));
+  });
+});
