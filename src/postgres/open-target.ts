@@ -1,6 +1,6 @@
 import pg from 'pg';
-import type { ConnectionProvider, DbRole, DbSession, QueryResult } from './port.js';
-import { createPgConnections } from './providers/pg-provider.js';
+import type { ConnectionProvider, DbRole, DbSession } from './port.js';
+import { createPgConnections, withPoolSession } from './providers/pg-provider.js';
 import { maskDsn } from './providers/mask-dsn.js';
 import { openEmbeddedDatabase } from './providers/pglite-provider.js';
 
@@ -39,22 +39,7 @@ export async function openTarget(config: TargetConfig): Promise<OpenTarget> {
   adminPool.on('error', () => undefined);
   return {
     provider: connections.provider,
-    async admin(work) {
-      const client = await adminPool.connect();
-      try {
-        return await work({
-          async query<R>(text: string, params?: readonly unknown[]): Promise<QueryResult<R>> {
-            const r = await client.query(text, params === undefined ? undefined : [...params]);
-            return { rows: r.rows as R[], rowCount: r.rowCount ?? r.rows.length };
-          },
-          async exec(script) { await client.query(script); },
-          cancel: () => Promise.resolve(),
-          release: () => Promise.resolve(),
-        });
-      } finally {
-        client.release();
-      }
-    },
+    admin: (work) => withPoolSession(adminPool, work),
     description: `PostgreSQL ${maskDsn(config.dsn)}`,
     async close() {
       await connections.end();

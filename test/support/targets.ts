@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { applyMigrations } from '../../src/postgres/migrations/index.js';
 import type { ConnectionProvider, DbSession } from '../../src/postgres/port.js';
-import { createPgConnections } from '../../src/postgres/providers/pg-provider.js';
+import { createPgConnections, withPoolSession } from '../../src/postgres/providers/pg-provider.js';
 import { openEmbeddedDatabase } from '../../src/postgres/providers/pglite-provider.js';
 
 export const POSTGRES_URL = process.env.CUTTER_TEST_DATABASE_URL;
@@ -73,22 +73,7 @@ async function openPostgres(): Promise<Target> {
   const connections = createPgConnections({ dsn, setRole: true });
   const adminPool = new pg.Pool({ connectionString: dsn, max: 2 });
   adminPool.on('error', () => undefined);
-  const admin = async <T>(work: (session: DbSession) => Promise<T>): Promise<T> => {
-    const client = await adminPool.connect();
-    try {
-      return await work({
-        query: async (text, params) => {
-          const r = await client.query(text, params === undefined ? undefined : [...params]);
-          return { rows: r.rows, rowCount: r.rowCount ?? r.rows.length };
-        },
-        exec: async (script) => { await client.query(script); },
-        cancel: () => Promise.resolve(),
-        release: () => Promise.resolve(),
-      });
-    } finally {
-      client.release();
-    }
-  };
+  const admin = <T>(work: (session: DbSession) => Promise<T>): Promise<T> => withPoolSession(adminPool, work);
   await admin((s) => applyMigrations(s));
   return {
     kind: 'postgres',

@@ -57,7 +57,20 @@ export function createPgConnections(config: PgConnectionConfig): PgConnections {
   };
 }
 
-function sessionOver(client: pg.PoolClient, dsn: string, setRole: boolean): DbSession {
+/**
+ * Runs `work` on a session of a pool's client as its own user (no role switch): an administrator's session for
+ * init and maintenance. The client goes back to the pool afterwards.
+ */
+export async function withPoolSession<T>(pool: pg.Pool, work: (session: DbSession) => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  try {
+    return await work({ ...queriesOver(client), cancel: () => Promise.resolve(), release: () => Promise.resolve() });
+  } finally {
+    client.release();
+  }
+}
+
+function queriesOver(client: pg.PoolClient): Pick<DbSession, 'query' | 'exec'> {
   return {
     async query<R>(text: string, params?: readonly unknown[]): Promise<QueryResult<R>> {
       const result = await client.query(text, params === undefined ? undefined : [...params]);
@@ -66,6 +79,12 @@ function sessionOver(client: pg.PoolClient, dsn: string, setRole: boolean): DbSe
     async exec(script) {
       await client.query(script);
     },
+  };
+}
+
+function sessionOver(client: pg.PoolClient, dsn: string, setRole: boolean): DbSession {
+  return {
+    ...queriesOver(client),
     async cancel() {
       // pg has no in-band cancel: ask the server from a second connection to cancel this backend's statement.
       const pid = (client as unknown as { processID?: number }).processID;
