@@ -1,55 +1,6 @@
-import { and, assign, fromPromise, or, setup } from 'xstate';
-import type { ChangeSet } from '../src/domain/change-set.js';
-import type { BackupResult, CompensationResult, LegBResult, VerifyResult } from '../src/domain/results.js';
-import type { Gate } from '../src/domain/approval.js';
-import { toErrorRecord } from './error-record.js';
-import type {
-  CutSummary,
-  EnactInput,
-  EnactSummary,
-  FinalStatus,
-  MutatingPhase,
-  PhaseInput,
-  PrecheckOutput,
-  ResumableState,
-  RunContext,
-  RunEvent,
-  RunInput,
-  RunOutput,
-} from './run-types.js';
-
-/**
- * Placeholder for a phase actor. The base machine only names its actors; a run binds real ones once, at creation.
- * An unbound actor fails closed, so the base machine can be started (diagrams, model tests) but never writes.
- */
-function unbound<TOutput, TInput>(phase: string) {
-  return fromPromise<TOutput, TInput>(() => Promise.reject(new Error(`phase actor '${phase}' is not bound to an executor`)));
-}
-
-const phaseInput = ({ context }: { context: RunContext }): PhaseInput => {
-  if (context.changeSet === null) throw new Error('no change set pinned');
-  return { runId: context.runId, mode: context.mode, changeSet: context.changeSet };
-};
-
-/** True when an error value carries the kill-switch code (any of the locks refused). */
-const isKillSwitchError = (error: unknown): boolean =>
-  typeof error === 'object' && error !== null && (error as { code?: unknown }).code === 'E_KILL_SWITCH_OFF';
-
-/** The parameterised approval guard for one gate. */
-const approvalValidFor = (gate: Gate) => ({ type: 'approvalValid', params: { gate } }) as const;
-
-const output =
-  (status: FinalStatus) =>
-  ({ context }: { context: RunContext }): RunOutput => ({
-    status,
-    runId: context.runId,
-    mode: context.mode,
-    changeSetId: context.changeSet?.changeSetId ?? null,
-    planHash: context.changeSet?.planHash ?? null,
-    committed: context.committed,
-    error: context.error,
-    results: context.results,
-  });
+import { and, assign } from 'xstate';
+import { approvalValidFor, output, phaseInput, runSetup } from './run-setup.js';
+import type { RunOutput } from './run-types.js';
 
 /**
  * The run statechart: precheck → planning → SG_1 → backingUp → cutting → recordingLedger → verifying → SG_2 →
@@ -57,91 +8,7 @@ const output =
  * binds implementations with `provide` when a run is created. The defaults here fail closed: no executor, kill switch
  * OFF, every approval refused.
  */
-export const runMachine = setup({
-  types: {
-    context: {} as RunContext,
-    events: {} as RunEvent,
-    input: {} as RunInput,
-    output: {} as RunOutput,
-  },
-  actors: {
-    precheck: unbound<PrecheckOutput, { runId: string; mode: RunContext['mode'] }>('precheck'),
-    planning: unbound<ChangeSet, { runId: string; expectedPlanHash: string | null }>('planning'),
-    backup: unbound<BackupResult, PhaseInput>('backup'),
-    cut: unbound<CutSummary, PhaseInput>('cut'),
-    ledger: unbound<LegBResult, PhaseInput>('ledger'),
-    verify: unbound<VerifyResult, PhaseInput>('verify'),
-    enact: unbound<EnactSummary, EnactInput>('enact'),
-    compensate: unbound<CompensationResult, PhaseInput>('compensate'),
-  },
-  guards: {
-    /** The run has an executor, of its own mode. Bound by the runner; fails closed here. */
-    executorReady: () => false,
-    /** The kill switch reads ON at this moment. Bound by the runner; fails closed here. */
-    killSwitchOn: () => false,
-    /** The event's approval is valid for this gate, run, change set and plan. Bound by the runner. */
-    approvalValid: (_, _params: { gate: Gate }) => false,
-    isDryRun: ({ context }) => context.mode === 'DRYRUN',
-    /** DRYRUN, or LIVE with the kill switch ON: the machine's own kill-switch lock. */
-    liveExecutionAllowed: or(['isDryRun', 'killSwitchOn']),
-    killSwitchError: ({ event }) => isKillSwitchError((event as { error?: unknown }).error),
-    /** I7: an unverified backup is no backup; the first write never follows it. */
-    backupUnverified: ({ event }) => (event as { output?: BackupResult }).output?.verified !== true,
-    verifyPassed: ({ event }) => (event as { output?: VerifyResult }).output?.ok === true,
-    /** A REJECT names the gate it answers, so a stale rejection cannot land on a later gate. */
-    rejectsGate: ({ event }, params: { gate: Gate }) => event.type === 'REJECT' && event.gate === params.gate,
-    haltedBefore: ({ context }, params: { state: ResumableState }) => context.haltedBefore === params.state,
-  },
-  actions: {
-    /** Records why an approval was refused. The runner binds a version that names the exact reason. */
-    recordApprovalRefusal: assign({
-      refusals: ({ context }, params: { gate: Gate }) => [
-        ...context.refusals,
-        { gate: params.gate, code: 'E_APPROVAL_INVALID', reason: 'no approval verifier is bound to this run' },
-      ],
-    }),
-    recordApproval: assign({
-      approvals: ({ context, event }, params: { gate: Gate }) => {
-        if (event.type !== 'APPROVE') return context.approvals;
-        const { approver, reason, issuedAt, expiresAt, reviewDecisionId } = event.approval;
-        const record = reviewDecisionId === undefined
-          ? { gate: params.gate, approver, reason, issuedAt, expiresAt }
-          : { gate: params.gate, approver, reason, issuedAt, expiresAt, reviewDecisionId };
-        return { ...context.approvals, [params.gate]: record };
-      },
-    }),
-    recordKillSwitchRefusal: assign({
-      refusals: ({ context }) => [
-        ...context.refusals,
-        { gate: 'kill-switch' as const, code: 'E_KILL_SWITCH_OFF', reason: 'the kill switch is OFF (machine guard)' },
-      ],
-      error: () => ({
-        name: 'ProductionExecutionNotAuthorized',
-        code: 'E_KILL_SWITCH_OFF',
-        message: 'LIVE execution is not authorised: the kill switch is OFF (machine lock)',
-      }),
-    }),
-    recordExecutorRefusal: assign({
-      refusals: ({ context }) => [
-        ...context.refusals,
-        { gate: 'executor' as const, code: 'E_LIVE_ADAPTER_REQUIRED', reason: 'the run has no executor of its mode' },
-      ],
-      error: () => ({
-        name: 'LiveAdapterRequired',
-        code: 'E_LIVE_ADAPTER_REQUIRED',
-        message: 'the run has no executor of its mode',
-      }),
-    }),
-    recordError: assign({ error: ({ event }) => toErrorRecord((event as { error?: unknown }).error) }),
-    markCommitted: assign({
-      committed: ({ context }, params: { phase: MutatingPhase }) =>
-        context.committed.includes(params.phase) ? context.committed : [...context.committed, params.phase],
-    }),
-    markHalted: assign({ haltedBefore: (_, params: { state: ResumableState }) => params.state }),
-    clearHalt: assign({ haltedBefore: null, error: null }),
-    markTorn: assign({ tornReason: (_, params: { reason: string }) => params.reason }),
-  },
-}).createMachine({
+export const runMachine = runSetup.createMachine({
   id: 'run',
   context: ({ input }) => ({
     runId: input.runId,
@@ -178,7 +45,7 @@ export const runMachine = setup({
         input: ({ context }) => ({ runId: context.runId, mode: context.mode }),
         onDone: {
           target: 'planning',
-          actions: assign({ results: ({ context, event }) => ({ ...context.results, precheck: event.output }) }),
+          actions: { type: 'storeResult', params: { key: 'precheck' } },
         },
         onError: { target: 'refused', actions: 'recordError' },
       },
@@ -234,11 +101,11 @@ export const runMachine = setup({
           {
             guard: 'liveExecutionAllowed',
             target: 'cutting',
-            actions: assign({ results: ({ context, event }) => ({ ...context.results, backup: event.output }) }),
+            actions: { type: 'storeResult', params: { key: 'backup' } },
           },
           {
             target: 'refused',
-            actions: [assign({ results: ({ context, event }) => ({ ...context.results, backup: event.output }) }), 'recordKillSwitchRefusal'],
+            actions: [{ type: 'storeResult', params: { key: 'backup' } }, 'recordKillSwitchRefusal'],
           },
         ],
         onError: [
@@ -255,22 +122,10 @@ export const runMachine = setup({
         src: 'cut',
         input: phaseInput,
         onDone: [
-          {
-            guard: 'liveExecutionAllowed',
-            target: 'recordingLedger',
-            actions: [
-              assign({ results: ({ context, event }) => ({ ...context.results, cut: event.output }) }),
-              { type: 'markCommitted', params: { phase: 'cut' } },
-            ],
-          },
+          { guard: 'liveExecutionAllowed', target: 'recordingLedger', actions: { type: 'recordCommit', params: { phase: 'cut' } } },
           {
             target: 'halted',
-            actions: [
-              assign({ results: ({ context, event }) => ({ ...context.results, cut: event.output }) }),
-              { type: 'markCommitted', params: { phase: 'cut' } },
-              'recordKillSwitchRefusal',
-              { type: 'markHalted', params: { state: 'recordingLedger' } },
-            ],
+            actions: [{ type: 'recordCommit', params: { phase: 'cut' } }, { type: 'haltBefore', params: { state: 'recordingLedger' } }],
           },
         ],
         onError: [
@@ -287,30 +142,14 @@ export const runMachine = setup({
         src: 'ledger',
         input: phaseInput,
         onDone: [
-          {
-            guard: 'liveExecutionAllowed',
-            target: 'verifying',
-            actions: [
-              assign({ results: ({ context, event }) => ({ ...context.results, ledger: event.output }) }),
-              { type: 'markCommitted', params: { phase: 'ledger' } },
-            ],
-          },
+          { guard: 'liveExecutionAllowed', target: 'verifying', actions: { type: 'recordCommit', params: { phase: 'ledger' } } },
           {
             target: 'halted',
-            actions: [
-              assign({ results: ({ context, event }) => ({ ...context.results, ledger: event.output }) }),
-              { type: 'markCommitted', params: { phase: 'ledger' } },
-              'recordKillSwitchRefusal',
-              { type: 'markHalted', params: { state: 'verifying' } },
-            ],
+            actions: [{ type: 'recordCommit', params: { phase: 'ledger' } }, { type: 'haltBefore', params: { state: 'verifying' } }],
           },
         ],
         onError: [
-          {
-            guard: 'killSwitchError',
-            target: 'halted',
-            actions: ['recordError', { type: 'markHalted', params: { state: 'recordingLedger' } }],
-          },
+          { guard: 'killSwitchError', target: 'halted', actions: ['recordError', { type: 'markHalted', params: { state: 'recordingLedger' } }] },
           { target: 'torn', actions: ['recordError', { type: 'markTorn', params: { reason: 'recording the ledger failed after the cut committed' } }] },
         ],
       },
@@ -326,29 +165,15 @@ export const runMachine = setup({
           {
             guard: 'verifyPassed',
             target: 'awaitingEnactApproval',
-            actions: assign({ results: ({ context, event }) => ({ ...context.results, verify: event.output }) }),
+            actions: { type: 'storeResult', params: { key: 'verify' } },
           },
           {
             target: 'torn',
-            actions: [
-              assign({
-                results: ({ context, event }) => ({ ...context.results, verify: event.output }),
-                error: ({ event }) => ({
-                  name: 'VerifyMismatch',
-                  code: 'E_VERIFY_MISMATCH',
-                  message: `verification found ${event.output.actualCount} rows (digest ${event.output.actualDigest.slice(0, 12)}), expected ${event.output.expectedCount} (digest ${event.output.expectedDigest.slice(0, 12)})`,
-                }),
-              }),
-              { type: 'markTorn', params: { reason: 'verification did not match the change set' } },
-            ],
+            actions: ['recordVerifyMismatch', { type: 'markTorn', params: { reason: 'verification did not match the change set' } }],
           },
         ],
         onError: [
-          {
-            guard: 'killSwitchError',
-            target: 'halted',
-            actions: ['recordError', { type: 'markHalted', params: { state: 'verifying' } }],
-          },
+          { guard: 'killSwitchError', target: 'halted', actions: ['recordError', { type: 'markHalted', params: { state: 'verifying' } }] },
           { target: 'torn', actions: ['recordError', { type: 'markTorn', params: { reason: 'verification failed after writes committed' } }] },
         ],
       },
@@ -367,11 +192,7 @@ export const runMachine = setup({
           {
             guard: approvalValidFor('SG_2'),
             target: 'halted',
-            actions: [
-              { type: 'recordApproval', params: { gate: 'SG_2' } },
-              'recordKillSwitchRefusal',
-              { type: 'markHalted', params: { state: 'enacting' } },
-            ],
+            actions: [{ type: 'recordApproval', params: { gate: 'SG_2' } }, { type: 'haltBefore', params: { state: 'enacting' } }],
           },
           { actions: { type: 'recordApprovalRefusal', params: { gate: 'SG_2' } } },
         ],
@@ -397,17 +218,10 @@ export const runMachine = setup({
         },
         onDone: {
           target: 'completed',
-          actions: [
-            assign({ results: ({ context, event }) => ({ ...context.results, enact: event.output }) }),
-            { type: 'markCommitted', params: { phase: 'enact' } },
-          ],
+          actions: { type: 'recordCommit', params: { phase: 'enact' } },
         },
         onError: [
-          {
-            guard: 'killSwitchError',
-            target: 'halted',
-            actions: ['recordError', { type: 'markHalted', params: { state: 'enacting' } }],
-          },
+          { guard: 'killSwitchError', target: 'halted', actions: ['recordError', { type: 'markHalted', params: { state: 'enacting' } }] },
           { target: 'torn', actions: ['recordError', { type: 'markTorn', params: { reason: 'enactment failed after the cut committed' } }] },
         ],
       },
@@ -461,7 +275,7 @@ export const runMachine = setup({
             input: phaseInput,
             onDone: {
               target: '#run.compensated',
-              actions: assign({ results: ({ context, event }) => ({ ...context.results, compensation: event.output }) }),
+              actions: { type: 'storeResult', params: { key: 'compensation' } },
             },
             onError: { target: '#run.compensationFailed', actions: 'recordError' },
           },

@@ -1,0 +1,174 @@
+import { assign, fromPromise, or, setup } from 'xstate';
+import type { ChangeSet } from '../src/domain/change-set.js';
+import type { BackupResult, CompensationResult, LegBResult, VerifyResult } from '../src/domain/results.js';
+import type { Gate } from '../src/domain/approval.js';
+import { toErrorRecord } from './error-record.js';
+import type {
+  CutSummary,
+  EnactInput,
+  EnactSummary,
+  FinalStatus,
+  MutatingPhase,
+  PhaseInput,
+  PhaseResults,
+  PrecheckOutput,
+  ResumableState,
+  RunContext,
+  RunEvent,
+  RunInput,
+  RunOutput,
+} from './run-types.js';
+
+/**
+ * Placeholder for a phase actor. The base machine only names its actors; a run binds real ones once, at creation.
+ * An unbound actor fails closed, so the base machine can be started (diagrams, model tests) but never writes.
+ */
+function unbound<TOutput, TInput>(phase: string) {
+  return fromPromise<TOutput, TInput>(() => Promise.reject(new Error(`phase actor '${phase}' is not bound to an executor`)));
+}
+
+export const phaseInput = ({ context }: { context: RunContext }): PhaseInput => {
+  if (context.changeSet === null) throw new Error('no change set pinned');
+  return { runId: context.runId, mode: context.mode, changeSet: context.changeSet };
+};
+
+/** True when an error value carries the kill-switch code (any of the locks refused). */
+const isKillSwitchError = (error: unknown): boolean =>
+  typeof error === 'object' && error !== null && (error as { code?: unknown }).code === 'E_KILL_SWITCH_OFF';
+
+/** The parameterised approval guard for one gate. */
+export const approvalValidFor = (gate: Gate) => ({ type: 'approvalValid', params: { gate } }) as const;
+
+export const output =
+  (status: FinalStatus) =>
+  ({ context }: { context: RunContext }): RunOutput => ({
+    status,
+    runId: context.runId,
+    mode: context.mode,
+    changeSetId: context.changeSet?.changeSetId ?? null,
+    planHash: context.changeSet?.planHash ?? null,
+    committed: context.committed,
+    error: context.error,
+    results: context.results,
+  });
+
+/**
+ * The run machine's vocabulary: the actors it invokes, the guards and actions it names. Implementations here are the
+ * fail-closed defaults (no executor, kill switch OFF, every approval refused); a run binds real ones with `provide`.
+ */
+export const runSetup = setup({
+  types: {
+    context: {} as RunContext,
+    events: {} as RunEvent,
+    input: {} as RunInput,
+    output: {} as RunOutput,
+  },
+  actors: {
+    precheck: unbound<PrecheckOutput, { runId: string; mode: RunContext['mode'] }>('precheck'),
+    planning: unbound<ChangeSet, { runId: string; expectedPlanHash: string | null }>('planning'),
+    backup: unbound<BackupResult, PhaseInput>('backup'),
+    cut: unbound<CutSummary, PhaseInput>('cut'),
+    ledger: unbound<LegBResult, PhaseInput>('ledger'),
+    verify: unbound<VerifyResult, PhaseInput>('verify'),
+    enact: unbound<EnactSummary, EnactInput>('enact'),
+    compensate: unbound<CompensationResult, PhaseInput>('compensate'),
+  },
+  guards: {
+    /** The run has an executor, of its own mode. Bound by the runner; fails closed here. */
+    executorReady: () => false,
+    /** The kill switch reads ON at this moment. Bound by the runner; fails closed here. */
+    killSwitchOn: () => false,
+    /** The event's approval is valid for this gate, run, change set and plan. Bound by the runner. */
+    approvalValid: (_, _params: { gate: Gate }) => false,
+    isDryRun: ({ context }) => context.mode === 'DRYRUN',
+    /** DRYRUN, or LIVE with the kill switch ON: the machine's own kill-switch lock. */
+    liveExecutionAllowed: or(['isDryRun', 'killSwitchOn']),
+    killSwitchError: ({ event }) => isKillSwitchError((event as { error?: unknown }).error),
+    /** I7: an unverified backup is no backup; the first write never follows it. */
+    backupUnverified: ({ event }) => (event as { output?: BackupResult }).output?.verified !== true,
+    verifyPassed: ({ event }) => (event as { output?: VerifyResult }).output?.ok === true,
+    /** A REJECT names the gate it answers, so a stale rejection cannot land on a later gate. */
+    rejectsGate: ({ event }, params: { gate: Gate }) => event.type === 'REJECT' && event.gate === params.gate,
+    haltedBefore: ({ context }, params: { state: ResumableState }) => context.haltedBefore === params.state,
+  },
+  actions: {
+    /** Records why an approval was refused. The runner binds a version that names the exact reason. */
+    recordApprovalRefusal: assign({
+      refusals: ({ context }, params: { gate: Gate }) => [
+        ...context.refusals,
+        { gate: params.gate, code: 'E_APPROVAL_INVALID', reason: 'no approval verifier is bound to this run' },
+      ],
+    }),
+    recordApproval: assign({
+      approvals: ({ context, event }, params: { gate: Gate }) => {
+        if (event.type !== 'APPROVE') return context.approvals;
+        const { approver, reason, issuedAt, expiresAt, reviewDecisionId } = event.approval;
+        const record = reviewDecisionId === undefined
+          ? { gate: params.gate, approver, reason, issuedAt, expiresAt }
+          : { gate: params.gate, approver, reason, issuedAt, expiresAt, reviewDecisionId };
+        return { ...context.approvals, [params.gate]: record };
+      },
+    }),
+    recordKillSwitchRefusal: assign({
+      refusals: ({ context }) => [
+        ...context.refusals,
+        { gate: 'kill-switch' as const, code: 'E_KILL_SWITCH_OFF', reason: 'the kill switch is OFF (machine guard)' },
+      ],
+      error: () => ({
+        name: 'ProductionExecutionNotAuthorized',
+        code: 'E_KILL_SWITCH_OFF',
+        message: 'LIVE execution is not authorised: the kill switch is OFF (machine lock)',
+      }),
+    }),
+    recordExecutorRefusal: assign({
+      refusals: ({ context }) => [
+        ...context.refusals,
+        { gate: 'executor' as const, code: 'E_LIVE_ADAPTER_REQUIRED', reason: 'the run has no executor of its mode' },
+      ],
+      error: () => ({
+        name: 'LiveAdapterRequired',
+        code: 'E_LIVE_ADAPTER_REQUIRED',
+        message: 'the run has no executor of its mode',
+      }),
+    }),
+    /** Keeps a phase's output in the context's results (plain JSON: it is persisted). */
+    storeResult: assign({
+      results: ({ context, event }, params: { key: keyof PhaseResults }) => ({ ...context.results, [params.key]: (event as { output?: unknown }).output }),
+    }),
+    /** Verification read back something other than the plan: say what, for the operator at SG_3. */
+    recordVerifyMismatch: assign({
+      results: ({ context, event }) => ({ ...context.results, verify: (event as unknown as { output: VerifyResult }).output }),
+      error: ({ event }) => {
+        const v = (event as unknown as { output: VerifyResult }).output;
+        return {
+          name: 'VerifyMismatch',
+          code: 'E_VERIFY_MISMATCH',
+          message: `verification found ${v.actualCount} rows (digest ${v.actualDigest.slice(0, 12)}), expected ${v.expectedCount} (digest ${v.expectedDigest.slice(0, 12)})`,
+        };
+      },
+    }),
+    recordError: assign({ error: ({ event }) => toErrorRecord((event as { error?: unknown }).error) }),
+    /** A mutating phase committed: keep its result and remember the commit (a later failure tears the run). */
+    recordCommit: assign({
+      results: ({ context, event }, params: { phase: MutatingPhase }) => ({ ...context.results, [params.phase]: (event as { output?: unknown }).output }),
+      committed: ({ context }, params: { phase: MutatingPhase }) =>
+        context.committed.includes(params.phase) ? context.committed : [...context.committed, params.phase],
+    }),
+    markHalted: assign({ haltedBefore: (_, params: { state: ResumableState }) => params.state }),
+    /** The machine's kill-switch lock stopped the run after a commit: halt before `state`, resumable. */
+    haltBefore: assign({
+      haltedBefore: (_, params: { state: ResumableState }) => params.state,
+      refusals: ({ context }) => [
+        ...context.refusals,
+        { gate: 'kill-switch' as const, code: 'E_KILL_SWITCH_OFF', reason: 'the kill switch is OFF (machine guard)' },
+      ],
+      error: () => ({
+        name: 'ProductionExecutionNotAuthorized',
+        code: 'E_KILL_SWITCH_OFF',
+        message: 'LIVE execution is not authorised: the kill switch is OFF (machine lock)',
+      }),
+    }),
+    clearHalt: assign({ haltedBefore: null, error: null }),
+    markTorn: assign({ tornReason: (_, params: { reason: string }) => params.reason }),
+  },
+});
