@@ -36,6 +36,17 @@ export const phaseInput = ({ context }: { context: RunContext }): PhaseInput => 
 const isKillSwitchError = (error: unknown): boolean =>
   typeof error === 'object' && error !== null && (error as { code?: unknown }).code === 'E_KILL_SWITCH_OFF';
 
+const REFUSALS = {
+  'kill-switch': { code: 'E_KILL_SWITCH_OFF', name: 'ProductionExecutionNotAuthorized', reason: 'LIVE execution is not authorised: the kill switch is OFF (machine lock)' },
+  executor: { code: 'E_LIVE_ADAPTER_REQUIRED', name: 'LiveAdapterRequired', reason: 'the run has no executor of its mode' },
+} as const;
+
+/** The context changes of a refusal by one of the machine's own locks: journalled, and the run's error. */
+function refusedBy(context: RunContext, lock: keyof typeof REFUSALS): Pick<RunContext, 'refusals' | 'error'> {
+  const { code, name, reason } = REFUSALS[lock];
+  return { refusals: [...context.refusals, { gate: lock, code, reason }], error: { name, code, message: reason } };
+}
+
 /** The parameterised approval guard for one gate. */
 export const approvalValidFor = (gate: Gate) => ({ type: 'approvalValid', params: { gate } }) as const;
 
@@ -109,28 +120,8 @@ export const runSetup = setup({
         return { ...context.approvals, [params.gate]: record };
       },
     }),
-    recordKillSwitchRefusal: assign({
-      refusals: ({ context }) => [
-        ...context.refusals,
-        { gate: 'kill-switch' as const, code: 'E_KILL_SWITCH_OFF', reason: 'the kill switch is OFF (machine guard)' },
-      ],
-      error: () => ({
-        name: 'ProductionExecutionNotAuthorized',
-        code: 'E_KILL_SWITCH_OFF',
-        message: 'LIVE execution is not authorised: the kill switch is OFF (machine lock)',
-      }),
-    }),
-    recordExecutorRefusal: assign({
-      refusals: ({ context }) => [
-        ...context.refusals,
-        { gate: 'executor' as const, code: 'E_LIVE_ADAPTER_REQUIRED', reason: 'the run has no executor of its mode' },
-      ],
-      error: () => ({
-        name: 'LiveAdapterRequired',
-        code: 'E_LIVE_ADAPTER_REQUIRED',
-        message: 'the run has no executor of its mode',
-      }),
-    }),
+    recordKillSwitchRefusal: assign(({ context }) => refusedBy(context, 'kill-switch')),
+    recordExecutorRefusal: assign(({ context }) => refusedBy(context, 'executor')),
     /** Keeps a phase's output in the context's results (plain JSON: it is persisted). */
     storeResult: assign({
       results: ({ context, event }, params: { key: keyof PhaseResults }) => ({ ...context.results, [params.key]: (event as { output?: unknown }).output }),
@@ -156,18 +147,7 @@ export const runSetup = setup({
     }),
     markHalted: assign({ haltedBefore: (_, params: { state: ResumableState }) => params.state }),
     /** The machine's kill-switch lock stopped the run after a commit: halt before `state`, resumable. */
-    haltBefore: assign({
-      haltedBefore: (_, params: { state: ResumableState }) => params.state,
-      refusals: ({ context }) => [
-        ...context.refusals,
-        { gate: 'kill-switch' as const, code: 'E_KILL_SWITCH_OFF', reason: 'the kill switch is OFF (machine guard)' },
-      ],
-      error: () => ({
-        name: 'ProductionExecutionNotAuthorized',
-        code: 'E_KILL_SWITCH_OFF',
-        message: 'LIVE execution is not authorised: the kill switch is OFF (machine lock)',
-      }),
-    }),
+    haltBefore: assign(({ context }, params: { state: ResumableState }) => ({ ...refusedBy(context, 'kill-switch'), haltedBefore: params.state })),
     clearHalt: assign({ haltedBefore: null, error: null }),
     markTorn: assign({ tornReason: (_, params: { reason: string }) => params.reason }),
   },
