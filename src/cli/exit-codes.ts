@@ -14,6 +14,8 @@ export const ExitCode = {
   RunNotCompleted: 5,
   /** A run is torn and waits at SG_3: committed writes need compensation. */
   Torn: 6,
+  /** An integrity check failed: the ledger's hash chain is broken. */
+  IntegrityFailure: 7,
 } as const;
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
 

@@ -4,6 +4,7 @@ import { CutterError } from '../errors/index.js';
 import { registerChart } from './commands/chart.js';
 import { registerDemo } from './commands/demo.js';
 import { registerInit } from './commands/init.js';
+import { registerLedger } from './commands/ledger.js';
 import { registerPlan } from './commands/plan.js';
 import { ExitCode, exitCodeForError } from './exit-codes.js';
 import { packageVersion } from './package-root.js';
@@ -21,7 +22,8 @@ export function buildProgram(terminal: Terminal, setExit: (code: ExitCode) => vo
   registerPlan(program, terminal, setExit);
   registerDemo(program, terminal, setExit);
   registerChart(program, terminal, setExit);
-  program.addHelpText('after', '\nExit codes: 0 ok · 1 unexpected · 2 usage · 3 invalid input · 4 refused · 5 run not completed · 6 torn (see docs/cli.md)');
+  registerLedger(program, terminal, setExit);
+  program.addHelpText('after', '\nExit codes: 0 ok · 1 unexpected · 2 usage · 3 invalid input · 4 refused · 5 run not completed · 6 torn · 7 integrity check failed (see docs/cli.md)');
   return program;
 }
 

@@ -14,6 +14,7 @@ export const ErrorCode = {
   VerifyMismatch: 'E_VERIFY_MISMATCH',
   BackupUnverified: 'E_BACKUP_UNVERIFIED',
   TargetNotReady: 'E_TARGET_NOT_READY',
+  LedgerBroken: 'E_LEDGER_BROKEN',
   Unexpected: 'E_UNEXPECTED',
 } as const;
 
