@@ -31,6 +31,7 @@ const BY_ERROR_CODE: Readonly<Record<string, ExitCode>> = {
   E_APPROVAL_INVALID: ExitCode.Refused,
   E_COLLABORATOR_NOT_CONFIGURED: ExitCode.Refused,
   E_TARGET_NOT_READY: ExitCode.Refused,
+  E_TARGET_BUSY: ExitCode.Refused,
 };
 
 /** The exit code for an error code. */

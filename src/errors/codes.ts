@@ -15,6 +15,7 @@ export const ErrorCode = {
   BackupUnverified: 'E_BACKUP_UNVERIFIED',
   TargetNotReady: 'E_TARGET_NOT_READY',
   LedgerBroken: 'E_LEDGER_BROKEN',
+  TargetBusy: 'E_TARGET_BUSY',
   Unexpected: 'E_UNEXPECTED',
 } as const;
 

@@ -68,4 +68,6 @@ export interface Executor {
   writeVerify(ctx: ExecutionContext, expected: VerifyExpectation): Promise<VerifyResult>;
   lifecycleEnact(ctx: ExecutionContext, request: { addresses: readonly string[]; reviewDecisionId: string }): Promise<EnactBatchResult>;
   compensateChangeSet(ctx: ExecutionContext): Promise<CompensationResult>;
+  /** Gives back whatever the run holds on the target (its lease) when it ends. Optional; never throws. */
+  releaseTarget?(ctx: { readonly runId: string }): Promise<void>;
 }

@@ -85,6 +85,11 @@ export abstract class LiveExecutionAdapter implements Executor {
     return this.runCompensateChangeSet(ctx);
   }
 
+  /** Called when a run ends: subclasses that hold something on the target (a lease) give it back. Default: nothing. */
+  releaseTarget(_ctx: { readonly runId: string }): Promise<void> {
+    return Promise.resolve();
+  }
+
   protected abstract runPrecheck(ctx: { readonly runId: string; readonly mode: Mode; readonly signal?: AbortSignal }): Promise<PrecheckReport>;
   protected abstract runPreWriteBackup(ctx: ExecutionContext): Promise<BackupResult>;
   protected abstract runCutLegA(ctx: ExecutionContext, rows: readonly IURow[]): Promise<readonly IUCreateResult[]>;

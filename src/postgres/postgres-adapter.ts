@@ -22,6 +22,7 @@ import { enactChunk, lifecycleRowsThisTransaction } from './sql/iu-enact.js';
 import { assertDatabaseKillSwitchOn } from './sql/kill-switch.js';
 import { appendLedger } from './sql/ledger.js';
 import { findPhaseRecord, recordPhase } from './sql/phase-records.js';
+import { acquireTarget, releaseTarget } from './sql/target-lock.js';
 import { revertChangeSet } from './sql/revert.js';
 import { changeSetCount, changeSetDigest, insertVerifyResult } from './sql/verify.js';
 import { inTransaction } from './transaction.js';
@@ -35,6 +36,8 @@ export interface PostgresAdapterOptions {
   readonly backupRunner?: BackupRunner;
   /** Rows per set-based statement inside a phase's one transaction. */
   readonly chunkSize?: number;
+  /** How long the target lease lasts without renewal; a crashed holder blocks the target at most this long. */
+  readonly leaseSeconds?: number;
   readonly name?: string;
 }
 
@@ -60,6 +63,7 @@ export class PostgresLiveExecutionAdapter extends LiveExecutionAdapter {
   readonly #provider: ConnectionProvider;
   readonly #backupRunner: BackupRunner;
   readonly #chunkSize: number;
+  readonly #leaseSeconds: number;
 
   constructor(options: PostgresAdapterOptions) {
     super(options.killSwitch);
@@ -67,6 +71,16 @@ export class PostgresLiveExecutionAdapter extends LiveExecutionAdapter {
     this.#provider = options.connectionProvider ?? refusingProvider;
     this.#backupRunner = options.backupRunner ?? refusingBackupRunner;
     this.#chunkSize = Math.max(1, options.chunkSize ?? 1000);
+    this.#leaseSeconds = Math.max(5, options.leaseSeconds ?? 120);
+  }
+
+  /** Gives the target lease back (the run parked or ended). Failures are swallowed: the lease expires anyway. */
+  override async releaseTarget(ctx: { readonly runId: string }): Promise<void> {
+    try {
+      await inTransaction(this.#provider, DbRole.Exec, undefined, (session) => releaseTarget(session, ctx.runId));
+    } catch {
+      // A missing connection here costs at most one lease period.
+    }
   }
 
   /** One phase: its role's transaction, the database kill switch, replay if already committed, then the work. */
@@ -79,6 +93,8 @@ export class PostgresLiveExecutionAdapter extends LiveExecutionAdapter {
   ): Promise<T> {
     return inTransaction(this.#provider, role, ctx.signal, async (session) => {
       await assertDatabaseKillSwitchOn(session, phase);
+      // One LIVE run writes to a target at a time: every writing phase takes or renews the lease in its transaction.
+      if (role === DbRole.Exec) await acquireTarget(session, ctx.runId, phase, this.#leaseSeconds);
       const recorded = await findPhaseRecord<T>(session, ctx.runId, phase);
       if (recorded !== undefined) return compact === undefined ? (freezeResult(recorded as object) as T) : compact.replay(session);
       const result = await work(session);

@@ -118,6 +118,14 @@ export function createRun(options: CreateRunOptions): Run {
   // An unobserved actor error crashes Node; keep it and surface it through settled()/done().
   let machineError: unknown = null;
   actor.subscribe({ error: (error: unknown) => { machineError = error; logger.error({ runId, err: error }, 'run machine error'); } });
+  // When the run ends, it gives back what it holds on the target (the LIVE adapter's lease). A parked run keeps its
+  // lease until it expires: releasing there could race the next phase's renewal.
+  actor.subscribe({
+    complete: () => {
+      executor.releaseTarget?.({ runId }).catch((error: unknown) => { logger.warn({ runId, err: error }, 'releasing the target failed'); });
+    },
+    error: () => undefined,
+  });
   // Idle invokes nothing, so starting the actor here is safe, and lets a run be cancelled before it starts.
   actor.start();
 

@@ -32,6 +32,7 @@ describe('ledger tampering (embedded database)', () => {
         const ctx = { runId, mode: Mode.Live, changeSet: pinChangeSet(plan, runId) };
         await adapter.cutLegA(ctx, plan.rows);
         await adapter.legBRecord(ctx);
+        await adapter.releaseTarget(ctx);
       }
     } finally {
       await target.close();

@@ -60,6 +60,7 @@ describe.runIf(onPostgres)('pg_dump backups on postgres', () => {
     const adapter = new PostgresLiveExecutionAdapter({ killSwitch, connectionProvider: target.provider, backupRunner: runner });
     const first = { runId: 'run-1', mode: Mode.Live, changeSet: pinChangeSet(plan, 'run-1') };
     await adapter.cutLegA(first, plan.rows);
+    await adapter.releaseTarget(first);
     const second = { runId: 'run-2', mode: Mode.Live, changeSet: pinChangeSet(samplePlan(2, 'later/x'), 'run-2') };
     const backup = await adapter.preWriteBackup(second);
     expect(backup).toMatchObject({ verified: true, simulated: false });
@@ -78,6 +79,7 @@ describe.runIf(onPostgres)('pg_dump backups on postgres', () => {
       const plan = samplePlan(3);
       const ctx = { runId: 'run-g', mode: Mode.Live, changeSet: pinChangeSet(plan, 'run-g') };
       await adapter.cutLegA({ ...ctx, runId: 'run-before', changeSet: pinChangeSet(plan, 'run-before') }, plan.rows);
+      await adapter.releaseTarget({ runId: 'run-before' });
       const backup = await adapter.preWriteBackup(ctx);
       expect(backup.verified).toBe(true);
       expect(await readdir(out)).toEqual([`${backup.backupId}.dump.gpg`]);

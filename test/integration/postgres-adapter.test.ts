@@ -50,6 +50,7 @@ describe.each(TARGET_KINDS)('PostgresLiveExecutionAdapter on %s', (kind) => {
     // An open draft from another change set at row 3's address makes that row come back 'conflict'.
     const blocker = validateCutplan([plan.rows[2]].map((r) => ({ address: r?.address, title: 'Other', body: 'Other draft' })));
     await adapter().cutLegA(ctxFor(blocker, 'run-other'), blocker.rows);
+    await adapter().releaseTarget({ runId: 'run-other' });
     const before = await countRows(target, 'iu_versions');
     const ctx = ctxFor(plan);
     await expect(adapter({ chunkSize: 2 }).cutLegA(ctx, plan.rows)).rejects.toMatchObject({
@@ -77,6 +78,7 @@ describe.each(TARGET_KINDS)('PostgresLiveExecutionAdapter on %s', (kind) => {
     await a.cutLegA(ctx1, first.rows);
     const r1 = await a.lifecycleEnact(ctx1, { addresses: first.rows.map((r) => r.address), reviewDecisionId: 'RD-1' });
     expect(r1).toMatchObject({ supersededCount: 0, lifecycleLogRows: 3 });
+    await a.releaseTarget(ctx1);
 
     const second = validateCutplan(first.rows.map((r) => ({ address: r.address, title: r.title, body: `${r.body}\n\nRevised.` })));
     const ctx2 = ctxFor(second, 'run-2');
@@ -179,6 +181,29 @@ describe.each(TARGET_KINDS)('PostgresLiveExecutionAdapter on %s', (kind) => {
     expect(Buffer.byteLength(stored.find((s) => s.address === 'odd/big')?.body ?? '', 'utf8')).toBe(1024 * 1024);
   });
 
+  it('one LIVE run per target: a second run is refused while the first holds the lease, and proceeds once it is released', async () => {
+    const a = adapter();
+    const first = samplePlan(1, 'lock/first');
+    const second = samplePlan(1, 'lock/second');
+    await a.cutLegA(ctxFor(first, 'run-1'), first.rows);
+    await expect(a.cutLegA(ctxFor(second, 'run-2'), second.rows)).rejects.toMatchObject({ code: 'E_TARGET_BUSY', holderRunId: 'run-1' });
+    expect(await countRows(target, 'iu_versions', "address LIKE 'lock/second%'")).toBe(0);
+    await a.releaseTarget({ runId: 'run-1' });
+    await a.cutLegA(ctxFor(second, 'run-2'), second.rows);
+    expect(await countRows(target, 'iu_versions', "address LIKE 'lock/second%'")).toBe(1);
+  });
+
+  it('a crashed holder does not block the target for ever: its lease expires', async () => {
+    const a = adapter();
+    const first = samplePlan(1, 'lock/first');
+    await a.cutLegA(ctxFor(first, 'run-crashed'), first.rows);
+    // The holder "crashes": it never renews; the lease runs out.
+    await target.admin((s) => s.query("UPDATE cutter.target_lock SET expires_at = now() - interval '1 second'"));
+    const second = samplePlan(1, 'lock/second');
+    await a.cutLegA(ctxFor(second, 'run-next'), second.rows);
+    expect(await target.admin(async (s) => (await s.query<{ run_id: string }>('SELECT run_id FROM cutter.target_lock')).rows[0]?.run_id)).toBe('run-next');
+  });
+
   it('verify compares count and content hashes with the plan, as cutter_verify', async () => {
     const plan = samplePlan(3);
     const a = adapter();
@@ -199,6 +224,7 @@ describe.each(TARGET_KINDS)('PostgresLiveExecutionAdapter on %s', (kind) => {
     await a.cutLegA(ctx1, v1.rows);
     await a.legBRecord(ctx1);
     await a.lifecycleEnact(ctx1, { addresses: v1.rows.map((r) => r.address), reviewDecisionId: 'RD-1' });
+    await a.releaseTarget(ctx1);
     const v2 = validateCutplan(v1.rows.map((r) => ({ address: r.address, title: r.title, body: `${r.body} v2` })));
     const ctx2 = ctxFor(v2, 'run-2');
     await a.cutLegA(ctx2, v2.rows);
@@ -219,6 +245,7 @@ describe.each(TARGET_KINDS)('PostgresLiveExecutionAdapter on %s', (kind) => {
     const v1 = samplePlan(2);
     const ctx1 = ctxFor(v1, 'run-1');
     await a.cutLegA(ctx1, v1.rows);
+    await a.releaseTarget(ctx1);
     const v2 = samplePlan(3, 'handbook/later');
     const ctx2 = ctxFor(v2, 'run-2');
     const backup = await a.preWriteBackup(ctx2);
@@ -232,7 +259,7 @@ describe.each(TARGET_KINDS)('PostgresLiveExecutionAdapter on %s', (kind) => {
   });
 
   it('precheck reports the schema version, and refuses a database without the schema', async () => {
-    expect(await adapter().precheck({ runId: 'r', mode: Mode.Live })).toMatchObject({ target: expect.stringContaining('cutter schema v3') });
+    expect(await adapter().precheck({ runId: 'r', mode: Mode.Live })).toMatchObject({ target: expect.stringContaining('cutter schema v4') });
     const noSchema: ConnectionProvider = async (role) => {
       const session = await target.provider(role);
       return { ...session, query: (text, params) => (text.includes('schema_migrations') ? session.query('SELECT * FROM cutter.no_such_table') : session.query(text, params)) };

@@ -2,11 +2,12 @@ import type { DbSession } from '../port.js';
 import { migration001 } from './001-schema.js';
 import { migration002 } from './002-functions.js';
 import { CREATE_ROLES_SQL, GRANTS_SQL, migration003 } from './003-roles.js';
+import { migration004 } from './004-target-lock.js';
 
 /** Every migration, in order. */
-export const MIGRATIONS = [migration001, migration002, migration003] as const;
+export const MIGRATIONS = [migration001, migration002, migration003, migration004] as const;
 /** The schema version this build of Cutter needs. */
-export const LATEST_SCHEMA_VERSION: number = migration003.version;
+export const LATEST_SCHEMA_VERSION: number = migration004.version;
 
 export interface MigrationReport {
   readonly applied: readonly number[];
@@ -41,7 +42,9 @@ export async function applyMigrations(session: DbSession): Promise<MigrationRepo
           if ((error as { code?: unknown }).code !== '42501') throw error;
           await session.query('ROLLBACK TO SAVEPOINT roles');
           rolesPending = `${CREATE_ROLES_SQL}\n${GRANTS_SQL}`;
-          continue;
+          // Later migrations grant to these roles: stop here, so the next init (after an administrator created
+          // the roles) applies this one and everything after it.
+          break;
         }
       } else {
         await session.exec(migration.sql);
