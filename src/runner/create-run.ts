@@ -1,17 +1,17 @@
 import { randomUUID } from 'node:crypto';
-import { assign, createActor, waitFor, type InspectionEvent, type Observer } from 'xstate';
-import { runMachine } from '../../machines/run-machine.js';
+import { createActor, waitFor, type InspectionEvent, type Observer, type Snapshot } from 'xstate';
 import type { RunEvent, RunOutput } from '../../machines/run-types.js';
 import type { Approval, Gate } from '../domain/approval.js';
 import type { Cutplan } from '../domain/cutplan.js';
 import { Mode } from '../domain/mode.js';
 import { InvalidEvent, InvalidInput } from '../errors/index.js';
-import { checkApproval, type ApprovalPolicy } from '../approvals/index.js';
+import type { ApprovalPolicy } from '../approvals/index.js';
 import type { Executor } from '../executors/executor.js';
-import { readKillSwitch, killSwitchAlwaysOff, type KillSwitch } from '../kill-switch/index.js';
+import { killSwitchAlwaysOff, type KillSwitch } from '../kill-switch/index.js';
 import { silentLogger, type Logger } from '../logging/logger.js';
-import { bindExecutor, executorFitsMode } from './executor-binding.js';
-import { bindPhaseActors } from './phase-actors.js';
+import { bindRunMachine } from './bind-machine.js';
+import { bindExecutor } from './executor-binding.js';
+import { journalEventOf, type RunJournal } from './run-journal.js';
 import { parseRunEvent } from './run-events.js';
 import { viewOf, type RunView } from './run-view.js';
 
@@ -33,6 +33,10 @@ export interface CreateRunOptions {
   readonly logger?: Logger;
   /** Receives xstate inspection events (for example `@statelyai/inspect`'s `inspector.inspect`). */
   readonly inspect?: Observer<InspectionEvent> | ((event: InspectionEvent) => void);
+  /** Records every event and snapshot of the run (see {@link createDurableRun}, which supplies a store-backed one). */
+  readonly journal?: RunJournal;
+  /** A persisted snapshot to continue from instead of starting afresh (see {@link restoreRun}). */
+  readonly snapshot?: Snapshot<unknown>;
 }
 
 /** Whether an approval was taken by its gate, and why not if it was not. */
@@ -81,40 +85,27 @@ export function createRun(options: CreateRunOptions): Run {
   const killSwitch = options.killSwitch ?? killSwitchAlwaysOff;
   const logger = options.logger ?? silentLogger;
   const runId = options.runId ?? randomUUID();
-  const policy = options.approvals;
 
-  const expectationFor = (gate: Gate, context: { changeSet: { changeSetId: string; planHash: string } | null; initiator: string }) =>
-    context.changeSet === null
-      ? null
-      : { gate, runId, changeSetId: context.changeSet.changeSetId, planHash: context.changeSet.planHash, initiator: context.initiator };
+  const machine = bindRunMachine({ runId, executor, killSwitch, plan: options.plan, policy: options.approvals, logger });
 
-  const machine = runMachine.provide({
-    actors: bindPhaseActors({ executor, killSwitch, plan: options.plan, logger }),
-    guards: {
-      executorReady: ({ context }) => executorFitsMode(executor, context.mode),
-      killSwitchOn: () => readKillSwitch(killSwitch),
-      approvalValid: ({ context, event }, { gate }) => {
-        const expected = expectationFor(gate, context);
-        return event.type === 'APPROVE' && expected !== null && checkApproval(event.approval, expected, policy).ok;
-      },
-    },
-    actions: {
-      recordApprovalRefusal: assign({
-        refusals: ({ context, event }, { gate }: { gate: Gate }) => {
-          const expected = expectationFor(gate, context);
-          const check = event.type === 'APPROVE' && expected !== null ? checkApproval(event.approval, expected, policy) : null;
-          const reason = check === null || check.ok ? 'not an approval for this gate' : `${check.refusal}: ${check.detail}`;
-          logger.warn({ runId, gate, reason }, 'approval refused');
-          return [...context.refusals, { gate, code: 'E_APPROVAL_INVALID', reason }];
-        },
-      }),
-    },
-  });
-
+  const journal = options.journal;
+  const userInspect = options.inspect;
+  const inspect = (event: InspectionEvent): void => {
+    // The root actor's received events are the run's journal: human events and each phase's done/error.
+    if (journal !== undefined && event.type === '@xstate.event' && event.actorRef.sessionId === event.rootId) {
+      journal.event(journalEventOf(event.event));
+    }
+    if (typeof userInspect === 'function') userInspect(event);
+    else userInspect?.next?.(event);
+  };
   const actor = createActor(machine, {
     input: { runId, mode, initiator: options.initiator, expectedPlanHash: options.expectedPlanHash ?? null },
-    ...(options.inspect === undefined ? {} : { inspect: options.inspect }),
+    ...(options.snapshot === undefined ? {} : { snapshot: options.snapshot }),
+    inspect,
   });
+  if (journal !== undefined) {
+    actor.subscribe({ next: (snapshot) => { journal.snapshot(actor.getPersistedSnapshot(), viewOf(snapshot)); }, error: () => undefined });
+  }
   // An unobserved actor error crashes Node; keep it and surface it through settled()/done().
   let machineError: unknown = null;
   actor.subscribe({ error: (error: unknown) => { machineError = error; logger.error({ runId, err: error }, 'run machine error'); } });
@@ -171,11 +162,13 @@ export function createRun(options: CreateRunOptions): Run {
     },
     async settled() {
       const snapshot = await waitFor(actor, (s) => s.status !== 'active' || s.hasTag('gate') || s.hasTag('parked'));
+      await journal?.flush();
       if (machineError !== null) throw asError(machineError);
       return viewOf(snapshot);
     },
     async done() {
       const snapshot = await waitFor(actor, (s) => s.status !== 'active');
+      await journal?.flush();
       if (snapshot.status !== 'done' || snapshot.output === undefined) {
         throw machineError === null ? new Error(`run ended with status ${snapshot.status}`) : asError(machineError);
       }

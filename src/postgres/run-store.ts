@@ -1,0 +1,81 @@
+import { validateCutplan, type Cutplan } from '../domain/cutplan.js';
+import type { Mode } from '../domain/mode.js';
+import type { JournalEntry, RunStore, StoredRun } from '../runs/run-store.js';
+import type { DbSession } from './port.js';
+
+type Admin = <T>(work: (session: DbSession) => Promise<T>) => Promise<T>;
+
+interface RunRow {
+  run_id: string; mode: Mode; initiator: string; plan_hash: string; state: string; status: string;
+  snapshot_version: number; created_at: Date | string; updated_at: Date | string;
+}
+
+const iso = (value: Date | string): string => new Date(value).toISOString();
+const toStored = (r: RunRow): StoredRun => ({
+  runId: r.run_id, mode: r.mode, initiator: r.initiator, planHash: r.plan_hash, state: r.state, status: r.status,
+  snapshotVersion: r.snapshot_version, createdAt: iso(r.created_at), updatedAt: iso(r.updated_at),
+});
+
+/** Runs kept in the target database (migration 5), through an administrator's session. */
+export class PostgresRunStore implements RunStore {
+  readonly #admin: Admin;
+
+  constructor(admin: Admin) {
+    this.#admin = admin;
+  }
+
+  create(run: { runId: string; mode: Mode; initiator: string; planHash: string; plan: Cutplan; snapshotVersion: number }): Promise<void> {
+    return this.#admin(async (s) => {
+      await s.query('BEGIN');
+      try {
+        await s.query(
+          `INSERT INTO cutter.runs (run_id, mode, initiator, plan_hash, state, status, snapshot_version) VALUES ($1, $2, $3, $4, 'idle', 'active', $5)`,
+          [run.runId, run.mode, run.initiator, run.planHash, run.snapshotVersion],
+        );
+        await s.query('INSERT INTO cutter.run_plans (run_id, rows) VALUES ($1, $2::jsonb)', [run.runId, JSON.stringify(run.plan.rows)]);
+        await s.query('COMMIT');
+      } catch (error) {
+        await s.query('ROLLBACK').catch(() => undefined);
+        throw error;
+      }
+    });
+  }
+
+  saveSnapshot(runId: string, snapshot: unknown, state: string, status: string): Promise<void> {
+    return this.#admin(async (s) => {
+      await s.query('UPDATE cutter.runs SET snapshot = $2::jsonb, state = $3, status = $4, updated_at = now() WHERE run_id = $1', [runId, JSON.stringify(snapshot), state, status]);
+    });
+  }
+
+  appendJournal(runId: string, entries: readonly JournalEntry[]): Promise<void> {
+    if (entries.length === 0) return Promise.resolve();
+    return this.#admin(async (s) => {
+      await s.query(
+        'INSERT INTO cutter.run_journal (run_id, seq, event, at) SELECT $1, e.seq, e.event, e.at FROM jsonb_to_recordset($2::jsonb) AS e (seq integer, event jsonb, at timestamptz)',
+        [runId, JSON.stringify(entries)],
+      );
+    });
+  }
+
+  load(runId: string): Promise<{ run: StoredRun; snapshot: unknown; plan: Cutplan } | null> {
+    return this.#admin(async (s) => {
+      const { rows } = await s.query<RunRow & { snapshot: unknown; rows: unknown }>(
+        'SELECT r.*, p.rows FROM cutter.runs r JOIN cutter.run_plans p USING (run_id) WHERE r.run_id = $1',
+        [runId],
+      );
+      const row = rows[0];
+      return row === undefined ? null : { run: toStored(row), snapshot: row.snapshot, plan: validateCutplan(row.rows) };
+    });
+  }
+
+  list(): Promise<StoredRun[]> {
+    return this.#admin(async (s) => (await s.query<RunRow>('SELECT * FROM cutter.runs ORDER BY created_at, run_id')).rows.map(toStored));
+  }
+
+  journal(runId: string): Promise<JournalEntry[]> {
+    return this.#admin(async (s) =>
+      (await s.query<{ seq: number; event: JournalEntry['event']; at: Date | string }>('SELECT seq, event, at FROM cutter.run_journal WHERE run_id = $1 ORDER BY seq', [runId]))
+        .rows.map((r) => ({ seq: r.seq, event: r.event, at: iso(r.at) })),
+    );
+  }
+}

@@ -1,0 +1,53 @@
+import { assign } from 'xstate';
+import { runMachine } from '../../machines/run-machine.js';
+import type { Gate } from '../domain/approval.js';
+import type { Cutplan } from '../domain/cutplan.js';
+import { checkApproval, type ApprovalPolicy } from '../approvals/index.js';
+import type { Executor } from '../executors/executor.js';
+import { readKillSwitch, type KillSwitch } from '../kill-switch/index.js';
+import type { Logger } from '../logging/logger.js';
+import { executorFitsMode } from './executor-binding.js';
+import { bindPhaseActors } from './phase-actors.js';
+
+export interface MachineBinding {
+  readonly runId: string;
+  readonly executor: Executor;
+  readonly killSwitch: KillSwitch;
+  readonly plan: Cutplan;
+  readonly policy: ApprovalPolicy;
+  readonly logger: Logger;
+}
+
+/**
+ * The run machine with every actor, guard and action bound to one run's executor, kill switch and approval policy.
+ * Called once per run (or per restore of it); the result is never handed out.
+ */
+export function bindRunMachine({ runId, executor, killSwitch, plan, policy, logger }: MachineBinding) {
+  const expectationFor = (gate: Gate, context: { changeSet: { changeSetId: string; planHash: string } | null; initiator: string }) =>
+    context.changeSet === null
+      ? null
+      : { gate, runId, changeSetId: context.changeSet.changeSetId, planHash: context.changeSet.planHash, initiator: context.initiator };
+
+  return runMachine.provide({
+    actors: bindPhaseActors({ executor, killSwitch, plan, logger }),
+    guards: {
+      executorReady: ({ context }) => executorFitsMode(executor, context.mode),
+      killSwitchOn: () => readKillSwitch(killSwitch),
+      approvalValid: ({ context, event }, { gate }) => {
+        const expected = expectationFor(gate, context);
+        return event.type === 'APPROVE' && expected !== null && checkApproval(event.approval, expected, policy).ok;
+      },
+    },
+    actions: {
+      recordApprovalRefusal: assign({
+        refusals: ({ context, event }, { gate }: { gate: Gate }) => {
+          const expected = expectationFor(gate, context);
+          const check = event.type === 'APPROVE' && expected !== null ? checkApproval(event.approval, expected, policy) : null;
+          const reason = check === null || check.ok ? 'not an approval for this gate' : `${check.refusal}: ${check.detail}`;
+          logger.warn({ runId, gate, reason }, 'approval refused');
+          return [...context.refusals, { gate, code: 'E_APPROVAL_INVALID', reason }];
+        },
+      }),
+    },
+  });
+}

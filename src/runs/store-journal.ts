@@ -1,0 +1,47 @@
+import type { RunJournal } from '../runner/run-journal.js';
+import type { JournalEntry, RunStore } from './run-store.js';
+
+/**
+ * A journal that writes to a run store, in order, one write at a time: events are batched and only the latest
+ * snapshot is written, so a fast run costs a few writes per step, not one per microstep. `flush` surfaces any
+ * failed write.
+ */
+export function storeJournal(store: RunStore, runId: string, firstSeq = 1): RunJournal {
+  let seq = firstSeq;
+  let events: JournalEntry[] = [];
+  let snapshot: { snapshot: unknown; state: string; status: string } | null = null;
+  let tail: Promise<void> = Promise.resolve();
+  let queued = false;
+  let failure: unknown = null;
+
+  const schedule = (): void => {
+    if (queued) return;
+    queued = true;
+    tail = tail.then(async () => {
+      queued = false;
+      const batch = events;
+      const latest = snapshot;
+      events = [];
+      snapshot = null;
+      await store.appendJournal(runId, batch);
+      if (latest !== null) await store.saveSnapshot(runId, latest.snapshot, latest.state, latest.status);
+    }).catch((error: unknown) => {
+      failure ??= error;
+    });
+  };
+
+  return {
+    event(event) {
+      events.push({ seq: seq++, at: new Date().toISOString(), event });
+      schedule();
+    },
+    snapshot(persisted, view) {
+      snapshot = { snapshot: persisted, state: view.state, status: view.output?.status ?? view.status };
+      schedule();
+    },
+    async flush() {
+      await tail;
+      if (failure !== null) throw failure instanceof Error ? failure : new Error('a run store write failed', { cause: failure });
+    },
+  };
+}
