@@ -89,11 +89,17 @@ export class DryRunSimulator implements Executor {
   }
 
   verifyResultCountFor(ctx: ExecutionContext): Promise<number> {
-    return Promise.resolve(this.#byChangeSet.get(ctx.changeSet.changeSetId)?.created.length ?? 0);
+    return Promise.resolve(this.#byChangeSet.get(ctx.changeSet.changeSetId)?.created.length ?? ctx.changeSet.rowCount);
   }
 
   writeVerify(ctx: ExecutionContext, expected: VerifyExpectation): Promise<VerifyResult> {
-    const created = this.#byChangeSet.get(ctx.changeSet.changeSetId)?.created ?? [];
+    const state = this.#byChangeSet.get(ctx.changeSet.changeSetId);
+    if (state === undefined) {
+      // A DRYRUN run restored in another process: this simulator did not see the cut, and simulates reading back
+      // exactly what the plan says the cut wrote.
+      return Promise.resolve(freezeResult({ changeSetId: ctx.changeSet.changeSetId, ok: true, expectedCount: expected.count, actualCount: expected.count, expectedDigest: expected.digest, actualDigest: expected.digest, simulated: true }));
+    }
+    const created = state.created;
     const actualDigest = contentDigestOf(created);
     return Promise.resolve(
       freezeResult({
@@ -113,7 +119,12 @@ export class DryRunSimulator implements Executor {
     request: { addresses: readonly string[]; reviewDecisionId: string },
   ): Promise<EnactBatchResult> {
     const state = this.#byChangeSet.get(ctx.changeSet.changeSetId);
-    const versions = new Map((state?.created ?? []).map((r) => [r.address, r.version]));
+    // Without a remembered cut (restored elsewhere), every address is taken as cut at its next version.
+    const versions = new Map(
+      state === undefined
+        ? request.addresses.map((a) => [a, (this.#currentVersions.get(a) ?? 0) + 1] as const)
+        : state.created.map((r) => [r.address, r.version] as const),
+    );
     const enacted = request.addresses.map((address) => {
       const version = versions.get(address);
       return version === undefined

@@ -93,7 +93,8 @@ export function createRun(options: CreateRunOptions): Run {
   const inspect = (event: InspectionEvent): void => {
     // The root actor's received events are the run's journal: human events and each phase's done/error.
     if (journal !== undefined && event.type === '@xstate.event' && event.actorRef.sessionId === event.rootId) {
-      journal.event(journalEventOf(event.event));
+      // A restored run's init is not a new start: journal it as the restore it is (who picked the run up, when).
+      journal.event(options.snapshot !== undefined && event.event.type === 'xstate.init' ? { type: 'cutter.restored', pid: process.pid } : journalEventOf(event.event));
     }
     if (typeof userInspect === 'function') userInspect(event);
     else userInspect?.next?.(event);

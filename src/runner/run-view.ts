@@ -46,3 +46,11 @@ export function viewOf(snapshot: SnapshotFrom<RunMachine>): RunView {
     output: snapshot.status === 'done' ? (snapshot.output ?? null) : null,
   };
 }
+
+/**
+ * The view of a stored snapshot, without running anything: the snapshot is resolved against the unbound machine and
+ * no actor is started, so no phase can run and no executor is needed.
+ */
+export function viewOfStored(machine: RunMachine, persisted: unknown): RunView {
+  return viewOf(machine.resolveState(persisted as Parameters<RunMachine['resolveState']>[0]));
+}

@@ -2,6 +2,7 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { tsxNodeArgs } from '../support/tsx-node.js';
 import { countRows, openTarget, TARGET_KINDS, type Target } from '../support/targets.js';
 
 const run = promisify(execFile);
@@ -14,7 +15,7 @@ describe.runIf(TARGET_KINDS.includes('postgres'))('two processes racing for one 
   it('exactly one proceeds', async () => {
     const startAt = String(Date.now() + 3000); // both processes are up and connected by then
     const worker = (runId: string) =>
-      run(process.execPath, ['--import', 'tsx', 'test/support/race-worker.ts', target.dsn ?? '', runId, startAt]).then(
+      run(process.execPath, tsxNodeArgs('test/support/race-worker.ts', target.dsn ?? '', runId, startAt)).then(
         ({ stdout }) => JSON.parse(stdout.trim().split('\n').at(-1) ?? '{}') as { runId: string; ok: boolean; code?: string },
       );
     const outcomes = await Promise.all([worker('racer-a'), worker('racer-b')]);

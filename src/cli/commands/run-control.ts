@@ -1,0 +1,122 @@
+import { readFile } from 'node:fs/promises';
+import type { Command } from 'commander';
+import { signApproval } from '../../approvals/index.js';
+import { Gate } from '../../domain/approval.js';
+import { InvalidInput } from '../../errors/index.js';
+import type { Run } from '../../runner/create-run.js';
+import { restoreRun } from '../../runs/durable-run.js';
+import { exitCodeForRun, ExitCode } from '../exit-codes.js';
+import { printRun, runJson } from '../print-run.js';
+import { reportRunProgress } from '../run-reporter.js';
+import { withRunSession, type SessionOptions } from '../run-session.js';
+import { withTargetOptions } from '../target-options.js';
+import type { Terminal } from '../terminal.js';
+
+const GATES = { cut: Gate.Cut, enact: Gate.Enact, compensate: Gate.Compensate } as const;
+
+interface ControlOptions extends SessionOptions {
+  readonly as?: string;
+  readonly reason?: string;
+  readonly gate?: string;
+  readonly key?: string;
+  readonly reviewDecision?: string;
+  readonly expiresIn: string;
+  readonly json: boolean;
+}
+
+function required(value: string | undefined, field: string): string {
+  if (value === undefined || value.trim() === '') throw new InvalidInput(field, `--${field} is required`);
+  return value;
+}
+
+function gateOf(option: string | undefined): Gate {
+  const gate = GATES[required(option, 'gate') as keyof typeof GATES] as Gate | undefined;
+  if (gate === undefined) throw new InvalidInput('gate', 'must be cut, enact or compensate');
+  return gate;
+}
+
+/** `1h`, `30m`, `2d` → milliseconds. */
+function durationMs(text: string): number {
+  const match = /^(\d+)([smhd])$/.exec(text);
+  if (match === null) throw new InvalidInput('expires-in', 'must look like 30m, 1h or 2d');
+  return Number(match[1]) * { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 }[match[2] as 's' | 'm' | 'h' | 'd'];
+}
+
+/** Restores a stored run in this process, applies `act`, carries it to its next stop, and reports. */
+async function control(runId: string, options: ControlOptions, terminal: Terminal, setExit: (code: ExitCode) => void, act: (run: Run) => Promise<string | null>): Promise<void> {
+  await withRunSession(options, async (session) => {
+    const stored = await session.store.load(runId);
+    const mode = stored?.run.mode ?? 'DRYRUN';
+    const run = await restoreRun({ store: session.store, runId, approvals: session.policy, executor: session.executorFor(mode), killSwitch: session.killSwitch });
+    const stop = options.json ? () => undefined : reportRunProgress(run, terminal);
+    const refusal = await act(run);
+    const view = await run.settled();
+    stop();
+    if (options.json) terminal.line(JSON.stringify({ ...runJson(view), refusal }, null, 2));
+    else {
+      if (refusal !== null) terminal.error(`${terminal.red('refused')}: ${refusal}`);
+      printRun(view, terminal);
+    }
+    setExit(refusal !== null ? ExitCode.Refused : exitCodeForRun(view.state, view.output?.status ?? null));
+  });
+}
+
+/** Registers approve, reject, cancel, resume and escalate: each acts on a stored run from any process. */
+export function registerRunControl(program: Command, terminal: Terminal, setExit: (code: ExitCode) => void): void {
+  const common = (command: Command) =>
+    withTargetOptions(command)
+      .option('--config <file>', 'configuration file (approvers, backup); default $CUTTER_CONFIG or ./cutter.config.json')
+      .option('--json', 'print the run as JSON', false);
+
+  common(program.command('approve').description('sign and give an approval at the gate a stored run waits at; the run then continues to its next stop').argument('<run>', 'run id'))
+    .option('--gate <gate>', 'cut (SG_1), enact (SG_2) or compensate (SG_3)')
+    .option('--as <approver>', 'the approver, as named in the configuration')
+    .option('--key <file>', "the approver's Ed25519 private key (PEM), from `cutter keys generate`")
+    .option('--reason <text>', 'why this is approved (recorded)')
+    .option('--review-decision <id>', 'the review decision this enactment carries out (required for enact)')
+    .option('--expires-in <duration>', 'how long the approval stays valid', '1h')
+    .action((runId: string, options: ControlOptions) =>
+      control(runId, options, terminal, setExit, async (run) => {
+        const view = run.view();
+        const changeSet = view.context.changeSet;
+        if (changeSet === null) throw new InvalidInput('run', `run ${runId} has no pinned change set yet (state ${view.state})`);
+        const privateKey = await readFile(required(options.key, 'key'), 'utf8');
+        const now = Date.now();
+        const approval = signApproval({
+          gate: gateOf(options.gate), runId, changeSetId: changeSet.changeSetId, planHash: changeSet.planHash,
+          approver: required(options.as, 'as'), reason: required(options.reason, 'reason'),
+          issuedAt: new Date(now).toISOString(), expiresAt: new Date(now + durationMs(options.expiresIn)).toISOString(),
+          ...(options.reviewDecision === undefined ? {} : { reviewDecisionId: options.reviewDecision }),
+        }, privateKey);
+        const outcome = run.approve(approval);
+        return outcome.accepted ? null : `${outcome.code} ${outcome.reason}`;
+      }));
+
+  common(program.command('reject').description('say no at the gate a stored run waits at (at SG_2 or SG_3 the run is torn, not silently ended)').argument('<run>', 'run id'))
+    .option('--gate <gate>', 'cut, enact or compensate')
+    .option('--as <name>', 'who rejects')
+    .option('--reason <text>', 'why')
+    .action((runId: string, options: ControlOptions) =>
+      control(runId, options, terminal, setExit, (run) => { run.reject(gateOf(options.gate), required(options.as, 'as'), required(options.reason, 'reason')); return Promise.resolve(null); }));
+
+  common(program.command('cancel').description('cancel a stored run (after a commit it is torn and goes to SG_3)').argument('<run>', 'run id'))
+    .option('--as <name>', 'who cancels')
+    .option('--reason <text>', 'why')
+    .action((runId: string, options: ControlOptions) =>
+      control(runId, options, terminal, setExit, (run) => { run.cancel(required(options.as, 'as'), required(options.reason, 'reason')); return Promise.resolve(null); }));
+
+  common(program.command('resume').description('continue a stored run: a halted run resumes (kill switch ON), a run whose process died continues its phase').argument('<run>', 'run id'))
+    .option('--as <name>', 'who resumes', process.env.USER ?? 'operator')
+    .action((runId: string, options: ControlOptions) =>
+      control(runId, options, terminal, setExit, (run) => {
+        if (run.view().state === 'halted') run.resume(required(options.as, 'as'));
+        else if (run.view().state === 'idle') run.start();
+        return Promise.resolve(null);
+      }));
+
+  common(program.command('escalate').description('escalate a halted run to SG_3 (compensation)').argument('<run>', 'run id'))
+    .option('--as <name>', 'who escalates')
+    .option('--reason <text>', 'why')
+    .action((runId: string, options: ControlOptions) =>
+      control(runId, options, terminal, setExit, (run) => { run.escalate(required(options.as, 'as'), required(options.reason, 'reason')); return Promise.resolve(null); }));
+}

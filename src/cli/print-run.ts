@@ -1,0 +1,44 @@
+import type { RunView } from '../runner/run-view.js';
+import type { Terminal } from './terminal.js';
+
+const GATE_OPTION = { SG_1: 'cut', SG_2: 'enact', SG_3: 'compensate' } as const;
+
+/** What an operator can do next with a run in this state. */
+export function nextSteps(view: RunView): string[] {
+  const id = view.context.runId;
+  if (view.gate !== null) {
+    const gate = GATE_OPTION[view.gate];
+    const review = view.gate === 'SG_2' ? ' --review-decision <id>' : '';
+    return [
+      `cutter approve ${id} --gate ${gate} --as <approver> --key <private key file> --reason "<why>"${review}`,
+      `cutter reject ${id} --gate ${gate} --as <name> --reason "<why>"`,
+    ];
+  }
+  if (view.state === 'halted') return [`cutter resume ${id} --as <name>   (with the kill switch ON)`, `cutter escalate ${id} --as <name> --reason "<why>"`];
+  if (view.status === 'active') return [`cutter resume ${id}   (continues the phase that was in flight)`];
+  return [];
+}
+
+/** A short report of where a run is: state, change set, results, refusals, error, and the next steps. */
+export function printRun(view: RunView, terminal: Terminal): void {
+  const { context } = view;
+  const status = view.output?.status ?? (view.parked ? 'parked' : view.status);
+  terminal.line(`${terminal.bold('run')}        ${context.runId} (${context.mode}, started by ${context.initiator})`);
+  terminal.line(`${terminal.bold('state')}      ${view.state} ${terminal.dim(`[${status}]`)}`);
+  if (context.changeSet !== null) terminal.line(`${terminal.bold('change set')} ${context.changeSet.changeSetId}, ${context.changeSet.rowCount} rows, plan hash ${context.changeSet.planHash}`);
+  if (context.committed.length > 0) terminal.line(`${terminal.bold('committed')}  ${context.committed.join(', ')}`);
+  for (const [gate, approval] of Object.entries(context.approvals)) terminal.line(`${terminal.bold(gate)}       approved by ${approval.approver}: ${approval.reason}`);
+  for (const refusal of context.refusals.slice(-3)) terminal.line(`${terminal.yellow('refused')}    ${refusal.gate}: ${refusal.code} ${refusal.reason}`);
+  if (context.error !== null) terminal.line(`${terminal.red('error')}      ${context.error.code}: ${context.error.message}`);
+  if (context.tornReason !== null) terminal.line(`${terminal.red('torn')}       ${context.tornReason}`);
+  const steps = nextSteps(view);
+  if (steps.length > 0) {
+    terminal.line(terminal.dim('next:'));
+    for (const step of steps) terminal.line(`  ${step}`);
+  }
+}
+
+/** The plain-JSON form of a run for `--json`. */
+export function runJson(view: RunView): Record<string, unknown> {
+  return { runId: view.context.runId, state: view.state, status: view.output?.status ?? (view.parked ? 'parked' : view.status), gate: view.gate, context: view.context, output: view.output, next: nextSteps(view) };
+}

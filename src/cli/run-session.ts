@@ -1,0 +1,56 @@
+import { loadConfig, type CutterConfig } from '../config/config.js';
+import { Mode } from '../domain/mode.js';
+import { InvalidInput } from '../errors/index.js';
+import type { Executor } from '../executors/executor.js';
+import { DryRunSimulator } from '../executors/simulator.js';
+import { EnvKillSwitch, type KillSwitch } from '../kill-switch/index.js';
+import { createPgDumpBackupRunner } from '../postgres/backups/pg-dump-runner.js';
+import { snapshotBackupRunner } from '../postgres/backups/snapshot-runner.js';
+import { openTarget, type OpenTarget } from '../postgres/open-target.js';
+import { PostgresLiveExecutionAdapter } from '../postgres/postgres-adapter.js';
+import { PostgresRunStore } from '../postgres/run-store.js';
+import type { ApprovalPolicy } from '../approvals/index.js';
+import { targetFromOptions, type TargetOptions } from './target-options.js';
+
+export interface SessionOptions extends TargetOptions {
+  readonly config?: string;
+}
+
+/** What a run command works with: the target, its run store, the configuration, and executors per mode. */
+export interface RunSession {
+  readonly target: OpenTarget;
+  readonly store: PostgresRunStore;
+  readonly config: CutterConfig;
+  readonly policy: ApprovalPolicy;
+  /** The CLI's in-process kill switch: $CUTTER_EXECUTION_ENABLED, read at every call (the database row is the other). */
+  readonly killSwitch: KillSwitch;
+  executorFor(mode: Mode): Executor;
+}
+
+/** Opens the target and configuration for one command, and closes the target afterwards. */
+export async function withRunSession<T>(options: SessionOptions, work: (session: RunSession) => Promise<T>): Promise<T> {
+  const config = await loadConfig(options.config);
+  const targetConfig = targetFromOptions(options);
+  const target = await openTarget(targetConfig);
+  try {
+    const killSwitch = new EnvKillSwitch();
+    const backupRunner = (() => {
+      if (config.backup.kind === 'snapshot') return snapshotBackupRunner;
+      if (targetConfig.kind !== 'postgres') throw new InvalidInput('backup.kind', 'pg_dump needs a PostgreSQL target; use "snapshot" for the embedded database');
+      return createPgDumpBackupRunner({ dsn: targetConfig.dsn, directory: config.backup.directory, ...(config.backup.gpgRecipient === undefined ? {} : { gpgRecipient: config.backup.gpgRecipient }) });
+    })();
+    return await work({
+      target,
+      store: new PostgresRunStore((w) => target.admin(w)),
+      config,
+      policy: { approvers: config.approvers, allowSelfApproval: config.allowSelfApproval },
+      killSwitch,
+      executorFor: (mode) =>
+        mode === Mode.Live
+          ? new PostgresLiveExecutionAdapter({ killSwitch, connectionProvider: target.provider, backupRunner, leaseSeconds: config.leaseSeconds })
+          : new DryRunSimulator(),
+    });
+  } finally {
+    await target.close();
+  }
+}

@@ -1,0 +1,88 @@
+import { readFile } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
+import { z } from 'zod';
+import { InvalidInput } from '../errors/index.js';
+
+/** The environment variable naming the configuration file when `--config` is not given. */
+export const CONFIG_ENV = 'CUTTER_CONFIG';
+/** The configuration file read from the working folder when neither is given (it may be absent). */
+export const DEFAULT_CONFIG_FILE = 'cutter.config.json';
+
+const ConfigSchema = z.strictObject({
+  /** Approver name → Ed25519 public key: PEM text, or a path to a PEM file (relative to the config file). */
+  approvers: z.record(z.string().min(1), z.string().min(1)).default({}),
+  /** Let a run's initiator approve it. Off unless set. */
+  allowSelfApproval: z.boolean().default(false),
+  /** The pre-write backup of LIVE runs. */
+  backup: z
+    .discriminatedUnion('kind', [
+      z.strictObject({ kind: z.literal('snapshot') }),
+      z.strictObject({
+        kind: z.literal('pg_dump'),
+        directory: z.string().min(1),
+        gpgRecipient: z.string().regex(/^[0-9A-Fa-f]{40}$/, 'must be a 40-hex-digit key fingerprint').optional(),
+      }),
+    ])
+    .default({ kind: 'snapshot' }),
+  /** Seconds the target lease lasts without renewal. */
+  leaseSeconds: z.number().int().min(5).max(3600).default(120),
+});
+
+/** Parsed, resolved and frozen configuration. */
+export interface CutterConfig {
+  readonly source: string | null;
+  readonly approvers: Readonly<Record<string, string>>;
+  readonly allowSelfApproval: boolean;
+  readonly backup: Readonly<z.infer<typeof ConfigSchema>['backup']>;
+  readonly leaseSeconds: number;
+}
+
+/**
+ * Reads the configuration once: `--config`, else $CUTTER_CONFIG, else ./cutter.config.json if present, else the
+ * defaults (no approvers: every approval is refused). Errors name the field and the fix.
+ */
+export async function loadConfig(path: string | undefined, env: NodeJS.ProcessEnv = process.env): Promise<CutterConfig> {
+  const explicit = path ?? env[CONFIG_ENV];
+  const file = resolve(explicit ?? DEFAULT_CONFIG_FILE);
+  let text: string | null;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    if (explicit !== undefined) throw new InvalidInput('config', `cannot read ${file}: ${(error as Error).message}`);
+    text = null;
+  }
+  let raw: unknown = {};
+  if (text !== null) {
+    try {
+      raw = JSON.parse(text);
+    } catch (error) {
+      throw new InvalidInput('config', `${file} is not valid JSON: ${(error as Error).message}`);
+    }
+  }
+  const parsed = ConfigSchema.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new InvalidInput(issue === undefined || issue.path.length === 0 ? 'config' : issue.path.join('.'), `${issue?.message ?? 'invalid'} (in ${file})`);
+  }
+  const approvers: Record<string, string> = {};
+  for (const [name, key] of Object.entries(parsed.data.approvers)) {
+    approvers[name] = key.startsWith('-----BEGIN') ? key : await readKey(resolve(dirname(file), key), name);
+  }
+  return Object.freeze({
+    source: text === null ? null : file,
+    approvers: Object.freeze(approvers),
+    allowSelfApproval: parsed.data.allowSelfApproval,
+    backup: Object.freeze(parsed.data.backup),
+    leaseSeconds: parsed.data.leaseSeconds,
+  });
+}
+
+async function readKey(path: string, name: string): Promise<string> {
+  try {
+    const pem = await readFile(path, 'utf8');
+    if (!pem.includes('BEGIN PUBLIC KEY')) throw new Error('not a PEM public key');
+    return pem;
+  } catch (error) {
+    throw new InvalidInput(`approvers.${name}`, `cannot read the public key ${path}: ${(error as Error).message}`);
+  }
+}

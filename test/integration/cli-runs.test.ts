@@ -1,0 +1,81 @@
+/**
+ * Runs across processes, through the CLI: `cutter run` parks a LIVE run at SG_1 and exits; a second process's
+ * `cutter approve` continues it to SG_2; a third approves enactment and it completes. Self-approval is refused and
+ * journalled. Each command is a separate Node process on the same embedded database.
+ */
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ExitCode } from '../../src/cli/exit-codes.js';
+import { tsxNodeArgs } from '../support/tsx-node.js';
+
+const exec = promisify(execFile);
+const CLI = 'src/cli/main.ts';
+
+describe('runs across processes (CLI, embedded database)', () => {
+  let dir = '';
+  const cutter = async (args: string[], env: Record<string, string> = {}) => {
+    try {
+      const { stdout, stderr } = await exec(process.execPath, tsxNodeArgs(CLI, ...args, '--data-dir', join(dir, 'db')), { cwd: dir, env: { ...process.env, ...env } });
+      return { code: 0, stdout, stderr };
+    } catch (error) {
+      const e = error as { code: number; stdout: string; stderr: string };
+      return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+    }
+  };
+  // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-parameters -- the caller names the shape it expects
+  const json = <T>(text: string): T => JSON.parse(text) as T;
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'cutter-cli-runs-'));
+    for (const name of ['alice', 'bob']) {
+      await exec(process.execPath, tsxNodeArgs(CLI, 'keys', 'generate', name, '--out', dir), { cwd: dir });
+    }
+    await writeFile(join(dir, 'cutter.config.json'), JSON.stringify({ approvers: { alice: 'alice.pub', bob: 'bob.pub' } }));
+    await writeFile(join(dir, 'policy.md'), '# Policy\n\nThe policy.\n\n## Scope\n\nAll systems.\n\n## Review\n\nYearly.\n');
+  }, 60_000);
+  afterAll(async () => { await rm(dir, { recursive: true, force: true }); });
+
+  it('run parks at SG_1; approvals from later processes continue it to completion', async () => {
+    expect((await cutter(['init'])).code).toBe(0);
+    expect((await cutter(['kill-switch', 'on', '--as', 'ops', '--reason', 'test window'])).code).toBe(0);
+    const live = { CUTTER_EXECUTION_ENABLED: 'on' };
+
+    const started = await cutter(['run', join(dir, 'policy.md'), '--mode', 'live', '--initiator', 'carol', '--json'], live);
+    expect(started.code).toBe(ExitCode.Ok);
+    const run = json<{ runId: string; state: string; gate: string }>(started.stdout);
+    expect(run).toMatchObject({ state: 'awaitingCutApproval', gate: 'SG_1' });
+
+    const self = await cutter(['approve', run.runId, '--gate', 'cut', '--as', 'carol', '--key', 'alice.key', '--reason', 'mine', '--json'], live);
+    expect(self.code).toBe(ExitCode.Refused);
+    expect(json<{ refusal: string; state: string }>(self.stdout)).toMatchObject({ state: 'awaitingCutApproval', refusal: expect.stringContaining('self-approval') });
+
+    const cut = await cutter(['approve', run.runId, '--gate', 'cut', '--as', 'alice', '--key', 'alice.key', '--reason', 'reviewed', '--json'], live);
+    expect(cut.code).toBe(ExitCode.Ok);
+    expect(json<{ state: string }>(cut.stdout).state).toBe('awaitingEnactApproval');
+
+    const enact = await cutter(['approve', run.runId, '--gate', 'enact', '--as', 'bob', '--key', 'bob.key', '--reason', 'RD ok', '--review-decision', 'RD-9', '--json'], live);
+    expect(enact.code).toBe(ExitCode.Ok);
+    expect(json<{ status: string }>(enact.stdout).status).toBe('completed');
+
+    const status = json<{ state: string; journal: { event: { type: string } }[] }>((await cutter(['status', run.runId, '--journal', '--json'])).stdout);
+    expect(status.state).toBe('completed');
+    const types = status.journal.map((e) => e.event.type);
+    expect(types.filter((t) => t === 'cutter.restored')).toHaveLength(3);
+    expect(types.filter((t) => t === 'APPROVE')).toHaveLength(3);
+    expect((await cutter(['ledger', 'verify'])).code).toBe(0);
+  }, 120_000);
+
+  it('a LIVE run without the in-process switch is refused at SG_1, and nothing is written', async () => {
+    const started = await cutter(['run', join(dir, 'policy.md'), '--mode', 'live', '--initiator', 'carol', '--json']);
+    const run = json<{ runId: string }>(started.stdout);
+    const approved = await cutter(['approve', run.runId, '--gate', 'cut', '--as', 'alice', '--key', 'alice.key', '--reason', 'reviewed', '--json']);
+    expect(approved.code).toBe(ExitCode.Refused);
+    expect(json<{ state: string; context: { committed: string[]; error: { code: string } } }>(approved.stdout)).toMatchObject({
+      state: 'refused', context: { committed: [], error: { code: 'E_KILL_SWITCH_OFF' } },
+    });
+  }, 120_000);
+});
