@@ -11,10 +11,12 @@ export interface ChangeSet {
   readonly planHash: string;
   readonly rowCount: number;
   /**
-   * Fingerprint of the target addresses as they were when planned (sha256 over their current content hashes), or
-   * null when the plan was pinned without reading the target.
+   * Fingerprint of the plan's addresses in the target as they were when planned (every version, status and content
+   * hash), or null when the plan was pinned without reading the target. The cut refuses if it no longer matches.
    */
   readonly targetFingerprint: string | null;
+  /** When the fingerprint was taken (the target's clock), so a stale cut can name what changed since. */
+  readonly targetFingerprintAt: string | null;
 }
 
 /** The canonical form of rows that `planHash` is computed over. */
@@ -33,13 +35,18 @@ export function planHashOf(plan: Cutplan): string {
  * Pins a cutplan as the change set of one run. The id is derived from the plan hash and the run id: the same content
  * carried by two runs makes two change sets (each compensable on its own), while the plan hash shows they are equal.
  */
-export function pinChangeSet(plan: Cutplan, runId: string, targetFingerprint: string | null = null): ChangeSet {
+export function pinChangeSet(
+  plan: Cutplan,
+  runId: string,
+  target: { fingerprint: string; at: string } | null = null,
+): ChangeSet {
   const planHash = planHashOf(plan);
   return Object.freeze({
     changeSetId: `cs-${sha256Hex(`${planHash}:${runId}`).slice(0, 16)}`,
     planHash,
     rowCount: plan.rows.length,
-    targetFingerprint,
+    targetFingerprint: target?.fingerprint ?? null,
+    targetFingerprintAt: target?.at ?? null,
   });
 }
 

@@ -8,6 +8,7 @@ export const ErrorCode = {
   StopInvariant: 'E_STOP_INVARIANT',
   PlanInvalid: 'E_PLAN_INVALID',
   PlanPinMismatch: 'E_PLAN_PIN_MISMATCH',
+  PlanStale: 'E_PLAN_STALE',
   InvalidEvent: 'E_INVALID_EVENT',
   InvalidInput: 'E_INVALID_INPUT',
   CollaboratorNotConfigured: 'E_COLLABORATOR_NOT_CONFIGURED',

@@ -62,3 +62,16 @@ export class InvalidInput extends CutterError {
     this.field = field;
   }
 }
+
+/** The target changed, at the plan's addresses, since the plan was pinned and approved: the cut is refused. */
+export class PlanStale extends CutterError {
+  readonly code = ErrorCode.PlanStale;
+  readonly hint = 'Someone changed these addresses after the plan was pinned. Plan again and have the new plan approved.';
+  readonly addresses: readonly string[];
+
+  constructor(addresses: readonly string[]) {
+    const named = addresses.length === 0 ? 'addresses changed in the target' : `changed since planning: ${addresses.slice(0, 10).join(', ')}${addresses.length > 10 ? ` and ${addresses.length - 10} more` : ''}`;
+    super(`the plan is stale: ${named}`, { phase: 'cutLegA' });
+    this.addresses = Object.freeze([...addresses]);
+  }
+}

@@ -68,6 +68,11 @@ export interface Executor {
   writeVerify(ctx: ExecutionContext, expected: VerifyExpectation): Promise<VerifyResult>;
   lifecycleEnact(ctx: ExecutionContext, request: { addresses: readonly string[]; reviewDecisionId: string }): Promise<EnactBatchResult>;
   compensateChangeSet(ctx: ExecutionContext): Promise<CompensationResult>;
+  /**
+   * Reads the plan's addresses in the target (non-mutating) and returns a fingerprint of their state, taken when the
+   * change set is pinned. Optional: an executor without it pins no fingerprint, and the cut checks none.
+   */
+  fingerprintTarget?(ctx: { readonly runId: string; readonly signal?: AbortSignal }, addresses: readonly string[]): Promise<{ fingerprint: string; at: string }>;
   /** Gives back whatever the run holds on the target (its lease) when it ends. Optional; never throws. */
   releaseTarget?(ctx: { readonly runId: string }): Promise<void>;
 }

@@ -9,7 +9,7 @@ import {
   type LegBResult,
   type VerifyResult,
 } from '../domain/results.js';
-import { CollaboratorNotConfigured, StopInvariantFailed } from '../errors/index.js';
+import { CollaboratorNotConfigured, PlanStale, StopInvariantFailed } from '../errors/index.js';
 import type { ExecutionContext, PrecheckReport, VerifyExpectation } from '../executors/executor.js';
 import { LiveExecutionAdapter } from '../executors/live-adapter.js';
 import type { KillSwitch } from '../kill-switch/index.js';
@@ -24,6 +24,7 @@ import { appendLedger } from './sql/ledger.js';
 import { findPhaseRecord, recordPhase } from './sql/phase-records.js';
 import { acquireTarget, releaseTarget } from './sql/target-lock.js';
 import { revertChangeSet } from './sql/revert.js';
+import { addressesChangedSince, targetFingerprint } from './sql/target-state.js';
 import { changeSetCount, changeSetDigest, insertVerifyResult } from './sql/verify.js';
 import { inTransaction } from './transaction.js';
 
@@ -42,6 +43,15 @@ export interface PostgresAdapterOptions {
 }
 
 const refusingProvider: ConnectionProvider = () => Promise.reject(new CollaboratorNotConfigured('connectionProvider'));
+
+/** In the cut's transaction: refuses if the plan's addresses changed since the change set was pinned, naming them. */
+async function refuseStalePlan(session: DbSession, changeSet: ExecutionContext['changeSet'], rows: readonly IURow[]): Promise<void> {
+  if (changeSet.targetFingerprint === null) return;
+  const addresses = rows.map((r) => r.address);
+  const now = await targetFingerprint(session, addresses);
+  if (now.fingerprint === changeSet.targetFingerprint) return;
+  throw new PlanStale(await addressesChangedSince(session, addresses, changeSet.targetFingerprintAt ?? new Date(0).toISOString()));
+}
 
 function chunks<T>(items: readonly T[], size: number): T[][] {
   const out: T[][] = [];
@@ -129,6 +139,7 @@ export class PostgresLiveExecutionAdapter extends LiveExecutionAdapter {
       'cutLegA',
       DbRole.Exec,
       async (session) => {
+        await refuseStalePlan(session, ctx.changeSet, rows);
         await insertChangeSet(session, ctx.changeSet, ctx.runId);
         const results: IUCreateResult[] = [];
         for (const chunk of chunks(rows, this.#chunkSize)) {
@@ -145,6 +156,11 @@ export class PostgresLiveExecutionAdapter extends LiveExecutionAdapter {
         replay: async (session) => Object.freeze((await createdRowsOf(session, ctx.changeSet.changeSetId)).map((r) => freezeResult({ ...r, status: 'created' as const, simulated: false }))),
       },
     );
+  }
+
+  /** Fingerprints the plan's addresses when the change set is pinned (read-only, as cutter_verify). */
+  fingerprintTarget(ctx: { readonly runId: string; readonly signal?: AbortSignal }, addresses: readonly string[]): Promise<{ fingerprint: string; at: string }> {
+    return inTransaction(this.#provider, DbRole.Verify, ctx.signal, (session) => targetFingerprint(session, addresses), { readOnly: true });
   }
 
   protected runLegBRecord(ctx: ExecutionContext): Promise<LegBResult> {

@@ -6,7 +6,7 @@ import type {
   PhaseInput,
   PrecheckOutput,
 } from '../../machines/run-types.js';
-import { contentDigestOf, pinChangeSet, type ChangeSet } from '../domain/change-set.js';
+import { contentDigestOf, pinChangeSet, planHashOf, type ChangeSet } from '../domain/change-set.js';
 import type { Cutplan } from '../domain/cutplan.js';
 import { Mode } from '../domain/mode.js';
 import { freezeResult, type BackupResult, type CompensationResult, type LegBResult, type VerifyResult } from '../domain/results.js';
@@ -77,12 +77,12 @@ export function bindPhaseActors(binding: PhaseBinding) {
       return { executor: executor.name, target: report.target, rowCount: plan.rows.length };
     }),
 
-    planning: fromPromise<ChangeSet, { runId: string; expectedPlanHash: string | null }>(({ input }) => {
-      const changeSet = pinChangeSet(plan, input.runId);
-      if (input.expectedPlanHash !== null && input.expectedPlanHash !== changeSet.planHash) {
-        return Promise.reject(new PlanPinMismatch(input.expectedPlanHash, changeSet.planHash));
-      }
-      return Promise.resolve(changeSet);
+    planning: fromPromise<ChangeSet, { runId: string; expectedPlanHash: string | null }>(async ({ input, signal }) => {
+      const planHash = planHashOf(plan);
+      if (input.expectedPlanHash !== null && input.expectedPlanHash !== planHash) throw new PlanPinMismatch(input.expectedPlanHash, planHash);
+      // The target as it is now, so the cut can refuse if it changed while the run waited for approval.
+      const target = executor.fingerprintTarget === undefined ? null : await executor.fingerprintTarget({ runId: input.runId, signal }, plan.rows.map((r) => r.address));
+      return pinChangeSet(plan, input.runId, target);
     }),
 
     backup: phaseActor<BackupResult, PhaseInput>(binding, 'preWriteBackup', (ctx) => executor.preWriteBackup(ctx)),

@@ -14,3 +14,27 @@ export async function changedRows(session: DbSession, rows: readonly IURow[]): P
   const current = new Map(latest.map((r) => [r.address, r.content_hash]));
   return rows.filter((row) => current.get(row.address) !== row.contentHash);
 }
+
+/**
+ * A fingerprint of the given addresses in the target: every version, status and content hash, in a fixed order,
+ * hashed; with the target's clock at the time. Equal fingerprints mean nothing about these addresses changed.
+ */
+export async function targetFingerprint(session: DbSession, addresses: readonly string[]): Promise<{ fingerprint: string; at: string }> {
+  const { rows } = await session.query<{ fingerprint: string; at: Date | string }>(
+    `SELECT encode(sha256(convert_to(coalesce(string_agg(
+              address || E'\\t' || version || E'\\t' || status || E'\\t' || content_hash, E'\\n' ORDER BY address COLLATE "C", version), ''), 'UTF8')), 'hex') AS fingerprint,
+            clock_timestamp() AS at
+       FROM cutter.iu_versions WHERE address = ANY ($1::text[])`,
+    [[...addresses]],
+  );
+  return { fingerprint: rows[0]?.fingerprint ?? '', at: new Date(rows[0]?.at ?? 0).toISOString() };
+}
+
+/** The addresses among `addresses` with a version created or changed after `since`. */
+export async function addressesChangedSince(session: DbSession, addresses: readonly string[], since: string): Promise<string[]> {
+  const { rows } = await session.query<{ address: string }>(
+    'SELECT DISTINCT address FROM cutter.iu_versions WHERE address = ANY ($1::text[]) AND greatest(created_at, updated_at) > $2 ORDER BY address',
+    [[...addresses], since],
+  );
+  return rows.map((r) => r.address);
+}
