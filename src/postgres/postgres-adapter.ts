@@ -216,6 +216,9 @@ export class PostgresLiveExecutionAdapter extends LiveExecutionAdapter {
   protected runCompensateChangeSet(ctx: ExecutionContext): Promise<CompensationResult> {
     return this.#phase(ctx, 'compensateChangeSet', DbRole.Exec, async (session) => {
       const actions = await revertChangeSet(session, ctx.changeSet.changeSetId);
+      // Verified in the same transaction: nothing of the change set may remain live.
+      const remaining = await changeSetCount(session, ctx.changeSet.changeSetId);
+      if (remaining !== 0) throw new StopInvariantFailed('compensateChangeSet', { reason: `${remaining} versions of the change set are still draft or enacted after the revert` });
       const count = (kind: string) => actions.filter((a) => a.action === kind).length;
       await appendLedger(session, {
         kind: 'revert',

@@ -13,6 +13,7 @@ import { snapshotBackupRunner, restoreSnapshot } from '../../src/postgres/backup
 import type { ConnectionProvider } from '../../src/postgres/port.js';
 import { PostgresLiveExecutionAdapter } from '../../src/postgres/postgres-adapter.js';
 import { readLedger } from '../../src/postgres/sql/ledger.js';
+import { previewRevert } from '../../src/postgres/sql/revert.js';
 import { setDatabaseKillSwitch } from '../../src/postgres/sql/kill-switch.js';
 import { samplePlan } from '../support/fixtures.js';
 import { countRows, openTarget, TARGET_KINDS, type Target } from '../support/targets.js';
@@ -231,6 +232,9 @@ describe.each(TARGET_KINDS)('PostgresLiveExecutionAdapter on %s', (kind) => {
     await a.legBRecord(ctx2);
     await a.lifecycleEnact(ctx2, { addresses: v2.rows.map((r) => r.address), reviewDecisionId: 'RD-2' });
 
+    const preview = await target.admin((s) => previewRevert(s, ctx2.changeSet.changeSetId));
+    expect(preview.map((p) => p.action).sort()).toEqual(['re-enact', 're-enact', 'retire-enacted', 'retire-enacted']);
+    expect(await countRows(target, 'iu_versions', "status = 'enacted' AND version = 2")).toBe(2); // the preview kept nothing
     const result = await a.compensateChangeSet(ctx2);
     expect(result).toMatchObject({ removedDrafts: 0, retired: 2, reEnacted: 2, simulated: false });
     expect(await countRows(target, 'iu_versions', "status = 'enacted' AND version = 1")).toBe(2);
@@ -238,6 +242,17 @@ describe.each(TARGET_KINDS)('PostgresLiveExecutionAdapter on %s', (kind) => {
     const ledger = await target.admin((s) => readLedger(s));
     expect(ledger.map((r) => r.kind)).toEqual(['change-set', 'change-set', 'revert']);
     expect(verifyLedgerChain(ledger)).toMatchObject({ ok: true, records: 3 });
+  });
+
+  it('compensating a change set that was only cut retires its drafts and leaves earlier versions alone', async () => {
+    const a = adapter();
+    const plan = samplePlan(3);
+    const ctx = ctxFor(plan, 'run-drafts');
+    await a.cutLegA(ctx, plan.rows);
+    await a.legBRecord(ctx);
+    expect(await a.compensateChangeSet(ctx)).toMatchObject({ removedDrafts: 3, retired: 0, reEnacted: 0 });
+    expect(await countRows(target, 'iu_versions', "status = 'retired'")).toBe(3);
+    expect(await countRows(target, 'lifecycle_log', "from_status = 'draft' AND to_status = 'retired'")).toBe(3);
   });
 
   it('the snapshot backup is verified, and restoring it brings back the state before the cut', async () => {

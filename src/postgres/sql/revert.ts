@@ -14,3 +14,16 @@ export async function revertChangeSet(session: DbSession, changeSetId: string): 
   );
   return rows.map((r) => ({ action: r.action, address: r.address, version: r.version }));
 }
+
+/**
+ * What reverting a change set would do, exactly: the revert runs inside a transaction that always rolls back, so
+ * the triggers and constraints are exercised and nothing is kept. Needs an administrator's (or cutter_exec) session.
+ */
+export async function previewRevert(session: DbSession, changeSetId: string): Promise<RevertAction[]> {
+  await session.query('BEGIN');
+  try {
+    return await revertChangeSet(session, changeSetId);
+  } finally {
+    await session.query('ROLLBACK');
+  }
+}

@@ -1,0 +1,86 @@
+/**
+ * I9, exactly-once: a child process carrying a LIVE run is killed (SIGKILL) at every phase boundary and just before
+ * and just after each phase's COMMIT; the run is then resumed here and finished. Whatever the crash point, every IU
+ * is written once (version 1, enacted), the ledger holds one chained record for the change set, each phase is
+ * recorded once, and nothing partial remains.
+ */
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { generateApproverKeyPair, signApproval } from '../../src/approvals/index.js';
+import { verifyLedgerChain } from '../../src/domain/ledger-chain.js';
+import { InMemoryKillSwitch } from '../../src/kill-switch/index.js';
+import { snapshotBackupRunner } from '../../src/postgres/backups/snapshot-runner.js';
+import { PostgresLiveExecutionAdapter } from '../../src/postgres/postgres-adapter.js';
+import { PostgresRunStore } from '../../src/postgres/run-store.js';
+import { readLedger } from '../../src/postgres/sql/ledger.js';
+import { restoreRun } from '../../src/runs/durable-run.js';
+import { countRows, openTarget, TARGET_KINDS, type Target } from '../support/targets.js';
+import { tsxNodeArgs } from '../support/tsx-node.js';
+
+const exec = promisify(execFile);
+const PHASES = ['preWriteBackup', 'cutLegA', 'legBRecord', 'writeVerify', 'lifecycleEnact'] as const;
+const CRASH_POINTS = [
+  ...['backingUp', 'cutting', 'recordingLedger', 'verifying', 'awaitingEnactApproval', 'enacting'].map((s) => `state:${s}`),
+  ...PHASES.flatMap((p) => [`before-commit:${p}`, `after-commit:${p}`]),
+];
+
+describe.runIf(TARGET_KINDS.includes('postgres'))('crash matrix on postgres', () => {
+  let target: Target;
+  let dir = '';
+  const keys = { alice: generateApproverKeyPair(), bob: generateApproverKeyPair() };
+  const policy = { approvers: { alice: keys.alice.publicKey, bob: keys.bob.publicKey } };
+
+  beforeAll(async () => {
+    target = await openTarget('postgres');
+    dir = await mkdtemp(join(tmpdir(), 'cutter-crash-'));
+    await writeFile(join(dir, 'keys.json'), JSON.stringify(keys));
+  }, 60_000);
+  afterAll(async () => {
+    await target.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+  beforeEach(() => target.reset());
+
+  it.each(CRASH_POINTS)('killed at %s, resumed: exactly once', async (crashAt) => {
+    const runId = `crash-${crashAt.replace(/[^a-z]/gi, '-')}`;
+    const child = await exec(process.execPath, tsxNodeArgs('test/support/crash-worker.ts', target.dsn ?? '', runId, crashAt, join(dir, 'keys.json'))).then(
+      () => 'exited',
+      (error: unknown) => (error as { signal?: string }).signal ?? 'failed',
+    );
+    expect(child).toBe('SIGKILL');
+
+    // Resume here, as another process would, and finish the run.
+    const killSwitch = new InMemoryKillSwitch(true);
+    const store = new PostgresRunStore((work) => target.admin(work));
+    const adapter = new PostgresLiveExecutionAdapter({ killSwitch, connectionProvider: target.provider, backupRunner: snapshotBackupRunner, leaseSeconds: 5 });
+    // The dead holder's lease would block for its period; a crashed process is exactly what expiry is for.
+    await target.admin((s) => s.query("UPDATE cutter.target_lock SET expires_at = now() - interval '1 second'"));
+    const run = await restoreRun({ store, runId, approvals: policy, executor: adapter, killSwitch });
+    if (run.view().state === 'idle') run.start();
+    for (let view = await run.settled(); view.gate === 'SG_1' || view.gate === 'SG_2'; view = await run.settled()) {
+      const cs = view.context.changeSet;
+      if (cs === null) throw new Error('no change set');
+      const who = view.gate === 'SG_1' ? 'alice' : 'bob';
+      run.approve(signApproval({
+        gate: view.gate, runId, changeSetId: cs.changeSetId, planHash: cs.planHash, approver: who, reason: 'resume',
+        issuedAt: new Date().toISOString(), expiresAt: new Date(Date.now() + 3_600_000).toISOString(),
+        ...(view.gate === 'SG_2' ? { reviewDecisionId: 'RD-CRASH' } : {}),
+      }, keys[who].privateKey));
+    }
+    expect((await run.settled()).output?.status).toBe('completed');
+
+    expect(await countRows(target, 'iu_versions')).toBe(5);
+    expect(await countRows(target, 'iu_versions', "status = 'enacted' AND version = 1")).toBe(5);
+    expect(await countRows(target, 'lifecycle_log')).toBe(10);
+    expect(await countRows(target, 'change_sets')).toBe(1);
+    for (const phase of PHASES) expect(await countRows(target, 'phase_records', 'phase = $1', [phase])).toBe(1);
+    const ledger = await target.admin((s) => readLedger(s));
+    expect(ledger.filter((r) => r.kind === 'change-set')).toHaveLength(1);
+    expect(verifyLedgerChain(ledger)).toMatchObject({ ok: true });
+    expect(await countRows(target, 'backups', 'verified')).toBe(1);
+  }, 60_000);
+});
