@@ -105,7 +105,16 @@ export function createRun(options: CreateRunOptions): Run {
     inspect,
   });
   if (journal !== undefined) {
-    actor.subscribe({ next: (snapshot) => { journal.snapshot(actor.getPersistedSnapshot(), viewOf(snapshot)); }, error: () => undefined });
+    // Every refusal (an approval, a resume, a lock) is journalled as its own entry, next to the event that caused it.
+    let refusalsSeen = actor.getSnapshot().context.refusals.length;
+    actor.subscribe({
+      next: (snapshot) => {
+        for (const refusal of snapshot.context.refusals.slice(refusalsSeen)) journal.event({ type: 'cutter.refused', ...refusal });
+        refusalsSeen = snapshot.context.refusals.length;
+        journal.snapshot(actor.getPersistedSnapshot(), viewOf(snapshot));
+      },
+      error: () => undefined,
+    });
   }
   // An unobserved actor error crashes Node; keep it and surface it through settled()/done().
   let machineError: unknown = null;

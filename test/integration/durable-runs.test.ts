@@ -86,7 +86,10 @@ describe.each(TARGET_KINDS)('durable runs on %s', (kind) => {
     expect(restored.approve(approvalFor(otherView, 'SG_1'))).toMatchObject({ accepted: false, reason: expect.stringContaining('wrong-run') });
     await restored.settled();
     const journal = await store.journal(run.id);
-    expect(journal.at(-1)?.event.type).toBe('APPROVE');
+    expect(journal.slice(-2).map((e) => e.event)).toEqual([
+      expect.objectContaining({ type: 'APPROVE' }),
+      expect.objectContaining({ type: 'cutter.refused', gate: 'SG_1', code: 'E_APPROVAL_INVALID', reason: expect.stringContaining('wrong-run') }),
+    ]);
     expect((await store.load(run.id))?.snapshot).toMatchObject({ context: { refusals: [expect.objectContaining({ code: 'E_APPROVAL_INVALID' })] } });
   }, 60_000);
 
