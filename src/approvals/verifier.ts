@@ -1,5 +1,6 @@
 import { ApprovalSchema, Gate, type Approval } from '../domain/approval.js';
 import { ApprovalInvalid, ApprovalRefusal } from '../errors/index.js';
+import { fieldOfIssue } from '../domain/issue-field.js';
 import { signatureValid } from './signing.js';
 
 /** Who may approve, and how strictly. */
@@ -33,7 +34,7 @@ export function checkApproval(candidate: unknown, expected: ApprovalExpectation,
   const parsed = ApprovalSchema.safeParse(candidate);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    return { ok: false, refusal: ApprovalRefusal.Malformed, detail: `${issue?.path.join('.') ?? 'approval'}: ${issue?.message ?? 'malformed'}` };
+    return { ok: false, refusal: ApprovalRefusal.Malformed, detail: `${fieldOfIssue(issue, 'approval')}: ${issue?.message ?? 'malformed'}` };
   }
   const approval = parsed.data;
   const refuse = (refusal: ApprovalRefusal, detail: string): ApprovalCheck => ({ ok: false, refusal, detail });

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { z } from 'zod';
+import { fieldOfIssue } from '../domain/issue-field.js';
 import { InvalidInput } from '../errors/index.js';
 
 /** The environment variable naming the configuration file when `--config` is not given. */
@@ -62,7 +63,7 @@ export async function loadConfig(path: string | undefined, env: NodeJS.ProcessEn
   const parsed = ConfigSchema.safeParse(raw);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw new InvalidInput(issue === undefined || issue.path.length === 0 ? 'config' : issue.path.join('.'), `${issue?.message ?? 'invalid'} (in ${file})`);
+    throw new InvalidInput(fieldOfIssue(issue, 'config'), `${issue?.message ?? 'invalid'} (in ${file})`);
   }
   const approvers: Record<string, string> = {};
   for (const [name, key] of Object.entries(parsed.data.approvers)) {

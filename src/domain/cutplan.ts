@@ -1,5 +1,6 @@
 import { PlanInvalid, type PlanIssue } from '../errors/index.js';
 import { contentHashOf, IURowSchema, type IURow } from './iu.js';
+import { fieldOfIssue } from './issue-field.js';
 import { PlanLimits } from './limits.js';
 
 /** The non-mutating plan: the IU rows a run will create, each with its title and body. */
@@ -32,7 +33,7 @@ export function validateCutplan(rows: unknown): Cutplan {
     const parsed = IURowSchema.safeParse(raw);
     if (!parsed.success) {
       for (const issue of parsed.error.issues) {
-        issues.push({ row: index, field: issue.path.length === 0 ? 'row' : issue.path.join('.'), message: issue.message });
+        issues.push({ row: index, field: fieldOfIssue(issue, 'row'), message: issue.message });
       }
       return;
     }

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { RunEvent } from '../../machines/run-types.js';
 import { GateSchema } from '../domain/approval.js';
 import { InvalidEvent } from '../errors/index.js';
+import { fieldOfIssue } from '../domain/issue-field.js';
 
 const who = z.string().trim().min(1, 'must name who sends it').max(200);
 const why = z.string().trim().min(1, 'must say why').max(2000);
@@ -24,12 +25,7 @@ export function parseRunEvent(candidate: unknown): RunEvent {
   const parsed = RunEventSchema.safeParse(candidate);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    const field =
-      issue === undefined ? 'type'
-      : issue.code === 'unrecognized_keys' ? [...issue.path, ...issue.keys.slice(0, 1)].join('.')
-      : issue.path.length === 0 ? 'type'
-      : issue.path.join('.');
-    throw new InvalidEvent(field, issue?.message ?? 'malformed event');
+    throw new InvalidEvent(fieldOfIssue(issue, 'type'), issue?.message ?? 'malformed event');
   }
   // The approval's fields are validated by the gate's guard; the machine's type names them.
   return parsed.data as RunEvent;

@@ -84,9 +84,9 @@ describe('validateCutplan rejects', () => {
     expect(located([{ ...good, contentHash: 'ABC' }])).toEqual([[0, 'contentHash']]);
   });
 
-  it('a row that is not an object, or has unknown keys, as field row', () => {
+  it('a row that is not an object as field row; an unknown key by its own name', () => {
     expect(located([good, 'not a row'])).toEqual([[1, 'row']]);
-    expect(located([{ ...good, extra: true }])).toEqual([[0, 'row']]);
+    expect(located([{ ...good, extra: true }])).toEqual([[0, 'extra']]);
   });
 
   it('a duplicate address, naming the later row', () => {
