@@ -109,7 +109,7 @@ export const runMachine = runSetup.createMachine({
           },
         ],
         onError: [
-          { guard: 'killSwitchError', target: 'refused', actions: 'recordError' },
+          { guard: 'resumableError', target: 'refused', actions: 'recordError' },
           { target: 'failed', actions: 'recordError' },
         ],
       },
@@ -129,7 +129,7 @@ export const runMachine = runSetup.createMachine({
           },
         ],
         onError: [
-          { guard: 'killSwitchError', target: 'refused', actions: 'recordError' },
+          { guard: 'resumableError', target: 'refused', actions: 'recordError' },
           { target: 'failed', actions: 'recordError' },
         ],
       },
@@ -149,7 +149,7 @@ export const runMachine = runSetup.createMachine({
           },
         ],
         onError: [
-          { guard: 'killSwitchError', target: 'halted', actions: ['recordError', { type: 'markHalted', params: { state: 'recordingLedger' } }] },
+          { guard: 'resumableError', target: 'halted', actions: ['recordError', { type: 'markHalted', params: { state: 'recordingLedger' } }] },
           { target: 'torn', actions: ['recordError', { type: 'markTorn', params: { reason: 'recording the ledger failed after the cut committed' } }] },
         ],
       },
@@ -173,7 +173,7 @@ export const runMachine = runSetup.createMachine({
           },
         ],
         onError: [
-          { guard: 'killSwitchError', target: 'halted', actions: ['recordError', { type: 'markHalted', params: { state: 'verifying' } }] },
+          { guard: 'resumableError', target: 'halted', actions: ['recordError', { type: 'markHalted', params: { state: 'verifying' } }] },
           { target: 'torn', actions: ['recordError', { type: 'markTorn', params: { reason: 'verification failed after writes committed' } }] },
         ],
       },
@@ -221,7 +221,7 @@ export const runMachine = runSetup.createMachine({
           actions: { type: 'recordCommit', params: { phase: 'enact' } },
         },
         onError: [
-          { guard: 'killSwitchError', target: 'halted', actions: ['recordError', { type: 'markHalted', params: { state: 'enacting' } }] },
+          { guard: 'resumableError', target: 'halted', actions: ['recordError', { type: 'markHalted', params: { state: 'enacting' } }] },
           { target: 'torn', actions: ['recordError', { type: 'markTorn', params: { reason: 'enactment failed after the cut committed' } }] },
         ],
       },

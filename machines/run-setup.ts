@@ -32,9 +32,13 @@ export const phaseInput = ({ context }: { context: RunContext }): PhaseInput => 
   return { runId: context.runId, mode: context.mode, changeSet: context.changeSet };
 };
 
-/** True when an error value carries the kill-switch code (any of the locks refused). */
-const isKillSwitchError = (error: unknown): boolean =>
-  typeof error === 'object' && error !== null && (error as { code?: unknown }).code === 'E_KILL_SWITCH_OFF';
+/**
+ * Errors that say "not now" rather than "wrong": a kill-switch lock refused, the target could not be reached, or
+ * another run holds it. Nothing of the phase was kept; after a commit the run halts, resumable, instead of tearing.
+ */
+const RESUMABLE_CODES: ReadonlySet<string> = new Set(['E_KILL_SWITCH_OFF', 'E_TARGET_UNAVAILABLE', 'E_TARGET_BUSY']);
+const isResumableError = (error: unknown): boolean =>
+  typeof error === 'object' && error !== null && RESUMABLE_CODES.has(String((error as { code?: unknown }).code));
 
 const REFUSALS = {
   'kill-switch': { code: 'E_KILL_SWITCH_OFF', name: 'ProductionExecutionNotAuthorized', reason: 'LIVE execution is not authorised: the kill switch is OFF (machine lock)' },
@@ -94,7 +98,7 @@ export const runSetup = setup({
     isDryRun: ({ context }) => context.mode === 'DRYRUN',
     /** DRYRUN, or LIVE with the kill switch ON: the machine's own kill-switch lock. */
     liveExecutionAllowed: or(['isDryRun', 'killSwitchOn']),
-    killSwitchError: ({ event }) => isKillSwitchError((event as { error?: unknown }).error),
+    resumableError: ({ event }) => isResumableError((event as { error?: unknown }).error),
     /** I7: an unverified backup is no backup; the first write never follows it. */
     backupUnverified: ({ event }) => (event as { output?: BackupResult }).output?.verified !== true,
     verifyPassed: ({ event }) => (event as { output?: VerifyResult }).output?.ok === true,

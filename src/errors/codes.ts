@@ -17,6 +17,7 @@ export const ErrorCode = {
   TargetNotReady: 'E_TARGET_NOT_READY',
   LedgerBroken: 'E_LEDGER_BROKEN',
   TargetBusy: 'E_TARGET_BUSY',
+  TargetUnavailable: 'E_TARGET_UNAVAILABLE',
   RunNotFound: 'E_RUN_NOT_FOUND',
   SnapshotVersion: 'E_SNAPSHOT_VERSION',
   Unexpected: 'E_UNEXPECTED',

@@ -29,3 +29,27 @@ export function sqlStateOf(error: unknown): string | undefined {
   }
   return undefined;
 }
+
+/** Connection-level failures: the target went away (terminated backend, restart, network), not a wrong statement. */
+const CONNECTION_CODES: ReadonlySet<string> = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'ENOTFOUND', 'EPIPE', '57P01', '57P02', '57P03', '08000', '08001', '08003', '08004', '08006']);
+
+/** True when an error (or its cause) is a connection-level failure. */
+export function isConnectionFailure(error: unknown): boolean {
+  for (let current: unknown = error, depth = 0; current !== null && typeof current === 'object' && depth < 10; depth++) {
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === 'string' && CONNECTION_CODES.has(code)) return true;
+    if (current instanceof Error && /Connection terminated|connection is closed|Client has encountered a connection error/i.test(current.message)) return true;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return false;
+}
+
+/** The target could not be reached or dropped the connection; the phase rolled back. Resumable. */
+export class TargetUnavailable extends CutterError {
+  readonly code = ErrorCode.TargetUnavailable;
+  readonly hint = 'The database was unreachable or dropped the connection; nothing of the phase was kept. Resume the run once it answers.';
+
+  constructor(phase: string, cause: unknown) {
+    super(`the target was unavailable during ${phase}: ${cause instanceof Error ? cause.message : String(cause)}`, { phase, cause });
+  }
+}

@@ -14,7 +14,7 @@ import type { ExecutionContext, PrecheckReport, VerifyExpectation } from '../exe
 import { LiveExecutionAdapter } from '../executors/live-adapter.js';
 import type { KillSwitch } from '../kill-switch/index.js';
 import { refusingBackupRunner, type BackupRunner } from './backups/backup-runner.js';
-import { TargetNotReady } from './errors.js';
+import { isConnectionFailure, RETRYABLE_SQLSTATES, sqlStateOf, TargetNotReady, TargetUnavailable } from './errors.js';
 import { LATEST_SCHEMA_VERSION } from './migrations/index.js';
 import { DbRole, type ConnectionProvider, type DbSession } from './port.js';
 import { createChunk, createdRowsOf, insertChangeSet } from './sql/iu-create.js';
@@ -39,6 +39,8 @@ export interface PostgresAdapterOptions {
   readonly chunkSize?: number;
   /** How long the target lease lasts without renewal; a crashed holder blocks the target at most this long. */
   readonly leaseSeconds?: number;
+  /** Attempts per phase when the transaction fails for a transient reason (serialization, deadlock, connection). */
+  readonly attempts?: number;
   readonly name?: string;
 }
 
@@ -74,6 +76,7 @@ export class PostgresLiveExecutionAdapter extends LiveExecutionAdapter {
   readonly #backupRunner: BackupRunner;
   readonly #chunkSize: number;
   readonly #leaseSeconds: number;
+  readonly #attempts: number;
 
   constructor(options: PostgresAdapterOptions) {
     super(options.killSwitch);
@@ -82,6 +85,7 @@ export class PostgresLiveExecutionAdapter extends LiveExecutionAdapter {
     this.#backupRunner = options.backupRunner ?? refusingBackupRunner;
     this.#chunkSize = Math.max(1, options.chunkSize ?? 1000);
     this.#leaseSeconds = Math.max(5, options.leaseSeconds ?? 120);
+    this.#attempts = Math.max(1, options.attempts ?? 3);
   }
 
   /** Gives the target lease back (the run parked or ended). Failures are swallowed: the lease expires anyway. */
@@ -101,7 +105,7 @@ export class PostgresLiveExecutionAdapter extends LiveExecutionAdapter {
     work: (session: DbSession) => Promise<T>,
     compact?: { record: (result: T) => unknown; replay: (session: DbSession) => Promise<T> },
   ): Promise<T> {
-    return inTransaction(this.#provider, role, ctx.signal, async (session) => {
+    return this.#withRetries(phase, ctx.signal, () => inTransaction(this.#provider, role, ctx.signal, async (session) => {
       await assertDatabaseKillSwitchOn(session, phase);
       // One LIVE run writes to a target at a time: every writing phase takes or renews the lease in its transaction.
       if (role === DbRole.Exec) await acquireTarget(session, ctx.runId, phase, this.#leaseSeconds);
@@ -110,18 +114,38 @@ export class PostgresLiveExecutionAdapter extends LiveExecutionAdapter {
       const result = await work(session);
       await recordPhase(session, ctx.runId, phase, ctx.changeSet.changeSetId, compact === undefined ? result : compact.record(result));
       return result;
-    });
+    }));
+  }
+
+  /**
+   * Runs a whole phase transaction again after a serialization failure, a deadlock or a dropped connection: each
+   * attempt rolled back whole, and a phase that committed is found by its record, so a retry never applies twice.
+   * A connection failure that outlasts the retries becomes {@link TargetUnavailable} (resumable).
+   */
+  async #withRetries<T>(phase: string, signal: AbortSignal | undefined, attempt: () => Promise<T>): Promise<T> {
+    for (let tries = 1; ; tries++) {
+      try {
+        return await attempt();
+      } catch (error) {
+        const connection = isConnectionFailure(error);
+        const retryable = connection || RETRYABLE_SQLSTATES.has(sqlStateOf(error) ?? '');
+        if (!retryable || tries >= this.#attempts || signal?.aborted === true) {
+          throw connection ? new TargetUnavailable(phase, error) : error;
+        }
+        await new Promise((resolve) => setTimeout(resolve, 50 * 2 ** tries));
+      }
+    }
   }
 
   protected async runPrecheck(ctx: { readonly runId: string; readonly mode: Mode; readonly signal?: AbortSignal }): Promise<PrecheckReport> {
-    return inTransaction(this.#provider, DbRole.Verify, ctx.signal, async (session) => {
+    return this.#withRetries('precheck', ctx.signal, () => inTransaction(this.#provider, DbRole.Verify, ctx.signal, async (session) => {
       const { rows } = await session.query<{ version: number | null; db: string }>(
         "SELECT (SELECT max(version) FROM cutter.schema_migrations) AS version, current_database() AS db WHERE to_regclass('cutter.schema_migrations') IS NOT NULL",
       ).catch(() => ({ rows: [] as { version: number | null; db: string }[] }));
       const version = rows[0]?.version ?? 0;
       if (version < LATEST_SCHEMA_VERSION) throw new TargetNotReady(version, LATEST_SCHEMA_VERSION);
       return freezeResult({ target: `postgres database ${rows[0]?.db ?? '?'}, cutter schema v${version}`, simulated: false });
-    }, { readOnly: true });
+    }, { readOnly: true }));
   }
 
   protected runPreWriteBackup(ctx: ExecutionContext): Promise<BackupResult> {

@@ -37,7 +37,7 @@ export function createPgConnections(config: PgConnectionConfig): PgConnections {
   const provider: ConnectionProvider = async (role) => {
     if (!Object.values(DbRole).includes(role)) throw new Error(`unknown role ${role as string}`);
     const dsn = dsnFor(role);
-    const client = await poolFor(dsn).connect();
+    const client = guarded(await poolFor(dsn).connect());
     try {
       if (setRole) await client.query(`SET ROLE ${role}`);
     } catch (error) {
@@ -62,12 +62,26 @@ export function createPgConnections(config: PgConnectionConfig): PgConnections {
  * init and maintenance. The client goes back to the pool afterwards.
  */
 export async function withPoolSession<T>(pool: pg.Pool, work: (session: DbSession) => Promise<T>): Promise<T> {
-  const client = await pool.connect();
+  const client = guarded(await pool.connect());
   try {
     return await work({ ...queriesOver(client), cancel: () => Promise.resolve(), release: () => Promise.resolve() });
   } finally {
     client.release();
   }
+}
+
+const guardedClients = new WeakSet<pg.PoolClient>();
+
+/**
+ * A checked-out client whose connection dies (terminated backend, restart) emits 'error'; unheard, that crashes the
+ * host. The failure already reaches the caller through the failing query, so the event itself is only absorbed.
+ */
+function guarded(client: pg.PoolClient): pg.PoolClient {
+  if (!guardedClients.has(client)) {
+    client.on('error', () => undefined);
+    guardedClients.add(client);
+  }
+  return client;
 }
 
 function queriesOver(client: pg.PoolClient): Pick<DbSession, 'query' | 'exec'> {
