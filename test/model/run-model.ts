@@ -3,7 +3,7 @@
  * flags on the model's events instead, so traversal explores both sides of each; everything else is the real machine.
  * Events are derived from what each state accepts, so a new state or transition is explored with no edit here.
  */
-import type { AnyStateNode, EventObject, SnapshotFrom } from 'xstate';
+import { transition, type AnyStateNode, type EventObject, type SnapshotFrom } from 'xstate';
 import { getAdjacencyMap, getShortestPaths, type StatePath } from 'xstate/graph';
 import { runMachine } from '../../machines/run-machine.js';
 import type { RunInput } from '../../machines/run-types.js';
@@ -152,4 +152,38 @@ export function transitionsTaken(path: ModelPath, initial: ModelSnapshot): strin
     before = step.state;
   }
   return taken;
+}
+
+/** A phase's completion or failure, as the model spells it. */
+export const PHASE_EVENT = /^xstate\.(done|error)\.actor\.(.+)$/;
+/** Where the runner stops on its own: a gate, a parked state, or the end. */
+export const SETTLED = (s: ModelSnapshot): boolean => s.status !== 'active' || s.hasTag('gate') || s.hasTag('parked');
+
+/** Runs the model on from a snapshot, phases succeeding, until it settles (as the runner does once a script ends). */
+export function settleModel(snapshot: ModelSnapshot): ModelSnapshot {
+  let current = snapshot;
+  for (let guard = 0; guard < 20 && !SETTLED(current); guard++) {
+    const [id] = Object.keys(current.children);
+    if (id === undefined) break;
+    const done = eventsFor(current).find((e) => e.type === `xstate.done.actor.${id}` && e.model?.killSwitch === 'on' && e.model.verified !== false && e.model.verifyOk !== false);
+    if (done === undefined) break;
+    [current] = transition(modelMachine, current, done as never);
+  }
+  return current;
+}
+
+/** A phase outcome the scripted executors play back, in order. */
+export interface Outcome {
+  readonly actorId: string;
+  readonly kind: 'done' | 'error';
+  readonly flags: ModelFlags;
+}
+
+/** The phase outcomes of a path, in order (planning is not an executor call: it fails by a pinned plan hash). */
+export function outcomesOf(path: ModelPath): Outcome[] {
+  return path.steps.flatMap(({ event }) => {
+    const match = PHASE_EVENT.exec(event.type);
+    if (match === null || match[2] === 'planning') return [];
+    return [{ actorId: match[2] ?? '', kind: match[1] === 'done' ? 'done' as const : 'error' as const, flags: event.model ?? {} }];
+  });
 }

@@ -9,13 +9,8 @@ import type { ExecutionContext, VerifyExpectation } from '../../src/executors/ex
 import { LiveExecutionAdapter } from '../../src/executors/live-adapter.js';
 import { DryRunSimulator } from '../../src/executors/simulator.js';
 import type { InMemoryKillSwitch } from '../../src/kill-switch/index.js';
-import type { ModelFlags } from './run-model.js';
+import type { Outcome } from './run-model.js';
 
-export interface Outcome {
-  readonly actorId: string;
-  readonly kind: 'done' | 'error';
-  readonly flags: ModelFlags;
-}
 
 /** What happened, in order, for the invariant checks. */
 export type TimelineEntry = { readonly call: string; readonly switchOn: boolean } | { readonly approved: string };
