@@ -94,3 +94,16 @@ export { setDatabaseKillSwitch } from './postgres/sql/kill-switch.js';
 export { readLedger } from './postgres/sql/ledger.js';
 export { TargetNotReady } from './postgres/errors.js';
 export { verifyLedgerChain, ledgerRecordHash, GENESIS_HASH, type LedgerRecord, type LedgerEntry } from './domain/ledger-chain.js';
+
+// Durable runs: a run store, and runs that any process can restore
+export { createDurableRun, restoreRun, type DurableRunOptions, type RestoreRunOptions } from './runs/durable-run.js';
+export { type RunStore, type StoredRun, type JournalEntry } from './runs/run-store.js';
+export { MemoryRunStore } from './runs/memory-run-store.js';
+export { PostgresRunStore } from './postgres/run-store.js';
+export { RunNotFound, SnapshotVersionMismatch } from './runs/errors.js';
+export { RUN_SNAPSHOT_VERSION } from '../machines/snapshot-version.js';
+export { type RunJournal, type JournalEvent } from './runner/run-journal.js';
+export { PlanStale } from './errors/index.js';
+export { TargetUnavailable } from './postgres/errors.js';
+export { TargetBusy } from './postgres/sql/target-lock.js';
+export { loadConfig, type CutterConfig } from './config/config.js';
