@@ -71,6 +71,11 @@ describe('checkApproval', () => {
     expect(checkApproval(signApproval({ ...claims, gate: 'SG_2', reviewDecisionId: 'RD-1' }, keys.alice.privateKey), enact, at(NOON))).toMatchObject({ ok: true });
   });
 
+  it('refuses an approval issued after it expires', () => {
+    const backwards = signApproval({ ...claims, issuedAt: '2026-01-03T00:00:00.000Z', expiresAt: '2026-01-02T00:00:00.000Z' }, keys.alice.privateKey);
+    expect(checkApproval(backwards, expected, at('2026-01-01T00:00:00.000Z'))).toMatchObject({ ok: false, refusal: 'malformed', detail: expect.stringContaining('issuedAt') });
+  });
+
   it('refuses malformed approvals, naming the field', () => {
     expect(checkApproval({ ...signApproval(claims, keys.alice.privateKey), reason: '  ' }, expected, at(NOON))).toMatchObject({ ok: false, refusal: 'malformed', detail: expect.stringContaining('reason') });
     expect(checkApproval(null, expected, at(NOON))).toMatchObject({ ok: false, refusal: 'malformed' });

@@ -109,6 +109,13 @@ describe('kill-switch locks, each alone', () => {
     expect(adapter.calls).toEqual(['cutLegA']);
   });
 
+  it('enactment without a review decision id is refused by the adapter before its body runs', async () => {
+    const adapter = new FakeLiveAdapter(new InMemoryKillSwitch(true));
+    const ctx = { runId: 'r', mode: Mode.Live, changeSet: pinChangeSet(samplePlan(1), 'run-1') };
+    await expect(adapter.lifecycleEnact(ctx, { addresses: ['a'], reviewDecisionId: '  ' })).rejects.toMatchObject({ code: 'E_STOP_INVARIANT', phase: 'lifecycleEnact' });
+    expect(adapter.calls).toEqual([]);
+  });
+
   it('rows without title or body are refused by the adapter before its body runs', async () => {
     const adapter = new FakeLiveAdapter(new InMemoryKillSwitch(true));
     const ctx = { runId: 'r', mode: Mode.Live, changeSet: pinChangeSet(samplePlan(1), 'run-1') };
