@@ -1,5 +1,6 @@
 import { generateApproverKeyPair, signApproval, type ApprovalPolicy } from '../approvals/index.js';
 import type { Approval, Gate } from '../domain/approval.js';
+import { approvalClaimsFor } from '../runner/approval-claims.js';
 import type { RunView } from '../runner/run-view.js';
 
 /**
@@ -11,24 +12,9 @@ export function demoApprovers() {
   const owner = generateApproverKeyPair();
   const policy: ApprovalPolicy = { approvers: { 'demo-reviewer': reviewer.publicKey, 'demo-owner': owner.publicKey } };
   const sign = (view: RunView, gate: Gate): Approval => {
-    const changeSet = view.context.changeSet;
-    if (changeSet === null) throw new Error('no change set to approve');
-    const now = Date.now();
     const [approver, key] = gate === 'SG_1' ? ['demo-reviewer', reviewer] : ['demo-owner', owner];
-    return signApproval(
-      {
-        gate,
-        runId: view.context.runId,
-        changeSetId: changeSet.changeSetId,
-        planHash: changeSet.planHash,
-        approver,
-        reason: `demo approval of ${gate}`,
-        issuedAt: new Date(now).toISOString(),
-        expiresAt: new Date(now + 10 * 60_000).toISOString(),
-        ...(gate === 'SG_2' ? { reviewDecisionId: 'DEMO-REVIEW-1' } : {}),
-      },
-      key.privateKey,
-    );
+    const claims = approvalClaimsFor(view, { gate, approver, reason: `demo approval of ${gate}`, ttlMs: 10 * 60_000, ...(gate === 'SG_2' ? { reviewDecisionId: 'DEMO-REVIEW-1' } : {}) });
+    return signApproval(claims, key.privateKey);
   };
   return { policy, initiator: 'demo-operator', sign };
 }

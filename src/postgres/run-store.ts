@@ -2,6 +2,7 @@ import { validateCutplan, type Cutplan } from '../domain/cutplan.js';
 import type { Mode } from '../domain/mode.js';
 import type { JournalEntry, RunStore, StoredRun } from '../runs/run-store.js';
 import type { DbSession } from './port.js';
+import { withinTransaction } from './transaction.js';
 
 type Admin = <T>(work: (session: DbSession) => Promise<T>) => Promise<T>;
 
@@ -25,20 +26,13 @@ export class PostgresRunStore implements RunStore {
   }
 
   create(run: { runId: string; mode: Mode; initiator: string; planHash: string; plan: Cutplan; snapshotVersion: number }): Promise<void> {
-    return this.#admin(async (s) => {
-      await s.query('BEGIN');
-      try {
-        await s.query(
-          `INSERT INTO cutter.runs (run_id, mode, initiator, plan_hash, state, status, snapshot_version) VALUES ($1, $2, $3, $4, 'idle', 'active', $5)`,
-          [run.runId, run.mode, run.initiator, run.planHash, run.snapshotVersion],
-        );
-        await s.query('INSERT INTO cutter.run_plans (run_id, rows) VALUES ($1, $2::jsonb)', [run.runId, JSON.stringify(run.plan.rows)]);
-        await s.query('COMMIT');
-      } catch (error) {
-        await s.query('ROLLBACK').catch(() => undefined);
-        throw error;
-      }
-    });
+    return this.#admin((s) => withinTransaction(s, async () => {
+      await s.query(
+        `INSERT INTO cutter.runs (run_id, mode, initiator, plan_hash, state, status, snapshot_version) VALUES ($1, $2, $3, $4, 'idle', 'active', $5)`,
+        [run.runId, run.mode, run.initiator, run.planHash, run.snapshotVersion],
+      );
+      await s.query('INSERT INTO cutter.run_plans (run_id, rows) VALUES ($1, $2::jsonb)', [run.runId, JSON.stringify(run.plan.rows)]);
+    }));
   }
 
   saveSnapshot(runId: string, snapshot: unknown, state: string, status: string): Promise<void> {

@@ -38,3 +38,19 @@ export async function inTransaction<T>(
     await session.release(broken);
   }
 }
+
+/**
+ * Runs `work` in one transaction on a session the caller already holds (an administrator's session): BEGIN, the
+ * work, COMMIT; on any error ROLLBACK and re-raise. The session is the caller's to release.
+ */
+export async function withinTransaction<T>(session: DbSession, work: () => Promise<T>): Promise<T> {
+  await session.query('BEGIN');
+  try {
+    const result = await work();
+    await session.query('COMMIT');
+    return result;
+  } catch (error) {
+    await session.query('ROLLBACK').catch(() => undefined);
+    throw error;
+  }
+}

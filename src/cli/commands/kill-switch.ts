@@ -3,6 +3,7 @@ import { InvalidInput } from '../../errors/index.js';
 import { openTarget } from '../../postgres/open-target.js';
 import { setDatabaseKillSwitch } from '../../postgres/sql/kill-switch.js';
 import { appendLedger } from '../../postgres/sql/ledger.js';
+import { withinTransaction } from '../../postgres/transaction.js';
 import { ExitCode } from '../exit-codes.js';
 import { targetFromOptions, withTargetOptions, type TargetOptions } from '../target-options.js';
 import type { Terminal } from '../terminal.js';
@@ -31,17 +32,11 @@ export function registerKillSwitch(program: Command, terminal: Terminal, setExit
       try {
         if (action !== 'status') {
           const enabled = action === 'on';
-          await target.admin(async (s) => {
-            await s.query('BEGIN');
-            try {
-              await setDatabaseKillSwitch(s, enabled, options.as ?? '', options.reason ?? '');
-              await appendLedger(s, { kind: 'kill-switch', changeSetId: null, payload: { enabled, by: options.as ?? '', reason: options.reason ?? '' } });
-              await s.query('COMMIT');
-            } catch (error) {
-              await s.query('ROLLBACK').catch(() => undefined);
-              throw error;
-            }
-          });
+          // The switch and its ledger record commit together, or neither does.
+          await target.admin((s) => withinTransaction(s, async () => {
+            await setDatabaseKillSwitch(s, enabled, options.as ?? '', options.reason ?? '');
+            await appendLedger(s, { kind: 'kill-switch', changeSetId: null, payload: { enabled, by: options.as ?? '', reason: options.reason ?? '' } });
+          }));
         }
         const row = await target.admin(async (s) => (await s.query<{ enabled: boolean; changed_by: string; reason: string; changed_at: Date | string }>('SELECT enabled, changed_by, reason, changed_at FROM cutter.kill_switch')).rows[0]);
         const state = { enabled: row?.enabled ?? false, changedBy: row?.changed_by ?? null, reason: row?.reason ?? null, changedAt: row === undefined ? null : new Date(row.changed_at).toISOString() };

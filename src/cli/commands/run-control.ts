@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { signApproval } from '../../approvals/index.js';
 import { Gate } from '../../domain/approval.js';
 import { InvalidInput } from '../../errors/index.js';
+import { approvalClaimsFor } from '../../runner/approval-claims.js';
 import type { Run } from '../../runner/create-run.js';
 import { restoreRun } from '../../runs/durable-run.js';
 import { exitCodeForRun, ExitCode } from '../exit-codes.js';
@@ -77,17 +78,12 @@ export function registerRunControl(program: Command, terminal: Terminal, setExit
     .option('--expires-in <duration>', 'how long the approval stays valid', '1h')
     .action((runId: string, options: ControlOptions) =>
       control(runId, options, terminal, setExit, async (run) => {
-        const view = run.view();
-        const changeSet = view.context.changeSet;
-        if (changeSet === null) throw new InvalidInput('run', `run ${runId} has no pinned change set yet (state ${view.state})`);
-        const privateKey = await readFile(required(options.key, 'key'), 'utf8');
-        const now = Date.now();
-        const approval = signApproval({
-          gate: gateOf(options.gate), runId, changeSetId: changeSet.changeSetId, planHash: changeSet.planHash,
-          approver: required(options.as, 'as'), reason: required(options.reason, 'reason'),
-          issuedAt: new Date(now).toISOString(), expiresAt: new Date(now + durationMs(options.expiresIn)).toISOString(),
+        const claims = approvalClaimsFor(run.view(), {
+          gate: gateOf(options.gate), approver: required(options.as, 'as'), reason: required(options.reason, 'reason'),
+          ttlMs: durationMs(options.expiresIn),
           ...(options.reviewDecision === undefined ? {} : { reviewDecisionId: options.reviewDecision }),
-        }, privateKey);
+        });
+        const approval = signApproval(claims, await readFile(required(options.key, 'key'), 'utf8'));
         const outcome = run.approve(approval);
         return outcome.accepted ? null : `${outcome.code} ${outcome.reason}`;
       }));

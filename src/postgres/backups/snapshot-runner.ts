@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { freezeResult, type BackupResult } from '../../domain/results.js';
 import type { DbSession } from '../port.js';
+import { withinTransaction } from '../transaction.js';
 import type { BackupRequest, BackupRunner } from './backup-runner.js';
 
 /** Count, bytes and a checksum over IU rows in id order; the same expression for the table and its snapshot. */
@@ -48,8 +49,7 @@ export const snapshotBackupRunner: BackupRunner = {
  * The lifecycle log keeps its history; restored rows are logged as new inserts.
  */
 export async function restoreSnapshot(adminSession: DbSession, backupId: string): Promise<{ rows: number }> {
-  await adminSession.query('BEGIN');
-  try {
+  return withinTransaction(adminSession, async () => {
     const { rows } = await adminSession.query<{ n: string }>('SELECT count(*) AS n FROM cutter.backups WHERE backup_id = $1 AND verified', [backupId]);
     if (Number(rows[0]?.n ?? 0) !== 1) throw new Error(`no verified snapshot ${backupId}`);
     await adminSession.query('DELETE FROM cutter.iu_versions');
@@ -59,10 +59,6 @@ export async function restoreSnapshot(adminSession: DbSession, backupId: string)
        FROM cutter.iu_snapshots WHERE backup_id = $1`,
       [backupId],
     );
-    await adminSession.query('COMMIT');
     return { rows: restored.rowCount };
-  } catch (error) {
-    await adminSession.query('ROLLBACK').catch(() => undefined);
-    throw error;
-  }
+  });
 }

@@ -1,4 +1,5 @@
 import type { DbSession } from '../port.js';
+import { withinTransaction } from '../transaction.js';
 import { migration001 } from './001-schema.js';
 import { migration002 } from './002-functions.js';
 import { CREATE_ROLES_SQL, GRANTS_SQL, migration003 } from './003-roles.js';
@@ -22,9 +23,8 @@ export interface MigrationReport {
  * the same database do not race. Idempotent: the applied version is recorded in `cutter.schema_migrations`.
  * If roles cannot be created (no CREATEROLE), the schema is still created and the role statements are returned.
  */
-export async function applyMigrations(session: DbSession): Promise<MigrationReport> {
-  await session.query('BEGIN');
-  try {
+export function applyMigrations(session: DbSession): Promise<MigrationReport> {
+  return withinTransaction(session, async () => {
     await session.query("SELECT pg_advisory_xact_lock(hashtext('cutter.migrate'))");
     await session.exec(`CREATE SCHEMA IF NOT EXISTS cutter;
       CREATE TABLE IF NOT EXISTS cutter.schema_migrations (
@@ -53,10 +53,6 @@ export async function applyMigrations(session: DbSession): Promise<MigrationRepo
       await session.query('INSERT INTO cutter.schema_migrations (version, name) VALUES ($1, $2)', [migration.version, migration.name]);
       applied.push(migration.version);
     }
-    await session.query('COMMIT');
     return { applied, version: applied.at(-1) ?? current, rolesPending };
-  } catch (error) {
-    await session.query('ROLLBACK').catch(() => undefined);
-    throw error;
-  }
+  });
 }
