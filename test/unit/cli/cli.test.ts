@@ -52,3 +52,13 @@ describe('cutter CLI', () => {
     expect(await main(['plan', '--bogus', 'x'], captureTerminal())).toBe(ExitCode.Usage);
   });
 });
+
+describe('docs/cli.md', () => {
+  it('documents every top-level command the CLI has', async () => {
+    const { readFile } = await import('node:fs/promises');
+    const { buildProgram } = await import('../../../src/cli/main.js');
+    const doc = await readFile('docs/cli.md', 'utf8');
+    const commands = buildProgram(captureTerminal(), () => undefined).commands.map((c) => c.name());
+    expect(commands.filter((name) => !doc.includes(`\`cutter ${name}`))).toEqual([]);
+  });
+});
