@@ -13,6 +13,7 @@ import { registerRun } from './commands/run.js';
 import { registerRunControl } from './commands/run-control.js';
 import { registerStatus } from './commands/status.js';
 import { registerPlan } from './commands/plan.js';
+import { createCliLogger, LOG_LEVELS, resolveLogSettings, useCliLogger } from './cli-logger.js';
 import { ExitCode, exitCodeForError } from './exit-codes.js';
 import { packageVersion } from './package-root.js';
 import { createTerminal, type Terminal } from './terminal.js';
@@ -23,8 +24,15 @@ export function buildProgram(terminal: Terminal, setExit: (code: ExitCode) => vo
     .description('Carry a planned batch of writes into a PostgreSQL knowledge base through a gated, audited, reversible run.')
     .version(packageVersion(), '-V, --version')
     .showHelpAfterError('(run with --help for usage)')
+    .configureHelp({ showGlobalOptions: true })
     .configureOutput({ writeOut: (s) => { process.stdout.write(s); }, writeErr: (s) => { process.stderr.write(s); } })
-    .exitOverride();
+    .option('--log-level <level>', `log level on stderr: ${LOG_LEVELS.join(', ')} (default: $CUTTER_LOG_LEVEL or warn)`)
+    .option('--log-format <format>', 'json or pretty (default: $CUTTER_LOG_FORMAT, else pretty on a TTY and json otherwise)')
+    .exitOverride()
+    .hook('preAction', (_program, command) => {
+      const flags = command.optsWithGlobals<{ logLevel?: string; logFormat?: string }>();
+      useCliLogger(createCliLogger(resolveLogSettings(flags, process.env, process.stderr.isTTY)));
+    });
   registerInit(program, terminal, setExit);
   registerPlan(program, terminal, setExit);
   registerRun(program, terminal, setExit);

@@ -10,6 +10,8 @@ import { openTarget, type OpenTarget } from '../postgres/open-target.js';
 import { PostgresLiveExecutionAdapter } from '../postgres/postgres-adapter.js';
 import { PostgresRunStore } from '../postgres/run-store.js';
 import type { ApprovalPolicy } from '../approvals/index.js';
+import type { Logger } from '../logging/logger.js';
+import { cliLogger } from './cli-logger.js';
 import { targetFromOptions, type TargetOptions } from './target-options.js';
 
 export interface SessionOptions extends TargetOptions {
@@ -24,6 +26,8 @@ export interface RunSession {
   readonly policy: ApprovalPolicy;
   /** The CLI's in-process kill switch: $CUTTER_EXECUTION_ENABLED, read at every call (the database row is the other). */
   readonly killSwitch: KillSwitch;
+  /** The command's logger (level and format from --log-level/--log-format or the environment). */
+  readonly logger: Logger;
   executorFor(mode: Mode): Executor;
 }
 
@@ -45,6 +49,7 @@ export async function withRunSession<T>(options: SessionOptions, work: (session:
       config,
       policy: { approvers: config.approvers, allowSelfApproval: config.allowSelfApproval },
       killSwitch,
+      logger: cliLogger(),
       executorFor: (mode) =>
         mode === Mode.Live
           ? new PostgresLiveExecutionAdapter({ killSwitch, connectionProvider: target.provider, backupRunner, leaseSeconds: config.leaseSeconds })

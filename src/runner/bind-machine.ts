@@ -44,7 +44,7 @@ export function bindRunMachine({ runId, executor, killSwitch, plan, policy, logg
           const expected = expectationFor(gate, context);
           const check = event.type === 'APPROVE' && expected !== null ? checkApproval(event.approval, expected, policy) : null;
           const reason = check === null || check.ok ? 'not an approval for this gate' : `${check.refusal}: ${check.detail}`;
-          logger.warn({ runId, gate, reason }, 'approval refused');
+          logger.warn({ gate, reason }, 'approval refused');
           return [...context.refusals, { gate, code: 'E_APPROVAL_INVALID', reason }];
         },
       }),

@@ -83,8 +83,9 @@ export function createRun(options: CreateRunOptions): Run {
   const mode = options.mode;
   const executor = bindExecutor(mode, options.executor);
   const killSwitch = options.killSwitch ?? killSwitchAlwaysOff;
-  const logger = options.logger ?? silentLogger;
   const runId = options.runId ?? randomUUID();
+  // One child logger per run; each phase adds its own child, so every line names its run, mode and phase.
+  const logger = (options.logger ?? silentLogger).child({ runId, mode });
 
   const machine = bindRunMachine({ runId, executor, killSwitch, plan: options.plan, policy: options.approvals, logger });
 
@@ -118,12 +119,12 @@ export function createRun(options: CreateRunOptions): Run {
   }
   // An unobserved actor error crashes Node; keep it and surface it through settled()/done().
   let machineError: unknown = null;
-  actor.subscribe({ error: (error: unknown) => { machineError = error; logger.error({ runId, err: error }, 'run machine error'); } });
+  actor.subscribe({ error: (error: unknown) => { machineError = error; logger.error({ err: error }, 'run machine error'); } });
   // When the run ends, it gives back what it holds on the target (the LIVE adapter's lease). A parked run keeps its
   // lease until it expires: releasing there could race the next phase's renewal.
   actor.subscribe({
     complete: () => {
-      executor.releaseTarget?.({ runId }).catch((error: unknown) => { logger.warn({ runId, err: error }, 'releasing the target failed'); });
+      executor.releaseTarget?.({ runId }).catch((error: unknown) => { logger.warn({ err: error }, 'releasing the target failed'); });
     },
     error: () => undefined,
   });

@@ -46,7 +46,7 @@ function phaseActor<TOutput, TInput extends PhaseInput>(
 ) {
   return fromPromise<TOutput, TInput>(async ({ input, signal }) => {
     const ctx = enterPhase(binding, input, phase, signal);
-    const log = binding.logger.child({ runId: input.runId, phase, mode: input.mode });
+    const log = binding.logger.child({ phase });
     const started = performance.now();
     log.info({ changeSetId: input.changeSet.changeSetId }, 'phase started');
     try {

@@ -10,6 +10,7 @@ import { PostgresLiveExecutionAdapter } from '../../postgres/postgres-adapter.js
 import { setDatabaseKillSwitch } from '../../postgres/sql/kill-switch.js';
 import { changedRows } from '../../postgres/sql/target-state.js';
 import { createRun } from '../../runner/create-run.js';
+import { cliLogger } from '../cli-logger.js';
 import { openTarget, type OpenTarget } from '../../postgres/open-target.js';
 import { demoApprovers } from '../demo-approvers.js';
 import { driveWithDemoApprovals } from '../demo/drive-with-demo-approvals.js';
@@ -30,7 +31,7 @@ interface DemoOptions extends TargetOptions {
 async function dryRun(plan: Cutplan, terminal: Terminal, json: boolean) {
   const simulator = new DryRunSimulator();
   const approvers = demoApprovers();
-  const run = createRun({ mode: Mode.DryRun, plan, executor: simulator, initiator: approvers.initiator, approvals: approvers.policy });
+  const run = createRun({ mode: Mode.DryRun, plan, executor: simulator, initiator: approvers.initiator, approvals: approvers.policy, logger: cliLogger() });
   if (!json) terminal.line(terminal.bold('\n1. DRYRUN: what a LIVE run would write (the simulator answers; nothing is written)'));
   const stop = json ? () => undefined : reportRunProgress(run, terminal);
   const end = await driveWithDemoApprovals(run, approvers, terminal, json);
@@ -52,7 +53,7 @@ async function liveRun(plan: Cutplan, target: OpenTarget, terminal: Terminal, js
   try {
     const adapter = new PostgresLiveExecutionAdapter({ killSwitch, connectionProvider: target.provider, backupRunner: snapshotBackupRunner });
     const approvers = demoApprovers();
-    const run = createRun({ mode: Mode.Live, plan, executor: adapter, killSwitch, initiator: approvers.initiator, approvals: approvers.policy });
+    const run = createRun({ mode: Mode.Live, plan, executor: adapter, killSwitch, initiator: approvers.initiator, approvals: approvers.policy, logger: cliLogger() });
     if (!json) terminal.line(terminal.bold(`\n2. LIVE on ${target.description} (kill switch ON for this run only)`));
     const stop = json ? () => undefined : reportRunProgress(run, terminal);
     const end = await driveWithDemoApprovals(run, approvers, terminal, json);

@@ -48,7 +48,7 @@ async function control(runId: string, options: ControlOptions, terminal: Termina
   await withRunSession(options, async (session) => {
     const stored = await session.store.load(runId);
     const mode = stored?.run.mode ?? 'DRYRUN';
-    const run = await restoreRun({ store: session.store, runId, approvals: session.policy, executor: session.executorFor(mode), killSwitch: session.killSwitch });
+    const run = await restoreRun({ store: session.store, runId, approvals: session.policy, executor: session.executorFor(mode), killSwitch: session.killSwitch, logger: session.logger });
     const stop = options.json ? () => undefined : reportRunProgress(run, terminal);
     const refusal = await act(run);
     const view = await run.settled();

@@ -50,7 +50,7 @@ export function registerRun(program: Command, terminal: Terminal, setExit: (code
       await withRunSession(options, async (session) => {
         const run = await createDurableRun({
           store: session.store, mode, plan, initiator: options.initiator, approvals: session.policy,
-          executor: session.executorFor(mode), killSwitch: session.killSwitch,
+          executor: session.executorFor(mode), killSwitch: session.killSwitch, logger: session.logger,
           ...(expectedPlanHash === undefined ? {} : { expectedPlanHash }),
         });
         const stop = options.json ? () => undefined : reportRunProgress(run, terminal);
