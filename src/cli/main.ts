@@ -76,6 +76,8 @@ export async function main(argv: readonly string[], terminal: Terminal = createT
 // Run only when executed as the `cutter` binary, never on import.
 const invokedAs = process.argv[1] ?? '';
 if (/(?:^|[\\/])(?:cutter|main\.[cm]?[jt]s)$/.test(invokedAs)) {
+  // `cutter list | head` closes the pipe early: that is the reader's choice, not an error.
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => { if (error.code === 'EPIPE') process.exit(ExitCode.Ok); else throw error; });
   main(process.argv.slice(2)).then(
     (code) => { process.exitCode = code; },
     (error: unknown) => {

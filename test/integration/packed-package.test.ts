@@ -1,0 +1,60 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const run = promisify(execFile);
+const NPM = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+
+/**
+ * What a user gets from the registry: `npm pack` (which builds dist/), installed into an empty project. The CLI must
+ * work through `npx cutter`, and both entry points of the exports map must import with their types beside them.
+ */
+describe('the packed package', () => {
+  let scratch = '';
+  const env = { ...process.env, NO_COLOR: '1', CUTTER_LOG_LEVEL: 'silent' };
+
+  beforeAll(async () => {
+    scratch = await mkdtemp(join(tmpdir(), 'cutter-packed-'));
+    const { stdout } = await run(NPM, ['pack', '--pack-destination', scratch, '--silent'], { cwd: process.cwd(), env });
+    const tarball = join(scratch, stdout.trim().split('\n').at(-1) ?? '');
+    const project = join(scratch, 'project');
+    await run('mkdir', ['-p', project]);
+    await writeFile(join(project, 'package.json'), JSON.stringify({ name: 'scratch', version: '1.0.0', private: true, type: 'module' }));
+    await run(NPM, ['install', tarball, '--no-audit', '--no-fund', '--prefer-offline', '--silent'], { cwd: project, env });
+    scratch = project;
+  }, 300_000);
+
+  afterAll(async () => {
+    if (scratch !== '') await rm(join(scratch, '..'), { recursive: true, force: true });
+  });
+
+  it('ships only the build, the docs and the bundled examples: no sources, tests or local state', async () => {
+    const root = join(scratch, 'node_modules', 'iu-cutter');
+    const top = (await readdir(root)).sort();
+    expect(top).toEqual(['README.md', 'dist', 'docs', 'examples', 'package.json']);
+    expect(await readdir(join(root, 'examples'))).toEqual(['docs']);
+    expect(await readdir(join(root, 'dist', 'src'))).toContain('index.d.ts');
+  });
+
+  it('`npx cutter --help` lists the commands', async () => {
+    const { stdout } = await run('npx', ['--no-install', 'cutter', '--help'], { cwd: scratch, env });
+    expect(stdout).toContain('Usage: cutter');
+    for (const command of ['init', 'plan', 'run', 'approve', 'status', 'kill-switch', 'ledger', 'demo']) expect(stdout).toMatch(new RegExp(`^  ${command}\\b`, 'm'));
+  }, 30_000);
+
+  it('`npx cutter demo --dry-run-only` plans the bundled examples from the installed package', async () => {
+    const { stdout } = await run('npx', ['--no-install', 'cutter', 'demo', '--dry-run-only', '--json', '--data-dir', join(scratch, 'db')], { cwd: scratch, env });
+    const report = JSON.parse(stdout) as { dryRun: { status: string }; wouldWrite: unknown[] };
+    expect(report.dryRun.status).toBe('completed');
+    expect(report.wouldWrite).toHaveLength(27);
+  }, 60_000);
+
+  it('both entry points of the exports map import by name', async () => {
+    const script = "const m = await import('iu-cutter'); const c = await import('iu-cutter/machine'); console.log(JSON.stringify([typeof m.createRun, typeof m.createDurableRun, typeof c.runMachine]));";
+    const { stdout } = await run(process.execPath, ['--input-type=module', '-e', script], { cwd: scratch, env });
+    expect(JSON.parse(stdout)).toEqual(['function', 'function', 'object']);
+  }, 30_000);
+});
