@@ -88,7 +88,7 @@ function sanitizeInspectionEvent(event: InspectionEvent, cache: WeakMap<object, 
         ...base,
         type: event.type,
         event: sanitizeForInspection(event.event) as { type: string },
-        sourceRef: event.sourceRef === undefined ? undefined : (standInFor(event.sourceRef as AnyActorRef, cache) as unknown as AnyActorRef),
+        sourceRef: event.sourceRef === undefined ? undefined : standInFor(event.sourceRef as AnyActorRef, cache),
       };
     case '@xstate.snapshot':
     case '@xstate.transition':

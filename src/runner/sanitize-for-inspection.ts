@@ -41,7 +41,8 @@ export function scrubText(text: string): string {
     (result, [pattern, replacement]) =>
       result.replace(pattern, (match: string, ...groups: unknown[]) => {
         const tail = replacement.startsWith('[') ? (TRAILING.exec(match)?.[0] ?? '') : '';
-        const replaced = replacement.replace(/\$(\d)/g, (_, n: string) => String(groups[Number(n) - 1] ?? ''));
+        const captured = (n: string): string => { const group = groups[Number(n) - 1]; return typeof group === 'string' ? group : ''; };
+        const replaced = replacement.replace(/\$(\d)/g, (_, n: string) => captured(n));
         return `${replaced}${tail}`;
       }),
     text,

@@ -34,7 +34,7 @@ class LeakySimulator extends DryRunSimulator {
 /** Everything a watcher can get at from one event: the event, and the snapshots its actor stand-ins hand out. */
 function reachable(event: InspectionEvent): string {
   const refs = [event.actorRef, (event as { sourceRef?: AnyActorRef }).sourceRef, (event.actorRef as { _parent?: AnyActorRef })._parent];
-  return JSON.stringify({ event, snapshots: refs.map((ref) => ref?.getSnapshot()) });
+  return JSON.stringify({ event, snapshots: refs.map((ref): unknown => ref?.getSnapshot()) });
 }
 
 async function watchedRun(executor: DryRunSimulator) {
@@ -70,7 +70,7 @@ describe('watching a run (the inspect option)', () => {
 
     const rootStates = received
       .filter((e): e is InspectionEvent & { type: '@xstate.snapshot' } => e.type === '@xstate.snapshot' && e.actorRef.sessionId === e.rootId)
-      .map((e) => (e.snapshot as { value: unknown }).value);
+      .map((e) => (e.snapshot as unknown as { value: unknown }).value);
     expect(rootStates).toEqual(['idle', 'precheck', 'planning', 'awaitingCutApproval', 'backingUp', 'cutting', 'recordingLedger', 'verifying', 'awaitingEnactApproval', 'enacting', 'completed']);
     // What a watcher needs is still there: ids, counts, hashes, results.
     const root = received.find((e) => e.type === '@xstate.actor' && e.actorRef.sessionId === e.rootId)?.actorRef;
