@@ -10,6 +10,19 @@ export { createRun, type CreateRunOptions, type Run, type ApprovalOutcome } from
 export { type RunView, statePath } from './runner/run-view.js';
 export { parseRunEvent } from './runner/run-events.js';
 
+// Watching and replaying runs
+/**
+ * The `inspect` option of `createRun` / `createDurableRun` / `restoreRun`: xstate's inspection observer (or a plain
+ * function), for example `@statelyai/inspect`'s `inspector.inspect`. What it receives is sanitised first (no IU
+ * bodies, approval signatures, keys or DSNs; ids, counts, hashes, states and error codes kept), and every `actorRef`
+ * in it is a read-only stand-in whose `send` throws.
+ */
+export type { RunInspector, InspectedSnapshot } from './runner/run-inspection.js';
+export { sanitizeForInspection, scrubText, REDACTED } from './runner/sanitize-for-inspection.js';
+export { replayJournal, type ReplayStep } from './replay/replay-journal.js';
+export { replayStoredRun, assertReplayMatches, type StoredRunReplay, type RunReader } from './replay/replay-stored-run.js';
+export { ReplayDiverged } from './replay/errors.js';
+
 // The statechart (unbound: for diagrams, inspection and model tests; runs are made with createRun)
 export { runMachine, type RunMachine } from '../machines/run-machine.js';
 export {

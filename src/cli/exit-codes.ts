@@ -14,7 +14,7 @@ export const ExitCode = {
   RunNotCompleted: 5,
   /** A run is torn and waits at SG_3: committed writes need compensation. */
   Torn: 6,
-  /** An integrity check failed: the ledger's hash chain is broken. */
+  /** An integrity check failed: the ledger's hash chain is broken, or a run's journal does not replay to its snapshot. */
   IntegrityFailure: 7,
 } as const;
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
@@ -36,6 +36,7 @@ const BY_ERROR_CODE: Readonly<Record<string, ExitCode>> = {
   E_TARGET_UNAVAILABLE: ExitCode.Refused,
   E_RUN_NOT_FOUND: ExitCode.InvalidInput,
   E_SNAPSHOT_VERSION: ExitCode.Refused,
+  E_REPLAY_DIVERGED: ExitCode.IntegrityFailure,
 };
 
 /** The exit code for an error code. */

@@ -8,6 +8,7 @@ import { registerLedger } from './commands/ledger.js';
 import { registerConfig } from './commands/config.js';
 import { registerKeys } from './commands/keys.js';
 import { registerKillSwitch } from './commands/kill-switch.js';
+import { registerReplay } from './commands/replay.js';
 import { registerRevert } from './commands/revert.js';
 import { registerRun } from './commands/run.js';
 import { registerRunControl } from './commands/run-control.js';
@@ -38,6 +39,7 @@ export function buildProgram(terminal: Terminal, setExit: (code: ExitCode) => vo
   registerRun(program, terminal, setExit);
   registerRunControl(program, terminal, setExit);
   registerStatus(program, terminal, setExit);
+  registerReplay(program, terminal, setExit);
   registerKillSwitch(program, terminal, setExit);
   registerRevert(program, terminal, setExit);
   registerKeys(program, terminal, setExit);

@@ -20,6 +20,7 @@ export const ErrorCode = {
   TargetUnavailable: 'E_TARGET_UNAVAILABLE',
   RunNotFound: 'E_RUN_NOT_FOUND',
   SnapshotVersion: 'E_SNAPSHOT_VERSION',
+  ReplayDiverged: 'E_REPLAY_DIVERGED',
   Unexpected: 'E_UNEXPECTED',
 } as const;
 

@@ -25,6 +25,14 @@ export class PostgresRunStore implements RunStore {
     this.#admin = admin;
   }
 
+  /**
+   * A store whose every call runs in a read-only transaction: the database itself refuses any write through it.
+   * For replays and reports, which must never change a run.
+   */
+  static readOnly(admin: Admin): PostgresRunStore {
+    return new PostgresRunStore((work) => admin((s) => withinTransaction(s, () => work(s), { readOnly: true })));
+  }
+
   create(run: { runId: string; mode: Mode; initiator: string; planHash: string; plan: Cutplan; snapshotVersion: number }): Promise<void> {
     return this.#admin((s) => withinTransaction(s, async () => {
       await s.query(

@@ -41,10 +41,11 @@ export async function inTransaction<T>(
 
 /**
  * Runs `work` in one transaction on a session the caller already holds (an administrator's session): BEGIN, the
- * work, COMMIT; on any error ROLLBACK and re-raise. The session is the caller's to release.
+ * work, COMMIT; on any error ROLLBACK and re-raise. The session is the caller's to release. `readOnly` makes the
+ * database refuse any write in it.
  */
-export async function withinTransaction<T>(session: DbSession, work: () => Promise<T>): Promise<T> {
-  await session.query('BEGIN');
+export async function withinTransaction<T>(session: DbSession, work: () => Promise<T>, options: { readOnly?: boolean } = {}): Promise<T> {
+  await session.query(options.readOnly === true ? 'BEGIN READ ONLY' : 'BEGIN');
   try {
     const result = await work();
     await session.query('COMMIT');

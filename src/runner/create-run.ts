@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { createActor, waitFor, type InspectionEvent, type Observer, type Snapshot } from 'xstate';
+import { createActor, waitFor, type InspectionEvent, type Snapshot } from 'xstate';
 import type { RunEvent, RunOutput } from '../../machines/run-types.js';
 import type { Approval, Gate } from '../domain/approval.js';
 import type { Cutplan } from '../domain/cutplan.js';
@@ -13,6 +13,7 @@ import { bindRunMachine } from './bind-machine.js';
 import { bindExecutor } from './executor-binding.js';
 import { journalEventOf, type RunJournal } from './run-journal.js';
 import { parseRunEvent } from './run-events.js';
+import { sanitizedInspector, type RunInspector } from './run-inspection.js';
 import { viewOf, type RunView } from './run-view.js';
 
 /** Everything a run is created with. Only `mode`, `plan`, `initiator` and `approvals` are required. */
@@ -31,8 +32,11 @@ export interface CreateRunOptions {
   /** The plan hash the approvers were shown; planning refuses content that hashes differently. */
   readonly expectedPlanHash?: string;
   readonly logger?: Logger;
-  /** Receives xstate inspection events (for example `@statelyai/inspect`'s `inspector.inspect`). */
-  readonly inspect?: Observer<InspectionEvent> | ((event: InspectionEvent) => void);
+  /**
+   * Watches the run: receives xstate inspection events (for example `@statelyai/inspect`'s `inspector.inspect`),
+   * sanitised first (no IU bodies, signatures, DSNs or keys; see {@link RunInspector}).
+   */
+  readonly inspect?: RunInspector;
   /** Records every event and snapshot of the run (see {@link createDurableRun}, which supplies a store-backed one). */
   readonly journal?: RunJournal;
   /** A persisted snapshot to continue from instead of starting afresh (see {@link restoreRun}). */
@@ -90,15 +94,15 @@ export function createRun(options: CreateRunOptions): Run {
   const machine = bindRunMachine({ runId, executor, killSwitch, plan: options.plan, policy: options.approvals, logger });
 
   const journal = options.journal;
-  const userInspect = options.inspect;
+  // The watcher sees sanitised copies only; the journal keeps the events as the run received them.
+  const watch = options.inspect === undefined ? undefined : sanitizedInspector(options.inspect);
   const inspect = (event: InspectionEvent): void => {
     // The root actor's received events are the run's journal: human events and each phase's done/error.
     if (journal !== undefined && event.type === '@xstate.event' && event.actorRef.sessionId === event.rootId) {
       // A restored run's init is not a new start: journal it as the restore it is (who picked the run up, when).
       journal.event(options.snapshot !== undefined && event.event.type === 'xstate.init' ? { type: 'cutter.restored', pid: process.pid } : journalEventOf(event.event));
     }
-    if (typeof userInspect === 'function') userInspect(event);
-    else userInspect?.next?.(event);
+    watch?.(event);
   };
   const actor = createActor(machine, {
     input: { runId, mode, initiator: options.initiator, expectedPlanHash: options.expectedPlanHash ?? null },

@@ -7,6 +7,7 @@ import { approvalClaimsFor } from '../../runner/approval-claims.js';
 import type { Run } from '../../runner/create-run.js';
 import { restoreRun } from '../../runs/durable-run.js';
 import { exitCodeForRun, ExitCode } from '../exit-codes.js';
+import { withInspectOptions, withInspector, type InspectOptions } from '../inspect-option.js';
 import { printRun, runJson } from '../print-run.js';
 import { reportRunProgress } from '../run-reporter.js';
 import { withRunSession, type SessionOptions } from '../run-session.js';
@@ -15,7 +16,7 @@ import type { Terminal } from '../terminal.js';
 
 const GATES = { cut: Gate.Cut, enact: Gate.Enact, compensate: Gate.Compensate } as const;
 
-interface ControlOptions extends SessionOptions {
+interface ControlOptions extends SessionOptions, InspectOptions {
   readonly as?: string;
   readonly reason?: string;
   readonly gate?: string;
@@ -45,10 +46,13 @@ function durationMs(text: string): number {
 
 /** Restores a stored run in this process, applies `act`, carries it to its next stop, and reports. */
 async function control(runId: string, options: ControlOptions, terminal: Terminal, setExit: (code: ExitCode) => void, act: (run: Run) => Promise<string | null>): Promise<void> {
-  await withRunSession(options, async (session) => {
+  await withRunSession(options, (session) => withInspector(options, terminal, async (inspector) => {
     const stored = await session.store.load(runId);
     const mode = stored?.run.mode ?? 'DRYRUN';
-    const run = await restoreRun({ store: session.store, runId, approvals: session.policy, executor: session.executorFor(mode), killSwitch: session.killSwitch, logger: session.logger });
+    const run = await restoreRun({
+      store: session.store, runId, approvals: session.policy, executor: session.executorFor(mode), killSwitch: session.killSwitch, logger: session.logger,
+      ...(inspector === null ? {} : { inspect: inspector.inspect }),
+    });
     const stop = options.json ? () => undefined : reportRunProgress(run, terminal);
     const refusal = await act(run);
     const view = await run.settled();
@@ -59,13 +63,13 @@ async function control(runId: string, options: ControlOptions, terminal: Termina
       printRun(view, terminal);
     }
     setExit(refusal !== null ? ExitCode.Refused : exitCodeForRun(view.state, view.output?.status ?? null));
-  });
+  }));
 }
 
 /** Registers approve, reject, cancel, resume and escalate: each acts on a stored run from any process. */
 export function registerRunControl(program: Command, terminal: Terminal, setExit: (code: ExitCode) => void): void {
   const common = (command: Command) =>
-    withTargetOptions(command)
+    withInspectOptions(withTargetOptions(command))
       .option('--config <file>', 'configuration file (approvers, backup); default $CUTTER_CONFIG or ./cutter.config.json')
       .option('--json', 'print the run as JSON', false);
 

@@ -6,13 +6,14 @@ import { InvalidInput } from '../../errors/index.js';
 import { loadPlanSources } from '../../planning/index.js';
 import { createDurableRun } from '../../runs/durable-run.js';
 import { exitCodeForRun, type ExitCode } from '../exit-codes.js';
+import { withInspectOptions, withInspector, type InspectOptions } from '../inspect-option.js';
 import { printRun, runJson } from '../print-run.js';
 import { reportRunProgress } from '../run-reporter.js';
 import { withRunSession, type SessionOptions } from '../run-session.js';
 import { withTargetOptions } from '../target-options.js';
 import type { Terminal } from '../terminal.js';
 
-interface RunOptions extends SessionOptions {
+interface RunOptions extends SessionOptions, InspectOptions {
   readonly mode: string;
   readonly initiator: string;
   readonly json: boolean;
@@ -33,12 +34,12 @@ async function loadPlan(sources: readonly string[]): Promise<{ plan: Cutplan; ex
 
 /** Registers `cutter run`: start a stored run, carry it to its first gate, and exit. */
 export function registerRun(program: Command, terminal: Terminal, setExit: (code: ExitCode) => void): void {
-  withTargetOptions(
+  withInspectOptions(withTargetOptions(
     program
       .command('run')
       .description('start a run of a plan (a `cutter plan --out` file, or sources to plan now); it runs to its first gate, is stored, and this command exits')
       .argument('<plan...>', 'a plan file (.json from `cutter plan --out`), or Markdown/JSON/NDJSON sources'),
-  )
+  ))
     .option('--mode <mode>', 'dryrun or live (live needs CUTTER_EXECUTION_ENABLED=on and the database kill switch ON)', 'dryrun')
     .option('--initiator <name>', 'who starts the run (may not approve it)', process.env.USER ?? 'operator')
     .option('--config <file>', 'configuration file (approvers, backup); default $CUTTER_CONFIG or ./cutter.config.json')
@@ -47,11 +48,12 @@ export function registerRun(program: Command, terminal: Terminal, setExit: (code
       const mode = options.mode.toUpperCase();
       if (mode !== Mode.DryRun && mode !== Mode.Live) throw new InvalidInput('mode', 'must be dryrun or live');
       const { plan, expectedPlanHash } = await loadPlan(sources);
-      await withRunSession(options, async (session) => {
+      await withRunSession(options, (session) => withInspector(options, terminal, async (inspector) => {
         const run = await createDurableRun({
           store: session.store, mode, plan, initiator: options.initiator, approvals: session.policy,
           executor: session.executorFor(mode), killSwitch: session.killSwitch, logger: session.logger,
           ...(expectedPlanHash === undefined ? {} : { expectedPlanHash }),
+          ...(inspector === null ? {} : { inspect: inspector.inspect }),
         });
         const stop = options.json ? () => undefined : reportRunProgress(run, terminal);
         run.start();
@@ -60,6 +62,6 @@ export function registerRun(program: Command, terminal: Terminal, setExit: (code
         if (options.json) terminal.line(JSON.stringify(runJson(view), null, 2));
         else printRun(view, terminal);
         setExit(exitCodeForRun(view.state, view.output?.status ?? null));
-      });
+      }));
     });
 }
