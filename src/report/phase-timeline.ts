@@ -38,7 +38,7 @@ export function phaseSummary(phase: string, output: unknown): { rows: number | n
     case 'planning':
       return { rows: num(get('rowCount')), detail: `change set ${str(get('changeSetId'))}` };
     case 'backup':
-      return { rows: null, detail: `${get('verified') === true ? 'verified' : 'NOT verified'} backup ${str(get('backupId'))}, ${num(get('bytes')) ?? '?'} bytes` };
+      return { rows: null, detail: `${get('verified') === true ? 'verified' : 'NOT verified'} backup at ${str(get('location'))}, ${num(get('bytes')) ?? '?'} bytes` };
     case 'cut':
       return { rows: num(get('created')), detail: `${num(get('created')) ?? '?'} IU versions created as drafts` };
     case 'ledger':

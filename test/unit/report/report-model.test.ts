@@ -110,7 +110,7 @@ describe('phaseSummary', () => {
   it('reads a phase\'s journalled output defensively', () => {
     expect(phaseSummary('cut', { created: 5 })).toEqual({ rows: 5, detail: '5 IU versions created as drafts' });
     expect(phaseSummary('verify', { ok: false, actualCount: 2, expectedCount: 3 })).toEqual({ rows: 2, detail: '2 of 3 rows read back; MISMATCH' });
-    expect(phaseSummary('backup', { verified: false, backupId: 'b1', bytes: 10 }).detail).toBe('NOT verified backup b1, 10 bytes');
+    expect(phaseSummary('backup', { verified: false, location: 'dump-1.dump', bytes: 10 }).detail).toBe('NOT verified backup at dump-1.dump, 10 bytes');
     expect(phaseSummary('enact', null)).toEqual({ rows: null, detail: '? enacted, ? superseded' });
     expect(phaseSummary('nonsense', { created: 1 })).toEqual({ rows: null, detail: '' });
   });
