@@ -10,7 +10,7 @@ import { targetFromOptions, withTargetOptions, type TargetOptions } from '../tar
 import type { Terminal } from '../terminal.js';
 
 interface ReportOptions extends TargetOptions {
-  readonly html: boolean;
+  readonly html?: boolean;
   readonly out?: string;
   readonly json: boolean;
 }
@@ -28,7 +28,7 @@ export function registerReport(program: Command, terminal: Terminal, setExit: (c
       .description('write a self-contained HTML report of a stored run: header, statechart with the path taken, phase timeline, approvals and refusals, ledger entries; reads only')
       .argument('<run>', 'run id (see `cutter list`)'),
   )
-    .option('--html', 'write HTML (the default, and for now the only format)', true)
+    .option('--html', 'write HTML (the default, and for now the only format)')
     .option('--out <file>', 'where to write the report (default: ./cutter-report-<run>.html)')
     .option('--json', 'print where the report was written and a summary, as JSON', false)
     .addHelpText('after', [
