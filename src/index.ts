@@ -91,6 +91,8 @@ export {
 // Logging and diagrams
 export { createLogger, silentLogger, type Logger } from './logging/logger.js';
 export { toMermaid, toDot, describeStatechart } from './chart/index.js';
+// Run reports: one self-contained HTML page per stored run (what `cutter report` writes)
+export { buildRunReport, type RunReportOptions, type ReportModel } from './report/index.js';
 
 // PostgreSQL (and the embedded PGlite target, through the same port)
 export { PostgresLiveExecutionAdapter, type PostgresAdapterOptions } from './postgres/postgres-adapter.js';
@@ -105,6 +107,7 @@ export { snapshotBackupRunner, restoreSnapshot } from './postgres/backups/snapsh
 export { createPgDumpBackupRunner, type PgDumpRunnerOptions } from './postgres/backups/pg-dump-runner.js';
 export { setDatabaseKillSwitch } from './postgres/sql/kill-switch.js';
 export { readLedger } from './postgres/sql/ledger.js';
+export { readTimedLedger, type TimedLedgerRecord } from './postgres/sql/ledger-entries.js';
 export { TargetNotReady } from './postgres/errors.js';
 export { verifyLedgerChain, ledgerRecordHash, GENESIS_HASH, type LedgerRecord, type LedgerEntry } from './domain/ledger-chain.js';
 

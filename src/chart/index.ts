@@ -15,11 +15,12 @@ export {
 export {
   escapeMermaidLabel,
   graphToMermaid,
+  matchesTransitionRef,
   mermaidIds,
   toMermaid,
   transitionLabel,
   type MermaidOptions,
   type TransitionRef,
 } from './mermaid.js';
-export { dotString, graphToDot, toDot } from './dot.js';
+export { dotString, graphToDot, toDot, type DotOptions } from './dot.js';
 export { renderStatechartDoc, type StatechartDocOptions } from './statechart-doc.js';

@@ -66,7 +66,8 @@ function containerOf(transition: ChartTransition, parents: ReadonlyMap<string, s
   return container;
 }
 
-function matches(ref: TransitionRef, transition: ChartTransition): boolean {
+/** Whether a transition is the one `ref` names (see {@link TransitionRef}). */
+export function matchesTransitionRef(ref: TransitionRef, transition: ChartTransition): boolean {
   return (
     ref.source === transition.source &&
     (ref.event === transition.event || ref.event === transition.eventLabel) &&
@@ -117,7 +118,7 @@ export function graphToMermaid(graph: StatechartGraph, options: MermaidOptions =
       }
     }
     for (const transition of byContainer.get(container) ?? []) {
-      const mark = marked.some((ref) => matches(ref, transition)) ? HIGHLIGHT_MARK : '';
+      const mark = marked.some((ref) => matchesTransitionRef(ref, transition)) ? HIGHLIGHT_MARK : '';
       const label = escapeMermaidLabel(mark + transitionLabel(transition));
       const source = idOf(transition.source);
       lines.push(`${pad}${source} --> ${idOf(transition.target ?? transition.source)} : ${label}`);

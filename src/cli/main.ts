@@ -14,6 +14,7 @@ import { registerRun } from './commands/run.js';
 import { registerRunControl } from './commands/run-control.js';
 import { registerStatus } from './commands/status.js';
 import { registerPlan } from './commands/plan.js';
+import { registerReport } from './commands/report.js';
 import { createCliLogger, LOG_LEVELS, resolveLogSettings, useCliLogger } from './cli-logger.js';
 import { ExitCode, exitCodeForError } from './exit-codes.js';
 import { packageVersion } from './package-root.js';
@@ -47,6 +48,7 @@ export function buildProgram(terminal: Terminal, setExit: (code: ExitCode) => vo
   registerDemo(program, terminal, setExit);
   registerChart(program, terminal, setExit);
   registerLedger(program, terminal, setExit);
+  registerReport(program, terminal, setExit);
   program.addHelpText('after', '\nExit codes: 0 ok · 1 unexpected · 2 usage · 3 invalid input · 4 refused · 5 run not completed · 6 torn · 7 integrity check failed (see docs/cli.md)');
   return program;
 }

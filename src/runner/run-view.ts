@@ -10,6 +10,11 @@ const GATE_OF_STATE: Readonly<Record<string, Gate>> = {
   'torn.awaitingCompensationApproval': 'SG_3',
 };
 
+/** The gate a state stands for (`awaitingCutApproval` → `SG_1`), or null for a state that is not a gate. */
+export function gateOfState(state: string): Gate | null {
+  return GATE_OF_STATE[state] ?? null;
+}
+
 /** A plain view of a run at one moment, for hosts, the CLI and tests. */
 export interface RunView {
   /** The state's path, dotted: `cutting`, `torn.awaitingCompensationApproval`. */
@@ -40,7 +45,7 @@ export function viewOf(snapshot: SnapshotFrom<RunMachine>): RunView {
   return {
     state,
     status: snapshot.status,
-    gate: GATE_OF_STATE[state] ?? null,
+    gate: gateOfState(state),
     parked: snapshot.status === 'active' && (snapshot.hasTag('gate') || snapshot.hasTag('parked')),
     context: snapshot.context,
     output: snapshot.status === 'done' ? (snapshot.output ?? null) : null,

@@ -1,0 +1,69 @@
+import { writeFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import type { Command } from 'commander';
+import { openTarget } from '../../postgres/open-target.js';
+import { PostgresRunStore } from '../../postgres/run-store.js';
+import { readTimedLedger } from '../../postgres/sql/ledger-entries.js';
+import { buildRunReport } from '../../report/index.js';
+import { ExitCode } from '../exit-codes.js';
+import { targetFromOptions, withTargetOptions, type TargetOptions } from '../target-options.js';
+import type { Terminal } from '../terminal.js';
+
+interface ReportOptions extends TargetOptions {
+  readonly html?: boolean;
+  readonly out?: string;
+  readonly json: boolean;
+}
+
+/** The default file name: the run id, kept to characters that are safe in a file name everywhere. */
+export function defaultReportFile(runId: string): string {
+  return `cutter-report-${runId.replace(/[^\w.-]/g, '_')}.html`;
+}
+
+/** Registers `cutter report`: one self-contained HTML page about a stored run, for reviewers and auditors. */
+export function registerReport(program: Command, terminal: Terminal, setExit: (code: ExitCode) => void): void {
+  withTargetOptions(
+    program
+      .command('report')
+      .description('write a self-contained HTML report of a stored run: header, statechart with the path taken, phase timeline, approvals and refusals, ledger entries; reads only')
+      .argument('<run>', 'run id (see `cutter list`)'),
+  )
+    .option('--html', 'write HTML (the default, and for now the only format)')
+    .option('--out <file>', 'where to write the report (default: ./cutter-report-<run>.html)')
+    .option('--json', 'print where the report was written and a summary, as JSON', false)
+    .addHelpText('after', [
+      '',
+      'The page needs no network and no script: inline CSS, the statechart as inline SVG (rendered now), and a',
+      'Content-Security-Policy that forbids fetching anything. It shows no IU bodies and no secrets (DSNs masked).',
+      'Exit codes: 0 written · 3 no such run · 1 the file could not be written.',
+    ].join('\n'))
+    .action(async (runId: string, options: ReportOptions) => {
+      const target = await openTarget(targetFromOptions(options));
+      let report: Awaited<ReturnType<typeof buildRunReport>>;
+      try {
+        report = await buildRunReport({
+          store: new PostgresRunStore((work) => target.admin(work)),
+          runId,
+          readLedger: () => target.admin((session) => readTimedLedger(session)),
+          target: target.description,
+        });
+      } finally {
+        await target.close();
+      }
+      const file = resolve(options.out ?? defaultReportFile(runId));
+      await writeFile(file, report.html, 'utf8');
+      const { header, timeline, decisions, ledger, path } = report.model;
+      if (options.json) {
+        terminal.line(JSON.stringify({
+          file, runId: header.runId, mode: header.mode, state: header.state, status: header.status, planHash: header.planHash,
+          changeSetId: header.changeSetId, bytes: Buffer.byteLength(report.html), pathComplete: path.complete,
+          timelineRows: timeline.length, decisions: decisions.length, ledgerEntries: ledger.entries.length, ledgerChainOk: ledger.chain.ok,
+        }, null, 2));
+      } else {
+        terminal.line(`${terminal.green('wrote')} ${file}`);
+        terminal.line(`  run ${header.runId} (${header.mode}) ${header.state} [${header.status}]: ${timeline.length} timeline rows, ${decisions.length} decisions, ${ledger.entries.length} ledger entries`);
+        if (!path.complete) terminal.line(terminal.yellow('  the journal did not match the statechart step by step; only the states it names are highlighted'));
+      }
+      setExit(ExitCode.Ok);
+    });
+}

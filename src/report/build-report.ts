@@ -1,0 +1,44 @@
+import { runMachine } from '../../machines/run-machine.js';
+import { describeStatechart } from '../chart/index.js';
+import type { LedgerRecord } from '../domain/ledger-chain.js';
+import { viewOfStored } from '../runner/run-view.js';
+import { RunNotFound } from '../runs/errors.js';
+import type { RunStore } from '../runs/run-store.js';
+import { renderReportHtml } from './render-html.js';
+import { buildReportModel, type ReportModel } from './report-model.js';
+import { renderPathSvg } from './statechart-svg.js';
+
+export interface RunReportOptions {
+  readonly store: RunStore;
+  readonly runId: string;
+  /** The target's whole ledger, in order, with each record's time. */
+  readonly readLedger: () => Promise<readonly (LedgerRecord & { readonly recordedAt: string })[]>;
+  /** Where the run lives, for people: a masked DSN or a folder. */
+  readonly target: string;
+  readonly now?: Date;
+}
+
+/**
+ * Reads a stored run, its journal and the ledger, and returns the report's model and its HTML page. Reads only:
+ * the snapshot is resolved against the unbound machine, so no phase can run.
+ *
+ * @example
+ * const { html } = await buildRunReport({ store, runId, readLedger: () => target.admin(readTimedLedger), target: target.description });
+ */
+export async function buildRunReport(options: RunReportOptions): Promise<{ model: ReportModel; html: string }> {
+  const loaded = await options.store.load(options.runId);
+  if (loaded === null) throw new RunNotFound(options.runId);
+  if (loaded.snapshot === null) throw new RunNotFound(`${options.runId} (stored, but never started)`);
+  const graph = describeStatechart(runMachine);
+  const model = buildReportModel({
+    graph,
+    stored: loaded.run,
+    view: viewOfStored(runMachine, loaded.snapshot),
+    journal: await options.store.journal(options.runId),
+    ledger: await options.readLedger(),
+    target: options.target,
+    generatedAt: (options.now ?? new Date()).toISOString(),
+  });
+  const svg = await renderPathSvg(graph, model.path, model.header.state);
+  return { model, html: renderReportHtml(model, svg) };
+}

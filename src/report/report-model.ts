@@ -1,0 +1,94 @@
+import type { StatechartGraph } from '../chart/index.js';
+import { verifyLedgerChain, type LedgerRecord, type LedgerVerification } from '../domain/ledger-chain.js';
+import type { RunView } from '../runner/run-view.js';
+import type { JournalEntry, StoredRun } from '../runs/run-store.js';
+import { collectDecisions, type DecisionRow } from './decisions.js';
+import { buildTimeline, type TimelineRow } from './phase-timeline.js';
+import { deriveRunPath, type RunPath } from './run-path.js';
+
+/** What a report is built from: everything is read beforehand, so building it is pure. */
+export interface ReportInput {
+  readonly graph: StatechartGraph;
+  readonly stored: StoredRun;
+  /** The view of the stored snapshot (`viewOfStored`). */
+  readonly view: RunView;
+  readonly journal: readonly JournalEntry[];
+  /** The whole ledger, in order, with the time of each record: the chain is verified, this change set's shown. */
+  readonly ledger: readonly (LedgerRecord & { readonly recordedAt: string })[];
+  /** Where the run lives, for people: a masked DSN or the embedded folder, never a secret. */
+  readonly target: string;
+  readonly generatedAt: string;
+}
+
+export interface ReportHeader {
+  readonly runId: string;
+  readonly mode: string;
+  readonly target: string;
+  readonly initiator: string;
+  /** The state the run is in, or ended in. */
+  readonly state: string;
+  /** `completed`, `failed`, ... for an ended run; `parked` or `active` otherwise. */
+  readonly status: string;
+  readonly planHash: string;
+  readonly changeSetId: string | null;
+  readonly rowCount: number | null;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+  readonly generatedAt: string;
+  readonly error: { readonly code: string; readonly message: string } | null;
+  readonly tornReason: string | null;
+}
+
+export interface LedgerRow {
+  readonly seq: number;
+  readonly kind: string;
+  readonly hashPrefix: string;
+  readonly recordedAt: string;
+}
+
+/** Everything a run report shows, as plain data; {@link renderReportHtml} turns it into a page. */
+export interface ReportModel {
+  readonly header: ReportHeader;
+  readonly path: RunPath;
+  readonly timeline: readonly TimelineRow[];
+  readonly decisions: readonly DecisionRow[];
+  readonly ledger: { readonly entries: readonly LedgerRow[]; readonly chain: LedgerVerification };
+}
+
+/** How many hex digits of a record hash the report shows: enough to find the record, short enough to read. */
+export const HASH_PREFIX_LENGTH = 16;
+
+/** Builds a run's report from its stored record, snapshot view, journal and the ledger. Pure. */
+export function buildReportModel(input: ReportInput): ReportModel {
+  const { stored, view } = input;
+  const context = view.context;
+  const changeSetId = context.changeSet?.changeSetId ?? null;
+  const path = deriveRunPath(input.graph, input.journal, view.state);
+  return {
+    header: {
+      runId: stored.runId,
+      mode: stored.mode,
+      target: input.target,
+      initiator: stored.initiator,
+      state: view.state,
+      status: view.output?.status ?? (view.parked ? 'parked' : view.status),
+      planHash: stored.planHash,
+      changeSetId,
+      rowCount: context.changeSet?.rowCount ?? null,
+      createdAt: stored.createdAt,
+      updatedAt: stored.updatedAt,
+      generatedAt: input.generatedAt,
+      error: context.error === null ? null : { code: context.error.code, message: context.error.message },
+      tornReason: context.tornReason,
+    },
+    path,
+    timeline: buildTimeline(input.graph, path.steps),
+    decisions: collectDecisions(input.journal),
+    ledger: {
+      entries: changeSetId === null ? [] : input.ledger
+        .filter((r) => r.changeSetId === changeSetId)
+        .map((r) => ({ seq: r.seq, kind: r.kind, hashPrefix: r.recordHash.slice(0, HASH_PREFIX_LENGTH), recordedAt: r.recordedAt })),
+      chain: verifyLedgerChain(input.ledger),
+    },
+  };
+}
