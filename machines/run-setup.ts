@@ -27,18 +27,21 @@ function unbound<TOutput, TInput>(phase: string) {
   return fromPromise<TOutput, TInput>(() => Promise.reject(new Error(`phase actor '${phase}' is not bound to an executor`)));
 }
 
-export const phaseInput = ({ context }: { context: RunContext }): PhaseInput => {
+/** The run's pinned change set. Every state after planning has one; asking for it before is a machine bug. */
+export function pinnedChangeSet(context: Pick<RunContext, 'changeSet'>): ChangeSet {
   if (context.changeSet === null) throw new Error('no change set pinned');
-  return { runId: context.runId, mode: context.mode, changeSet: context.changeSet };
-};
+  return context.changeSet;
+}
+
+export const phaseInput = ({ context }: { context: RunContext }): PhaseInput => ({ runId: context.runId, mode: context.mode, changeSet: pinnedChangeSet(context) });
 
 /**
  * Errors that say "not now" rather than "wrong": a kill-switch lock refused, the target could not be reached, or
  * another run holds it. Nothing of the phase was kept; after a commit the run halts, resumable, instead of tearing.
  */
-const RESUMABLE_CODES: ReadonlySet<string> = new Set(['E_KILL_SWITCH_OFF', 'E_TARGET_UNAVAILABLE', 'E_TARGET_BUSY']);
-const isResumableError = (error: unknown): boolean =>
-  typeof error === 'object' && error !== null && RESUMABLE_CODES.has(String((error as { code?: unknown }).code));
+const RESUMABLE_CODES: ReadonlySet<unknown> = new Set(['E_KILL_SWITCH_OFF', 'E_TARGET_UNAVAILABLE', 'E_TARGET_BUSY']);
+/** An actor may reject with anything, `null` included: only a known code makes an error resumable. */
+export const isResumableError = (error: unknown): boolean => RESUMABLE_CODES.has((error as { code?: unknown } | null | undefined)?.code);
 
 const REFUSALS = {
   'kill-switch': { code: 'E_KILL_SWITCH_OFF', name: 'ProductionExecutionNotAuthorized', reason: 'LIVE execution is not authorised: the kill switch is OFF (machine lock)' },
@@ -103,7 +106,7 @@ export const runSetup = setup({
     backupUnverified: ({ event }) => (event as { output?: BackupResult }).output?.verified !== true,
     verifyPassed: ({ event }) => (event as { output?: VerifyResult }).output?.ok === true,
     /** A REJECT names the gate it answers, so a stale rejection cannot land on a later gate. */
-    rejectsGate: ({ event }, params: { gate: Gate }) => event.type === 'REJECT' && event.gate === params.gate,
+    rejectsGate: ({ event }, params: { gate: Gate }) => (event as { gate?: unknown }).gate === params.gate,
     haltedBefore: ({ context }, params: { state: ResumableState }) => context.haltedBefore === params.state,
   },
   actions: {
@@ -115,9 +118,9 @@ export const runSetup = setup({
       ],
     }),
     recordApproval: assign({
+      // Bound to APPROVE transitions only, so the event is an APPROVE.
       approvals: ({ context, event }, params: { gate: Gate }) => {
-        if (event.type !== 'APPROVE') return context.approvals;
-        const { approver, reason, issuedAt, expiresAt, reviewDecisionId } = event.approval;
+        const { approver, reason, issuedAt, expiresAt, reviewDecisionId } = (event as Extract<RunEvent, { type: 'APPROVE' }>).approval;
         const record = reviewDecisionId === undefined
           ? { gate: params.gate, approver, reason, issuedAt, expiresAt }
           : { gate: params.gate, approver, reason, issuedAt, expiresAt, reviewDecisionId };
@@ -134,12 +137,11 @@ export const runSetup = setup({
     recordVerifyMismatch: assign({
       results: ({ context, event }) => ({ ...context.results, verify: (event as unknown as { output: VerifyResult }).output }),
       error: ({ event }) => {
-        const v = (event as unknown as { output: VerifyResult }).output;
-        return {
-          name: 'VerifyMismatch',
-          code: 'E_VERIFY_MISMATCH',
-          message: `verification found ${v.actualCount} rows (digest ${v.actualDigest.slice(0, 12)}), expected ${v.expectedCount} (digest ${v.expectedDigest.slice(0, 12)})`,
-        };
+        const v = (event as { output?: VerifyResult }).output;
+        const message = v === undefined
+          ? 'verification returned no result'
+          : `verification found ${v.actualCount} rows (digest ${v.actualDigest.slice(0, 12)}), expected ${v.expectedCount} (digest ${v.expectedDigest.slice(0, 12)})`;
+        return { name: 'VerifyMismatch', code: 'E_VERIFY_MISMATCH', message };
       },
     }),
     recordError: assign({ error: ({ event }) => toErrorRecord((event as { error?: unknown }).error) }),

@@ -1,8 +1,10 @@
 import { assign } from 'xstate';
 import { runMachine } from '../../machines/run-machine.js';
+import { pinnedChangeSet } from '../../machines/run-setup.js';
+import type { RunContext, RunEvent } from '../../machines/run-types.js';
 import type { Gate } from '../domain/approval.js';
 import type { Cutplan } from '../domain/cutplan.js';
-import { checkApproval, type ApprovalPolicy } from '../approvals/index.js';
+import { checkApproval, type ApprovalExpectation, type ApprovalPolicy } from '../approvals/index.js';
 import type { Executor } from '../executors/executor.js';
 import { readKillSwitch, type KillSwitch } from '../kill-switch/index.js';
 import type { Logger } from '../logging/logger.js';
@@ -23,27 +25,26 @@ export interface MachineBinding {
  * Called once per run (or per restore of it); the result is never handed out.
  */
 export function bindRunMachine({ runId, executor, killSwitch, plan, policy, logger }: MachineBinding) {
-  const expectationFor = (gate: Gate, context: { changeSet: { changeSetId: string; planHash: string } | null; initiator: string }) =>
-    context.changeSet === null
-      ? null
-      : { gate, runId, changeSetId: context.changeSet.changeSetId, planHash: context.changeSet.planHash, initiator: context.initiator };
+  const expectationFor = (gate: Gate, context: Pick<RunContext, 'changeSet' | 'initiator'>): ApprovalExpectation => {
+    const { changeSetId, planHash } = pinnedChangeSet(context);
+    return { gate, runId, changeSetId, planHash, initiator: context.initiator };
+  };
+  // Both are bound to APPROVE transitions at a gate, so the event carries a candidate approval (checked, never trusted).
+  const checkAt = (gate: Gate, context: RunContext, event: RunEvent) =>
+    checkApproval((event as { approval?: unknown }).approval, expectationFor(gate, context), policy);
 
   return runMachine.provide({
     actors: bindPhaseActors({ executor, killSwitch, plan, logger }),
     guards: {
       executorReady: ({ context }) => executorFitsMode(executor, context.mode),
       killSwitchOn: () => readKillSwitch(killSwitch),
-      approvalValid: ({ context, event }, { gate }) => {
-        const expected = expectationFor(gate, context);
-        return event.type === 'APPROVE' && expected !== null && checkApproval(event.approval, expected, policy).ok;
-      },
+      approvalValid: ({ context, event }, { gate }) => checkAt(gate, context, event).ok,
     },
     actions: {
       recordApprovalRefusal: assign({
         refusals: ({ context, event }, { gate }: { gate: Gate }) => {
-          const expected = expectationFor(gate, context);
-          const check = event.type === 'APPROVE' && expected !== null ? checkApproval(event.approval, expected, policy) : null;
-          const reason = check === null || check.ok ? 'not an approval for this gate' : `${check.refusal}: ${check.detail}`;
+          const check = checkAt(gate, context, event);
+          const reason = check.ok ? 'not an approval for this gate' : `${check.refusal}: ${check.detail}`;
           logger.warn({ gate, reason }, 'approval refused');
           return [...context.refusals, { gate, code: 'E_APPROVAL_INVALID', reason }];
         },
