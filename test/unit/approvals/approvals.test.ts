@@ -1,6 +1,6 @@
 /** I6: forged, expired, replayed and self approvals are refused, and every refusal is kept in the run. */
 import { describe, expect, it } from 'vitest';
-import { checkApproval, generateApproverKeyPair, signApproval } from '../../../src/approvals/index.js';
+import { assertApprovalValid, checkApproval, generateApproverKeyPair, signApproval } from '../../../src/approvals/index.js';
 import type { ApprovalClaims } from '../../../src/domain/approval.js';
 import { InMemoryKillSwitch } from '../../../src/kill-switch/index.js';
 import { approvalFor, keys, policy } from '../../support/fixtures.js';
@@ -100,5 +100,37 @@ describe('approvals at a LIVE run gate', () => {
     expect(run.view().gate).toBe('SG_1');
     expect(run.view().context.refusals).toHaveLength(4);
     expect(adapter.calls).toEqual(['precheck']);
+  });
+});
+
+describe('the reason a refusal gives (journalled and shown to the operator)', () => {
+  const signed = (override: Partial<ApprovalClaims>) => signApproval({ ...claims, ...override }, keys.alice.privateKey);
+  it.each([
+    ['another gate', signed({ gate: 'SG_2' }), 'approval is for SG_2, this gate is SG_1'],
+    ['another run', signed({ runId: 'run-0' }), 'approval is for run run-0'],
+    ['another change set', signed({ changeSetId: 'cs-0' }), 'approval is for change set cs-0, not cs-1'],
+    ['another plan', signed({ planHash: 'b'.repeat(64) }), 'approval is for plan bbbbbbbbbbbb, not aaaaaaaaaaaa'],
+    ['an expired approval', signed({ expiresAt: '2026-01-01T06:00:00.000Z' }), 'approval expired at 2026-01-01T06:00:00.000Z'],
+    ['a self-approval', signApproval({ ...claims, approver: 'carol' }, keys.alice.privateKey), 'carol started this run and may not approve it'],
+    ['an unknown approver', signApproval({ ...claims, approver: 'mallory' }, keys.mallory.privateKey), 'mallory is not a configured approver'],
+    ['a forged signature', signApproval(claims, keys.mallory.privateKey), 'signature does not verify for alice'],
+    ['a malformed approval', { ...signed({}), approver: '' }, expect.stringMatching(/^approver: .+/) as unknown],
+  ])('%s', (_, candidate, detail) => {
+    expect(checkApproval(candidate, expected, at(NOON))).toEqual({ ok: false, refusal: expect.any(String) as unknown, detail });
+  });
+
+  it('names SG_2\'s missing review decision', () => {
+    const enact = { ...expected, gate: 'SG_2' as const };
+    expect(checkApproval(signed({ gate: 'SG_2' }), enact, at(NOON))).toMatchObject({ detail: 'SG_2 approvals must carry a reviewDecisionId' });
+  });
+});
+
+describe('assertApprovalValid', () => {
+  it('returns the approval when it holds, and throws the refusal with its gate and reason when not', () => {
+    const approval = signApproval(claims, keys.alice.privateKey);
+    expect(assertApprovalValid(approval, expected, at(NOON))).toEqual(approval);
+    expect(() => assertApprovalValid(signApproval({ ...claims, runId: 'run-0' }, keys.alice.privateKey), expected, at(NOON))).toThrow(
+      expect.objectContaining({ code: 'E_APPROVAL_INVALID', refusal: 'wrong-run', phase: 'SG_1', message: 'approval for gate SG_1 refused (wrong-run): approval is for run run-0' }),
+    );
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ConnectionProvider, DbSession } from '../../../src/postgres/port.js';
-import { inTransaction } from '../../../src/postgres/transaction.js';
+import { inTransaction, withinTransaction } from '../../../src/postgres/transaction.js';
 
 /** A session that records statements and can fail any of them. */
 function recording(failOn: (text: string) => boolean = () => false) {
@@ -63,5 +63,40 @@ describe('inTransaction', () => {
     controller.abort();
     await expect(inTransaction(provider, 'cutter_exec', controller.signal, () => Promise.resolve(1))).rejects.toThrow();
     expect(asked).toBe(0);
+  });
+
+  it('an abort after the transaction ended cancels nothing: the session may already serve someone else', async () => {
+    const { provider, cancels } = recording();
+    const controller = new AbortController();
+    await inTransaction(provider, 'cutter_exec', controller.signal, () => Promise.resolve(1));
+    controller.abort();
+    expect(cancels()).toBe(0);
+  });
+});
+
+describe('withinTransaction (on a session the caller holds)', () => {
+  it('BEGIN, the work, COMMIT; the session is left to the caller', async () => {
+    const { provider, log, released } = recording();
+    const session = await provider('cutter_exec');
+    expect(await withinTransaction(session, async () => { await session.query('WORK'); return 'done'; })).toBe('done');
+    expect(log).toEqual(['BEGIN', 'WORK', 'COMMIT']);
+    expect(released).toEqual([]);
+  });
+
+  it('begins READ ONLY when asked', async () => {
+    const { provider, log } = recording();
+    await withinTransaction(await provider('cutter_exec'), () => Promise.resolve(null), { readOnly: true });
+    expect(log).toEqual(['BEGIN READ ONLY', 'COMMIT']);
+  });
+
+  it('an error rolls back and re-raises the error itself, even when ROLLBACK fails too', async () => {
+    const plain = recording((t) => t === 'WORK');
+    const session = await plain.provider('cutter_exec');
+    await expect(withinTransaction(session, () => session.query('WORK'))).rejects.toThrow('failed: WORK');
+    expect(plain.log).toEqual(['BEGIN', 'WORK', 'ROLLBACK']);
+
+    const worse = recording((t) => t === 'WORK' || t === 'ROLLBACK');
+    const held = await worse.provider('cutter_exec');
+    await expect(withinTransaction(held, () => held.query('WORK'))).rejects.toThrow('failed: WORK');
   });
 });

@@ -85,16 +85,17 @@ describe('kill-switch locks, each alone', () => {
     const adapter = new FakeLiveAdapter(new InMemoryKillSwitch(false));
     const plan = samplePlan(2);
     const ctx = { runId: 'r', mode: Mode.Live, changeSet: pinChangeSet(plan, 'run-1') };
-    const calls: Promise<unknown>[] = [
-      adapter.preWriteBackup(ctx),
-      adapter.cutLegA(ctx, plan.rows),
-      adapter.legBRecord(ctx),
-      adapter.verifyResultCountFor(ctx),
-      adapter.writeVerify(ctx, { count: 2, digest: 'x' }),
-      adapter.lifecycleEnact(ctx, { addresses: ['a'], reviewDecisionId: 'RD-1' }),
-      adapter.compensateChangeSet(ctx),
+    const calls: [string, Promise<unknown>][] = [
+      ['preWriteBackup', adapter.preWriteBackup(ctx)],
+      ['cutLegA', adapter.cutLegA(ctx, plan.rows)],
+      ['legBRecord', adapter.legBRecord(ctx)],
+      ['verifyResultCountFor', adapter.verifyResultCountFor(ctx)],
+      ['writeVerify', adapter.writeVerify(ctx, { count: 2, digest: 'x' })],
+      ['lifecycleEnact', adapter.lifecycleEnact(ctx, { addresses: ['a'], reviewDecisionId: 'RD-1' })],
+      ['compensateChangeSet', adapter.compensateChangeSet(ctx)],
     ];
-    for (const call of calls) await expect(call).rejects.toMatchObject({ code: 'E_KILL_SWITCH_OFF', lock: 'executor' });
+    // Each refusal names the seam method that refused, so an operator knows how far the run got.
+    for (const [phase, call] of calls) await expect(call).rejects.toMatchObject({ code: 'E_KILL_SWITCH_OFF', lock: 'executor', phase });
     expect(adapter.calls).toEqual([]);
   });
 
@@ -112,7 +113,7 @@ describe('kill-switch locks, each alone', () => {
   it('enactment without a review decision id is refused by the adapter before its body runs', async () => {
     const adapter = new FakeLiveAdapter(new InMemoryKillSwitch(true));
     const ctx = { runId: 'r', mode: Mode.Live, changeSet: pinChangeSet(samplePlan(1), 'run-1') };
-    await expect(adapter.lifecycleEnact(ctx, { addresses: ['a'], reviewDecisionId: '  ' })).rejects.toMatchObject({ code: 'E_STOP_INVARIANT', phase: 'lifecycleEnact' });
+    await expect(adapter.lifecycleEnact(ctx, { addresses: ['a'], reviewDecisionId: '  ' })).rejects.toMatchObject({ code: 'E_STOP_INVARIANT', phase: 'lifecycleEnact', message: 'stop invariant failed in lifecycleEnact: enactment needs a review decision id' });
     expect(adapter.calls).toEqual([]);
   });
 
@@ -123,6 +124,7 @@ describe('kill-switch locks, each alone', () => {
     if (row === undefined) throw new Error('fixture');
     await expect(adapter.cutLegA(ctx, [{ ...row, body: '  ' }])).rejects.toMatchObject({ code: 'E_STOP_INVARIANT', status: 'missing-body' });
     await expect(adapter.cutLegA(ctx, [{ ...row, title: '' }])).rejects.toMatchObject({ code: 'E_STOP_INVARIANT', status: 'missing-title' });
+    await expect(adapter.cutLegA(ctx, [])).rejects.toMatchObject({ code: 'E_STOP_INVARIANT', phase: 'cutLegA', message: 'stop invariant failed in cutLegA: no rows to create' });
     expect(adapter.calls).toEqual([]);
   });
 });
