@@ -167,16 +167,21 @@ describe('each phase names itself', () => {
     const executor = new Doctored();
     executor.cut = () => [];
     const bound = actors(executor, new InMemoryKillSwitch(true), createLogger({ level: 'info', destination: out }));
+    const before = performance.now();
     await runActor(bound.backup, phaseInput);
     await runActor(bound.cut, phaseInput).catch(() => undefined);
+    const elapsed = performance.now() - before;
     await new Promise((resolve) => setImmediate(resolve));
     expect(lines.map((l) => [l.phase, l.msg])).toEqual([
       ['preWriteBackup', 'phase started'], ['preWriteBackup', 'phase finished'], ['cutLegA', 'phase started'], ['cutLegA', 'phase failed'],
     ]);
     expect(lines[0]).toMatchObject({ changeSetId: changeSet.changeSetId });
     expect(lines[1]?.ms).toEqual(expect.any(Number));
+    // The durations are the phases' own: never more than the time this test spent running them.
     expect(lines[1]?.ms).toBeGreaterThanOrEqual(0);
+    expect(lines[1]?.ms).toBeLessThanOrEqual(Math.ceil(elapsed));
     expect(lines[3]).toMatchObject({ code: 'E_STOP_INVARIANT' });
     expect(lines[3]?.ms).toBeGreaterThanOrEqual(0);
+    expect(lines[3]?.ms).toBeLessThanOrEqual(Math.ceil(elapsed));
   });
 });
