@@ -18,7 +18,7 @@ import { isConnectionFailure, RETRYABLE_SQLSTATES, sqlStateOf, TargetNotReady, T
 import { LATEST_SCHEMA_VERSION } from './migrations/index.js';
 import { DbRole, type ConnectionProvider, type DbSession } from './port.js';
 import { createdRowsOf, createStaged, insertChangeSet } from './sql/iu-create.js';
-import { enactStaged, lifecycleRowsThisTransaction } from './sql/iu-enact.js';
+import { enactedRowsOf, enactStaged, lifecycleRowsThisTransaction } from './sql/iu-enact.js';
 import { assertDatabaseKillSwitchOn } from './sql/kill-switch.js';
 import { appendLedger } from './sql/ledger.js';
 import { findPhaseRecord, recordPhase } from './sql/phase-records.js';
@@ -126,14 +126,14 @@ export class PostgresLiveExecutionAdapter extends LiveExecutionAdapter {
     phase: string,
     role: DbRole,
     work: (session: DbSession) => Promise<T>,
-    compact?: { record: (result: T) => unknown; replay: (session: DbSession) => Promise<T> },
+    compact?: { record: (result: T) => unknown; replay: (session: DbSession, recorded: unknown) => Promise<T> },
   ): Promise<T> {
     return this.#withRetries(phase, ctx.signal, () => inTransaction(this.#provider, role, ctx.signal, async (session) => {
       await assertDatabaseKillSwitchOn(session, phase);
       // One LIVE run writes to a target at a time: every writing phase takes or renews the lease in its transaction.
       if (role === DbRole.Exec) await acquireTarget(session, ctx.runId, phase, this.#leaseSeconds);
       const recorded = await findPhaseRecord<T>(session, ctx.runId, phase);
-      if (recorded !== undefined) return compact === undefined ? (freezeResult(recorded as object) as T) : compact.replay(session);
+      if (recorded !== undefined) return compact === undefined ? (freezeResult(recorded as object) as T) : compact.replay(session, recorded);
       const result = await work(session);
       await recordPhase(session, ctx.runId, phase, ctx.changeSet.changeSetId, compact === undefined ? result : compact.record(result));
       return result;
@@ -242,7 +242,7 @@ export class PostgresLiveExecutionAdapter extends LiveExecutionAdapter {
   }
 
   protected runLifecycleEnact(ctx: ExecutionContext, request: { addresses: readonly string[]; reviewDecisionId: string }): Promise<EnactBatchResult> {
-    return this.#phase(ctx, 'lifecycleEnact', DbRole.Exec, async (session) => {
+    return this.#phase<EnactBatchResult>(ctx, 'lifecycleEnact', DbRole.Exec, async (session) => {
       const progress = this.#progress('lifecycleEnact', request.addresses.length);
       const rows = await enactStaged(session, ctx.changeSet.changeSetId, request.addresses, request.reviewDecisionId, this.#chunkSize, progress);
       refuseFailedRows('lifecycleEnact', rows, 'enacted', 'the whole enactment rolls back');
@@ -253,6 +253,14 @@ export class PostgresLiveExecutionAdapter extends LiveExecutionAdapter {
         throw new StopInvariantFailed('lifecycleEnact', { reason: `the lifecycle trigger logged ${logged.total} rows for ${enacted.length} enactments and ${logged.superseded} supersessions` });
       }
       return freezeResult({ changeSetId: ctx.changeSet.changeSetId, reviewDecisionId: request.reviewDecisionId, enacted, supersededCount: logged.superseded, lifecycleLogRows: logged.total, simulated: false });
+    }, {
+      // Recorded without the per-IU list (100k entries at 100k rows); replay rebuilds it from the table.
+      record: (result) => ({ ...result, enacted: result.enacted.length }),
+      replay: async (session, recorded) => {
+        const summary = recorded as Omit<EnactBatchResult, 'enacted'>;
+        const enacted = (await enactedRowsOf(session, ctx.changeSet.changeSetId)).map((row) => freezeResult(row));
+        return freezeResult({ ...summary, enacted: Object.freeze(enacted) });
+      },
     });
   }
 

@@ -25,7 +25,10 @@ FROM cutter_enact_stage s
 WHERE v.address = s.address AND v.status = 'enacted'
   AND EXISTS (SELECT 1 FROM cutter.iu_versions d WHERE d.address = v.address AND d.change_set_id = $1 AND d.status = 'draft')`;
 
-/** Enacts the change set's drafts at the staged addresses and reports a status per address (enacted | not-found | not-draft). */
+/**
+ * Enacts the change set's drafts at the staged addresses and reports a status per address (enacted | not-found |
+ * not-draft), by exception: addresses enacted at version 1 (the usual case) do not come back.
+ */
 export const ENACT_STAGED_SQL = /* sql */ `
 WITH enacted AS (
   UPDATE cutter.iu_versions v SET status = 'enacted', review_decision_id = $2
@@ -40,7 +43,8 @@ LEFT JOIN enacted e ON e.address = s.address
 LEFT JOIN LATERAL (
   SELECT v.address, v.version FROM cutter.iu_versions v
   WHERE e.address IS NULL AND v.address = s.address AND v.change_set_id = $1 ORDER BY v.version DESC LIMIT 1
-) x ON true`;
+) x ON true
+WHERE e.address IS NULL OR e.version <> 1`;
 
 /**
  * Enacts this change set's drafts at `addresses`, staged by COPY, in the caller's transaction: the lifecycle
@@ -58,7 +62,7 @@ export async function enactStaged(
   await session.query("SELECT set_config('cutter.acting_change_set', $1, true)", [changeSetId]);
   await session.query(SUPERSEDE_STAGED_SQL, [changeSetId]);
   const { rows } = await session.query<{ ord: number; version: number; status: EnactedRow['status'] }>(ENACT_STAGED_SQL, [changeSetId, reviewDecisionId]);
-  const out = new Array<EnactedRow>(addresses.length);
+  const out: EnactedRow[] = addresses.map((address) => ({ address, version: 1, status: 'enacted' }));
   for (const r of rows) out[r.ord] = { address: addresses[r.ord] ?? '', version: r.version, status: r.status };
   return out;
 }
@@ -69,4 +73,13 @@ export async function lifecycleRowsThisTransaction(session: DbSession): Promise<
     "SELECT count(*) AS total, count(*) FILTER (WHERE to_status = 'superseded') AS superseded FROM cutter.lifecycle_log WHERE tx_id = txid_current()",
   );
   return { total: Number(rows[0]?.total ?? 0), superseded: Number(rows[0]?.superseded ?? 0) };
+}
+
+/** The IUs a committed enactment enacted, rebuilt from the table (for replaying a recorded enactment). */
+export async function enactedRowsOf(session: DbSession, changeSetId: string): Promise<EnactedRow[]> {
+  const { rows } = await session.query<{ address: string; version: number }>(
+    "SELECT address, version FROM cutter.iu_versions WHERE change_set_id = $1 AND status = 'enacted' ORDER BY address COLLATE \"C\"",
+    [changeSetId],
+  );
+  return rows.map((r) => ({ address: r.address, version: r.version, status: 'enacted' as const }));
 }

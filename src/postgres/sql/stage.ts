@@ -25,18 +25,7 @@ export async function stageRows<T>(
   const names = stage.columns.map(([name]) => name);
   await session.query(`CREATE TEMP TABLE ${stage.name} (${stage.columns.map(([n, t]) => `${n} ${t}`).join(', ')}) ON COMMIT DROP`);
   if (session.copyRows !== undefined) {
-    let staged = 0;
-    function* chunks(): Generator<string> {
-      for (let start = 0; start < items.length; start += chunkSize) {
-        const end = Math.min(items.length, start + chunkSize);
-        let text = '';
-        for (let i = start; i < end; i++) text += copyTextLine(fieldsOf(items[i] as T, i));
-        yield text;
-        staged = end;
-        afterChunk(staged);
-      }
-    }
-    await session.copyRows(stage.name, names, chunks());
+    await session.copyRows(stage.name, names, copyChunks(items, fieldsOf, chunkSize, afterChunk));
     return;
   }
   const casts = stage.columns.map(([, type], i) => `$${i + 1}::${type}[]`).join(', ');
@@ -45,6 +34,25 @@ export async function stageRows<T>(
     const columns: (string | number)[][] = names.map(() => []);
     for (let i = start; i < end; i++) fieldsOf(items[i] as T, i).forEach((value, c) => columns[c]?.push(value));
     await session.query(`INSERT INTO ${stage.name} (${names.join(', ')}) SELECT * FROM unnest(${casts})`, columns);
+    afterChunk(end);
+  }
+}
+
+/**
+ * COPY text for `items`, one chunk of `chunkSize` rows at a time (built only when the stream asks for it); `afterChunk`
+ * hears the running count as each chunk is handed over.
+ */
+export function* copyChunks<T>(
+  items: readonly T[],
+  fieldsOf: (item: T, ord: number) => readonly (string | number)[],
+  chunkSize: number,
+  afterChunk: (done: number) => void,
+): Generator<string> {
+  for (let start = 0; start < items.length; start += chunkSize) {
+    const end = Math.min(items.length, start + chunkSize);
+    let text = '';
+    for (let i = start; i < end; i++) text += copyTextLine(fieldsOf(items[i] as T, i));
+    yield text;
     afterChunk(end);
   }
 }
