@@ -1,15 +1,16 @@
 /**
  * COPY's text format: fields separated by tabs, rows by newlines, and backslash, tab, newline and carriage return
- * escaped, so any body round-trips byte for byte. NULL is never written: every staged column is NOT NULL in spirit.
+ * escaped, so any body round-trips byte for byte; null is written as COPY's NULL marker (backslash N).
  */
 const ESCAPES: Readonly<Record<string, string>> = { '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' };
 
-export function copyTextField(value: string | number): string {
+export function copyTextField(value: string | number | null): string {
+  if (value === null) return '\\N';
   return typeof value === 'number' ? String(value) : value.replace(/[\\\t\n\r]/g, (c) => ESCAPES[c] ?? c);
 }
 
 /** One row as a COPY text line, newline included. */
-export function copyTextLine(fields: readonly (string | number)[]): string {
+export function copyTextLine(fields: readonly (string | number | null)[]): string {
   return `${fields.map(copyTextField).join('\t')}\n`;
 }
 
