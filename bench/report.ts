@@ -74,12 +74,14 @@ export function checkTargets(postgres: readonly SizeSummary[], processPeakRssMb:
   const x = (v: number) => `${v.toFixed(2)}×`;
   const pct = (v: number) => `${(v * 100).toFixed(2)}%`;
   const big = at(100_000);
-  const rss = big === undefined ? undefined : Math.max(...big.lines.filter((l) => !l.what.startsWith('DBOS')).map((l) => l.peakRssMb));
+  // Cutter's own measurements; the floor's and pg_dump's peaks are in the table beside them.
+  const cutters = ['cutLegA', 'lifecycleEnact', 'LIVE run (whole)', 'DRYRUN run (whole)'];
+  const rss = big === undefined ? undefined : Math.max(...big.lines.filter((l) => cutters.includes(l.what)).map((l) => l.peakRssMb));
   return [
     check('cutLegA at 100k (PostgreSQL)', '≤ 1.5× COPY', ratio(100_000, 'cutLegA'), 1.5, x),
     check('lifecycleEnact at 100k', '≤ 1.75× COPY', ratio(100_000, 'lifecycleEnact'), 1.75, x),
     check('whole LIVE run at 100k', '≤ 3.5× COPY', ratio(100_000, 'LIVE run (whole)'), 3.5, x),
-    check('peak RSS at 100k', '≤ 400 MB', rss, 400, (v) => `${v.toFixed(0)} MB (worker process high-water mark ${processPeakRssMb?.toFixed(0) ?? '?'} MB)`),
+    check('peak RSS at 100k (Cutter)', '≤ 400 MB', rss, 400, (v) => `${v.toFixed(0)} MB (worker's high-water mark, floor included: ${processPeakRssMb?.toFixed(0) ?? '?'} MB)`),
     check('statechart + run store at 1k', '≤ 10% of LIVE wall', at(1000)?.live?.medianShare, 0.1, pct),
     check('statechart + run store at 100k', '≤ 1% of LIVE wall', big?.live?.medianShare, 0.01, pct),
   ];

@@ -180,7 +180,6 @@ export class PostgresLiveExecutionAdapter extends LiveExecutionAdapter {
   }
 
   protected runCutLegA(ctx: ExecutionContext, rows: readonly IURow[]): Promise<readonly IUCreateResult[]> {
-    const hashes = new Map(rows.map((r) => [r.address, r.contentHash]));
     return this.#phase<readonly IUCreateResult[]>(
       ctx,
       'cutLegA',
@@ -191,7 +190,8 @@ export class PostgresLiveExecutionAdapter extends LiveExecutionAdapter {
         const progress = this.#progress('cutLegA', rows.length);
         const created = await createStaged(session, rows, ctx.changeSet.changeSetId, this.#chunkSize, progress);
         refuseFailedRows('cutLegA', created, 'created', 'the whole cut rolls back');
-        const results = created.map((row) => freezeResult({ address: row.address, version: row.version, status: row.status, contentHash: hashes.get(row.address) ?? '', simulated: false }));
+        // createStaged reports in input order, so row i's content hash is rows[i]'s.
+        const results = created.map((row, i) => freezeResult({ address: row.address, version: row.version, status: row.status, contentHash: rows[i]?.contentHash ?? '', simulated: false }));
         progress(rows.length);
         return Object.freeze(results);
       },
