@@ -44,7 +44,7 @@ export async function launchDbosPeer(target: ScratchTarget, adminDsn: string): P
     }), { name: 'backup' });
     await DBOS.runStep(() => inTransaction(provider, DbRole.Exec, undefined, async (session) => {
       await insertChangeSet(session, changeSet, runId);
-      const created = await createStaged(session, rows, id, 5000, () => undefined);
+      const created = await createStaged(session, rows, id, 1000, () => undefined);
       return created.every((r) => r.status === 'created') ? created.length : fail('a row was not created');
     }), { name: 'cut' });
     const ledger = await DBOS.runStep(() => inTransaction(provider, DbRole.Exec, undefined, async (session) => {
@@ -61,7 +61,7 @@ export async function launchDbosPeer(target: ScratchTarget, adminDsn: string): P
       return ok ? ledger.seq : fail('verify failed');
     }), { name: 'verify' });
     return DBOS.runStep(() => inTransaction(provider, DbRole.Exec, undefined, async (session) => {
-      const enacted = await enactStaged(session, id, rows.map((r) => r.address), 'RD-BENCH', 5000, () => undefined);
+      const enacted = await enactStaged(session, id, rows.map((r) => r.address), 'RD-BENCH', 1000, () => undefined);
       return enacted.every((r) => r.status === 'enacted') ? enacted.length : fail('an IU was not enacted');
     }), { name: 'enact' });
   }, { name: 'cutterPeer' });

@@ -94,7 +94,7 @@ export class PostgresLiveExecutionAdapter extends LiveExecutionAdapter {
     this.name = options.name ?? 'postgres-live-adapter';
     this.#provider = options.connectionProvider ?? refusingProvider;
     this.#backupRunner = options.backupRunner ?? refusingBackupRunner;
-    this.#chunkSize = Math.min(MAX_CHUNK, Math.max(1, options.chunkSize ?? 5000));
+    this.#chunkSize = Math.min(MAX_CHUNK, Math.max(1, options.chunkSize ?? 1000));
     this.#leaseSeconds = Math.max(5, options.leaseSeconds ?? 120);
     this.#attempts = Math.max(1, options.attempts ?? 3);
     this.#onProgress = options.onProgress;

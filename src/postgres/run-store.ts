@@ -18,7 +18,7 @@ const PLAN_ROWS: StageTable = {
   name: 'cutter.run_plan_rows',
   columns: [['run_id', 'text'], ['ord', 'integer'], ['address', 'text'], ['title', 'text'], ['body', 'text'], ['source', 'text']],
 };
-const PLAN_CHUNK = 5000;
+const PLAN_CHUNK = 1000;
 
 const iso = (value: Date | string): string => new Date(value).toISOString();
 const toStored = (r: RunRow): StoredRun => ({
