@@ -18,7 +18,7 @@ const here = dirname(fileURLToPath(import.meta.url));
 async function inChild(worker: 'postgres' | 'pglite' | 'dbos', args: BenchArgs, argv: readonly string[]): Promise<WorkerResult> {
   const out = join(tmpdir(), `cutter-bench-${process.pid}-${worker}.json`);
   const code = await new Promise<number | null>((resolve, reject) => {
-    const child = spawn(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), ...argv, '--worker', worker, '--out', out], { stdio: ['ignore', 'inherit', 'inherit'] });
+    const child = spawn(process.execPath, [...process.execArgv, '--expose-gc', fileURLToPath(import.meta.url), ...argv, '--worker', worker, '--out', out], { stdio: ['ignore', 'inherit', 'inherit'] });
     child.on('error', reject);
     child.on('exit', resolve);
   });

@@ -36,12 +36,17 @@ export interface WorkerResult {
 
 const log = (line: string) => { process.stderr.write(`${line}\n`); };
 
+/** Collects the previous measurement's garbage first (the worker runs with --expose-gc), so a peak is this one's. */
+const collect = (): void => { (globalThis as { gc?: () => void }).gc?.(); };
+
 async function sample(work: () => Promise<number>): Promise<Sample> {
+  collect();
   const { value, peakRssMb } = await withPeakRss(work);
   return { ms: value, peakRssMb };
 }
 
 async function runSample(work: () => Promise<RunTiming>): Promise<RunSample> {
+  collect();
   const { value, peakRssMb } = await withPeakRss(work);
   return { ...value, ms: value.wallMs, peakRssMb };
 }
