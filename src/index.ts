@@ -95,7 +95,7 @@ export { toMermaid, toDot, describeStatechart } from './chart/index.js';
 export { buildRunReport, type RunReportOptions, type ReportModel } from './report/index.js';
 
 // PostgreSQL (and the embedded PGlite target, through the same port)
-export { PostgresLiveExecutionAdapter, type PostgresAdapterOptions } from './postgres/postgres-adapter.js';
+export { PostgresLiveExecutionAdapter, type PostgresAdapterOptions, type PhaseProgress } from './postgres/postgres-adapter.js';
 export { type ConnectionProvider, type DbSession, type QueryResult, DbRole } from './postgres/port.js';
 export { createPgConnections, type PgConnectionConfig, type PgConnections } from './postgres/providers/pg-provider.js';
 export { openEmbeddedDatabase, type EmbeddedDatabase } from './postgres/providers/pglite-provider.js';

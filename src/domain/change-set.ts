@@ -1,4 +1,5 @@
-import { hashCanonical, sha256Hex } from './hashing.js';
+import { createHash } from 'node:crypto';
+import { sha256Hex } from './hashing.js';
 import type { Cutplan } from './cutplan.js';
 import type { IURow } from './iu.js';
 
@@ -26,9 +27,23 @@ export function canonicalRows(rows: readonly IURow[]): { address: string; body: 
     .map(({ address, title, body }) => ({ address, body, title }));
 }
 
-/** sha256 over the canonical rows. */
+const planHashes = new WeakMap<Cutplan, string>();
+
+/**
+ * sha256 over the canonical JSON of the canonical rows. Hashed a row at a time (the JCS form of an array is `[`, its
+ * elements' JCS joined by `,`, then `]`: the same bytes), so a 100k-row plan never becomes one 100 MB string. A frozen
+ * plan (as validateCutplan returns) is hashed once: a run asks for its hash several times.
+ */
 export function planHashOf(plan: Cutplan): string {
-  return hashCanonical(canonicalRows(plan.rows));
+  const cached = planHashes.get(plan);
+  if (cached !== undefined) return cached;
+  const hash = createHash('sha256').update('[');
+  // A canonical row has only string values and its keys already in sorted order, so JSON.stringify writes exactly its
+  // JCS form (JCS serialises strings as ECMAScript does), at twice the speed of a general canonicaliser.
+  canonicalRows(plan.rows).forEach((row, i) => hash.update(i === 0 ? JSON.stringify(row) : `,${JSON.stringify(row)}`, 'utf8'));
+  const digest = hash.update(']').digest('hex');
+  if (Object.isFrozen(plan) && Object.isFrozen(plan.rows) && plan.rows.every((r) => Object.isFrozen(r))) planHashes.set(plan, digest);
+  return digest;
 }
 
 /**

@@ -17,8 +17,8 @@ import { refusingBackupRunner, type BackupRunner } from './backups/backup-runner
 import { isConnectionFailure, RETRYABLE_SQLSTATES, sqlStateOf, TargetNotReady, TargetUnavailable } from './errors.js';
 import { LATEST_SCHEMA_VERSION } from './migrations/index.js';
 import { DbRole, type ConnectionProvider, type DbSession } from './port.js';
-import { createChunk, createdRowsOf, insertChangeSet } from './sql/iu-create.js';
-import { enactChunk, lifecycleRowsThisTransaction } from './sql/iu-enact.js';
+import { createdRowsOf, createStaged, insertChangeSet } from './sql/iu-create.js';
+import { enactedRowsOf, enactStaged, lifecycleRowsThisTransaction } from './sql/iu-enact.js';
 import { assertDatabaseKillSwitchOn } from './sql/kill-switch.js';
 import { appendLedger } from './sql/ledger.js';
 import { findPhaseRecord, recordPhase } from './sql/phase-records.js';
@@ -26,6 +26,7 @@ import { acquireTarget, releaseTarget } from './sql/target-lock.js';
 import { revertChangeSet } from './sql/revert.js';
 import { addressesChangedSince, targetFingerprint } from './sql/target-state.js';
 import { changeSetCount, changeSetDigest, insertVerifyResult } from './sql/verify.js';
+import { refuseFailedRows } from './refuse-failed-rows.js';
 import { inTransaction } from './transaction.js';
 
 export interface PostgresAdapterOptions {
@@ -35,14 +36,29 @@ export interface PostgresAdapterOptions {
   readonly connectionProvider?: ConnectionProvider;
   /** Takes and verifies the pre-write backup. The default refuses. */
   readonly backupRunner?: BackupRunner;
-  /** Rows per set-based statement inside a phase's one transaction. */
+  /** Rows per staged chunk (one COPY write, or one INSERT where the session cannot COPY) in a phase's transaction. */
   readonly chunkSize?: number;
+  /**
+   * Hears how far a writing phase is: after each staged chunk (at least every 10,000 rows) and once at the end. It
+   * must not throw; a throw is ignored. Progress of a phase that later rolls back is not taken back.
+   */
+  readonly onProgress?: (progress: PhaseProgress) => void;
   /** How long the target lease lasts without renewal; a crashed holder blocks the target at most this long. */
   readonly leaseSeconds?: number;
   /** Attempts per phase when the transaction fails for a transient reason (serialization, deadlock, connection). */
   readonly attempts?: number;
   readonly name?: string;
 }
+
+/** How far a writing phase is: `done` of `total` rows staged (and, at the end, written). */
+export interface PhaseProgress {
+  readonly phase: string;
+  readonly done: number;
+  readonly total: number;
+}
+
+/** The most rows staged between two progress reports. */
+const MAX_CHUNK = 10_000;
 
 const refusingProvider: ConnectionProvider = () => Promise.reject(new CollaboratorNotConfigured('connectionProvider'));
 
@@ -53,12 +69,6 @@ async function refuseStalePlan(session: DbSession, changeSet: ExecutionContext['
   const now = await targetFingerprint(session, addresses);
   if (now.fingerprint === changeSet.targetFingerprint) return;
   throw new PlanStale(await addressesChangedSince(session, addresses, changeSet.targetFingerprintAt ?? new Date(0).toISOString()));
-}
-
-function chunks<T>(items: readonly T[], size: number): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out;
 }
 
 /**
@@ -77,15 +87,28 @@ export class PostgresLiveExecutionAdapter extends LiveExecutionAdapter {
   readonly #chunkSize: number;
   readonly #leaseSeconds: number;
   readonly #attempts: number;
+  readonly #onProgress: ((progress: PhaseProgress) => void) | undefined;
 
   constructor(options: PostgresAdapterOptions) {
     super(options.killSwitch);
     this.name = options.name ?? 'postgres-live-adapter';
     this.#provider = options.connectionProvider ?? refusingProvider;
     this.#backupRunner = options.backupRunner ?? refusingBackupRunner;
-    this.#chunkSize = Math.max(1, options.chunkSize ?? 1000);
+    this.#chunkSize = Math.min(MAX_CHUNK, Math.max(1, options.chunkSize ?? 1000));
     this.#leaseSeconds = Math.max(5, options.leaseSeconds ?? 120);
     this.#attempts = Math.max(1, options.attempts ?? 3);
+    this.#onProgress = options.onProgress;
+  }
+
+  /** A progress reporter for one phase of `total` rows; a listener's throw never reaches the phase. */
+  #progress(phase: string, total: number): (done: number) => void {
+    return (done) => {
+      try {
+        this.#onProgress?.({ phase, done, total });
+      } catch {
+        // Progress is advisory: a failing listener must not roll a phase back.
+      }
+    };
   }
 
   /** Gives the target lease back (the run parked or ended). Failures are swallowed: the lease expires anyway. */
@@ -103,14 +126,14 @@ export class PostgresLiveExecutionAdapter extends LiveExecutionAdapter {
     phase: string,
     role: DbRole,
     work: (session: DbSession) => Promise<T>,
-    compact?: { record: (result: T) => unknown; replay: (session: DbSession) => Promise<T> },
+    compact?: { record: (result: T) => unknown; replay: (session: DbSession, recorded: unknown) => Promise<T> },
   ): Promise<T> {
     return this.#withRetries(phase, ctx.signal, () => inTransaction(this.#provider, role, ctx.signal, async (session) => {
       await assertDatabaseKillSwitchOn(session, phase);
       // One LIVE run writes to a target at a time: every writing phase takes or renews the lease in its transaction.
       if (role === DbRole.Exec) await acquireTarget(session, ctx.runId, phase, this.#leaseSeconds);
       const recorded = await findPhaseRecord<T>(session, ctx.runId, phase);
-      if (recorded !== undefined) return compact === undefined ? (freezeResult(recorded as object) as T) : compact.replay(session);
+      if (recorded !== undefined) return compact === undefined ? (freezeResult(recorded as object) as T) : compact.replay(session, recorded);
       const result = await work(session);
       await recordPhase(session, ctx.runId, phase, ctx.changeSet.changeSetId, compact === undefined ? result : compact.record(result));
       return result;
@@ -157,7 +180,6 @@ export class PostgresLiveExecutionAdapter extends LiveExecutionAdapter {
   }
 
   protected runCutLegA(ctx: ExecutionContext, rows: readonly IURow[]): Promise<readonly IUCreateResult[]> {
-    const hashes = new Map(rows.map((r) => [r.address, r.contentHash]));
     return this.#phase<readonly IUCreateResult[]>(
       ctx,
       'cutLegA',
@@ -165,13 +187,12 @@ export class PostgresLiveExecutionAdapter extends LiveExecutionAdapter {
       async (session) => {
         await refuseStalePlan(session, ctx.changeSet, rows);
         await insertChangeSet(session, ctx.changeSet, ctx.runId);
-        const results: IUCreateResult[] = [];
-        for (const chunk of chunks(rows, this.#chunkSize)) {
-          for (const row of await createChunk(session, chunk, ctx.changeSet.changeSetId)) {
-            if (row.status !== 'created') throw new StopInvariantFailed('cutLegA', { address: row.address, status: row.status, reason: 'a row was not created; the whole cut rolls back' });
-            results.push(freezeResult({ address: row.address, version: row.version, status: row.status, contentHash: hashes.get(row.address) ?? '', simulated: false }));
-          }
-        }
+        const progress = this.#progress('cutLegA', rows.length);
+        const created = await createStaged(session, rows, ctx.changeSet.changeSetId, this.#chunkSize, progress);
+        refuseFailedRows('cutLegA', created, 'created', 'the whole cut rolls back');
+        // createStaged reports in input order, so row i's content hash is rows[i]'s.
+        const results = created.map((row, i) => freezeResult({ address: row.address, version: row.version, status: row.status, contentHash: rows[i]?.contentHash ?? '', simulated: false }));
+        progress(rows.length);
         return Object.freeze(results);
       },
       {
@@ -221,19 +242,25 @@ export class PostgresLiveExecutionAdapter extends LiveExecutionAdapter {
   }
 
   protected runLifecycleEnact(ctx: ExecutionContext, request: { addresses: readonly string[]; reviewDecisionId: string }): Promise<EnactBatchResult> {
-    return this.#phase(ctx, 'lifecycleEnact', DbRole.Exec, async (session) => {
-      const enacted = [];
-      for (const chunk of chunks(request.addresses, this.#chunkSize)) {
-        for (const row of await enactChunk(session, ctx.changeSet.changeSetId, chunk, request.reviewDecisionId)) {
-          if (row.status !== 'enacted') throw new StopInvariantFailed('lifecycleEnact', { address: row.address, status: row.status, reason: 'an IU was not enacted; the whole enactment rolls back' });
-          enacted.push(freezeResult({ ...row }));
-        }
-      }
+    return this.#phase<EnactBatchResult>(ctx, 'lifecycleEnact', DbRole.Exec, async (session) => {
+      const progress = this.#progress('lifecycleEnact', request.addresses.length);
+      const rows = await enactStaged(session, ctx.changeSet.changeSetId, request.addresses, request.reviewDecisionId, this.#chunkSize, progress);
+      refuseFailedRows('lifecycleEnact', rows, 'enacted', 'the whole enactment rolls back');
+      const enacted = rows.map((row) => freezeResult({ ...row }));
+      progress(request.addresses.length);
       const logged = await lifecycleRowsThisTransaction(session);
       if (logged.total !== enacted.length + logged.superseded) {
         throw new StopInvariantFailed('lifecycleEnact', { reason: `the lifecycle trigger logged ${logged.total} rows for ${enacted.length} enactments and ${logged.superseded} supersessions` });
       }
       return freezeResult({ changeSetId: ctx.changeSet.changeSetId, reviewDecisionId: request.reviewDecisionId, enacted, supersededCount: logged.superseded, lifecycleLogRows: logged.total, simulated: false });
+    }, {
+      // Recorded without the per-IU list (100k entries at 100k rows); replay rebuilds it from the table.
+      record: (result) => ({ ...result, enacted: result.enacted.length }),
+      replay: async (session, recorded) => {
+        const summary = recorded as Omit<EnactBatchResult, 'enacted'>;
+        const enacted = (await enactedRowsOf(session, ctx.changeSet.changeSetId)).map((row) => freezeResult(row));
+        return freezeResult({ ...summary, enacted: Object.freeze(enacted) });
+      },
     });
   }
 

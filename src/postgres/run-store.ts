@@ -1,7 +1,9 @@
 import { validateCutplan, type Cutplan } from '../domain/cutplan.js';
 import type { Mode } from '../domain/mode.js';
 import type { JournalEntry, RunStore, StoredRun } from '../runs/run-store.js';
+import type { IURow } from '../domain/iu.js';
 import type { DbSession } from './port.js';
+import { loadRows, type StageTable } from './sql/stage.js';
 import { withinTransaction } from './transaction.js';
 
 type Admin = <T>(work: (session: DbSession) => Promise<T>) => Promise<T>;
@@ -10,6 +12,13 @@ interface RunRow {
   run_id: string; mode: Mode; initiator: string; plan_hash: string; state: string; status: string;
   snapshot_version: number; created_at: Date | string; updated_at: Date | string;
 }
+
+/** A run's plan, a row per IU (migration 6), loaded by COPY in chunks: never one 100 MB JSON value. */
+const PLAN_ROWS: StageTable = {
+  name: 'cutter.run_plan_rows',
+  columns: [['run_id', 'text'], ['ord', 'integer'], ['address', 'text'], ['title', 'text'], ['body', 'text'], ['source', 'text']],
+};
+const PLAN_CHUNK = 1000;
 
 const iso = (value: Date | string): string => new Date(value).toISOString();
 const toStored = (r: RunRow): StoredRun => ({
@@ -39,7 +48,7 @@ export class PostgresRunStore implements RunStore {
         `INSERT INTO cutter.runs (run_id, mode, initiator, plan_hash, state, status, snapshot_version) VALUES ($1, $2, $3, $4, 'idle', 'active', $5)`,
         [run.runId, run.mode, run.initiator, run.planHash, run.snapshotVersion],
       );
-      await s.query('INSERT INTO cutter.run_plans (run_id, rows) VALUES ($1, $2::jsonb)', [run.runId, JSON.stringify(run.plan.rows)]);
+      await loadRows(s, PLAN_ROWS, run.plan.rows, (r: IURow, ord) => [run.runId, ord, r.address, r.title, r.body, r.source ?? null], PLAN_CHUNK, () => undefined);
     }));
   }
 
@@ -61,12 +70,16 @@ export class PostgresRunStore implements RunStore {
 
   load(runId: string): Promise<{ run: StoredRun; snapshot: unknown; plan: Cutplan } | null> {
     return this.#admin(async (s) => {
-      const { rows } = await s.query<RunRow & { snapshot: unknown; rows: unknown }>(
-        'SELECT r.*, p.rows FROM cutter.runs r JOIN cutter.run_plans p USING (run_id) WHERE r.run_id = $1',
-        [runId],
-      );
+      const { rows } = await s.query<RunRow & { snapshot: unknown }>('SELECT * FROM cutter.runs WHERE run_id = $1', [runId]);
       const row = rows[0];
-      return row === undefined ? null : { run: toStored(row), snapshot: row.snapshot, plan: validateCutplan(row.rows) };
+      if (row === undefined) return null;
+      const planRows = (await s.query<{ address: string; title: string; body: string; source: string | null }>(
+        'SELECT address, title, body, source FROM cutter.run_plan_rows WHERE run_id = $1 ORDER BY ord', [runId],
+      )).rows.map((r) => (r.source === null ? { address: r.address, title: r.title, body: r.body } : r));
+      // Runs stored before migration 6 kept their plan as one jsonb value.
+      const plan = planRows.length > 0 ? planRows
+        : (await s.query<{ rows: unknown }>('SELECT rows FROM cutter.run_plans WHERE run_id = $1', [runId])).rows[0]?.rows;
+      return { run: toStored(row), snapshot: row.snapshot, plan: validateCutplan(plan) };
     });
   }
 

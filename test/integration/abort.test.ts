@@ -18,11 +18,11 @@ describe.runIf(TARGET_KINDS.includes('postgres'))('aborting a phase on postgres'
   beforeEach(() => target.reset());
 
   it('cancels the running statement, rolls the phase back, and leaves the pool usable', async () => {
-    // Every create batch first sleeps for 30 s: only a cancel ends it in time.
+    // Every statement on the cut's staging table first sleeps for 30 s: only a cancel ends it in time.
     const slow: ConnectionProvider = async (role) => {
       const session = await target.provider(role);
       return { ...session, query: async (text, params) => {
-        if (text.includes('fn_iu_create_batch')) await session.query('SELECT pg_sleep(30)');
+        if (text.includes('cutter_iu_stage')) await session.query('SELECT pg_sleep(30)');
         return session.query(text, params);
       } };
     };

@@ -102,7 +102,7 @@ describe.runIf(TARGET_KINDS.includes('postgres'))('secrets never leak (postgres)
       outputs.push(JSON.stringify(end));
 
       // Everything the database keeps about runs and their effects.
-      for (const table of ['runs', 'run_journal', 'run_plans', 'ledger', 'backups', 'phase_records', 'verify_results', 'lifecycle_log', 'kill_switch', 'change_sets']) {
+      for (const table of ['runs', 'run_journal', 'run_plans', 'run_plan_rows', 'ledger', 'backups', 'phase_records', 'verify_results', 'lifecycle_log', 'kill_switch', 'change_sets']) {
         outputs.push(JSON.stringify(await target.admin(async (s) => (await s.query(`SELECT * FROM cutter.${table}`)).rows)));
       }
     } finally {

@@ -1,4 +1,8 @@
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import pg from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
+import { copyStatement } from '../copy-text.js';
 import { DbRole, type ConnectionProvider, type DbSession, type QueryResult } from '../port.js';
 import { maskDsn } from './mask-dsn.js';
 
@@ -84,7 +88,7 @@ function guarded(client: pg.PoolClient): pg.PoolClient {
   return client;
 }
 
-function queriesOver(client: pg.PoolClient): Pick<DbSession, 'query' | 'exec'> {
+function queriesOver(client: pg.PoolClient): Pick<DbSession, 'query' | 'exec' | 'copyRows'> {
   return {
     async query<R>(text: string, params?: readonly unknown[]): Promise<QueryResult<R>> {
       const result = await client.query(text, params === undefined ? undefined : [...params]);
@@ -92,6 +96,10 @@ function queriesOver(client: pg.PoolClient): Pick<DbSession, 'query' | 'exec'> {
     },
     async exec(script) {
       await client.query(script);
+    },
+    async copyRows(table, columns, chunks) {
+      // One COPY FROM STDIN for every chunk: the stream applies back-pressure, so only a chunk or two is in memory.
+      await pipeline(Readable.from(chunks, { objectMode: false }), client.query(copyFrom(copyStatement(table, columns, 'STDIN'))));
     },
   };
 }

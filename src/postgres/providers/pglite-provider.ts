@@ -1,4 +1,5 @@
 import { PGlite } from '@electric-sql/pglite';
+import { copyStatement } from '../copy-text.js';
 import { DbRole, type ConnectionProvider, type DbSession, type QueryResult } from '../port.js';
 
 /** The embedded target: PostgreSQL in WebAssembly, in this process, with its data in a local folder. */
@@ -39,6 +40,16 @@ export async function openEmbeddedDatabase(dataDir: string): Promise<EmbeddedDat
       },
       async exec(script) {
         await db.exec(script);
+      },
+      async copyRows(table, columns, chunks) {
+        // PGlite reads COPY input from a Blob named '/dev/blob'; one statement per chunk keeps each Blob small.
+        // COPY from a "file" needs pg_read_server_files, which no phase role has: the statement (fixed text, into
+        // the caller's staging table) runs as the owner. In process, the roles are a discipline, not a boundary.
+        const sql = copyStatement(table, columns, "'/dev/blob'");
+        if (role !== null) await db.query('RESET ROLE');
+        // Should a COPY fail, the transaction's rollback restores the role the session had before it began.
+        for (const chunk of chunks) await db.query(sql, [], { blob: new Blob([chunk]) });
+        if (role !== null) await db.query(`SET ROLE ${role}`);
       },
       cancel: () => Promise.resolve(),
       async release() {

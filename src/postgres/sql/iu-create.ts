@@ -1,6 +1,7 @@
 import type { IURow } from '../../domain/iu.js';
 import type { IUCreateStatus } from '../../domain/results.js';
 import type { DbSession } from '../port.js';
+import { copyChunks, stageRows, type StageTable } from './stage.js';
 
 /** The statement that creates one chunk of drafts, set-based (see migration 2). */
 export const CREATE_CHUNK_SQL =
@@ -21,6 +22,81 @@ export function createChunkParams(rows: readonly IURow[], changeSetId: string): 
 export async function createChunk(session: DbSession, rows: readonly IURow[], changeSetId: string): Promise<CreatedRow[]> {
   const { rows: out } = await session.query<{ address: string; version: number; status: IUCreateStatus }>(CREATE_CHUNK_SQL, createChunkParams(rows, changeSetId));
   return out.map((r) => ({ address: r.address, version: r.version, status: r.status }));
+}
+
+/** Where a cut's row keys are staged (by COPY, in the cut's transaction): no titles or bodies, those are written once. */
+export const IU_KEY_STAGE: StageTable = {
+  name: 'cutter_iu_stage',
+  columns: [['ord', 'integer'], ['address', 'text'], ['content_hash', 'text'], ['blank', 'boolean']],
+};
+
+/**
+ * One set-based statement that checks every staged row against the target as migration 2's batch function does:
+ * created | exists (the enacted version has this content) | conflict (an open draft exists) | invalid (no title or
+ * body). It reports by exception: only rows that are not "created as version 1" come back, each with its status and
+ * version, so a 100k-row cut of new addresses transfers nothing.
+ */
+export const CLASSIFY_STAGED_SQL = /* sql */ `
+WITH latest AS (
+  SELECT DISTINCT ON (v.address) v.address, v.version, v.status, v.content_hash
+  FROM cutter.iu_versions v JOIN cutter_iu_stage s ON s.address = v.address
+  ORDER BY v.address, v.version DESC
+),
+classified AS (
+  SELECT s.ord, l.version AS latest_version,
+    CASE
+      WHEN s.blank THEN 'invalid'
+      WHEN l.status = 'draft' THEN 'conflict'
+      WHEN l.status = 'enacted' AND l.content_hash = s.content_hash THEN 'exists'
+      ELSE 'created'
+    END AS status
+  FROM cutter_iu_stage s LEFT JOIN latest l ON l.address = s.address
+)
+SELECT ord, CASE WHEN status = 'created' THEN coalesce(latest_version, 0) + 1 ELSE coalesce(latest_version, 0) END AS version, status
+FROM classified
+WHERE status <> 'created' OR latest_version IS NOT NULL`;
+
+const IU_COLUMNS = ['address', 'version', 'title', 'body', 'content_hash', 'status', 'change_set_id'] as const;
+
+/**
+ * Creates a draft for every row, in the caller's transaction: the rows' keys are staged by COPY and checked by one
+ * statement ({@link CLASSIFY_STAGED_SQL}); only if every row is `created` are the rows themselves COPYed into
+ * cutter.iu_versions (its constraints and lifecycle trigger apply), so titles and bodies cross the wire once.
+ * Returns a status per row, in input order; where any row is not `created`, nothing was written and the caller must
+ * refuse (roll back). `afterChunk` hears how many rows are written so far.
+ */
+export async function createStaged(
+  session: DbSession,
+  rows: readonly IURow[],
+  changeSetId: string,
+  chunkSize: number,
+  afterChunk: (written: number) => void,
+): Promise<CreatedRow[]> {
+  const blank = (r: IURow) => (r.title.trim() === '' || r.body.trim() === '' ? 't' : 'f');
+  await stageRows(session, IU_KEY_STAGE, rows, (r, ord) => [ord, r.address, r.contentHash, blank(r)], Math.max(chunkSize, 10_000), () => undefined);
+  const { rows: exceptions } = await session.query<{ ord: number; version: number; status: IUCreateStatus }>(CLASSIFY_STAGED_SQL);
+  const created: CreatedRow[] = rows.map((r) => ({ address: r.address, version: 1, status: 'created' }));
+  for (const e of exceptions) created[e.ord] = { address: rows[e.ord]?.address ?? '', version: e.version, status: e.status };
+  if (exceptions.some((e) => e.status !== 'created')) return created;
+  await writeRows(session, rows, created, changeSetId, chunkSize, afterChunk);
+  return created;
+}
+
+/** COPYs the checked rows into cutter.iu_versions as drafts, a chunk at a time (by INSERT where the session cannot COPY). */
+async function writeRows(session: DbSession, rows: readonly IURow[], created: readonly CreatedRow[], changeSetId: string, chunkSize: number, afterChunk: (written: number) => void): Promise<void> {
+  const fields = (r: IURow, i: number) => [r.address, created[i]?.version ?? 1, r.title, r.body, r.contentHash, 'draft', changeSetId];
+  if (session.copyRows !== undefined) {
+    await session.copyRows('cutter.iu_versions', IU_COLUMNS, copyChunks(rows, fields, chunkSize, afterChunk));
+    return;
+  }
+  for (let start = 0; start < rows.length; start += chunkSize) {
+    const chunk = rows.slice(start, start + chunkSize).map((r, i) => fields(r, start + i));
+    await session.query(
+      `INSERT INTO cutter.iu_versions (${IU_COLUMNS.join(', ')}) SELECT * FROM unnest($1::text[], $2::int[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[])`,
+      IU_COLUMNS.map((_, c) => chunk.map((f) => f[c])),
+    );
+    afterChunk(Math.min(rows.length, start + chunkSize));
+  }
 }
 
 /** Records the change set itself (plan hash, row count, run) in the cut's transaction. */

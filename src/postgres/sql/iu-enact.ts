@@ -1,4 +1,5 @@
 import type { DbSession } from '../port.js';
+import { stageRows, type StageTable } from './stage.js';
 
 export const ENACT_CHUNK_SQL = 'SELECT ord, address, version, status FROM cutter.fn_iu_enact_batch($1, $2::text[], $3)';
 
@@ -14,10 +15,71 @@ export async function enactChunk(session: DbSession, changeSetId: string, addres
   return rows.map((r) => ({ address: r.address, version: r.version, status: r.status }));
 }
 
+/** Where an enactment's addresses are staged: by COPY, in the enactment's transaction. */
+export const ENACT_STAGE: StageTable = { name: 'cutter_enact_stage', columns: [['ord', 'integer'], ['address', 'text']] };
+
+/** Supersedes the enacted versions of the staged addresses that this change set has a draft for (migration 2's order). */
+export const SUPERSEDE_STAGED_SQL = /* sql */ `
+UPDATE cutter.iu_versions v SET status = 'superseded', superseded_by = $1
+FROM cutter_enact_stage s
+WHERE v.address = s.address AND v.status = 'enacted'
+  AND EXISTS (SELECT 1 FROM cutter.iu_versions d WHERE d.address = v.address AND d.change_set_id = $1 AND d.status = 'draft')`;
+
+/**
+ * Enacts the change set's drafts at the staged addresses and reports a status per address (enacted | not-found |
+ * not-draft), by exception: addresses enacted at version 1 (the usual case) do not come back.
+ */
+export const ENACT_STAGED_SQL = /* sql */ `
+WITH enacted AS (
+  UPDATE cutter.iu_versions v SET status = 'enacted', review_decision_id = $2
+  FROM cutter_enact_stage s
+  WHERE v.address = s.address AND v.change_set_id = $1 AND v.status = 'draft'
+  RETURNING v.address, v.version
+)
+SELECT s.ord, coalesce(e.version, x.version, 0) AS version,
+       CASE WHEN e.address IS NOT NULL THEN 'enacted' WHEN x.address IS NULL THEN 'not-found' ELSE 'not-draft' END AS status
+FROM cutter_enact_stage s
+LEFT JOIN enacted e ON e.address = s.address
+LEFT JOIN LATERAL (
+  SELECT v.address, v.version FROM cutter.iu_versions v
+  WHERE e.address IS NULL AND v.address = s.address AND v.change_set_id = $1 ORDER BY v.version DESC LIMIT 1
+) x ON true
+WHERE e.address IS NULL OR e.version <> 1`;
+
+/**
+ * Enacts this change set's drafts at `addresses`, staged by COPY, in the caller's transaction: the lifecycle
+ * triggers check and log every move. A status per address, in input order.
+ */
+export async function enactStaged(
+  session: DbSession,
+  changeSetId: string,
+  addresses: readonly string[],
+  reviewDecisionId: string,
+  chunkSize: number,
+  afterChunk: (staged: number) => void,
+): Promise<EnactedRow[]> {
+  await stageRows(session, ENACT_STAGE, addresses, (address, ord) => [ord, address], chunkSize, afterChunk);
+  await session.query("SELECT set_config('cutter.acting_change_set', $1, true)", [changeSetId]);
+  await session.query(SUPERSEDE_STAGED_SQL, [changeSetId]);
+  const { rows } = await session.query<{ ord: number; version: number; status: EnactedRow['status'] }>(ENACT_STAGED_SQL, [changeSetId, reviewDecisionId]);
+  const out: EnactedRow[] = addresses.map((address) => ({ address, version: 1, status: 'enacted' }));
+  for (const r of rows) out[r.ord] = { address: addresses[r.ord] ?? '', version: r.version, status: r.status };
+  return out;
+}
+
 /** What the lifecycle trigger logged in this transaction: all rows, and those that superseded a version. */
 export async function lifecycleRowsThisTransaction(session: DbSession): Promise<{ total: number; superseded: number }> {
   const { rows } = await session.query<{ total: string; superseded: string }>(
     "SELECT count(*) AS total, count(*) FILTER (WHERE to_status = 'superseded') AS superseded FROM cutter.lifecycle_log WHERE tx_id = txid_current()",
   );
   return { total: Number(rows[0]?.total ?? 0), superseded: Number(rows[0]?.superseded ?? 0) };
+}
+
+/** The IUs a committed enactment enacted, rebuilt from the table (for replaying a recorded enactment). */
+export async function enactedRowsOf(session: DbSession, changeSetId: string): Promise<EnactedRow[]> {
+  const { rows } = await session.query<{ address: string; version: number }>(
+    "SELECT address, version FROM cutter.iu_versions WHERE change_set_id = $1 AND status = 'enacted' ORDER BY address COLLATE \"C\"",
+    [changeSetId],
+  );
+  return rows.map((r) => ({ address: r.address, version: r.version, status: 'enacted' as const }));
 }

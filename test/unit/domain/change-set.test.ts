@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { contentDigestOf, pinChangeSet, planHashOf } from '../../../src/domain/change-set.js';
+import { canonicalRows, contentDigestOf, pinChangeSet, planHashOf } from '../../../src/domain/change-set.js';
 import { validateCutplan } from '../../../src/domain/cutplan.js';
+import { hashCanonical } from '../../../src/domain/hashing.js';
 import { contentHashOf } from '../../../src/domain/iu.js';
 import { parseRowsJson } from '../../../src/planning/index.js';
 
@@ -11,6 +12,22 @@ const rows = [
 ];
 
 describe('planHash', () => {
+  it('hashed a row at a time, is the sha256 of the canonical JSON of all the canonical rows at once', () => {
+    const tricky = validateCutplan([
+      ...rows,
+      { address: 'handbook/d', title: 'Quote " and \\ backslash', body: 'Tab\there, newline\nthere, emoji 🚀, Ünïcödé, \u2028.' },
+    ]);
+    expect(planHashOf(tricky)).toBe(hashCanonical(canonicalRows(tricky.rows)));
+  });
+
+  it('is not cached for a plan that can still change', () => {
+    const mutable = { rows: [...validateCutplan(rows).rows] };
+    const before = planHashOf(mutable);
+    mutable.rows.pop();
+    expect(planHashOf(mutable)).not.toBe(before);
+    expect(planHashOf(mutable)).toBe(hashCanonical(canonicalRows(mutable.rows)));
+  });
+
   it('does not change when rows are reordered', () => {
     expect(planHashOf(validateCutplan([...rows].reverse()))).toBe(planHashOf(validateCutplan(rows)));
   });

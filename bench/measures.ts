@@ -1,0 +1,115 @@
+/**
+ * One measurement each, on a fresh schema: the COPY floor, the adapter's cut and enactment, a whole LIVE run through
+ * the statechart with the run store, a DRYRUN run, and the pg_dump backup runner. Every function returns
+ * milliseconds (and, for runs, where the time went); none asserts a time.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pinChangeSet } from '../src/domain/change-set.js';
+import type { Cutplan } from '../src/domain/cutplan.js';
+import { Mode } from '../src/domain/mode.js';
+import { InMemoryKillSwitch } from '../src/kill-switch/index.js';
+import { createPgDumpBackupRunner } from '../src/postgres/backups/pg-dump-runner.js';
+import { snapshotBackupRunner } from '../src/postgres/backups/snapshot-runner.js';
+import { copyTextLine } from '../src/postgres/copy-text.js';
+import { DbRole, type DbSession } from '../src/postgres/port.js';
+import { PostgresLiveExecutionAdapter } from '../src/postgres/postgres-adapter.js';
+import { PostgresRunStore } from '../src/postgres/run-store.js';
+import { inTransaction } from '../src/postgres/transaction.js';
+import { createDurableRun } from '../src/runs/durable-run.js';
+import { benchApproval, benchPolicy } from './approvals.js';
+import type { ScratchTarget } from './scratch.js';
+import { timedProvider } from './timed-provider.js';
+
+/** Rows per COPY chunk: the adapter's default, so the floor streams exactly as the cut does. */
+const CHUNK = 1000;
+const killSwitch = new InMemoryKillSwitch(true);
+const elapsed = async (work: () => Promise<unknown>): Promise<number> => {
+  const start = performance.now();
+  await work();
+  return performance.now() - start;
+};
+
+/** The floor: COPY of the plan's rows straight into cutter.iu_versions (its indexes and triggers), one transaction, as cutter_exec. */
+export function copyFloor(target: ScratchTarget, plan: Cutplan): Promise<number> {
+  const columns = ['address', 'version', 'title', 'body', 'content_hash', 'status', 'change_set_id'];
+  function* chunks(): Generator<string> {
+    for (let start = 0; start < plan.rows.length; start += CHUNK) {
+      let text = '';
+      for (const r of plan.rows.slice(start, start + CHUNK)) text += copyTextLine([r.address, 1, r.title, r.body, r.contentHash, 'draft', 'cs-floor']);
+      yield text;
+    }
+  }
+  return elapsed(() => inTransaction(target.provider, DbRole.Exec, undefined, async (s) => {
+    if (s.copyRows === undefined) throw new Error('this session cannot COPY');
+    await s.copyRows('cutter.iu_versions', columns, chunks());
+  }));
+}
+
+const adapterFor = (target: ScratchTarget, provider = target.provider) =>
+  new PostgresLiveExecutionAdapter({ killSwitch, connectionProvider: provider, backupRunner: snapshotBackupRunner });
+
+/** The adapter's cut alone, then (untimed in `cutMs`) its enactment: both phases' own transactions. */
+export async function cutAndEnact(target: ScratchTarget, plan: Cutplan): Promise<{ cutMs: number; enactMs: number }> {
+  const adapter = adapterFor(target);
+  const ctx = { runId: 'bench-phases', mode: Mode.Live, changeSet: pinChangeSet(plan, 'bench-phases') };
+  const cutMs = await elapsed(() => adapter.cutLegA(ctx, plan.rows));
+  const addresses = plan.rows.map((r) => r.address);
+  const enactMs = await elapsed(() => adapter.lifecycleEnact(ctx, { addresses, reviewDecisionId: 'RD-BENCH' }));
+  await adapter.releaseTarget(ctx);
+  return { cutMs, enactMs };
+}
+
+export interface RunTiming {
+  readonly wallMs: number;
+  /** Sum of the time every phase session was held (each phase's transaction, precheck and fingerprint included). */
+  readonly phaseDbMs: number;
+  /** Sum of the run store's writes and reads (plan, snapshots, journal). */
+  readonly storeMs: number;
+  readonly overheadMs: number;
+}
+
+/** A whole durable run through the statechart, both gates approved, with the Postgres run store in the target. */
+export async function wholeRun(target: ScratchTarget, plan: Cutplan, mode: Mode): Promise<RunTiming> {
+  const timed = timedProvider(target.provider);
+  let storeMs = 0;
+  const admin = async <T>(work: (session: DbSession) => Promise<T>): Promise<T> => {
+    const start = performance.now();
+    try {
+      return await target.admin(work);
+    } finally {
+      storeMs += performance.now() - start;
+    }
+  };
+  const start = performance.now();
+  const run = await createDurableRun({
+    mode, plan, initiator: 'bench', approvals: benchPolicy, killSwitch, store: new PostgresRunStore(admin),
+    ...(mode === Mode.Live ? { executor: adapterFor(target, timed.provider) } : {}),
+  });
+  run.start();
+  const atCut = await run.settled();
+  if (atCut.gate !== 'SG_1') throw new Error(`${mode} run stopped at ${atCut.state} before SG_1: ${JSON.stringify(atCut.context.error)}`);
+  run.approve(benchApproval(atCut, 'SG_1'));
+  const atEnact = await run.settled();
+  if (atEnact.gate !== 'SG_2') throw new Error(`${mode} run stopped at ${atEnact.state} before SG_2: ${JSON.stringify(atEnact.context.error)}`);
+  run.approve(benchApproval(atEnact, 'SG_2'));
+  const output = await run.done();
+  const wallMs = performance.now() - start;
+  if (output.status !== 'completed') throw new Error(`${mode} run ended ${output.status}: ${JSON.stringify(output.error)}`);
+  const phaseDbMs = timed.heldMs();
+  return { wallMs, phaseDbMs, storeMs, overheadMs: wallMs - phaseDbMs };
+}
+
+/** The pg_dump backup runner alone, in a backup phase's transaction, of the target as it is (after a LIVE run: N rows). */
+export async function pgDumpBackup(target: ScratchTarget): Promise<number> {
+  if (target.dsn === null) throw new Error('pg_dump needs a server');
+  const directory = await mkdtemp(join(tmpdir(), 'cutter-bench-dump-'));
+  try {
+    const runner = createPgDumpBackupRunner({ dsn: target.dsn, directory });
+    return await elapsed(() => inTransaction(target.provider, DbRole.Exec, undefined, (session) =>
+      runner.take({ runId: 'bench-dump', changeSetId: 'cs-bench-dump', session })));
+  } finally {
+    await rm(directory, { recursive: true, force: true });
+  }
+}

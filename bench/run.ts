@@ -1,0 +1,88 @@
+/**
+ * `npm run bench`: measures Cutter's writes against the COPY floor on PostgreSQL and PGlite, side by side with a DBOS
+ * Transact peer, prints a table and writes bench/results/<date>-<host>.json. Each target runs in a child process of
+ * its own. Never part of `npm test`; nothing here asserts a time.
+ */
+import { spawn } from 'node:child_process';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { cpus, hostname, release, tmpdir, totalmem } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs, USAGE, type BenchArgs } from './args.js';
+import { checkTargets, formatTable, summarise, type SizeSummary } from './report.js';
+import { runWorker, type WorkerResult } from './worker.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+
+/** Runs one worker in a child process (same loader flags as this one) and reads its JSON. */
+async function inChild(worker: 'postgres' | 'pglite' | 'dbos', args: BenchArgs, argv: readonly string[]): Promise<WorkerResult> {
+  const out = join(tmpdir(), `cutter-bench-${process.pid}-${worker}.json`);
+  const code = await new Promise<number | null>((resolve, reject) => {
+    const child = spawn(process.execPath, [...process.execArgv, '--expose-gc', fileURLToPath(import.meta.url), ...argv, '--worker', worker, '--out', out], { stdio: ['ignore', 'inherit', 'inherit'] });
+    child.on('error', reject);
+    child.on('exit', resolve);
+  });
+  try {
+    return JSON.parse(await readFile(out, 'utf8')) as WorkerResult;
+  } catch {
+    return { worker, serverVersion: '', sizes: [], processPeakRssMb: Number.NaN, seconds: 0, error: `the worker exited with code ${code ?? 'null'} and wrote no results` };
+  } finally {
+    await rm(out, { force: true });
+  }
+}
+
+async function main(): Promise<void> {
+  const argv = process.argv.slice(2);
+  if (argv.includes('--help')) {
+    process.stdout.write(`${USAGE}\n`);
+    return;
+  }
+  const args = parseArgs(argv, process.env);
+  if (args.worker !== null) {
+    const result = await runWorker(args.worker, args);
+    await writeFile(args.out ?? join(tmpdir(), `cutter-bench-${args.worker}.json`), JSON.stringify(result));
+    return;
+  }
+  const started = performance.now();
+  const passOn = argv.filter((a) => a !== '--worker' && a !== '--out');
+  const results: WorkerResult[] = [];
+  for (const target of args.targets) {
+    process.stderr.write(`measuring ${target}...\n`);
+    results.push(await inChild(target, args, passOn));
+  }
+  if (!args.skipDbos && args.dbosSizes.length > 0) {
+    process.stderr.write('measuring the DBOS peer...\n');
+    results.push(await inChild('dbos', args, passOn));
+  }
+  const summaries = new Map<string, SizeSummary[]>(results.map((r) => [r.worker, r.sizes.map(summarise)]));
+  const postgres = results.find((r) => r.worker === 'postgres');
+  const checks = checkTargets(summaries.get('postgres') ?? [], postgres?.processPeakRssMb ?? null);
+  const peer = (summaries.get('dbos') ?? []).map((d) => {
+    const cutter = summaries.get('postgres')?.find((s) => s.n === d.n)?.live ?? null;
+    return { n: d.n, cutter, dbos: d.dbos };
+  });
+  const totalSeconds = (performance.now() - started) / 1000;
+  let table = formatTable(results, summaries, checks);
+  if (peer.length > 0) {
+    table += '\n\n== side by side on PostgreSQL: Cutter (statechart + run store) and DBOS Transact (workflow + system database)';
+    for (const p of peer) {
+      const f = (o: typeof p.cutter) => (o === null ? 'not measured' : `wall ${o.medianWallMs.toFixed(0)} ms, orchestration ${o.medianOverheadMs.toFixed(0)} ms (${(o.medianShare * 100).toFixed(1)}%)`);
+      table += `\n${p.n.toLocaleString('en-US')} IUs: Cutter ${f(p.cutter)} | DBOS ${f(p.dbos)}`;
+    }
+  }
+  table += `\n\nbench took ${totalSeconds.toFixed(0)} s (sizes ${args.sizes.join(',')}, ${args.reps} reps, targets ${args.targets.join(',')}${args.skipDbos ? ', no DBOS' : ''})`;
+  process.stdout.write(`${table}\n`);
+
+  const date = new Date().toISOString().slice(0, 10);
+  const file = join(here, 'results', `${date}-${hostname()}.json`);
+  await mkdir(dirname(file), { recursive: true });
+  const machine = { cores: cpus().length, cpu: cpus()[0]?.model ?? '?', ramGb: Math.round(totalmem() / 2 ** 30), kernel: release(), node: process.version };
+  await writeFile(file, `${JSON.stringify({ date: new Date().toISOString(), machine, args: { sizes: args.sizes, reps: args.reps, targets: args.targets, skipDbos: args.skipDbos }, totalSeconds, targets: checks, peer, summaries: Object.fromEntries(summaries), raw: results }, null, 2)}\n`);
+  process.stdout.write(`results written to ${file}\n`);
+  if (results.some((r) => r.error !== null)) process.exitCode = 1;
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exitCode = 1;
+});

@@ -1,0 +1,74 @@
+import { copyTextLine } from '../copy-text.js';
+import type { DbSession } from '../port.js';
+
+/** A table rows are loaded into: a phase's temporary staging table (it lives until the transaction ends), or another. */
+export interface StageTable {
+  readonly name: string;
+  /** Column definitions, in COPY order. */
+  readonly columns: readonly (readonly [name: string, type: string])[];
+}
+
+/**
+ * Creates `stage` (ON COMMIT DROP, so a commit or a rollback removes it) and loads `items` into it: see
+ * {@link loadRows}.
+ */
+export async function stageRows<T>(
+  session: DbSession,
+  stage: StageTable,
+  items: readonly T[],
+  fieldsOf: (item: T, ord: number) => readonly (string | number | null)[],
+  chunkSize: number,
+  afterChunk: (staged: number) => void,
+): Promise<void> {
+  await session.query(`CREATE TEMP TABLE ${stage.name} (${stage.columns.map(([n, t]) => `${n} ${t}`).join(', ')}) ON COMMIT DROP`);
+  await loadRows(session, stage, items, fieldsOf, chunkSize, afterChunk);
+  // The planner knows nothing of a fresh temporary table; a sample makes the next statements join it sensibly.
+  await session.query(`ANALYZE ${stage.name}`);
+}
+
+/**
+ * Loads `items` into `table` in chunks of `chunkSize`: by COPY where the session can, else by one INSERT … SELECT
+ * FROM unnest per chunk. `afterChunk` is called with the number of rows loaded so far, as each chunk is handed over.
+ * Only one chunk's text is built at a time, so 100k rows never become one giant string.
+ */
+export async function loadRows<T>(
+  session: DbSession,
+  table: StageTable,
+  items: readonly T[],
+  fieldsOf: (item: T, ord: number) => readonly (string | number | null)[],
+  chunkSize: number,
+  afterChunk: (loaded: number) => void,
+): Promise<void> {
+  const names = table.columns.map(([name]) => name);
+  if (session.copyRows !== undefined) {
+    await session.copyRows(table.name, names, copyChunks(items, fieldsOf, chunkSize, afterChunk));
+    return;
+  }
+  const casts = table.columns.map(([, type], i) => `$${i + 1}::${type}[]`).join(', ');
+  for (let start = 0; start < items.length; start += chunkSize) {
+    const end = Math.min(items.length, start + chunkSize);
+    const columns: (string | number | null)[][] = names.map(() => []);
+    for (let i = start; i < end; i++) fieldsOf(items[i] as T, i).forEach((value, c) => columns[c]?.push(value));
+    await session.query(`INSERT INTO ${table.name} (${names.join(', ')}) SELECT * FROM unnest(${casts})`, columns);
+    afterChunk(end);
+  }
+}
+
+/**
+ * COPY text for `items`, one chunk of `chunkSize` rows at a time (built only when the stream asks for it); `afterChunk`
+ * hears the running count as each chunk is handed over.
+ */
+export function* copyChunks<T>(
+  items: readonly T[],
+  fieldsOf: (item: T, ord: number) => readonly (string | number | null)[],
+  chunkSize: number,
+  afterChunk: (done: number) => void,
+): Generator<string> {
+  for (let start = 0; start < items.length; start += chunkSize) {
+    const end = Math.min(items.length, start + chunkSize);
+    let text = '';
+    for (let i = start; i < end; i++) text += copyTextLine(fieldsOf(items[i] as T, i));
+    yield text;
+    afterChunk(end);
+  }
+}
