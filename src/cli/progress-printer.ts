@@ -1,9 +1,4 @@
-/** How far a long phase is: rows written so far out of the phase's total. */
-export interface PhaseProgress {
-  readonly phase: string;
-  readonly done: number;
-  readonly total: number;
-}
+import type { PhaseProgress } from '../postgres/postgres-adapter.js';
 
 export interface ProgressSink {
   /** True when the sink is a terminal: the line is redrawn in place. Otherwise lines are appended, at most one per interval. */
@@ -23,19 +18,21 @@ export function formatProgress(progress: PhaseProgress, elapsedMs: number): stri
 /**
  * Prints a phase's progress for a person: redrawn in place on a terminal, else one line per `intervalMs` (and always
  * the last), so a log file shows the rate without one line per chunk. The rate is measured from the phase's first report.
+ * Phases of fewer than `minRows` rows are over before a person could read a line: they print nothing.
  */
-export function createProgressPrinter(sink: ProgressSink, now: () => number = () => performance.now(), intervalMs = 2_000) {
+export function createProgressPrinter(sink: ProgressSink, now: () => number = () => performance.now(), intervalMs = 2_000, minRows = 0) {
   let phase = '';
   let started = 0;
   let lastPrinted = -Infinity;
   return (progress: PhaseProgress): void => {
+    if (progress.total < minRows) return;
     const at = now();
     if (progress.phase !== phase) {
       phase = progress.phase;
       started = at;
       lastPrinted = -Infinity;
     }
-    const finished = progress.done >= progress.total;
+    const { finished } = progress;
     const text = `  ${formatProgress(progress, at - started)}`;
     if (sink.interactive) {
       sink.write(`\r\u001b[2K${text}${finished ? '\n' : ''}`);
@@ -46,4 +43,9 @@ export function createProgressPrinter(sink: ProgressSink, now: () => number = ()
       lastPrinted = at;
     }
   };
+}
+
+/** The CLI's progress line on stderr (stdout stays the command's own output): phases of 1,000 rows or more. */
+export function stderrProgress(stderr: NodeJS.WriteStream = process.stderr): (progress: PhaseProgress) => void {
+  return createProgressPrinter({ interactive: stderr.isTTY, write: (text) => { stderr.write(text); } }, undefined, 2_000, 1_000);
 }

@@ -12,6 +12,7 @@ import { PostgresRunStore } from '../postgres/run-store.js';
 import type { ApprovalPolicy } from '../approvals/index.js';
 import type { Logger } from '../logging/logger.js';
 import { cliLogger } from './cli-logger.js';
+import { stderrProgress } from './progress-printer.js';
 import { targetFromOptions, type TargetOptions } from './target-options.js';
 
 export interface SessionOptions extends TargetOptions {
@@ -52,7 +53,7 @@ export async function withRunSession<T>(options: SessionOptions, work: (session:
       logger: cliLogger(),
       executorFor: (mode) =>
         mode === Mode.Live
-          ? new PostgresLiveExecutionAdapter({ killSwitch, connectionProvider: target.provider, backupRunner, leaseSeconds: config.leaseSeconds })
+          ? new PostgresLiveExecutionAdapter({ killSwitch, connectionProvider: target.provider, backupRunner, leaseSeconds: config.leaseSeconds, onProgress: stderrProgress() })
           : new DryRunSimulator(),
     });
   } finally {

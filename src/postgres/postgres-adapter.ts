@@ -50,11 +50,12 @@ export interface PostgresAdapterOptions {
   readonly name?: string;
 }
 
-/** How far a writing phase is: `done` of `total` rows staged (and, at the end, written). */
+/** How far a writing phase is: `done` of `total` rows staged; `finished` once they are written (the last report). */
 export interface PhaseProgress {
   readonly phase: string;
   readonly done: number;
   readonly total: number;
+  readonly finished: boolean;
 }
 
 /** The most rows staged between two progress reports. */
@@ -101,10 +102,10 @@ export class PostgresLiveExecutionAdapter extends LiveExecutionAdapter {
   }
 
   /** A progress reporter for one phase of `total` rows; a listener's throw never reaches the phase. */
-  #progress(phase: string, total: number): (done: number) => void {
-    return (done) => {
+  #progress(phase: string, total: number): (done: number, finished?: boolean) => void {
+    return (done, finished = false) => {
       try {
-        this.#onProgress?.({ phase, done, total });
+        this.#onProgress?.({ phase, done, total, finished });
       } catch {
         // Progress is advisory: a failing listener must not roll a phase back.
       }
@@ -192,7 +193,7 @@ export class PostgresLiveExecutionAdapter extends LiveExecutionAdapter {
         refuseFailedRows('cutLegA', created, 'created', 'the whole cut rolls back');
         // createStaged reports in input order, so row i's content hash is rows[i]'s.
         const results = created.map((row, i) => freezeResult({ address: row.address, version: row.version, status: row.status, contentHash: rows[i]?.contentHash ?? '', simulated: false }));
-        progress(rows.length);
+        progress(rows.length, true);
         return Object.freeze(results);
       },
       {
@@ -247,7 +248,7 @@ export class PostgresLiveExecutionAdapter extends LiveExecutionAdapter {
       const rows = await enactStaged(session, ctx.changeSet.changeSetId, request.addresses, request.reviewDecisionId, this.#chunkSize, progress);
       refuseFailedRows('lifecycleEnact', rows, 'enacted', 'the whole enactment rolls back');
       const enacted = rows.map((row) => freezeResult({ ...row }));
-      progress(request.addresses.length);
+      progress(request.addresses.length, true);
       const logged = await lifecycleRowsThisTransaction(session);
       if (logged.total !== enacted.length + logged.superseded) {
         throw new StopInvariantFailed('lifecycleEnact', { reason: `the lifecycle trigger logged ${logged.total} rows for ${enacted.length} enactments and ${logged.superseded} supersessions` });

@@ -48,9 +48,9 @@ describe.each(TARGET_KINDS)('COPY-staged writes on %s', (kind) => {
     const a = adapter(2);
     await a.cutLegA(ctx, plan.rows);
     await a.lifecycleEnact(ctx, { addresses: plan.rows.map((r) => r.address), reviewDecisionId: 'RD-P' });
-    const of = (phase: string) => progress.filter((p) => p.phase === phase).map((p) => `${p.done}/${p.total}`);
-    expect(of('cutLegA')).toEqual(['2/5', '4/5', '5/5', '5/5']);
-    expect(of('lifecycleEnact')).toEqual(['2/5', '4/5', '5/5', '5/5']);
+    const of = (phase: string) => progress.filter((p) => p.phase === phase).map((p) => `${p.done}/${p.total}${p.finished ? ' finished' : ''}`);
+    expect(of('cutLegA')).toEqual(['2/5', '4/5', '5/5', '5/5 finished']);
+    expect(of('lifecycleEnact')).toEqual(['2/5', '4/5', '5/5', '5/5 finished']);
   });
 
   it('a committed enactment replays from its record with every IU, and writes nothing again', async () => {

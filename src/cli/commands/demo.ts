@@ -11,6 +11,7 @@ import { setDatabaseKillSwitch } from '../../postgres/sql/kill-switch.js';
 import { changedRows } from '../../postgres/sql/target-state.js';
 import { createRun } from '../../runner/create-run.js';
 import { cliLogger } from '../cli-logger.js';
+import { stderrProgress } from '../progress-printer.js';
 import { openTarget, type OpenTarget } from '../../postgres/open-target.js';
 import { demoApprovers } from '../demo-approvers.js';
 import { driveWithDemoApprovals } from '../demo/drive-with-demo-approvals.js';
@@ -51,7 +52,7 @@ async function liveRun(plan: Cutplan, target: OpenTarget, terminal: Terminal, js
   const killSwitch = new InMemoryKillSwitch(true);
   await target.admin((s) => setDatabaseKillSwitch(s, true, 'cutter demo', 'demo LIVE run on a local target'));
   try {
-    const adapter = new PostgresLiveExecutionAdapter({ killSwitch, connectionProvider: target.provider, backupRunner: snapshotBackupRunner });
+    const adapter = new PostgresLiveExecutionAdapter({ killSwitch, connectionProvider: target.provider, backupRunner: snapshotBackupRunner, onProgress: stderrProgress() });
     const approvers = demoApprovers();
     const run = createRun({ mode: Mode.Live, plan, executor: adapter, killSwitch, initiator: approvers.initiator, approvals: approvers.policy, logger: cliLogger() });
     if (!json) terminal.line(terminal.bold(`\n2. LIVE on ${target.description} (kill switch ON for this run only)`));
