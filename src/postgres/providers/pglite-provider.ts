@@ -43,8 +43,9 @@ export async function openEmbeddedDatabase(dataDir: string): Promise<EmbeddedDat
       },
       async copyRows(table, columns, chunks) {
         // PGlite reads COPY input from a Blob named '/dev/blob'; one statement per chunk keeps each Blob small.
-        // COPY from a "file" needs pg_read_server_files, which no phase role has: the statement (fixed text, into
-        // the caller's staging table) runs as the owner. In process, the roles are a discipline, not a boundary.
+        // COPY from a "file" needs pg_read_server_files, which no phase role has: the statement (fixed text, into a
+        // staging table or cutter.iu_versions, whose constraints and lifecycle trigger still apply) runs as the owner.
+        // In process, the roles are a discipline, not a boundary; on PostgreSQL, COPY FROM STDIN runs as the phase role.
         const sql = copyStatement(table, columns, "'/dev/blob'");
         if (role !== null) await db.query('RESET ROLE');
         // Should a COPY fail, the transaction's rollback restores the role the session had before it began.
