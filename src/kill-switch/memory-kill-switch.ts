@@ -9,7 +9,7 @@ import type { KillSwitch } from './kill-switch.js';
  * killSwitch.turnOff();  // every lock refuses from the next read on
  */
 export class InMemoryKillSwitch implements KillSwitch {
-  #on = false;
+  #on: boolean;
 
   constructor(initiallyOn = false) {
     this.#on = initiallyOn;

@@ -124,6 +124,10 @@ describe('kill-switch locks, each alone', () => {
     if (row === undefined) throw new Error('fixture');
     await expect(adapter.cutLegA(ctx, [{ ...row, body: '  ' }])).rejects.toMatchObject({ code: 'E_STOP_INVARIANT', status: 'missing-body' });
     await expect(adapter.cutLegA(ctx, [{ ...row, title: '' }])).rejects.toMatchObject({ code: 'E_STOP_INVARIANT', status: 'missing-title' });
+    // A host that bypasses validation may hand over anything: a missing field is refused the same way, by name.
+    await expect(adapter.cutLegA(ctx, [{ ...row, title: undefined as unknown as string }])).rejects.toMatchObject({
+      code: 'E_STOP_INVARIANT', address: row.address, status: 'missing-title', message: expect.stringContaining('row has no title') as unknown,
+    });
     await expect(adapter.cutLegA(ctx, [])).rejects.toMatchObject({ code: 'E_STOP_INVARIANT', phase: 'cutLegA', message: 'stop invariant failed in cutLegA: no rows to create' });
     expect(adapter.calls).toEqual([]);
   });

@@ -125,6 +125,15 @@ describe('precheck and planning', () => {
     expect(adapter.calls).toEqual([]);
   });
 
+  it('precheck asks the executor about this run, in its mode', async () => {
+    const seen: unknown[] = [];
+    const executor = Object.assign(new Doctored(), {
+      precheck: (ctx: { runId: string; mode: Mode }) => { seen.push({ runId: ctx.runId, mode: ctx.mode }); return Promise.resolve({ target: 't', simulated: true }); },
+    });
+    await runActor(actors(executor).precheck, { runId: 'run-7', mode: Mode.DryRun });
+    expect(seen).toEqual([{ runId: 'run-7', mode: Mode.DryRun }]);
+  });
+
   it('precheck reports the executor, the target it names and the planned row count', async () => {
     const adapter = new FakeLiveAdapter(new InMemoryKillSwitch(true));
     await expect(runActor(actors(adapter).precheck, { runId: 'run-1', mode: Mode.Live })).resolves.toEqual({ executor: 'fake-live-adapter', target: 'fake target', rowCount: 3 });
