@@ -15,7 +15,7 @@ export function withInspectOptions(command: Command): Command {
     .option('--inspect-port <port>', "the relay's port on 127.0.0.1 (@statelyai/inspect's default)", String(DEFAULT_INSPECT_PORT));
 }
 
-function portOf(text: string | undefined): number {
+export function portOf(text: string | undefined): number {
   const port = Number(text ?? DEFAULT_INSPECT_PORT);
   if (!Number.isInteger(port) || port < 1 || port > 65_535) throw new InvalidInput('inspect-port', 'must be a port number, 1 to 65535');
   return port;
@@ -30,7 +30,7 @@ export async function withInspector<T>(options: InspectOptions, terminal: Termin
   if (options.inspect !== true) return work(null);
   const port = portOf(options.inspectPort);
   const socket = openSocketInspector(port);
-  terminal.error(`${terminal.dim('inspector:')} streaming to ${socket.url}; watch at http://localhost:${port} (a relay must listen there, e.g. createInspectorServer from @statelyai/inspect/server)`);
+  terminal.error(`${terminal.dim('inspector:')} streaming to ${socket.url}; watch at http://localhost:${port} (a relay must listen there: run `cutter inspector --port ${port}` in another terminal)`);
   try {
     return await work(socket);
   } finally {

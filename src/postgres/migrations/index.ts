@@ -57,3 +57,12 @@ export function applyMigrations(session: DbSession): Promise<MigrationReport> {
     return { applied, version: applied.at(-1) ?? current, rolesPending };
   });
 }
+
+/** The target's applied schema version: 0 when it has no cutter schema. */
+export async function schemaVersionOf(session: DbSession): Promise<number> {
+  // Two statements: a query naming a missing table fails when parsed, whatever its WHERE says.
+  const present = await session.query<{ present: boolean }>("SELECT to_regclass('cutter.schema_migrations') IS NOT NULL AS present");
+  if (present.rows[0]?.present !== true) return 0;
+  const { rows } = await session.query<{ version: number | null }>('SELECT max(version) AS version FROM cutter.schema_migrations');
+  return Number(rows[0]?.version ?? 0);
+}

@@ -1,3 +1,4 @@
+import { mkdir } from 'node:fs/promises';
 import { PGlite } from '@electric-sql/pglite';
 import { copyStatement } from '../copy-text.js';
 import { DbRole, type ConnectionProvider, type DbSession, type QueryResult } from '../port.js';
@@ -18,6 +19,8 @@ export interface EmbeddedDatabase {
  * on a server. PGlite cannot interrupt a running statement; `cancel` is a no-op there.
  */
 export async function openEmbeddedDatabase(dataDir: string): Promise<EmbeddedDatabase> {
+  // PGlite makes the data folder itself but not its parents: `--data-dir state/cutter` should just work.
+  await mkdir(dataDir, { recursive: true });
   const db = await PGlite.create(dataDir);
   let queue: Promise<void> = Promise.resolve();
 

@@ -61,4 +61,12 @@ describe('docs/cli.md', () => {
     const commands = buildProgram(captureTerminal(), () => undefined).commands.map((c) => c.name());
     expect(commands.filter((name) => !doc.includes(`\`cutter ${name}`))).toEqual([]);
   });
+
+  it('a run command on a target without the cutter schema says to run cutter init, and exits 4 (also for a nested new folder)', async () => {
+    const terminal = captureTerminal();
+    expect(await main(['list', '--data-dir', join(dir, 'fresh', 'nested', 'db')], terminal)).toBe(ExitCode.Refused);
+    const text = terminal.err.join('\n');
+    expect(text).toContain('E_TARGET_NOT_READY: the target has no cutter schema');
+    expect(text).toContain('cutter init');
+  }, 30_000);
 });
