@@ -30,7 +30,7 @@ export async function withInspector<T>(options: InspectOptions, terminal: Termin
   if (options.inspect !== true) return work(null);
   const port = portOf(options.inspectPort);
   const socket = openSocketInspector(port);
-  terminal.error(`${terminal.dim('inspector:')} streaming to ${socket.url}; watch at http://localhost:${port} (a relay must listen there: run `cutter inspector --port ${port}` in another terminal)`);
+  terminal.error(`${terminal.dim('inspector:')} streaming to ${socket.url}; watch at http://localhost:${port} (a relay must listen there: run 'cutter inspector --port ${port}' in another terminal)`);
   try {
     return await work(socket);
   } finally {

@@ -64,5 +64,5 @@ export async function schemaVersionOf(session: DbSession): Promise<number> {
   const present = await session.query<{ present: boolean }>("SELECT to_regclass('cutter.schema_migrations') IS NOT NULL AS present");
   if (present.rows[0]?.present !== true) return 0;
   const { rows } = await session.query<{ version: number | null }>('SELECT max(version) AS version FROM cutter.schema_migrations');
-  return Number(rows[0]?.version ?? 0);
+  return rows[0]?.version ?? 0;
 }
