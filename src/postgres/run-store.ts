@@ -53,19 +53,22 @@ export class PostgresRunStore implements RunStore {
   }
 
   saveSnapshot(runId: string, snapshot: unknown, state: string, status: string): Promise<void> {
-    return this.#admin(async (s) => {
-      await s.query('UPDATE cutter.runs SET snapshot = $2::jsonb, state = $3, status = $4, updated_at = now() WHERE run_id = $1', [runId, JSON.stringify(snapshot), state, status]);
-    });
+    return this.#admin((s) => updateSnapshot(s, runId, { snapshot, state, status }));
   }
 
   appendJournal(runId: string, entries: readonly JournalEntry[]): Promise<void> {
     if (entries.length === 0) return Promise.resolve();
-    return this.#admin(async (s) => {
-      await s.query(
-        'INSERT INTO cutter.run_journal (run_id, seq, event, at) SELECT $1, e.seq, e.event, e.at FROM jsonb_to_recordset($2::jsonb) AS e (seq integer, event jsonb, at timestamptz)',
-        [runId, JSON.stringify(entries)],
-      );
-    });
+    return this.#admin((s) => insertJournal(s, runId, entries));
+  }
+
+  /** The journal batch and the latest snapshot in one transaction: one commit per step, never a snapshot behind. */
+  record(runId: string, entries: readonly JournalEntry[], latest: { snapshot: unknown; state: string; status: string } | null): Promise<void> {
+    if (latest === null) return this.appendJournal(runId, entries);
+    if (entries.length === 0) return this.#admin((s) => updateSnapshot(s, runId, latest));
+    return this.#admin((s) => withinTransaction(s, async () => {
+      await insertJournal(s, runId, entries);
+      await updateSnapshot(s, runId, latest);
+    }));
   }
 
   load(runId: string): Promise<{ run: StoredRun; snapshot: unknown; plan: Cutplan } | null> {
@@ -93,4 +96,15 @@ export class PostgresRunStore implements RunStore {
         .rows.map((r) => ({ seq: r.seq, event: r.event, at: iso(r.at) })),
     );
   }
+}
+
+async function updateSnapshot(s: DbSession, runId: string, latest: { snapshot: unknown; state: string; status: string }): Promise<void> {
+  await s.query('UPDATE cutter.runs SET snapshot = $2::jsonb, state = $3, status = $4, updated_at = now() WHERE run_id = $1', [runId, JSON.stringify(latest.snapshot), latest.state, latest.status]);
+}
+
+async function insertJournal(s: DbSession, runId: string, entries: readonly JournalEntry[]): Promise<void> {
+  await s.query(
+    'INSERT INTO cutter.run_journal (run_id, seq, event, at) SELECT $1, e.seq, e.event, e.at FROM jsonb_to_recordset($2::jsonb) AS e (seq integer, event jsonb, at timestamptz)',
+    [runId, JSON.stringify(entries)],
+  );
 }

@@ -29,6 +29,11 @@ export interface RunStore {
   create(run: { runId: string; mode: Mode; initiator: string; planHash: string; plan: Cutplan; snapshotVersion: number }): Promise<void>;
   saveSnapshot(runId: string, snapshot: unknown, state: string, status: string): Promise<void>;
   appendJournal(runId: string, entries: readonly JournalEntry[]): Promise<void>;
+  /**
+   * Optional: appends journal entries and saves the latest snapshot together, atomically (one transaction, one
+   * commit), so a stored snapshot is never behind its journal. Stores without it get the two calls above, in order.
+   */
+  record?(runId: string, entries: readonly JournalEntry[], latest: { snapshot: unknown; state: string; status: string } | null): Promise<void>;
   load(runId: string): Promise<{ run: StoredRun; snapshot: unknown; plan: Cutplan } | null>;
   list(): Promise<StoredRun[]>;
   journal(runId: string): Promise<JournalEntry[]>;

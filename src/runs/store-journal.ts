@@ -23,6 +23,10 @@ export function storeJournal(store: RunStore, runId: string, firstSeq = 1): RunJ
       const latest = snapshot;
       events = [];
       snapshot = null;
+      if (store.record !== undefined) {
+        await store.record(runId, batch, latest);
+        return;
+      }
       await store.appendJournal(runId, batch);
       if (latest !== null) await store.saveSnapshot(runId, latest.snapshot, latest.state, latest.status);
     }).catch((error: unknown) => {

@@ -1,0 +1,37 @@
+import { describe, expect, it } from 'vitest';
+import type { RunView } from '../../../src/runner/run-view.js';
+import { MemoryRunStore } from '../../../src/runs/memory-run-store.js';
+import type { JournalEntry, RunStore } from '../../../src/runs/run-store.js';
+import { storeJournal } from '../../../src/runs/store-journal.js';
+
+const view = (state: string) => ({ state, status: 'active', output: null }) as unknown as RunView;
+
+describe('the store journal', () => {
+  it('writes a batch of events and the latest snapshot together when the store can, never a snapshot alone ahead of its events', async () => {
+    const calls: string[] = [];
+    const store: RunStore = Object.assign(new MemoryRunStore(), {
+      record: (_runId: string, entries: readonly JournalEntry[], latest: { state: string } | null) => {
+        calls.push(`record ${entries.map((e) => e.event.type).join(',')} ${latest?.state ?? '-'}`);
+        return Promise.resolve();
+      },
+    });
+    const journal = storeJournal(store, 'run-1');
+    journal.event({ type: 'START' });
+    journal.snapshot({ value: 'precheck' }, view('precheck'));
+    journal.event({ type: 'xstate.done.actor.precheck' });
+    journal.snapshot({ value: 'planning' }, view('planning'));
+    await journal.flush();
+    expect(calls).toEqual(['record START,xstate.done.actor.precheck planning']);
+  });
+
+  it('falls back to appending and then saving, in that order, on a store without record', async () => {
+    const store = new MemoryRunStore();
+    await store.create({ runId: 'run-2', mode: 'DRYRUN', initiator: 'carol', planHash: 'h', plan: { rows: [] }, snapshotVersion: 1 });
+    const journal = storeJournal(store, 'run-2');
+    journal.event({ type: 'START' });
+    journal.snapshot({ value: 'precheck' }, view('precheck'));
+    await journal.flush();
+    expect((await store.journal('run-2')).map((e) => [e.seq, e.event.type])).toEqual([[1, 'START']]);
+    expect((await store.load('run-2'))?.run.state).toBe('precheck');
+  });
+});
