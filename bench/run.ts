@@ -74,7 +74,9 @@ async function main(): Promise<void> {
   process.stdout.write(`${table}\n`);
 
   const date = new Date().toISOString().slice(0, 10);
-  const file = join(here, 'results', `${date}-${hostname()}.json`);
+  // A partial run (fewer sizes, reps or targets, or no peer) never overwrites the day's full record.
+  const full = args.sizes.join(',') === '1000,10000,100000' && args.reps >= 3 && args.targets.length === 2 && !args.skipDbos;
+  const file = join(here, 'results', `${date}-${hostname()}${full ? '' : '-partial'}.json`);
   await mkdir(dirname(file), { recursive: true });
   const machine = { cores: cpus().length, cpu: cpus()[0]?.model ?? '?', ramGb: Math.round(totalmem() / 2 ** 30), kernel: release(), node: process.version };
   await writeFile(file, `${JSON.stringify({ date: new Date().toISOString(), machine, args: { sizes: args.sizes, reps: args.reps, targets: args.targets, skipDbos: args.skipDbos }, totalSeconds, targets: checks, peer, summaries: Object.fromEntries(summaries), raw: results }, null, 2)}\n`);
