@@ -30,10 +30,14 @@ export async function targetFingerprint(session: DbSession, addresses: readonly 
   return { fingerprint: rows[0]?.fingerprint ?? '', at: new Date(rows[0]?.at ?? 0).toISOString() };
 }
 
-/** The addresses among `addresses` with a version created or changed after `since`. */
+/**
+ * The addresses among `addresses` with a version created or changed since `since` (the fingerprint's time). Inclusive:
+ * `since` has millisecond precision, and PGlite's clock only ticks in milliseconds, so a write in the same millisecond
+ * as the fingerprint must still be named. The refusal itself rests on the fingerprint; this only names the rows.
+ */
 export async function addressesChangedSince(session: DbSession, addresses: readonly string[], since: string): Promise<string[]> {
   const { rows } = await session.query<{ address: string }>(
-    'SELECT DISTINCT address FROM cutter.iu_versions WHERE address = ANY ($1::text[]) AND greatest(created_at, updated_at) > $2 ORDER BY address',
+    'SELECT DISTINCT address FROM cutter.iu_versions WHERE address = ANY ($1::text[]) AND greatest(created_at, updated_at) >= $2 ORDER BY address',
     [[...addresses], since],
   );
   return rows.map((r) => r.address);
