@@ -3,25 +3,11 @@ import type { IUCreateStatus } from '../../domain/results.js';
 import type { DbSession } from '../port.js';
 import { copyChunks, stageRows, type StageTable } from './stage.js';
 
-/** The statement that creates one chunk of drafts, set-based (see migration 2). */
-export const CREATE_CHUNK_SQL =
-  'SELECT ord, address, version, status FROM cutter.fn_iu_create_batch($1::text[], $2::text[], $3::text[], $4::text[], $5)';
-
+/** What the cut reports per row, in plan order. */
 export interface CreatedRow {
   readonly address: string;
   readonly version: number;
   readonly status: IUCreateStatus;
-}
-
-/** The parameters of {@link CREATE_CHUNK_SQL} for a chunk of rows: what the simulator can show, and the adapter runs. */
-export function createChunkParams(rows: readonly IURow[], changeSetId: string): unknown[] {
-  return [rows.map((r) => r.address), rows.map((r) => r.title), rows.map((r) => r.body), rows.map((r) => r.contentHash), changeSetId];
-}
-
-/** Creates one chunk of drafts; returns a status per row, in input order. */
-export async function createChunk(session: DbSession, rows: readonly IURow[], changeSetId: string): Promise<CreatedRow[]> {
-  const { rows: out } = await session.query<{ address: string; version: number; status: IUCreateStatus }>(CREATE_CHUNK_SQL, createChunkParams(rows, changeSetId));
-  return out.map((r) => ({ address: r.address, version: r.version, status: r.status }));
 }
 
 /** Where a cut's row keys are staged (by COPY, in the cut's transaction): no titles or bodies, those are written once. */

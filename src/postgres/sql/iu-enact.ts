@@ -1,18 +1,11 @@
 import type { DbSession } from '../port.js';
 import { stageRows, type StageTable } from './stage.js';
 
-export const ENACT_CHUNK_SQL = 'SELECT ord, address, version, status FROM cutter.fn_iu_enact_batch($1, $2::text[], $3)';
-
+/** What the enactment reports per address, in plan order. */
 export interface EnactedRow {
   readonly address: string;
   readonly version: number;
   readonly status: 'enacted' | 'not-found' | 'not-draft';
-}
-
-/** Enacts one chunk of this change set's drafts; a status per address, in input order. */
-export async function enactChunk(session: DbSession, changeSetId: string, addresses: readonly string[], reviewDecisionId: string): Promise<EnactedRow[]> {
-  const { rows } = await session.query<{ address: string; version: number; status: EnactedRow['status'] }>(ENACT_CHUNK_SQL, [changeSetId, [...addresses], reviewDecisionId]);
-  return rows.map((r) => ({ address: r.address, version: r.version, status: r.status }));
 }
 
 /** Where an enactment's addresses are staged: by COPY, in the enactment's transaction. */
