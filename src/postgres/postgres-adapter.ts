@@ -15,7 +15,7 @@ import { LiveExecutionAdapter } from '../executors/live-adapter.js';
 import type { KillSwitch } from '../kill-switch/index.js';
 import { refusingBackupRunner, type BackupRunner } from './backups/backup-runner.js';
 import { isConnectionFailure, RETRYABLE_SQLSTATES, sqlStateOf, TargetNotReady, TargetUnavailable } from './errors.js';
-import { LATEST_SCHEMA_VERSION } from './migrations/index.js';
+import { LATEST_SCHEMA_VERSION, schemaVersionOf } from './migrations/index.js';
 import { DbRole, type ConnectionProvider, type DbSession } from './port.js';
 import { createdRowsOf, createStaged, insertChangeSet } from './sql/iu-create.js';
 import { enactedRowsOf, enactStaged, lifecycleRowsThisTransaction } from './sql/iu-enact.js';
@@ -163,11 +163,9 @@ export class PostgresLiveExecutionAdapter extends LiveExecutionAdapter {
 
   protected async runPrecheck(ctx: { readonly runId: string; readonly mode: Mode; readonly signal?: AbortSignal }): Promise<PrecheckReport> {
     return this.#withRetries('precheck', ctx.signal, () => inTransaction(this.#provider, DbRole.Verify, ctx.signal, async (session) => {
-      const { rows } = await session.query<{ version: number | null; db: string }>(
-        "SELECT (SELECT max(version) FROM cutter.schema_migrations) AS version, current_database() AS db WHERE to_regclass('cutter.schema_migrations') IS NOT NULL",
-      ).catch(() => ({ rows: [] as { version: number | null; db: string }[] }));
-      const version = rows[0]?.version ?? 0;
+      const version = await schemaVersionOf(session);
       if (version < LATEST_SCHEMA_VERSION) throw new TargetNotReady(version, LATEST_SCHEMA_VERSION);
+      const { rows } = await session.query<{ db: string }>('SELECT current_database() AS db');
       return freezeResult({ target: `postgres database ${rows[0]?.db ?? '?'}, cutter schema v${version}`, simulated: false });
     }, { readOnly: true }));
   }
