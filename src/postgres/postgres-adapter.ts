@@ -163,7 +163,8 @@ export class PostgresLiveExecutionAdapter extends LiveExecutionAdapter {
 
   protected async runPrecheck(ctx: { readonly runId: string; readonly mode: Mode; readonly signal?: AbortSignal }): Promise<PrecheckReport> {
     return this.#withRetries('precheck', ctx.signal, () => inTransaction(this.#provider, DbRole.Verify, ctx.signal, async (session) => {
-      const version = await schemaVersionOf(session);
+      // A version that cannot be read (no schema, no grant) is a target that is not ready, as ever.
+      const version = await schemaVersionOf(session).catch(() => 0);
       if (version < LATEST_SCHEMA_VERSION) throw new TargetNotReady(version, LATEST_SCHEMA_VERSION);
       const { rows } = await session.query<{ db: string }>('SELECT current_database() AS db');
       return freezeResult({ target: `postgres database ${rows[0]?.db ?? '?'}, cutter schema v${version}`, simulated: false });
