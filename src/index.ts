@@ -106,8 +106,7 @@ export { type BackupRunner, type BackupRequest } from './postgres/backups/backup
 export { snapshotBackupRunner, restoreSnapshot } from './postgres/backups/snapshot-runner.js';
 export { createPgDumpBackupRunner, type PgDumpRunnerOptions } from './postgres/backups/pg-dump-runner.js';
 export { setDatabaseKillSwitch } from './postgres/sql/kill-switch.js';
-export { readLedger } from './postgres/sql/ledger.js';
-export { readTimedLedger, type TimedLedgerRecord } from './postgres/sql/ledger-entries.js';
+export { readLedger, readTimedLedger, type TimedLedgerRecord } from './postgres/sql/ledger.js';
 export { TargetNotReady } from './postgres/errors.js';
 export { verifyLedgerChain, ledgerRecordHash, GENESIS_HASH, type LedgerRecord, type LedgerEntry } from './domain/ledger-chain.js';
 

@@ -22,7 +22,7 @@ import { snapshotBackupRunner } from '../../src/postgres/backups/snapshot-runner
 import { openTarget } from '../../src/postgres/open-target.js';
 import { PostgresLiveExecutionAdapter } from '../../src/postgres/postgres-adapter.js';
 import { PostgresRunStore } from '../../src/postgres/run-store.js';
-import { readTimedLedger } from '../../src/postgres/sql/ledger-entries.js';
+import { readTimedLedger } from '../../src/postgres/sql/ledger.js';
 import { createDurableRun } from '../../src/runs/durable-run.js';
 import { captureTerminal } from '../support/capture-terminal.js';
 import { approvalFor, policy, samplePlan } from '../support/fixtures.js';

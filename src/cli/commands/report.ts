@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { openTarget } from '../../postgres/open-target.js';
 import { PostgresRunStore } from '../../postgres/run-store.js';
-import { readTimedLedger } from '../../postgres/sql/ledger-entries.js';
+import { readTimedLedger } from '../../postgres/sql/ledger.js';
 import { buildRunReport } from '../../report/index.js';
 import { ExitCode } from '../exit-codes.js';
 import { targetFromOptions, withTargetOptions, type TargetOptions } from '../target-options.js';

@@ -17,10 +17,24 @@ export async function appendLedger(session: DbSession, entry: LedgerEntry): Prom
   return { seq: Number(inserted.rows[0]?.seq), recordHash };
 }
 
-/** The whole chain in order, for `cutter ledger verify` and reports. */
+/** A ledger record with the time the database recorded it (not part of the hash: the chain commits to content). */
+export interface TimedLedgerRecord extends LedgerRecord {
+  readonly recordedAt: string;
+}
+
+/** The whole chain in order, for `cutter ledger verify`. */
 export async function readLedger(session: DbSession): Promise<LedgerRecord[]> {
-  const { rows } = await session.query<{ seq: string; kind: LedgerEntry['kind']; change_set_id: string | null; payload: Record<string, unknown>; prev_hash: string; record_hash: string }>(
-    'SELECT seq, kind, change_set_id, payload, prev_hash, record_hash FROM cutter.ledger ORDER BY seq',
-  );
-  return rows.map((r) => ({ seq: Number(r.seq), kind: r.kind, changeSetId: r.change_set_id, payload: r.payload, prevHash: r.prev_hash, recordHash: r.record_hash }));
+  return (await readTimedLedger(session)).map(({ recordedAt: _recordedAt, ...record }) => record);
+}
+
+/** The whole chain in order with each record's time, for reports (which verify the chain and show one change set). */
+export async function readTimedLedger(session: DbSession): Promise<TimedLedgerRecord[]> {
+  const { rows } = await session.query<{
+    seq: string; kind: LedgerEntry['kind']; change_set_id: string | null; payload: Record<string, unknown>;
+    prev_hash: string; record_hash: string; recorded_at: Date | string;
+  }>('SELECT seq, kind, change_set_id, payload, prev_hash, record_hash, recorded_at FROM cutter.ledger ORDER BY seq');
+  return rows.map((r) => ({
+    seq: Number(r.seq), kind: r.kind, changeSetId: r.change_set_id, payload: r.payload,
+    prevHash: r.prev_hash, recordHash: r.record_hash, recordedAt: new Date(r.recorded_at).toISOString(),
+  }));
 }
