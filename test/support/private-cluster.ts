@@ -6,10 +6,10 @@
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { chown, mkdtemp, readdir, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { freePort } from './free-port.js';
 
 const run = promisify(execFile);
 const ROOT = '/usr/lib/postgresql';
@@ -26,16 +26,6 @@ export async function canRunPrivateCluster(): Promise<boolean> {
   if ((await findBinaries()) === null) return false;
   if (process.getuid?.() !== 0) return true;
   return run('id', ['-u', 'postgres']).then(() => true, () => false);
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => { if (typeof address === 'object' && address !== null) resolve(address.port); else reject(new Error('no port')); });
-    });
-  });
 }
 
 export interface PrivateCluster {
