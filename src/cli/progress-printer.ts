@@ -20,7 +20,10 @@ export function formatProgress(progress: PhaseProgress, elapsedMs: number): stri
  * the last), so a log file shows the rate without one line per chunk. The rate is measured from the phase's first report.
  * Phases of fewer than `minRows` rows are over before a person could read a line: they print nothing.
  */
-export function createProgressPrinter(sink: ProgressSink, now: () => number = () => performance.now(), intervalMs = 2_000, minRows = 0) {
+export function createProgressPrinter(
+  sink: ProgressSink,
+  { now = () => performance.now(), intervalMs = 2_000, minRows = 0 }: { now?: () => number; intervalMs?: number; minRows?: number } = {},
+) {
   let phase = '';
   let started = 0;
   let lastPrinted = -Infinity;
@@ -47,5 +50,5 @@ export function createProgressPrinter(sink: ProgressSink, now: () => number = ()
 
 /** The CLI's progress line on stderr (stdout stays the command's own output): phases of 1,000 rows or more. */
 export function stderrProgress(stderr: NodeJS.WriteStream = process.stderr): (progress: PhaseProgress) => void {
-  return createProgressPrinter({ interactive: stderr.isTTY, write: (text) => { stderr.write(text); } }, undefined, 2_000, 1_000);
+  return createProgressPrinter({ interactive: stderr.isTTY, write: (text) => { stderr.write(text); } }, { minRows: 1_000 });
 }

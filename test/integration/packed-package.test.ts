@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -13,30 +13,30 @@ const NPM = process.platform === 'win32' ? 'npm.cmd' : 'npm';
  * work through `npx cutter`, and both entry points of the exports map must import with their types beside them.
  */
 describe('the packed package', () => {
+  let root = '';
   let scratch = '';
   const env = { ...process.env, NO_COLOR: '1', CUTTER_LOG_LEVEL: 'silent' };
 
   beforeAll(async () => {
-    scratch = await mkdtemp(join(tmpdir(), 'cutter-packed-'));
-    const { stdout } = await run(NPM, ['pack', '--pack-destination', scratch, '--silent'], { cwd: process.cwd(), env });
-    const tarball = join(scratch, stdout.trim().split('\n').at(-1) ?? '');
-    const project = join(scratch, 'project');
-    await run('mkdir', ['-p', project]);
-    await writeFile(join(project, 'package.json'), JSON.stringify({ name: 'scratch', version: '1.0.0', private: true, type: 'module' }));
-    await run(NPM, ['install', tarball, '--no-audit', '--no-fund', '--prefer-offline', '--silent'], { cwd: project, env });
-    scratch = project;
+    root = await mkdtemp(join(tmpdir(), 'cutter-packed-'));
+    const { stdout } = await run(NPM, ['pack', '--pack-destination', root, '--silent'], { cwd: process.cwd(), env });
+    const tarball = join(root, stdout.trim().split('\n').at(-1) ?? '');
+    scratch = join(root, 'project');
+    await mkdir(scratch);
+    await writeFile(join(scratch, 'package.json'), JSON.stringify({ name: 'scratch', version: '1.0.0', private: true, type: 'module' }));
+    await run(NPM, ['install', tarball, '--no-audit', '--no-fund', '--prefer-offline', '--silent'], { cwd: scratch, env });
   }, 300_000);
 
   afterAll(async () => {
-    if (scratch !== '') await rm(join(scratch, '..'), { recursive: true, force: true });
+    if (root !== '') await rm(root, { recursive: true, force: true });
   });
 
   it('ships only the build, the docs and the bundled examples: no sources, tests or local state', async () => {
-    const root = join(scratch, 'node_modules', 'iu-cutter');
-    const top = (await readdir(root)).sort();
+    const installed = join(scratch, 'node_modules', 'iu-cutter');
+    const top = (await readdir(installed)).sort();
     expect(top).toEqual(['README.md', 'dist', 'docs', 'examples', 'package.json']);
-    expect(await readdir(join(root, 'examples'))).toEqual(['docs']);
-    expect(await readdir(join(root, 'dist', 'src'))).toContain('index.d.ts');
+    expect(await readdir(join(installed, 'examples'))).toEqual(['docs']);
+    expect(await readdir(join(installed, 'dist', 'src'))).toContain('index.d.ts');
   });
 
   it('`npx cutter --help` lists the commands', async () => {

@@ -15,7 +15,7 @@ describe('phase progress', () => {
   it('off a terminal, prints at most one line per interval, and always the finishing one', () => {
     let clock = 0;
     const out = sink(false);
-    const print = createProgressPrinter(out, () => clock, 2_000);
+    const print = createProgressPrinter(out, { now: () => clock, intervalMs: 2_000 });
     print({ phase: 'cutLegA', done: 1_000, total: 4_000, finished: false });
     clock = 500;
     print({ phase: 'cutLegA', done: 2_000, total: 4_000, finished: false });
@@ -33,7 +33,7 @@ describe('phase progress', () => {
   it('on a terminal, redraws one line and ends it when the phase is done; a new phase restarts the rate', () => {
     let clock = 0;
     const out = sink(true);
-    const print = createProgressPrinter(out, () => clock);
+    const print = createProgressPrinter(out, { now: () => clock });
     print({ phase: 'cutLegA', done: 500, total: 1_000, finished: false });
     clock = 1_000;
     print({ phase: 'cutLegA', done: 1_000, total: 1_000, finished: true });
@@ -46,7 +46,7 @@ describe('phase progress', () => {
 
   it('says nothing of a phase too short to read a line about', () => {
     const out = sink(false);
-    const print = createProgressPrinter(out, () => 0, 2_000, 1_000);
+    const print = createProgressPrinter(out, { now: () => 0, minRows: 1_000 });
     print({ phase: 'cutLegA', done: 999, total: 999, finished: false });
     expect(out.writes).toEqual([]);
     print({ phase: 'cutLegA', done: 1_000, total: 1_000, finished: true });
@@ -56,7 +56,7 @@ describe('phase progress', () => {
   it('all rows staged is not the end: the finishing report is, and it is printed once', () => {
     let clock = 0;
     const out = sink(false);
-    const print = createProgressPrinter(out, () => clock, 2_000);
+    const print = createProgressPrinter(out, { now: () => clock, intervalMs: 2_000 });
     print({ phase: 'lifecycleEnact', done: 5_000, total: 10_000, finished: false });
     clock = 100;
     print({ phase: 'lifecycleEnact', done: 10_000, total: 10_000, finished: false });

@@ -36,7 +36,7 @@ function machineWith(overrides: { actors?: Record<string, AnyActorLogic>; guards
 }
 
 /** Lets the invoked promise actors settle: each phase here resolves at once. */
-async function settle(_actor: unknown): Promise<void> {
+async function settle(): Promise<void> {
   for (let i = 0; i < 50; i += 1) await new Promise((resolve) => setImmediate(resolve));
 }
 
@@ -73,7 +73,7 @@ describe('the base machine fails closed', () => {
   it('refuses every approval at SG_1 when no verifier is bound, and records why', async () => {
     const actor = createActor(machineWith({ guards: { approvalValid: runMachine.implementations.guards.approvalValid as never } }), { input }).start();
     actor.send({ type: 'START' });
-    await settle(actor);
+    await settle();
     expect(actor.getSnapshot().value).toBe('awaitingCutApproval');
     actor.send({ type: 'APPROVE', approval } as never);
     expect(actor.getSnapshot().value).toBe('awaitingCutApproval');
@@ -85,7 +85,7 @@ describe('the machine records what happened', () => {
   it('keeps an approval without a review decision as exactly who, why and when', async () => {
     const actor = createActor(machineWith({ actors: { backup: fromPromise(() => new Promise(() => undefined)) } }), { input }).start();
     actor.send({ type: 'START' });
-    await settle(actor);
+    await settle();
     actor.send({ type: 'APPROVE', approval } as never);
     const record = actor.getSnapshot().context.approvals.SG_1;
     expect(record).toEqual({ gate: 'SG_1', approver: 'alice', reason: 'ok', issuedAt: approval.issuedAt, expiresAt: approval.expiresAt });
@@ -96,9 +96,9 @@ describe('the machine records what happened', () => {
     const found = verify({ ok: false, actualCount: 1 });
     const actor = createActor(machineWith({ actors: { verify: ok(found) } }), { input }).start();
     actor.send({ type: 'START' });
-    await settle(actor);
+    await settle();
     actor.send({ type: 'APPROVE', approval } as never);
-    await settle(actor);
+    await settle();
     const { context } = actor.getSnapshot();
     expect(context.error).toEqual({ name: 'VerifyMismatch', code: 'E_VERIFY_MISMATCH', message: 'verification found 1 rows (digest aaaaaaaaaaaa), expected 2 (digest eeeeeeeeeeee)' });
     expect(context.results.verify).toEqual(found);
@@ -107,17 +107,17 @@ describe('the machine records what happened', () => {
   it('treats a backup phase that answers nothing as unverified, and a verify that answers nothing as failed', async () => {
     const noBackup = createActor(machineWith({ actors: { backup: ok(undefined) } }), { input }).start();
     noBackup.send({ type: 'START' });
-    await settle(noBackup);
+    await settle();
     noBackup.send({ type: 'APPROVE', approval } as never);
-    await settle(noBackup);
+    await settle();
     expect(noBackup.getSnapshot().value).toBe('failed');
     expect(noBackup.getSnapshot().context.committed).toEqual([]);
 
     const noVerify = createActor(machineWith({ actors: { verify: ok(undefined) } }), { input }).start();
     noVerify.send({ type: 'START' });
-    await settle(noVerify);
+    await settle();
     noVerify.send({ type: 'APPROVE', approval } as never);
-    await settle(noVerify);
+    await settle();
     expect(noVerify.getSnapshot().status).toBe('active');
     expect(noVerify.getSnapshot().value).toEqual({ torn: 'awaitingCompensationApproval' });
     expect(noVerify.getSnapshot().context.error).toEqual({ name: 'VerifyMismatch', code: 'E_VERIFY_MISMATCH', message: 'verification returned no result' });
@@ -128,13 +128,13 @@ describe('the machine records what happened', () => {
     const ledger = fromPromise(() => (attempts++ === 0 ? Promise.reject(Object.assign(new Error('busy'), { code: 'E_TARGET_BUSY' })) : Promise.resolve({})));
     const actor = createActor(machineWith({ actors: { ledger, verify: fromPromise(() => new Promise(() => undefined)) } }), { input }).start();
     actor.send({ type: 'START' });
-    await settle(actor);
+    await settle();
     actor.send({ type: 'APPROVE', approval } as never);
-    await settle(actor);
+    await settle();
     expect(actor.getSnapshot().value).toBe('halted');
     expect(actor.getSnapshot().context).toMatchObject({ haltedBefore: 'recordingLedger', error: { code: 'E_TARGET_BUSY' } });
     actor.send({ type: 'RESUME', by: 'ops' });
-    await settle(actor);
+    await settle();
     expect(actor.getSnapshot().value).toBe('verifying');
     expect(actor.getSnapshot().context).toMatchObject({ haltedBefore: null, error: null });
   });
@@ -142,16 +142,16 @@ describe('the machine records what happened', () => {
   it('tears, not halts, on an error after a commit that is not resumable, even a rejection with null', async () => {
     const actor = createActor(machineWith({ actors: { ledger: fail(null) } }), { input }).start();
     actor.send({ type: 'START' });
-    await settle(actor);
+    await settle();
     actor.send({ type: 'APPROVE', approval } as never);
-    await settle(actor);
+    await settle();
     expect(actor.getSnapshot().value).toEqual({ torn: 'awaitingCompensationApproval' });
   });
 
   it('a REJECT answers only the gate it names', async () => {
     const actor = createActor(machineWith(), { input }).start();
     actor.send({ type: 'START' });
-    await settle(actor);
+    await settle();
     actor.send({ type: 'REJECT', gate: 'SG_2', by: 'bob', reason: 'stale' });
     expect(actor.getSnapshot().value).toBe('awaitingCutApproval');
     actor.send({ type: 'REJECT', gate: 'SG_1', by: 'bob', reason: 'no' });
