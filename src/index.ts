@@ -115,7 +115,7 @@ export { createDurableRun, restoreRun, type DurableRunOptions, type RestoreRunOp
 export { type RunStore, type StoredRun, type JournalEntry } from './runs/run-store.js';
 export { MemoryRunStore } from './runs/memory-run-store.js';
 export { PostgresRunStore } from './postgres/run-store.js';
-export { RunNotFound, SnapshotVersionMismatch } from './runs/errors.js';
+export { RunNotFound, RunNotPlanned, SnapshotVersionMismatch } from './runs/errors.js';
 export { RUN_SNAPSHOT_VERSION } from '../machines/snapshot-version.js';
 export { type RunJournal, type JournalEvent } from './runner/run-journal.js';
 export { PlanStale } from './errors/index.js';

@@ -1,4 +1,4 @@
-import { createPrivateKey, createPublicKey, generateKeyPairSync, sign, verify } from 'node:crypto';
+import { createPrivateKey, createPublicKey, generateKeyPairSync, sign, verify, type KeyObject } from 'node:crypto';
 import { canonicalJson } from '../domain/hashing.js';
 import type { Approval, ApprovalClaims } from '../domain/approval.js';
 
@@ -38,10 +38,24 @@ export function signApproval(claims: ApprovalClaims, privateKeyPem: string): App
   return { ...claims, signature };
 }
 
+/** Parsed public keys by PEM: a gate checks an approval more than once, and a policy names few keys. Public, so safe to keep. */
+const publicKeys = new Map<string, KeyObject>();
+const MAX_CACHED_KEYS = 256;
+
+function publicKeyOf(pem: string): KeyObject {
+  let key = publicKeys.get(pem);
+  if (key === undefined) {
+    key = createPublicKey(pem);
+    if (publicKeys.size >= MAX_CACHED_KEYS) publicKeys.clear();
+    publicKeys.set(pem, key);
+  }
+  return key;
+}
+
 /** True when `approval.signature` is a valid Ed25519 signature of its claims by `publicKeyPem`. */
 export function signatureValid(approval: Approval, publicKeyPem: string): boolean {
   try {
-    return verify(null, signedBytesOf(approval), createPublicKey(publicKeyPem), Buffer.from(approval.signature, 'base64'));
+    return verify(null, signedBytesOf(approval), publicKeyOf(publicKeyPem), Buffer.from(approval.signature, 'base64'));
   } catch {
     return false;
   }

@@ -35,6 +35,7 @@ const BY_ERROR_CODE: Readonly<Record<string, ExitCode>> = {
   E_TARGET_BUSY: ExitCode.Refused,
   E_TARGET_UNAVAILABLE: ExitCode.Refused,
   E_RUN_NOT_FOUND: ExitCode.InvalidInput,
+  E_RUN_NOT_PLANNED: ExitCode.Refused,
   E_SNAPSHOT_VERSION: ExitCode.Refused,
   E_REPLAY_DIVERGED: ExitCode.IntegrityFailure,
 };

@@ -20,10 +20,13 @@ export interface ChangeSet {
   readonly targetFingerprintAt: string | null;
 }
 
+/** Code-unit order of addresses, as the plan hash and the content digest sort rows. */
+const byAddress = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
 /** The canonical form of rows that `planHash` is computed over. */
 export function canonicalRows(rows: readonly IURow[]): { address: string; body: string; title: string }[] {
   return [...rows]
-    .sort((a, b) => (a.address < b.address ? -1 : a.address > b.address ? 1 : 0))
+    .sort((a, b) => byAddress(a.address, b.address))
     .map(({ address, title, body }) => ({ address, body, title }));
 }
 
@@ -37,10 +40,28 @@ const planHashes = new WeakMap<Cutplan, string>();
 export function planHashOf(plan: Cutplan): string {
   const cached = planHashes.get(plan);
   if (cached !== undefined) return cached;
+  const rows = planRowsInHashOrder(plan);
+  let next = rows.next();
+  while (next.done !== true) next = rows.next();
+  return next.value;
+}
+
+/**
+ * Yields the plan's rows in the hash's (address) order, each with its index in the plan, hashing each as it goes, and
+ * returns {@link planHashOf} when exhausted (caching it for a frozen plan, as planHashOf does). One pass for a caller
+ * that also writes every row somewhere: the LIVE adapter hashes the plan as it streams it into the target.
+ */
+export function* planRowsInHashOrder(plan: Cutplan): Generator<{ readonly row: IURow; readonly ord: number }, string> {
+  const order = plan.rows.map((_, i) => i).sort((a, b) => byAddress(plan.rows[a]?.address ?? '', plan.rows[b]?.address ?? ''));
   const hash = createHash('sha256').update('[');
-  // A canonical row has only string values and its keys already in sorted order, so JSON.stringify writes exactly its
-  // JCS form (JCS serialises strings as ECMAScript does), at twice the speed of a general canonicaliser.
-  canonicalRows(plan.rows).forEach((row, i) => hash.update(i === 0 ? JSON.stringify(row) : `,${JSON.stringify(row)}`, 'utf8'));
+  for (const [i, ord] of order.entries()) {
+    const row = plan.rows[ord] as IURow;
+    // A canonical row has only string values and its keys already in sorted order, so JSON.stringify writes exactly
+    // its JCS form (JCS serialises strings as ECMAScript does), at twice the speed of a general canonicaliser.
+    const json = JSON.stringify({ address: row.address, body: row.body, title: row.title });
+    hash.update(i === 0 ? json : `,${json}`, 'utf8');
+    yield { row, ord };
+  }
   const digest = hash.update(']').digest('hex');
   if (Object.isFrozen(plan) && Object.isFrozen(plan.rows) && plan.rows.every((r) => Object.isFrozen(r))) planHashes.set(plan, digest);
   return digest;
@@ -55,18 +76,31 @@ export function pinChangeSet(
   runId: string,
   target: { fingerprint: string; at: string } | null = null,
 ): ChangeSet {
-  const planHash = planHashOf(plan);
+  return changeSetOf(planHashOf(plan), plan.rows.length, runId, target);
+}
+
+/** The change set of a plan whose hash is already known (the LIVE adapter computes it while pinning the plan). */
+export function changeSetOf(planHash: string, rowCount: number, runId: string, target: { fingerprint: string; at: string } | null): ChangeSet {
   return Object.freeze({
     changeSetId: `cs-${sha256Hex(`${planHash}:${runId}`).slice(0, 16)}`,
     planHash,
-    rowCount: plan.rows.length,
+    rowCount,
     targetFingerprint: target?.fingerprint ?? null,
     targetFingerprintAt: target?.at ?? null,
   });
 }
 
-/** A digest of the rows' content hashes in address order, which verification recomputes from the target. */
+const contentDigests = new WeakMap<readonly object[], string>();
+
+/**
+ * A digest of the rows' content hashes in address order, which verification recomputes from the target. Computed
+ * once for a frozen array of frozen rows (a validated plan's rows): the cut and verification both ask for it.
+ */
 export function contentDigestOf(rows: readonly { address: string; contentHash: string }[]): string {
-  const ordered = [...rows].sort((a, b) => (a.address < b.address ? -1 : a.address > b.address ? 1 : 0));
-  return sha256Hex(ordered.map((r) => `${r.address}\t${r.contentHash}\n`).join(''));
+  const cached = contentDigests.get(rows);
+  if (cached !== undefined) return cached;
+  const ordered = [...rows].sort((a, b) => byAddress(a.address, b.address));
+  const digest = sha256Hex(ordered.map((r) => `${r.address}\t${r.contentHash}\n`).join(''));
+  if (Object.isFrozen(rows) && rows.every((r) => Object.isFrozen(r))) contentDigests.set(rows, digest);
+  return digest;
 }

@@ -4,6 +4,8 @@ import { ADDRESS_PATTERN, PlanLimits } from './limits.js';
 
 const utf8Bytes = (text: string): number => Buffer.byteLength(text, 'utf8');
 const hasNul = (text: string): boolean => text.includes('\u0000');
+/** A lone surrogate has no UTF-8 form: stored, it would silently become U+FFFD and no longer match its hash. */
+const wellFormed = (text: string): boolean => text.isWellFormed();
 
 /** Schema of one IU row of a cutplan: what a run will create at one address. */
 export const IURowSchema = z.strictObject({
@@ -16,12 +18,14 @@ export const IURowSchema = z.strictObject({
     .string()
     .refine((t) => t.trim().length > 0, 'must not be empty')
     .refine((t) => t.length <= PlanLimits.maxTitleChars, `must be at most ${PlanLimits.maxTitleChars} characters`)
-    .refine((t) => !hasNul(t), 'must not contain NUL bytes'),
+    .refine((t) => !hasNul(t), 'must not contain NUL bytes')
+    .refine(wellFormed, 'must be well-formed Unicode (no lone surrogate code units)'),
   body: z
     .string()
     .refine((b) => b.trim().length > 0, 'must not be empty')
     .refine((b) => utf8Bytes(b) <= PlanLimits.maxBodyBytes, `must be at most ${PlanLimits.maxBodyBytes} bytes (1 MiB) of UTF-8`)
-    .refine((b) => !hasNul(b), 'must not contain NUL bytes'),
+    .refine((b) => !hasNul(b), 'must not contain NUL bytes')
+    .refine(wellFormed, 'must be well-formed Unicode (no lone surrogate code units)'),
   contentHash: z.string().regex(/^[0-9a-f]{64}$/, 'must be a hex sha256').optional(),
   /** Where the row came from (document id and line), for people; not part of any hash. */
   source: z.string().max(1024).optional(),

@@ -19,6 +19,7 @@ export const ErrorCode = {
   TargetBusy: 'E_TARGET_BUSY',
   TargetUnavailable: 'E_TARGET_UNAVAILABLE',
   RunNotFound: 'E_RUN_NOT_FOUND',
+  RunNotPlanned: 'E_RUN_NOT_PLANNED',
   SnapshotVersion: 'E_SNAPSHOT_VERSION',
   ReplayDiverged: 'E_REPLAY_DIVERGED',
   Unexpected: 'E_UNEXPECTED',

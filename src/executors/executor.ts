@@ -1,4 +1,5 @@
 import type { ChangeSet } from '../domain/change-set.js';
+import type { Cutplan } from '../domain/cutplan.js';
 import type { IURow } from '../domain/iu.js';
 import type { Mode } from '../domain/mode.js';
 import type {
@@ -24,6 +25,14 @@ export interface VerifyExpectation {
   readonly count: number;
   /** {@link contentDigestOf} over the plan's rows. */
   readonly digest: string;
+}
+
+/** A plan pinned in the target by planning: its hash and size, and the target's fingerprint when it was pinned. */
+export interface PinnedPlan {
+  readonly planHash: string;
+  readonly rowCount: number;
+  readonly fingerprint: string;
+  readonly at: string;
 }
 
 /** What a precheck found: the target answers and is fit for this run. Non-mutating. */
@@ -73,6 +82,13 @@ export interface Executor {
    * change set is pinned. Optional: an executor without it pins no fingerprint, and the cut checks none.
    */
   fingerprintTarget?(ctx: { readonly runId: string; readonly signal?: AbortSignal }, addresses: readonly string[]): Promise<{ fingerprint: string; at: string }>;
+  /**
+   * Planning in the target: stores the plan there for this run (hashing it as it goes) and fingerprints its addresses,
+   * in one transaction, refusing with PlanPinMismatch if `expectedPlanHash` is given and differs. Optional: an executor
+   * with it cuts from the pinned rows (they cross the wire once), and a run store in the same database reads the
+   * run's plan from the pin instead of storing it again.
+   */
+  pinPlan?(ctx: { readonly runId: string; readonly signal?: AbortSignal }, plan: Cutplan, expectedPlanHash: string | null): Promise<PinnedPlan>;
   /** Gives back whatever the run holds on the target (its lease) when it ends. Optional; never throws. */
   releaseTarget?(ctx: { readonly runId: string }): Promise<void>;
 }

@@ -1,3 +1,5 @@
+import { planHashOf } from '../domain/change-set.js';
+import type { Cutplan } from '../domain/cutplan.js';
 import type { IURow } from '../domain/iu.js';
 import type { Mode } from '../domain/mode.js';
 import {
@@ -9,7 +11,7 @@ import {
   type LegBResult,
   type VerifyResult,
 } from '../domain/results.js';
-import { CollaboratorNotConfigured, PlanStale, StopInvariantFailed } from '../errors/index.js';
+import { CollaboratorNotConfigured, PlanPinMismatch, StopInvariantFailed } from '../errors/index.js';
 import type { ExecutionContext, PrecheckReport, VerifyExpectation } from '../executors/executor.js';
 import { LiveExecutionAdapter } from '../executors/live-adapter.js';
 import type { KillSwitch } from '../kill-switch/index.js';
@@ -17,14 +19,16 @@ import { refusingBackupRunner, type BackupRunner } from './backups/backup-runner
 import { isConnectionFailure, RETRYABLE_SQLSTATES, sqlStateOf, TargetNotReady, TargetUnavailable } from './errors.js';
 import { LATEST_SCHEMA_VERSION, schemaVersionOf } from './migrations/index.js';
 import { DbRole, type ConnectionProvider, type DbSession } from './port.js';
-import { createdRowsOf, createStaged, insertChangeSet } from './sql/iu-create.js';
+import { cutRows } from './cut-rows.js';
+import { createdRowsOf } from './sql/iu-create.js';
+import { findPin, pinPlan, type PlanPin } from './sql/pinned-plan.js';
 import { enactedRowsOf, enactStaged, lifecycleRowsThisTransaction } from './sql/iu-enact.js';
 import { assertDatabaseKillSwitchOn } from './sql/kill-switch.js';
 import { appendLedger } from './sql/ledger.js';
 import { findPhaseRecord, recordPhase } from './sql/phase-records.js';
 import { acquireTarget, releaseTarget } from './sql/target-lock.js';
 import { revertChangeSet } from './sql/revert.js';
-import { addressesChangedSince, targetFingerprint } from './sql/target-state.js';
+import { targetFingerprint } from './sql/target-state.js';
 import { changeSetCount, changeSetDigest, insertVerifyResult } from './sql/verify.js';
 import { refuseFailedRows } from './refuse-failed-rows.js';
 import { inTransaction } from './transaction.js';
@@ -62,15 +66,6 @@ export interface PhaseProgress {
 const MAX_CHUNK = 10_000;
 
 const refusingProvider: ConnectionProvider = () => Promise.reject(new CollaboratorNotConfigured('connectionProvider'));
-
-/** In the cut's transaction: refuses if the plan's addresses changed since the change set was pinned, naming them. */
-async function refuseStalePlan(session: DbSession, changeSet: ExecutionContext['changeSet'], rows: readonly IURow[]): Promise<void> {
-  if (changeSet.targetFingerprint === null) return;
-  const addresses = rows.map((r) => r.address);
-  const now = await targetFingerprint(session, addresses);
-  if (now.fingerprint === changeSet.targetFingerprint) return;
-  throw new PlanStale(await addressesChangedSince(session, addresses, changeSet.targetFingerprintAt ?? new Date(0).toISOString()));
-}
 
 /**
  * The live adapter for PostgreSQL (and PGlite, through the same port). Construction never connects. Every phase is
@@ -184,17 +179,7 @@ export class PostgresLiveExecutionAdapter extends LiveExecutionAdapter {
       ctx,
       'cutLegA',
       DbRole.Exec,
-      async (session) => {
-        await refuseStalePlan(session, ctx.changeSet, rows);
-        await insertChangeSet(session, ctx.changeSet, ctx.runId);
-        const progress = this.#progress('cutLegA', rows.length);
-        const created = await createStaged(session, rows, ctx.changeSet.changeSetId, this.#chunkSize, progress);
-        refuseFailedRows('cutLegA', created, 'created', 'the whole cut rolls back');
-        // createStaged reports in input order, so row i's content hash is rows[i]'s.
-        const results = created.map((row, i) => freezeResult({ address: row.address, version: row.version, status: row.status, contentHash: rows[i]?.contentHash ?? '', simulated: false }));
-        progress(rows.length, true);
-        return Object.freeze(results);
-      },
+      (session) => cutRows(session, ctx, rows, this.#chunkSize, this.#progress('cutLegA', rows.length)),
       {
         // A committed cut is recorded as a count and rebuilt from the table on replay, not stored twice.
         record: (results) => ({ created: results.length }),
@@ -206,6 +191,21 @@ export class PostgresLiveExecutionAdapter extends LiveExecutionAdapter {
   /** Fingerprints the plan's addresses when the change set is pinned (read-only, as cutter_verify). */
   fingerprintTarget(ctx: { readonly runId: string; readonly signal?: AbortSignal }, addresses: readonly string[]): Promise<{ fingerprint: string; at: string }> {
     return inTransaction(this.#provider, DbRole.Verify, ctx.signal, (session) => targetFingerprint(session, addresses), { readOnly: true });
+  }
+
+  /**
+   * Planning: pins the plan in the target (its rows, hashed as they stream, and the target's fingerprint), one
+   * transaction as cutter_exec, so the cut inserts the rows server-side. A pin this run already made is returned as it
+   * is if it is of this plan. Writes only Cutter's own pin tables, never an IU, so it needs no kill switch or lease.
+   */
+  pinPlan(ctx: { readonly runId: string; readonly signal?: AbortSignal }, plan: Cutplan, expectedPlanHash: string | null): Promise<PlanPin> {
+    return this.#withRetries('planning', ctx.signal, () => inTransaction(this.#provider, DbRole.Exec, ctx.signal, async (session) => {
+      const pinned = await findPin(session, ctx.runId);
+      if (pinned !== undefined && pinned.planHash !== planHashOf(plan)) throw new PlanPinMismatch(pinned.planHash, planHashOf(plan));
+      const pin = pinned ?? await pinPlan(session, ctx.runId, plan, this.#chunkSize, this.#progress('planning', plan.rows.length));
+      if (expectedPlanHash !== null && expectedPlanHash !== pin.planHash) throw new PlanPinMismatch(expectedPlanHash, pin.planHash);
+      return pin;
+    }));
   }
 
   protected runLegBRecord(ctx: ExecutionContext): Promise<LegBResult> {

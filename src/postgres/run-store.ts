@@ -3,13 +3,14 @@ import type { Mode } from '../domain/mode.js';
 import type { JournalEntry, RunStore, StoredRun } from '../runs/run-store.js';
 import type { IURow } from '../domain/iu.js';
 import type { DbSession } from './port.js';
+import { findPin, pinnedRowsOf } from './sql/pinned-plan.js';
 import { loadRows, type StageTable } from './sql/stage.js';
 import { withinTransaction } from './transaction.js';
 
 type Admin = <T>(work: (session: DbSession) => Promise<T>) => Promise<T>;
 
 interface RunRow {
-  run_id: string; mode: Mode; initiator: string; plan_hash: string; state: string; status: string;
+  run_id: string; mode: Mode; initiator: string; plan_hash: string | null; state: string; status: string;
   snapshot_version: number; created_at: Date | string; updated_at: Date | string;
 }
 
@@ -28,6 +29,8 @@ const toStored = (r: RunRow): StoredRun => ({
 
 /** Runs kept in the target database (migration 5), through an administrator's session. */
 export class PostgresRunStore implements RunStore {
+  /** It lives in the target, where the LIVE adapter pins a run's plan at planning (migration 7). */
+  readonly readsPinnedPlans = true;
   readonly #admin: Admin;
 
   constructor(admin: Admin) {
@@ -42,13 +45,17 @@ export class PostgresRunStore implements RunStore {
     return new PostgresRunStore((work) => admin((s) => withinTransaction(s, () => work(s), { readOnly: true })));
   }
 
-  create(run: { runId: string; mode: Mode; initiator: string; planHash: string; plan: Cutplan; snapshotVersion: number }): Promise<void> {
+  create(run: { runId: string; mode: Mode; initiator: string; planHash: string | null; plan: Cutplan | null; snapshotVersion: number }): Promise<void> {
+    const plan = run.plan;
+    const insertRun = (s: DbSession) => s.query(
+      `INSERT INTO cutter.runs (run_id, mode, initiator, plan_hash, state, status, snapshot_version) VALUES ($1, $2, $3, $4, 'idle', 'active', $5)`,
+      [run.runId, run.mode, run.initiator, run.planHash, run.snapshotVersion],
+    );
+    // A run whose plan the target pins at planning is one row: one statement, no transaction to open.
+    if (plan === null) return this.#admin(async (s) => { await insertRun(s); });
     return this.#admin((s) => withinTransaction(s, async () => {
-      await s.query(
-        `INSERT INTO cutter.runs (run_id, mode, initiator, plan_hash, state, status, snapshot_version) VALUES ($1, $2, $3, $4, 'idle', 'active', $5)`,
-        [run.runId, run.mode, run.initiator, run.planHash, run.snapshotVersion],
-      );
-      await loadRows(s, PLAN_ROWS, run.plan.rows, (r: IURow, ord) => [run.runId, ord, r.address, r.title, r.body, r.source ?? null], PLAN_CHUNK, () => undefined);
+      await insertRun(s);
+      await loadRows(s, PLAN_ROWS, plan.rows, (r: IURow, ord) => [run.runId, ord, r.address, r.title, r.body, r.source ?? null], PLAN_CHUNK, () => undefined);
     }));
   }
 
@@ -61,33 +68,33 @@ export class PostgresRunStore implements RunStore {
     return this.#admin((s) => insertJournal(s, runId, entries));
   }
 
-  /** The journal batch and the latest snapshot in one transaction: one commit per step, never a snapshot behind. */
+  /**
+   * The journal batch and the latest snapshot in one statement (so one transaction and one commit, and one round trip):
+   * a stored snapshot is never behind its journal.
+   */
   record(runId: string, entries: readonly JournalEntry[], latest: { snapshot: unknown; state: string; status: string } | null): Promise<void> {
     if (latest === null) return this.appendJournal(runId, entries);
     if (entries.length === 0) return this.#admin((s) => updateSnapshot(s, runId, latest));
-    return this.#admin((s) => withinTransaction(s, async () => {
-      await insertJournal(s, runId, entries);
-      await updateSnapshot(s, runId, latest);
-    }));
+    return this.#admin(async (s) => {
+      await s.query(
+        `WITH journal AS (${INSERT_JOURNAL_SQL}) ${updateSnapshotSql(3)}`,
+        [runId, JSON.stringify(entries), JSON.stringify(latest.snapshot), latest.state, latest.status],
+      );
+    });
   }
 
-  load(runId: string): Promise<{ run: StoredRun; snapshot: unknown; plan: Cutplan } | null> {
+  load(runId: string): Promise<{ run: StoredRun; snapshot: unknown; plan: Cutplan | null } | null> {
     return this.#admin(async (s) => {
-      const { rows } = await s.query<RunRow & { snapshot: unknown }>('SELECT * FROM cutter.runs WHERE run_id = $1', [runId]);
+      const { rows } = await s.query<RunRow & { snapshot: unknown }>(`${SELECT_RUNS} WHERE r.run_id = $1`, [runId]);
       const row = rows[0];
       if (row === undefined) return null;
-      const planRows = (await s.query<{ address: string; title: string; body: string; source: string | null }>(
-        'SELECT address, title, body, source FROM cutter.run_plan_rows WHERE run_id = $1 ORDER BY ord', [runId],
-      )).rows.map((r) => (r.source === null ? { address: r.address, title: r.title, body: r.body } : r));
-      // Runs stored before migration 6 kept their plan as one jsonb value.
-      const plan = planRows.length > 0 ? planRows
-        : (await s.query<{ rows: unknown }>('SELECT rows FROM cutter.run_plans WHERE run_id = $1', [runId])).rows[0]?.rows;
-      return { run: toStored(row), snapshot: row.snapshot, plan: validateCutplan(plan) };
+      const plan = await storedPlanRows(s, runId);
+      return { run: toStored(row), snapshot: row.snapshot, plan: plan === undefined ? null : validateCutplan(plan) };
     });
   }
 
   list(): Promise<StoredRun[]> {
-    return this.#admin(async (s) => (await s.query<RunRow>('SELECT * FROM cutter.runs ORDER BY created_at, run_id')).rows.map(toStored));
+    return this.#admin(async (s) => (await s.query<RunRow>(`${SELECT_RUNS} ORDER BY r.created_at, r.run_id`)).rows.map(toStored));
   }
 
   journal(runId: string): Promise<JournalEntry[]> {
@@ -98,13 +105,33 @@ export class PostgresRunStore implements RunStore {
   }
 }
 
+/** A run's plan hash is its own, or, for a run whose plan the target holds, the pinned plan's (null until pinned). */
+const SELECT_RUNS = `SELECT r.run_id, r.mode, r.initiator, coalesce(r.plan_hash, p.plan_hash) AS plan_hash, r.state, r.status, r.snapshot,
+  r.snapshot_version, r.created_at, r.updated_at FROM cutter.runs r LEFT JOIN cutter.pinned_plans p ON p.run_id = r.run_id`;
+
+/**
+ * A run's plan rows: stored with the run (migration 6), else pinned in the target by planning (migration 7), else,
+ * for runs stored before migration 6, the one jsonb value; undefined if there is none (stopped before planning).
+ */
+async function storedPlanRows(s: DbSession, runId: string): Promise<unknown> {
+  const withoutNullSource = (rows: { address: string; title: string; body: string; source: string | null }[]) =>
+    rows.map((r) => (r.source === null ? { address: r.address, title: r.title, body: r.body } : r));
+  const stored = (await s.query<{ address: string; title: string; body: string; source: string | null }>(
+    'SELECT address, title, body, source FROM cutter.run_plan_rows WHERE run_id = $1 ORDER BY ord', [runId],
+  )).rows;
+  if (stored.length > 0) return withoutNullSource(stored);
+  if ((await findPin(s, runId)) !== undefined) return withoutNullSource(await pinnedRowsOf(s, runId));
+  return (await s.query<{ rows: unknown }>('SELECT rows FROM cutter.run_plans WHERE run_id = $1', [runId])).rows[0]?.rows;
+}
+
+/** Sets the run's (`$1`) snapshot, state and status from the parameters numbered from `n`. */
+const updateSnapshotSql = (n: number): string => `UPDATE cutter.runs SET snapshot = $${n}::jsonb, state = $${n + 1}, status = $${n + 2}, updated_at = now() WHERE run_id = $1`;
+const INSERT_JOURNAL_SQL = 'INSERT INTO cutter.run_journal (run_id, seq, event, at) SELECT $1, e.seq, e.event, e.at FROM jsonb_to_recordset($2::jsonb) AS e (seq integer, event jsonb, at timestamptz)';
+
 async function updateSnapshot(s: DbSession, runId: string, latest: { snapshot: unknown; state: string; status: string }): Promise<void> {
-  await s.query('UPDATE cutter.runs SET snapshot = $2::jsonb, state = $3, status = $4, updated_at = now() WHERE run_id = $1', [runId, JSON.stringify(latest.snapshot), latest.state, latest.status]);
+  await s.query(updateSnapshotSql(2), [runId, JSON.stringify(latest.snapshot), latest.state, latest.status]);
 }
 
 async function insertJournal(s: DbSession, runId: string, entries: readonly JournalEntry[]): Promise<void> {
-  await s.query(
-    'INSERT INTO cutter.run_journal (run_id, seq, event, at) SELECT $1, e.seq, e.event, e.at FROM jsonb_to_recordset($2::jsonb) AS e (seq integer, event jsonb, at timestamptz)',
-    [runId, JSON.stringify(entries)],
-  );
+  await s.query(INSERT_JOURNAL_SQL, [runId, JSON.stringify(entries)]);
 }

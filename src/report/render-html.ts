@@ -56,7 +56,7 @@ function headerHtml(model: ReportModel): string {
     ['Status', e(h.status)],
     ['Target', e(h.target)],
     ['Initiator', e(h.initiator)],
-    ['Plan hash', `<code>${e(h.planHash)}</code>`],
+    ['Plan hash', h.planHash === null ? 'not pinned' : `<code>${e(h.planHash)}</code>`],
     ['Change set', h.changeSetId === null ? '—' : `<code>${e(h.changeSetId)}</code>`],
     ['Rows planned', h.rowCount === null ? '—' : String(h.rowCount)],
     ['Created', formatTime(h.createdAt)],

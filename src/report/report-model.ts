@@ -29,7 +29,8 @@ export interface ReportHeader {
   readonly state: string;
   /** `completed`, `failed`, ... for an ended run; `parked` or `active` otherwise. */
   readonly status: string;
-  readonly planHash: string;
+  /** Null for a run that stopped before planning pinned its plan. */
+  readonly planHash: string | null;
   readonly changeSetId: string | null;
   readonly rowCount: number | null;
   readonly createdAt: string;

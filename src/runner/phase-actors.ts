@@ -6,7 +6,7 @@ import type {
   PhaseInput,
   PrecheckOutput,
 } from '../../machines/run-types.js';
-import { contentDigestOf, pinChangeSet, planHashOf, type ChangeSet } from '../domain/change-set.js';
+import { changeSetOf, contentDigestOf, pinChangeSet, planHashOf, type ChangeSet } from '../domain/change-set.js';
 import type { Cutplan } from '../domain/cutplan.js';
 import { Mode } from '../domain/mode.js';
 import { freezeResult, type BackupResult, type CompensationResult, type LegBResult, type VerifyResult } from '../domain/results.js';
@@ -78,10 +78,17 @@ export function bindPhaseActors(binding: PhaseBinding) {
     }),
 
     planning: fromPromise<ChangeSet, { runId: string; expectedPlanHash: string | null }>(async ({ input, signal }) => {
+      const ctx = { runId: input.runId, signal };
+      // An executor that pins the plan in the target hashes it there as it stores it (one pass over the rows).
+      if (executor.pinPlan !== undefined) {
+        const pin = await executor.pinPlan(ctx, plan, input.expectedPlanHash);
+        if (pin.rowCount !== plan.rows.length) throw new StopInvariantFailed('planning', { reason: `${pin.rowCount} rows pinned for ${plan.rows.length} planned` });
+        return changeSetOf(pin.planHash, pin.rowCount, input.runId, pin);
+      }
       const planHash = planHashOf(plan);
       if (input.expectedPlanHash !== null && input.expectedPlanHash !== planHash) throw new PlanPinMismatch(input.expectedPlanHash, planHash);
       // The target as it is now, so the cut can refuse if it changed while the run waited for approval.
-      const target = executor.fingerprintTarget === undefined ? null : await executor.fingerprintTarget({ runId: input.runId, signal }, plan.rows.map((r) => r.address));
+      const target = executor.fingerprintTarget === undefined ? null : await executor.fingerprintTarget(ctx, plan.rows.map((r) => r.address));
       return pinChangeSet(plan, input.runId, target);
     }),
 

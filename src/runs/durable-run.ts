@@ -2,8 +2,9 @@ import { randomUUID } from 'node:crypto';
 import type { Snapshot } from 'xstate';
 import { RUN_SNAPSHOT_VERSION } from '../../machines/snapshot-version.js';
 import { planHashOf } from '../domain/change-set.js';
+import { Mode } from '../domain/mode.js';
 import { createRun, type CreateRunOptions, type Run } from '../runner/create-run.js';
-import { RunNotFound, SnapshotVersionMismatch } from './errors.js';
+import { RunNotFound, RunNotPlanned, SnapshotVersionMismatch } from './errors.js';
 import type { RunStore } from './run-store.js';
 import { storeJournal } from './store-journal.js';
 
@@ -22,8 +23,12 @@ export interface DurableRunOptions extends Omit<CreateRunOptions, 'journal' | 's
  */
 export async function createDurableRun(options: DurableRunOptions): Promise<Run> {
   const runId = options.runId ?? randomUUID();
+  // A LIVE run whose executor pins the plan in the database this store reads keeps its plan there only: the rows
+  // cross the wire once, at planning, and the plan is hashed once, as it is pinned.
+  const pinnedInTarget = options.mode === Mode.Live && options.executor?.pinPlan !== undefined && options.store.readsPinnedPlans === true;
   await options.store.create({
-    runId, mode: options.mode, initiator: options.initiator, planHash: planHashOf(options.plan), plan: options.plan, snapshotVersion: RUN_SNAPSHOT_VERSION,
+    runId, mode: options.mode, initiator: options.initiator, snapshotVersion: RUN_SNAPSHOT_VERSION,
+    ...(pinnedInTarget ? { planHash: null, plan: null } : { planHash: planHashOf(options.plan), plan: options.plan }),
   });
   return createRun({ ...options, runId, journal: storeJournal(options.store, runId) });
 }
@@ -43,6 +48,7 @@ export async function restoreRun(options: RestoreRunOptions): Promise<Run> {
   if (loaded === null) throw new RunNotFound(options.runId);
   const { run, plan, snapshot } = loaded;
   if (run.snapshotVersion !== RUN_SNAPSHOT_VERSION) throw new SnapshotVersionMismatch(run.runId, run.snapshotVersion, RUN_SNAPSHOT_VERSION);
+  if (plan === null) throw new RunNotPlanned(run.runId);
   const journaled = await options.store.journal(run.runId);
   const nextSeq = (journaled.at(-1)?.seq ?? 0) + 1;
   return createRun({
@@ -51,7 +57,7 @@ export async function restoreRun(options: RestoreRunOptions): Promise<Run> {
     mode: run.mode,
     plan,
     initiator: run.initiator,
-    expectedPlanHash: run.planHash,
+    ...(run.planHash === null ? {} : { expectedPlanHash: run.planHash }),
     journal: storeJournal(options.store, run.runId, nextSeq),
     ...(snapshot === null ? {} : { snapshot: snapshot as Snapshot<unknown> }),
   });

@@ -19,3 +19,16 @@ export class SnapshotVersionMismatch extends CutterError {
     super(`run ${runId} was stored with snapshot version ${stored}; this Cutter reads version ${current}`);
   }
 }
+
+/**
+ * A stored run without a plan to restore it with: a LIVE run's plan is pinned in the target at planning, and this run
+ * stopped before planning pinned it. Nothing was approved or written, so starting it again loses nothing.
+ */
+export class RunNotPlanned extends CutterError {
+  readonly code = ErrorCode.RunNotPlanned;
+  readonly hint = 'Start the run again with its plan (cutter run); this one stopped before its plan was pinned, so nothing was approved or written.';
+
+  constructor(runId: string) {
+    super(`run ${runId} has no stored plan: it stopped before planning pinned its plan in the target`);
+  }
+}

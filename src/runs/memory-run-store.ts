@@ -3,7 +3,7 @@ import type { JournalEntry, RunStore, StoredRun } from './run-store.js';
 
 /** A run store in memory: for hosts that need no durability, and for tests. Stores copies, as a database would. */
 export class MemoryRunStore implements RunStore {
-  readonly #runs = new Map<string, { run: StoredRun; snapshot: unknown; plan: Cutplan; journal: JournalEntry[] }>();
+  readonly #runs = new Map<string, { run: StoredRun; snapshot: unknown; plan: Cutplan | null; journal: JournalEntry[] }>();
 
   create(run: Parameters<RunStore['create']>[0]): Promise<void> {
     if (this.#runs.has(run.runId)) return Promise.reject(new Error(`run ${run.runId} already exists`));

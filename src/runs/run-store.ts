@@ -7,7 +7,8 @@ export interface StoredRun {
   readonly runId: string;
   readonly mode: Mode;
   readonly initiator: string;
-  readonly planHash: string;
+  /** Null until planning pinned the plan, for a run whose plan the target holds (see {@link RunStore.readsPinnedPlans}). */
+  readonly planHash: string | null;
   readonly state: string;
   readonly status: string;
   readonly snapshotVersion: number;
@@ -26,7 +27,14 @@ export interface JournalEntry {
  * serves hosts and tests that need no durability.
  */
 export interface RunStore {
-  create(run: { runId: string; mode: Mode; initiator: string; planHash: string; plan: Cutplan; snapshotVersion: number }): Promise<void>;
+  /**
+   * True if this store reads a run's plan from the plan a LIVE executor pinned in the same database at planning (the
+   * Postgres store, which lives in the target). {@link createDurableRun} then stores no plan of its own for such a run:
+   * its rows cross the wire once.
+   */
+  readonly readsPinnedPlans?: boolean;
+  /** `plan` and `planHash` are null for a run whose executor pins the plan where this store reads it. */
+  create(run: { runId: string; mode: Mode; initiator: string; planHash: string | null; plan: Cutplan | null; snapshotVersion: number }): Promise<void>;
   saveSnapshot(runId: string, snapshot: unknown, state: string, status: string): Promise<void>;
   appendJournal(runId: string, entries: readonly JournalEntry[]): Promise<void>;
   /**
@@ -34,7 +42,8 @@ export interface RunStore {
    * commit), so a stored snapshot is never behind its journal. Stores without it get the two calls above, in order.
    */
   record?(runId: string, entries: readonly JournalEntry[], latest: { snapshot: unknown; state: string; status: string } | null): Promise<void>;
-  load(runId: string): Promise<{ run: StoredRun; snapshot: unknown; plan: Cutplan } | null>;
+  /** The plan is null if none is stored or pinned: the run stopped before planning pinned it. */
+  load(runId: string): Promise<{ run: StoredRun; snapshot: unknown; plan: Cutplan | null } | null>;
   list(): Promise<StoredRun[]>;
   journal(runId: string): Promise<JournalEntry[]>;
 }

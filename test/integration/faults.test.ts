@@ -45,7 +45,7 @@ describe.runIf(TARGET_KINDS.includes('postgres'))('faults on postgres', () => {
   it('a backend terminated mid-transaction: the phase rolls back, is retried on a new connection, and commits once', async () => {
     let terminated = 0;
     const provider = intercepting(target.provider, async (text, session) => {
-      if (text.includes('cutter_iu_stage') && terminated === 0) {
+      if (text.includes('INSERT INTO cutter.change_sets') && terminated === 0) {
         terminated++;
         const { rows } = await session.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
         await terminateFromOutside(rows[0]?.pid ?? 0);
@@ -78,7 +78,7 @@ describe.runIf(TARGET_KINDS.includes('postgres'))('faults on postgres', () => {
 
   it('a statement timeout fails the phase with nothing kept, and the run says so', async () => {
     const provider = intercepting(target.provider, async (text, session) => {
-      if (text.includes('cutter_iu_stage')) {
+      if (text.includes('INSERT INTO cutter.change_sets')) {
         await session.query("SET LOCAL statement_timeout = '20ms'");
         await session.query('SELECT pg_sleep(1)');
       }

@@ -274,7 +274,7 @@ describe.each(TARGET_KINDS)('PostgresLiveExecutionAdapter on %s', (kind) => {
   });
 
   it('precheck reports the schema version, and refuses a database without the schema', async () => {
-    expect(await adapter().precheck({ runId: 'r', mode: Mode.Live })).toMatchObject({ target: expect.stringContaining('cutter schema v6') });
+    expect(await adapter().precheck({ runId: 'r', mode: Mode.Live })).toMatchObject({ target: expect.stringContaining('cutter schema v7') });
     const noSchema: ConnectionProvider = async (role) => {
       const session = await target.provider(role);
       return { ...session, query: (text, params) => (text.includes('schema_migrations') ? session.query('SELECT * FROM cutter.no_such_table') : session.query(text, params)) };

@@ -30,6 +30,8 @@ const breakages: fc.Arbitrary<Breakage> = fc.oneof(
   breaking('title', (r) => ({ ...r, title: 42 })),
   breaking('body', (r) => ({ ...r, body: '' })),
   breaking('body', (r) => ({ ...r, body: 'a\u0000b' })),
+  breaking('body', (r) => ({ ...r, body: 'lone \uD800 surrogate' })),
+  breaking('title', (r) => ({ ...r, title: 'lone \uDC00' })),
   breaking('body', (r) => ({ ...r, body: 'é'.repeat(PlanLimits.maxBodyBytes / 2 + 1) })), // 1 MiB + 2 bytes of UTF-8
   breaking('body', (r) => { const { body: _body, ...rest } = r; return rest; }),
   breaking('address', (r) => ({ ...r, address: 'Upper/Case' })),

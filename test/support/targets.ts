@@ -37,7 +37,8 @@ export const TARGET_KINDS: readonly Target['kind'][] = POSTGRES_URL === undefine
 const RESET_SQL = `
   TRUNCATE cutter.iu_versions, cutter.lifecycle_log, cutter.change_sets, cutter.ledger, cutter.verify_results,
            cutter.phase_records, cutter.backups, cutter.iu_snapshots, cutter.target_lock,
-           cutter.run_journal, cutter.run_plans, cutter.run_plan_rows, cutter.runs RESTART IDENTITY;
+           cutter.run_journal, cutter.run_plans, cutter.run_plan_rows, cutter.runs, cutter.pinned_plans,
+           cutter.pinned_plan_rows RESTART IDENTITY;
   UPDATE cutter.kill_switch SET enabled = true, changed_by = 'test', reason = 'test setup';`;
 
 export async function openTarget(kind: Target['kind']): Promise<Target> {

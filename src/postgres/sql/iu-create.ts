@@ -1,7 +1,7 @@
 import type { IURow } from '../../domain/iu.js';
 import type { IUCreateStatus } from '../../domain/results.js';
 import type { DbSession } from '../port.js';
-import { copyChunks, stageRows, type StageTable } from './stage.js';
+import { loadRows, stageRows, type StageTable } from './stage.js';
 
 /** What the cut reports per row, in plan order. */
 export interface CreatedRow {
@@ -42,7 +42,11 @@ SELECT ord, CASE WHEN status = 'created' THEN coalesce(latest_version, 0) + 1 EL
 FROM classified
 WHERE status <> 'created' OR latest_version IS NOT NULL`;
 
-const IU_COLUMNS = ['address', 'version', 'title', 'body', 'content_hash', 'status', 'change_set_id'] as const;
+/** The columns a cut writes, in COPY order. */
+const IU_VERSIONS: StageTable = {
+  name: 'cutter.iu_versions',
+  columns: [['address', 'text'], ['version', 'integer'], ['title', 'text'], ['body', 'text'], ['content_hash', 'text'], ['status', 'text'], ['change_set_id', 'text']],
+};
 
 /**
  * Creates a draft for every row, in the caller's transaction: the rows' keys are staged by COPY and checked by one
@@ -58,31 +62,31 @@ export async function createStaged(
   chunkSize: number,
   afterChunk: (written: number) => void,
 ): Promise<CreatedRow[]> {
-  const blank = (r: IURow) => (r.title.trim() === '' || r.body.trim() === '' ? 't' : 'f');
-  await stageRows(session, IU_KEY_STAGE, rows, (r, ord) => [ord, r.address, r.contentHash, blank(r)], Math.max(chunkSize, 10_000), () => undefined);
+  const created = await stageAndClassify(session, rows, chunkSize);
+  if (created.some((row) => row.status !== 'created')) return created;
+  await writeRows(session, rows, created, changeSetId, chunkSize, afterChunk);
+  return created;
+}
+
+/** `t` if a row has no title or no body (only whitespace): the cut reports it `invalid`. */
+export const blankFlag = (r: IURow): 't' | 'f' => (r.title.trim() === '' || r.body.trim() === '' ? 't' : 'f');
+
+/**
+ * Stages the rows' keys (ord, address, content hash, blank flag) by COPY into {@link IU_KEY_STAGE} and classifies
+ * every row against the target in one statement; returns a status per row, in input order.
+ */
+export async function stageAndClassify(session: DbSession, rows: readonly IURow[], chunkSize: number): Promise<CreatedRow[]> {
+  await stageRows(session, IU_KEY_STAGE, rows, (r, ord) => [ord, r.address, r.contentHash, blankFlag(r)], Math.max(chunkSize, 10_000), () => undefined);
   const { rows: exceptions } = await session.query<{ ord: number; version: number; status: IUCreateStatus }>(CLASSIFY_STAGED_SQL);
   const created: CreatedRow[] = rows.map((r) => ({ address: r.address, version: 1, status: 'created' }));
   for (const e of exceptions) created[e.ord] = { address: rows[e.ord]?.address ?? '', version: e.version, status: e.status };
-  if (exceptions.some((e) => e.status !== 'created')) return created;
-  await writeRows(session, rows, created, changeSetId, chunkSize, afterChunk);
   return created;
 }
 
 /** COPYs the checked rows into cutter.iu_versions as drafts, a chunk at a time (by INSERT where the session cannot COPY). */
 async function writeRows(session: DbSession, rows: readonly IURow[], created: readonly CreatedRow[], changeSetId: string, chunkSize: number, afterChunk: (written: number) => void): Promise<void> {
   const fields = (r: IURow, i: number) => [r.address, created[i]?.version ?? 1, r.title, r.body, r.contentHash, 'draft', changeSetId];
-  if (session.copyRows !== undefined) {
-    await session.copyRows('cutter.iu_versions', IU_COLUMNS, copyChunks(rows, fields, chunkSize, afterChunk));
-    return;
-  }
-  for (let start = 0; start < rows.length; start += chunkSize) {
-    const chunk = rows.slice(start, start + chunkSize).map((r, i) => fields(r, start + i));
-    await session.query(
-      `INSERT INTO cutter.iu_versions (${IU_COLUMNS.join(', ')}) SELECT * FROM unnest($1::text[], $2::int[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[])`,
-      IU_COLUMNS.map((_, c) => chunk.map((f) => f[c])),
-    );
-    afterChunk(Math.min(rows.length, start + chunkSize));
-  }
+  await loadRows(session, IU_VERSIONS, rows, fields, chunkSize, afterChunk);
 }
 
 /** Records the change set itself (plan hash, row count, run) in the cut's transaction. */

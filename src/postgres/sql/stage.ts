@@ -31,7 +31,7 @@ export async function stageRows<T>(
  * FROM unnest per chunk. `afterChunk` is called with the number of rows loaded so far, as each chunk is handed over.
  * Only one chunk's text is built at a time, so 100k rows never become one giant string.
  */
-export async function loadRows<T>(
+export function loadRows<T>(
   session: DbSession,
   table: StageTable,
   items: readonly T[],
@@ -39,36 +39,64 @@ export async function loadRows<T>(
   chunkSize: number,
   afterChunk: (loaded: number) => void,
 ): Promise<void> {
-  const names = table.columns.map(([name]) => name);
-  if (session.copyRows !== undefined) {
-    await session.copyRows(table.name, names, copyChunks(items, fieldsOf, chunkSize, afterChunk));
-    return;
-  }
-  const casts = table.columns.map(([, type], i) => `$${i + 1}::${type}[]`).join(', ');
-  for (let start = 0; start < items.length; start += chunkSize) {
-    const end = Math.min(items.length, start + chunkSize);
-    const columns: (string | number | null)[][] = names.map(() => []);
-    for (let i = start; i < end; i++) fieldsOf(items[i] as T, i).forEach((value, c) => columns[c]?.push(value));
-    await session.query(`INSERT INTO ${table.name} (${names.join(', ')}) SELECT * FROM unnest(${casts})`, columns);
-    afterChunk(end);
-  }
+  return loadFieldRows(session, table, fieldRowsOf(items, fieldsOf), chunkSize, afterChunk);
+}
+
+function* fieldRowsOf<T>(items: readonly T[], fieldsOf: (item: T, ord: number) => readonly (string | number | null)[]): Generator<readonly (string | number | null)[]> {
+  for (let i = 0; i < items.length; i++) yield fieldsOf(items[i] as T, i);
 }
 
 /**
- * COPY text for `items`, one chunk of `chunkSize` rows at a time (built only when the stream asks for it); `afterChunk`
+ * {@link loadRows} for rows already given as fields, pulled one at a time from `rows` (a generator may compute them
+ * as they are asked for, as the plan pin does while hashing).
+ */
+export async function loadFieldRows(
+  session: DbSession,
+  table: StageTable,
+  rows: Iterable<readonly (string | number | null)[]>,
+  chunkSize: number,
+  afterChunk: (loaded: number) => void,
+): Promise<void> {
+  const names = table.columns.map(([name]) => name);
+  if (session.copyRows !== undefined) {
+    await session.copyRows(table.name, names, copyChunks(rows, chunkSize, afterChunk));
+    return;
+  }
+  const casts = table.columns.map(([, type], i) => `$${i + 1}::${type}[]`).join(', ');
+  let loaded = 0;
+  for (const chunk of chunksOf(rows, chunkSize)) {
+    const columns: (string | number | null)[][] = names.map(() => []);
+    for (const fields of chunk) fields.forEach((value, c) => columns[c]?.push(value));
+    await session.query(`INSERT INTO ${table.name} (${names.join(', ')}) SELECT * FROM unnest(${casts})`, columns);
+    loaded += chunk.length;
+    afterChunk(loaded);
+  }
+}
+
+/** `rows` in arrays of at most `size`, pulled as asked for. */
+function* chunksOf<T>(rows: Iterable<T>, size: number): Generator<T[]> {
+  let chunk: T[] = [];
+  for (const row of rows) {
+    chunk.push(row);
+    if (chunk.length >= size) {
+      yield chunk;
+      chunk = [];
+    }
+  }
+  if (chunk.length > 0) yield chunk;
+}
+
+/**
+ * COPY text for `rows`, one chunk of `chunkSize` rows at a time (built only when the stream asks for it); `afterChunk`
  * hears the running count as each chunk is handed over.
  */
-export function* copyChunks<T>(
-  items: readonly T[],
-  fieldsOf: (item: T, ord: number) => readonly (string | number | null)[],
-  chunkSize: number,
-  afterChunk: (done: number) => void,
-): Generator<string> {
-  for (let start = 0; start < items.length; start += chunkSize) {
-    const end = Math.min(items.length, start + chunkSize);
+export function* copyChunks(rows: Iterable<readonly (string | number | null)[]>, chunkSize: number, afterChunk: (done: number) => void): Generator<string> {
+  let done = 0;
+  for (const chunk of chunksOf(rows, chunkSize)) {
     let text = '';
-    for (let i = start; i < end; i++) text += copyTextLine(fieldsOf(items[i] as T, i));
+    for (const fields of chunk) text += copyTextLine(fields);
     yield text;
-    afterChunk(end);
+    done += chunk.length;
+    afterChunk(done);
   }
 }

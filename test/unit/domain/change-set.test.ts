@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { canonicalRows, contentDigestOf, pinChangeSet, planHashOf } from '../../../src/domain/change-set.js';
+import { canonicalRows, contentDigestOf, pinChangeSet, planHashOf, planRowsInHashOrder } from '../../../src/domain/change-set.js';
 import { validateCutplan } from '../../../src/domain/cutplan.js';
 import { hashCanonical } from '../../../src/domain/hashing.js';
 import { contentHashOf } from '../../../src/domain/iu.js';
@@ -18,6 +18,17 @@ describe('planHash', () => {
       { address: 'handbook/d', title: 'Quote " and \\ backslash', body: 'Tab\there, newline\nthere, emoji 🚀, Ünïcödé, \u2028.' },
     ]);
     expect(planHashOf(tricky)).toBe(hashCanonical(canonicalRows(tricky.rows)));
+  });
+
+  it('streamed row by row, visits every row once in address order with its plan index, and returns the same hash', () => {
+    const plan = validateCutplan([rows[2], rows[0], rows[1]]);
+    const walk = planRowsInHashOrder(plan);
+    const seen: [string, number][] = [];
+    let next = walk.next();
+    for (; next.done !== true; next = walk.next()) seen.push([next.value.row.address, next.value.ord]);
+    expect(seen).toEqual([['handbook/a', 1], ['handbook/b', 2], ['handbook/c', 0]]);
+    expect(next.value).toBe(hashCanonical(canonicalRows(plan.rows)));
+    expect(planHashOf(plan)).toBe(next.value);
   });
 
   it('is not cached for a plan that can still change', () => {
@@ -76,5 +87,13 @@ describe('change set', () => {
     expect(contentDigestOf([...plan.rows].reverse())).toBe(contentDigestOf(plan.rows));
     const tampered = plan.rows.map((r, i) => (i === 1 ? { ...r, contentHash: 'f'.repeat(64) } : r));
     expect(contentDigestOf(tampered)).not.toBe(contentDigestOf(plan.rows));
+  });
+
+  it('the content digest of rows that can still change is computed afresh each time, not cached', () => {
+    const mutable = [...validateCutplan(rows).rows];
+    const before = contentDigestOf(mutable);
+    mutable.pop();
+    expect(contentDigestOf(mutable)).not.toBe(before);
+    expect(contentDigestOf(mutable)).toBe(contentDigestOf(validateCutplan(rows.slice(0, 2)).rows));
   });
 });

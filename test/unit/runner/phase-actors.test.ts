@@ -1,7 +1,7 @@
 import { PassThrough } from 'node:stream';
 import { createActor, toPromise, type AnyActorLogic } from 'xstate';
 import { describe, expect, it } from 'vitest';
-import { pinChangeSet, planHashOf } from '../../../src/domain/change-set.js';
+import { changeSetOf, pinChangeSet, planHashOf } from '../../../src/domain/change-set.js';
 import { Mode } from '../../../src/domain/mode.js';
 import type { EnactBatchResult, IUCreateResult } from '../../../src/domain/results.js';
 import type { ExecutionContext } from '../../../src/executors/executor.js';
@@ -154,6 +154,21 @@ describe('precheck and planning', () => {
     expect(seen).toEqual(['run-9', plan.rows.map((r) => r.address)]);
     expect(pinned).toMatchObject({ targetFingerprint: 'fp-1', targetFingerprintAt: '2026-11-21T00:00:00.000Z' });
     await expect(runActor(actors(new DryRunSimulator()).planning, { runId: 'run-9', expectedPlanHash: null })).resolves.toMatchObject({ targetFingerprint: null });
+  });
+
+  it('planning by an executor that pins the plan: the change set is the pin\'s, and a short pin is refused', async () => {
+    const seen: unknown[] = [];
+    const pinning = (rowCount: number) => Object.assign(new DryRunSimulator(), {
+      pinPlan: (ctx: { runId: string }, pinned: unknown, expected: string | null) => {
+        seen.push(ctx.runId, pinned === plan, expected);
+        return Promise.resolve({ planHash: 'a'.repeat(64), rowCount, fingerprint: 'fp-2', at: '2026-11-22T00:00:00.000Z' });
+      },
+    });
+    const pinned = await runActor(actors(pinning(3)).planning, { runId: 'run-5', expectedPlanHash: 'b'.repeat(64) });
+    expect(seen).toEqual(['run-5', true, 'b'.repeat(64)]);
+    expect(pinned).toEqual(changeSetOf('a'.repeat(64), 3, 'run-5', { fingerprint: 'fp-2', at: '2026-11-22T00:00:00.000Z' }));
+    expect(pinned).toMatchObject({ planHash: 'a'.repeat(64), targetFingerprint: 'fp-2' });
+    await expect(runActor(actors(pinning(2)).planning, { runId: 'run-5', expectedPlanHash: null })).rejects.toMatchObject({ code: 'E_STOP_INVARIANT', message: expect.stringContaining('2 rows pinned for 3 planned') });
   });
 });
 

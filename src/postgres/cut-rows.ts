@@ -1,0 +1,68 @@
+import { contentDigestOf } from '../domain/change-set.js';
+import type { IURow } from '../domain/iu.js';
+import { freezeResult, type IUCreateResult } from '../domain/results.js';
+import { PlanStale, StopInvariantFailed } from '../errors/index.js';
+import type { ExecutionContext } from '../executors/executor.js';
+import type { DbSession } from './port.js';
+import { refuseFailedRows } from './refuse-failed-rows.js';
+import { createStaged, insertChangeSet, type CreatedRow } from './sql/iu-create.js';
+import { createFromPin, findPin, type PinDifference } from './sql/pinned-plan.js';
+import { addressesChangedSince, targetFingerprint, type AddressSet } from './sql/target-state.js';
+
+/** In the cut's transaction: refuses if the plan's addresses changed since the change set was pinned, naming them. */
+async function refuseStalePlan(session: DbSession, changeSet: ExecutionContext['changeSet'], addresses: AddressSet): Promise<void> {
+  if (changeSet.targetFingerprint === null) return;
+  const now = await targetFingerprint(session, addresses);
+  if (now.fingerprint === changeSet.targetFingerprint) return;
+  throw new PlanStale(await addressesChangedSince(session, addresses, changeSet.targetFingerprintAt ?? new Date(0).toISOString()));
+}
+
+/** The cut refused because the plan pinned in the target is not the plan the run holds and its approvals bind. */
+function pinDiffers(runId: string, difference: PinDifference): StopInvariantFailed {
+  const consequence = 'the pinned plan is not the approved plan, so nothing was cut';
+  switch (difference.kind) {
+    case 'rehashed':
+      return new StopInvariantFailed('cutLegA', {
+        ...(difference.addresses[0] === undefined ? {} : { address: difference.addresses[0], status: 'edited' }),
+        reason: `pinned rows of run ${runId} no longer hash to their content hash (edited since planning): ${difference.addresses.join(', ')}; ${consequence}`,
+      });
+    case 'rows':
+      return new StopInvariantFailed('cutLegA', { reason: `run ${runId} has ${difference.pinned} pinned rows for ${difference.planned} planned; ${consequence}` });
+    case 'digest':
+      return new StopInvariantFailed('cutLegA', { reason: `the pinned rows of run ${runId} have content digest ${difference.pinned.slice(0, 12)}, the plan ${difference.planned.slice(0, 12)}; ${consequence}` });
+  }
+}
+
+/**
+ * The cut's work, in its transaction: refuses a stale plan, records the change set, and creates a draft per row. If
+ * planning pinned the run's plan in the target, the drafts are inserted from the pinned rows (checked row by row
+ * against `rows` and against their content hashes; any difference refuses the cut); otherwise `rows` are staged and
+ * written by COPY. Any row not created refuses the whole cut. Returns a frozen result per row, in plan order.
+ */
+export async function cutRows(
+  session: DbSession,
+  ctx: ExecutionContext,
+  rows: readonly IURow[],
+  chunkSize: number,
+  progress: (done: number, finished?: boolean) => void,
+): Promise<readonly IUCreateResult[]> {
+  const pin = await findPin(session, ctx.runId);
+  if (pin !== undefined && pin.planHash !== ctx.changeSet.planHash) {
+    throw new StopInvariantFailed('cutLegA', { reason: `the plan pinned for run ${ctx.runId} hashes to ${pin.planHash.slice(0, 12)}, the change set to ${ctx.changeSet.planHash.slice(0, 12)}` });
+  }
+  await refuseStalePlan(session, ctx.changeSet, pin === undefined ? rows.map((r) => r.address) : { pinnedRunId: ctx.runId });
+  await insertChangeSet(session, ctx.changeSet, ctx.runId);
+  let created: CreatedRow[];
+  if (pin === undefined) {
+    created = await createStaged(session, rows, ctx.changeSet.changeSetId, chunkSize, progress);
+  } else {
+    const fromPin = await createFromPin(session, ctx.runId, rows, contentDigestOf(rows), ctx.changeSet.changeSetId);
+    if (fromPin.difference !== null) throw pinDiffers(ctx.runId, fromPin.difference);
+    created = fromPin.created;
+  }
+  refuseFailedRows('cutLegA', created, 'created', 'the whole cut rolls back');
+  // Both paths report in input order, so row i's content hash is rows[i]'s.
+  const results = created.map((row, i) => freezeResult({ address: row.address, version: row.version, status: row.status, contentHash: rows[i]?.contentHash ?? '', simulated: false }));
+  progress(rows.length, true);
+  return Object.freeze(results);
+}

@@ -1,0 +1,148 @@
+import { planRowsInHashOrder } from '../../domain/change-set.js';
+import type { Cutplan } from '../../domain/cutplan.js';
+import type { IURow } from '../../domain/iu.js';
+import type { PinnedPlan } from '../../executors/executor.js';
+import type { DbSession } from '../port.js';
+import type { IUCreateStatus } from '../../domain/results.js';
+import { blankFlag, type CreatedRow } from './iu-create.js';
+import { loadFieldRows, type StageTable } from './stage.js';
+import { targetFingerprint } from './target-state.js';
+
+/** A plan pinned in the target for one run (migration 7). */
+export type PlanPin = PinnedPlan;
+
+const PINNED_ROWS: StageTable = {
+  name: 'cutter.pinned_plan_rows',
+  columns: [['run_id', 'text'], ['ord', 'integer'], ['address', 'text'], ['title', 'text'], ['body', 'text'], ['source', 'text'], ['content_hash', 'text'], ['blank', 'boolean']],
+};
+
+/** The run's pinned plan, or undefined if planning has not pinned one. */
+export async function findPin(session: DbSession, runId: string): Promise<PlanPin | undefined> {
+  const { rows } = await session.query<{ plan_hash: string; row_count: number; target_fingerprint: string; fingerprint_at: Date | string }>(
+    'SELECT plan_hash, row_count, target_fingerprint, fingerprint_at FROM cutter.pinned_plans WHERE run_id = $1',
+    [runId],
+  );
+  const row = rows[0];
+  return row === undefined ? undefined : { planHash: row.plan_hash, rowCount: row.row_count, fingerprint: row.target_fingerprint, at: new Date(row.fingerprint_at).toISOString() };
+}
+
+/**
+ * Pins `plan` for `runId` in the caller's transaction: streams its rows into cutter.pinned_plan_rows (COPY, a chunk at
+ * a time) while hashing them, so the plan is read once for both; then fingerprints the plan's addresses in the target
+ * server-side and records the pin. `afterChunk` hears how many rows are pinned so far.
+ */
+export async function pinPlan(session: DbSession, runId: string, plan: Cutplan, chunkSize: number, afterChunk: (pinned: number) => void): Promise<PlanPin> {
+  const rows = planRowsInHashOrder(plan);
+  let planHash = '';
+  function* fields(): Generator<readonly (string | number | null)[]> {
+    for (let next = rows.next(); ; next = rows.next()) {
+      if (next.done === true) {
+        planHash = next.value;
+        return;
+      }
+      const { row, ord } = next.value;
+      yield [runId, ord, row.address, row.title, row.body, row.source ?? null, row.contentHash, blankFlag(row)];
+    }
+  }
+  await loadFieldRows(session, PINNED_ROWS, fields(), chunkSize, afterChunk);
+  const target = await targetFingerprint(session, { pinnedRunId: runId });
+  await session.query(
+    'INSERT INTO cutter.pinned_plans (run_id, plan_hash, row_count, target_fingerprint, fingerprint_at) VALUES ($1, $2, $3, $4, $5)',
+    [runId, planHash, plan.rows.length, target.fingerprint, target.at],
+  );
+  return { planHash, rowCount: plan.rows.length, fingerprint: target.fingerprint, at: target.at };
+}
+
+/** A run's pinned rows, in plan order, as the run store returns a plan: empty if none are pinned. */
+export async function pinnedRowsOf(session: DbSession, runId: string): Promise<{ address: string; title: string; body: string; source: string | null }[]> {
+  return (await session.query<{ address: string; title: string; body: string; source: string | null }>(
+    'SELECT address, title, body, source FROM cutter.pinned_plan_rows WHERE run_id = $1 ORDER BY ord', [runId],
+  )).rows;
+}
+
+/** sha256 of the canonical `{ body, title }` (contentHashOf), computed by the server: to_json escapes as JSON.stringify does. */
+const CONTENT_HASH_SQL = `encode(sha256(convert_to('{"body":' || to_json(p.body)::text || ',"title":' || to_json(p.title)::text || '}', 'UTF8')), 'hex')`;
+
+/**
+ * The pinned plan as the server sees it: how many rows, how many no longer hash to their content hash (a title or body
+ * edited since planning), and the content digest of its (address, content hash) pairs, computed as contentDigestOf
+ * computes it from the plan.
+ */
+const PIN_INTEGRITY_SQL = /* sql */ `
+SELECT count(*)::integer AS rows,
+       count(*) FILTER (WHERE p.content_hash <> ${CONTENT_HASH_SQL})::integer AS rehashed,
+       encode(sha256(convert_to(coalesce(string_agg(p.address || E'\t' || p.content_hash || E'\n', '' ORDER BY p.address COLLATE "C"), ''), 'UTF8')), 'hex') AS digest
+FROM cutter.pinned_plan_rows p WHERE p.run_id = $1`;
+
+/** Up to 20 pinned rows whose title or body no longer hash to their content hash. */
+const REHASHED_ROWS_SQL = `SELECT p.address FROM cutter.pinned_plan_rows p WHERE p.run_id = $1 AND p.content_hash <> ${CONTENT_HASH_SQL} ORDER BY p.address LIMIT 20`;
+
+/** {@link CLASSIFY_STAGED_SQL}'s statuses, for the pinned rows: only rows that are not "created as version 1" come back. */
+const CLASSIFY_PINNED_SQL = /* sql */ `
+WITH pinned AS (SELECT address, content_hash, blank FROM cutter.pinned_plan_rows WHERE run_id = $1),
+latest AS (
+  SELECT DISTINCT ON (v.address) v.address, v.version, v.status, v.content_hash
+  FROM cutter.iu_versions v JOIN pinned p ON p.address = v.address
+  ORDER BY v.address, v.version DESC
+),
+classified AS (
+  SELECT p.address, l.version AS latest_version,
+    CASE
+      WHEN p.blank THEN 'invalid'
+      WHEN l.status = 'draft' THEN 'conflict'
+      WHEN l.status = 'enacted' AND l.content_hash = p.content_hash THEN 'exists'
+      ELSE 'created'
+    END AS status
+  FROM pinned p LEFT JOIN latest l ON l.address = p.address
+)
+SELECT address, CASE WHEN status = 'created' THEN coalesce(latest_version, 0) + 1 ELSE coalesce(latest_version, 0) END AS version, status
+FROM classified
+WHERE status <> 'created' OR latest_version IS NOT NULL`;
+
+/** Inserts the pinned rows as drafts server-side; an address given in $3 gets the version given in $4, any other version 1. */
+const INSERT_FROM_PIN_SQL = /* sql */ `
+INSERT INTO cutter.iu_versions (address, version, title, body, content_hash, status, change_set_id)
+SELECT p.address, coalesce(e.version, 1), p.title, p.body, p.content_hash, 'draft', $2
+FROM cutter.pinned_plan_rows p LEFT JOIN unnest($3::text[], $4::integer[]) AS e (address, version) ON e.address = p.address
+WHERE p.run_id = $1`;
+
+/** Why a pinned plan may not be cut: it is not, row for row, the plan the run holds (and its approvals bind). */
+export type PinDifference =
+  | { readonly kind: 'rehashed'; readonly addresses: readonly string[] }
+  | { readonly kind: 'rows'; readonly pinned: number; readonly planned: number }
+  | { readonly kind: 'digest'; readonly pinned: string; readonly planned: string };
+
+/**
+ * Creates a draft for every row of the run's pinned plan, in the caller's transaction, without the rows crossing the
+ * wire again. First the pin must be the run's plan: every pinned title and body still hash to the row's content hash,
+ * and the pinned (address, content hash) pairs have the plan's count and content digest (`plannedDigest`); else
+ * nothing is written and the difference is returned. Then every row is classified as {@link createStaged} does, and
+ * only if every row is `created` are the pinned rows inserted. Returns a status per row, in the order of `rows`.
+ */
+export async function createFromPin(
+  session: DbSession,
+  runId: string,
+  rows: readonly IURow[],
+  plannedDigest: string,
+  changeSetId: string,
+): Promise<{ created: CreatedRow[]; difference: PinDifference | null }> {
+  const created: CreatedRow[] = rows.map((r) => ({ address: r.address, version: 1, status: 'created' }));
+  const integrity = (await session.query<{ rows: number; rehashed: number; digest: string }>(PIN_INTEGRITY_SQL, [runId])).rows[0];
+  if (integrity === undefined || integrity.rehashed > 0) {
+    const addresses = (await session.query<{ address: string }>(REHASHED_ROWS_SQL, [runId])).rows.map((r) => r.address);
+    return { created, difference: { kind: 'rehashed', addresses } };
+  }
+  if (integrity.rows !== rows.length) return { created, difference: { kind: 'rows', pinned: integrity.rows, planned: rows.length } };
+  if (integrity.digest !== plannedDigest) return { created, difference: { kind: 'digest', pinned: integrity.digest, planned: plannedDigest } };
+  const { rows: exceptions } = await session.query<{ address: string; version: number; status: IUCreateStatus }>(CLASSIFY_PINNED_SQL, [runId]);
+  if (exceptions.length > 0) {
+    const at = new Map(rows.map((r, i) => [r.address, i]));
+    for (const e of exceptions) {
+      const i = at.get(e.address);
+      if (i !== undefined) created[i] = { address: e.address, version: e.version, status: e.status };
+    }
+  }
+  if (created.some((row) => row.status !== 'created')) return { created, difference: null };
+  await session.query(INSERT_FROM_PIN_SQL, [runId, changeSetId, exceptions.map((e) => e.address), exceptions.map((e) => e.version)]);
+  return { created, difference: null };
+}

@@ -1,0 +1,170 @@
+/**
+ * Plans pinned in the target (migration 7), on PGlite and PostgreSQL: a LIVE run's planning stores its plan once, in
+ * the target; the run store keeps no second copy and restores the run from the pin; the cut inserts exactly the
+ * pinned rows, and refuses, writing nothing, if a pinned row was edited, added or re-hashed after approval.
+ */
+import fc from 'fast-check';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { changeSetOf, planHashOf } from '../../src/domain/change-set.js';
+import { validateCutplan, type Cutplan } from '../../src/domain/cutplan.js';
+import { Mode } from '../../src/domain/mode.js';
+import { InMemoryKillSwitch } from '../../src/kill-switch/index.js';
+import { snapshotBackupRunner } from '../../src/postgres/backups/snapshot-runner.js';
+import { DbRole } from '../../src/postgres/port.js';
+import { PostgresLiveExecutionAdapter } from '../../src/postgres/postgres-adapter.js';
+import { PostgresRunStore } from '../../src/postgres/run-store.js';
+import { inTransaction } from '../../src/postgres/transaction.js';
+import { createRun } from '../../src/runner/create-run.js';
+import type { RunView } from '../../src/runner/run-view.js';
+import { createDurableRun, restoreRun } from '../../src/runs/durable-run.js';
+import { approvalFor, policy, samplePlan } from '../support/fixtures.js';
+import { countRows, openTarget, TARGET_KINDS, type Target } from '../support/targets.js';
+
+/** The server's content hash of a pinned row, as the cut recomputes it. */
+const SERVER_CONTENT_HASH = `encode(sha256(convert_to('{"body":' || to_json(body)::text || ',"title":' || to_json(title)::text || '}', 'UTF8')), 'hex')`;
+
+describe.each(TARGET_KINDS)('pinned plans on %s', (kind) => {
+  let target: Target;
+  let store: PostgresRunStore;
+  const killSwitch = new InMemoryKillSwitch(true);
+  const adapter = () => new PostgresLiveExecutionAdapter({ killSwitch, connectionProvider: target.provider, backupRunner: snapshotBackupRunner });
+  const sql = (text: string, params: unknown[] = []) => target.admin((s) => s.query(text, params));
+
+  beforeAll(async () => {
+    target = await openTarget(kind);
+    store = new PostgresRunStore((work) => target.admin(work));
+  }, 60_000);
+  afterAll(async () => { await target.close(); });
+  beforeEach(() => target.reset());
+
+  /** A durable LIVE run started and parked at SG_1. */
+  async function parkedAtCut(plan: Cutplan) {
+    const run = await createDurableRun({ store, mode: Mode.Live, plan, initiator: 'carol', approvals: policy, executor: adapter(), killSwitch });
+    run.start();
+    const view = await run.settled();
+    expect(view.gate).toBe('SG_1');
+    return { run, view };
+  }
+
+  /** Approves SG_1 and returns where the run stopped next. */
+  async function approveCut(run: Awaited<ReturnType<typeof parkedAtCut>>['run'], view: RunView): Promise<RunView> {
+    expect(run.approve(approvalFor(view, 'SG_1'))).toEqual({ accepted: true });
+    return run.settled();
+  }
+
+  it('planning pins the plan in the target once: the run store keeps no copy, and the run lists the pinned hash', async () => {
+    const plan = samplePlan(5, 'handbook/pinned');
+    const { run, view } = await parkedAtCut(plan);
+    expect(await countRows(target, 'pinned_plan_rows', 'run_id = $1', [run.id])).toBe(5);
+    expect(await countRows(target, 'run_plan_rows', 'run_id = $1', [run.id])).toBe(0);
+    const pin = (await sql('SELECT plan_hash, row_count FROM cutter.pinned_plans WHERE run_id = $1', [run.id])).rows[0];
+    expect(pin).toEqual({ plan_hash: planHashOf(plan), row_count: 5 });
+    expect(view.context.changeSet?.planHash).toBe(planHashOf(plan));
+    expect((await store.list()).find((r) => r.runId === run.id)?.planHash).toBe(planHashOf(plan));
+    run.stop();
+  }, 60_000);
+
+  it('the cut inserts exactly the pinned rows, and a run restored from the pin completes', async () => {
+    const plan = validateCutplan([
+      { address: 'handbook/pin/b', title: 'Tab\there "quoted"', body: 'Line\nbreak, \\ backslash, \\N, \u0001 control, 🚀 and é', source: 'docs/b.md' },
+      { address: 'handbook/pin/a', title: 'A', body: 'Alpha\r\n\u2028' },
+    ]);
+    const first = await parkedAtCut(plan);
+    first.run.stop();
+    // Another process: the plan comes back from the pin, equal to the one planned.
+    expect((await store.load(first.run.id))?.plan).toEqual(plan);
+    const second = await restoreRun({ store, runId: first.run.id, approvals: policy, executor: adapter(), killSwitch });
+    const atEnact = await approveCut(second, second.view());
+    expect(atEnact.gate).toBe('SG_2');
+    second.approve(approvalFor(atEnact, 'SG_2', 'bob'));
+    expect((await second.settled()).output?.status).toBe('completed');
+    const written = (await sql('SELECT address, title, body, content_hash FROM cutter.iu_versions ORDER BY address')).rows;
+    expect(written).toEqual([...plan.rows].sort((a, b) => a.address.localeCompare(b.address)).map((r) => ({ address: r.address, title: r.title, body: r.body, content_hash: r.contentHash })));
+  }, 60_000);
+
+  const tamperings: [string, string[], RegExp][] = [
+    ['a pinned body edited', ["UPDATE cutter.pinned_plan_rows SET body = 'Tampered after approval.' WHERE run_id = $1 AND ord = 1"], /no longer hash to their content hash.*: handbook\/tamper\/section-2;/],
+    ['a pinned body and its content hash edited together', [
+      "UPDATE cutter.pinned_plan_rows SET body = 'Tampered.' WHERE run_id = $1 AND ord = 2",
+      `UPDATE cutter.pinned_plan_rows SET content_hash = ${SERVER_CONTENT_HASH} WHERE run_id = $1 AND ord = 2`,
+    ], /content digest/],
+    ['a row added to the pin', [`INSERT INTO cutter.pinned_plan_rows (run_id, ord, address, title, body, content_hash, blank)
+      SELECT run_id, 3, 'handbook/tamper/extra', title, body, content_hash, blank FROM cutter.pinned_plan_rows WHERE run_id = $1 AND ord = 0`], /4 pinned rows for 3 planned/],
+    ['a row removed from the pin', ['DELETE FROM cutter.pinned_plan_rows WHERE run_id = $1 AND ord = 0'], /2 pinned rows for 3 planned/],
+  ];
+
+  it.each(tamperings)('%s after approval: the cut refuses, names why, and writes nothing', async (_name, tamper, why) => {
+    const { run, view } = await parkedAtCut(samplePlan(3, 'handbook/tamper'));
+    for (const statement of tamper) await sql(statement, [run.id]);
+    const after = await approveCut(run, view);
+    expect(after.context.error).toMatchObject({ code: 'E_STOP_INVARIANT' });
+    expect(after.context.error?.message).toMatch(why);
+    expect(after.context.committed).not.toContain('cut');
+    expect(await countRows(target, 'iu_versions')).toBe(0);
+    expect(await countRows(target, 'change_sets')).toBe(0);
+    expect(await countRows(target, 'phase_records', "phase = 'cutLegA'")).toBe(0);
+    run.stop();
+  }, 60_000);
+
+  it('the phase roles may add a pin but never change or remove one', async () => {
+    const { run } = await parkedAtCut(samplePlan(2, 'handbook/grants'));
+    run.stop();
+    for (const role of [DbRole.Exec, DbRole.Verify]) {
+      for (const statement of ["UPDATE cutter.pinned_plan_rows SET body = 'x'", 'DELETE FROM cutter.pinned_plan_rows', "UPDATE cutter.pinned_plans SET plan_hash = repeat('0', 64)"]) {
+        await expect(inTransaction(target.provider, role, undefined, (s) => s.query(statement)), `${role}: ${statement}`).rejects.toMatchObject({ code: '42501' });
+      }
+    }
+    expect(await countRows(target, 'pinned_plan_rows', 'run_id = $1', [run.id])).toBe(2);
+  }, 60_000);
+
+  it('a run stored before planning pinned its plan cannot be restored: E_RUN_NOT_PLANNED, and nothing was written', async () => {
+    const run = await createDurableRun({ store, mode: Mode.Live, plan: samplePlan(2), initiator: 'carol', approvals: policy, executor: adapter(), killSwitch });
+    run.stop();
+    expect((await store.load(run.id))?.plan).toBeNull();
+    expect((await store.list()).find((r) => r.runId === run.id)?.planHash).toBeNull();
+    await expect(restoreRun({ store, runId: run.id, approvals: policy, executor: adapter(), killSwitch })).rejects.toMatchObject({ code: 'E_RUN_NOT_PLANNED' });
+    expect(await countRows(target, 'pinned_plans')).toBe(0);
+  }, 60_000);
+
+  it('a plan that does not hash to the expected plan hash is refused at planning, and nothing is pinned', async () => {
+    const run = createRun({ mode: Mode.Live, plan: samplePlan(2), initiator: 'carol', approvals: policy, executor: adapter(), killSwitch, expectedPlanHash: 'f'.repeat(64) });
+    run.start();
+    const view = await run.settled();
+    expect(view.output).toMatchObject({ status: 'refused', error: { code: 'E_PLAN_PIN_MISMATCH' } });
+    expect(await countRows(target, 'pinned_plans')).toBe(0);
+    expect(await countRows(target, 'pinned_plan_rows')).toBe(0);
+  }, 60_000);
+
+  it('pinning again for the same run returns the pin unchanged; another plan under that run id is refused', async () => {
+    const plan = samplePlan(3, 'handbook/again');
+    const first = await adapter().pinPlan({ runId: 'run-again' }, plan, null);
+    expect(await adapter().pinPlan({ runId: 'run-again' }, plan, planHashOf(plan))).toEqual(first);
+    expect(await countRows(target, 'pinned_plan_rows')).toBe(3);
+    await expect(adapter().pinPlan({ runId: 'run-again' }, samplePlan(3, 'handbook/other'), null)).rejects.toMatchObject({ code: 'E_PLAN_PIN_MISMATCH' });
+    expect(await countRows(target, 'pinned_plan_rows')).toBe(3);
+  }, 60_000);
+
+  it('the server hashes any well-formed title and body as the plan does, so a pinned plan of any text is cut', async () => {
+    // Graphemes of all Unicode, mixed with every character JSON or COPY escapes.
+    const unit = fc.oneof(fc.constantFrom('\\', '"', '\t', '\n', '\r', '\b', '\f', '\u0001', '\u001f', '\u007f', '\u2028', '/', '\\N'), fc.string({ unit: 'grapheme', minLength: 1, maxLength: 1 }));
+    const text = fc.string({ unit, minLength: 1, maxLength: 40 }).filter((t) => t.trim().length > 0 && !t.includes('\u0000'));
+    let n = 0;
+    await fc.assert(fc.asyncProperty(fc.array(fc.record({ title: text, body: text }), { minLength: 1, maxLength: 5 }), async (contents) => {
+      const runId = `run-text-${++n}`;
+      const plan = validateCutplan(contents.map((c, i) => ({ address: `handbook/text-${n}/row-${i}`, ...c })));
+      const a = adapter();
+      const pin = await a.pinPlan({ runId }, plan, null);
+      await a.cutLegA({ runId, mode: Mode.Live, changeSet: changeSetOf(pin.planHash, pin.rowCount, runId, pin) }, plan.rows);
+      await a.releaseTarget({ runId });
+      const written = (await sql('SELECT title, body FROM cutter.iu_versions WHERE address LIKE $1 ORDER BY address', [`handbook/text-${n}/%`])).rows;
+      expect(written).toEqual(plan.rows.map((r) => ({ title: r.title, body: r.body })));
+    }), { numRuns: 25 });
+  }, 120_000);
+
+  it('reports pinning progress like a writing phase', async () => {
+    const seen: string[] = [];
+    const pinning = new PostgresLiveExecutionAdapter({ killSwitch, connectionProvider: target.provider, chunkSize: 2, onProgress: (p) => seen.push(`${p.phase} ${p.done}/${p.total}`) });
+    await pinning.pinPlan({ runId: 'run-progress' }, samplePlan(5), null);
+    expect(seen).toEqual(['planning 2/5', 'planning 4/5', 'planning 5/5']);
+  }, 60_000);
+});
