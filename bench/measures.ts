@@ -6,7 +6,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pinChangeSet } from '../src/domain/change-set.js';
+import { changeSetOf, pinChangeSet } from '../src/domain/change-set.js';
 import type { Cutplan } from '../src/domain/cutplan.js';
 import { Mode } from '../src/domain/mode.js';
 import { InMemoryKillSwitch } from '../src/kill-switch/index.js';
@@ -50,7 +50,7 @@ export function copyFloor(target: ScratchTarget, plan: Cutplan): Promise<number>
 const adapterFor = (target: ScratchTarget, provider = target.provider) =>
   new PostgresLiveExecutionAdapter({ killSwitch, connectionProvider: provider, backupRunner: snapshotBackupRunner });
 
-/** The adapter's cut alone, then (untimed in `cutMs`) its enactment: both phases' own transactions. */
+/** The adapter's cut alone of rows the client sends (no pin), then (untimed in `cutMs`) its enactment: both phases' own transactions. */
 export async function cutAndEnact(target: ScratchTarget, plan: Cutplan): Promise<{ cutMs: number; enactMs: number }> {
   const adapter = adapterFor(target);
   const ctx = { runId: 'bench-phases', mode: Mode.Live, changeSet: pinChangeSet(plan, 'bench-phases') };
@@ -59,6 +59,22 @@ export async function cutAndEnact(target: ScratchTarget, plan: Cutplan): Promise
   const enactMs = await elapsed(() => adapter.lifecycleEnact(ctx, { addresses, reviewDecisionId: 'RD-BENCH' }));
   await adapter.releaseTarget(ctx);
   return { cutMs, enactMs };
+}
+
+/**
+ * Planning's pin of the plan in the target (rows streamed and hashed, fingerprint taken), then (untimed in `pinMs`)
+ * the cut from the pinned rows, as a LIVE run takes them: each its own transaction.
+ */
+export async function pinAndCut(target: ScratchTarget, plan: Cutplan): Promise<{ pinMs: number; cutMs: number }> {
+  const adapter = adapterFor(target);
+  const runId = 'bench-pinned';
+  let pin: Awaited<ReturnType<typeof adapter.pinPlan>> | undefined;
+  const pinMs = await elapsed(async () => { pin = await adapter.pinPlan({ runId }, plan, null); });
+  if (pin === undefined) throw new Error('the plan was not pinned');
+  const ctx = { runId, mode: Mode.Live, changeSet: changeSetOf(pin.planHash, pin.rowCount, runId, pin) };
+  const cutMs = await elapsed(() => adapter.cutLegA(ctx, plan.rows));
+  await adapter.releaseTarget(ctx);
+  return { pinMs, cutMs };
 }
 
 export interface RunTiming {

@@ -54,6 +54,8 @@ export function summarise(size: SizeSamples): SizeSummary {
   const lines = [
     line('COPY floor', size.floor, size.n, floorMs),
     line('cutLegA', size.cut, size.n, floorMs),
+    line('planning: pin the plan', size.pin, size.n, floorMs),
+    line('cutLegA from the pin', size.cutPinned, size.n, floorMs),
     line('lifecycleEnact', size.enact, size.n, floorMs),
     line('LIVE run (whole)', size.live, size.n, floorMs),
     line('DRYRUN run (whole)', size.dryrun, size.n, floorMs),
@@ -75,10 +77,11 @@ export function checkTargets(postgres: readonly SizeSummary[], processPeakRssMb:
   const pct = (v: number) => `${(v * 100).toFixed(2)}%`;
   const big = at(100_000);
   // Cutter's own measurements; the floor's and pg_dump's peaks are in the table beside them.
-  const cutters = ['cutLegA', 'lifecycleEnact', 'LIVE run (whole)', 'DRYRUN run (whole)'];
+  const cutters = ['cutLegA', 'planning: pin the plan', 'cutLegA from the pin', 'lifecycleEnact', 'LIVE run (whole)', 'DRYRUN run (whole)'];
   const rss = big === undefined ? undefined : Math.max(...big.lines.filter((l) => cutters.includes(l.what)).map((l) => l.peakRssMb));
   return [
     check('cutLegA at 100k (PostgreSQL)', '≤ 1.5× COPY', ratio(100_000, 'cutLegA'), 1.5, x),
+    check('cutLegA from the pin at 100k', '≤ 1.5× COPY', ratio(100_000, 'cutLegA from the pin'), 1.5, x),
     check('lifecycleEnact at 100k', '≤ 1.75× COPY', ratio(100_000, 'lifecycleEnact'), 1.75, x),
     check('whole LIVE run at 100k', '≤ 3.5× COPY', ratio(100_000, 'LIVE run (whole)'), 3.5, x),
     check('peak RSS at 100k (Cutter)', '≤ 400 MB', rss, 400, (v) => `${v.toFixed(0)} MB (worker's high-water mark, floor included: ${processPeakRssMb?.toFixed(0) ?? '?'} MB)`),

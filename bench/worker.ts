@@ -1,12 +1,13 @@
 /**
  * One target's measurements, in a process of their own (so PGlite's memory never shows in PostgreSQL's peak RSS):
- * for each size and repetition, a fresh schema before each of the floor, the cut and enactment, the LIVE run (then
+ * for each size and repetition, a fresh schema before each of the floor, the cut and enactment, the pin and the cut
+ * from it, the LIVE run (then
  * the pg_dump runner on what it wrote) and the DRYRUN run.
  */
 import { Mode } from '../src/domain/mode.js';
 import type { BenchArgs } from './args.js';
 import { launchDbosPeer } from './dbos-peer.js';
-import { copyFloor, cutAndEnact, pgDumpBackup, wholeRun, type RunTiming } from './measures.js';
+import { copyFloor, cutAndEnact, pgDumpBackup, pinAndCut, wholeRun, type RunTiming } from './measures.js';
 import { benchPlan } from './plan.js';
 import { processPeakRssMb, withPeakRss } from './rss.js';
 import { openScratch, type ScratchTarget } from './scratch.js';
@@ -18,6 +19,9 @@ export interface SizeSamples {
   readonly n: number;
   readonly floor: Sample[];
   readonly cut: Sample[];
+  /** Planning's pin of the plan in the target, then the cut from the pinned rows (the path a LIVE run takes). */
+  readonly pin: Sample[];
+  readonly cutPinned: Sample[];
   readonly enact: Sample[];
   readonly live: RunSample[];
   readonly dryrun: RunSample[];
@@ -53,7 +57,7 @@ async function runSample(work: () => Promise<RunTiming>): Promise<RunSample> {
 
 async function measureSize(target: ScratchTarget, n: number, reps: number): Promise<SizeSamples> {
   const plan = benchPlan(n);
-  const out: SizeSamples = { n, floor: [], cut: [], enact: [], live: [], dryrun: [], pgDump: [], dbos: [] };
+  const out: SizeSamples = { n, floor: [], cut: [], pin: [], cutPinned: [], enact: [], live: [], dryrun: [], pgDump: [], dbos: [] };
   for (let rep = 1; rep <= reps; rep++) {
     log(`  ${target.kind} n=${n} rep ${rep}/${reps}`);
     await target.fresh();
@@ -62,6 +66,10 @@ async function measureSize(target: ScratchTarget, n: number, reps: number): Prom
     let enactMs = 0;
     out.cut.push(await sample(async () => { const t = await cutAndEnact(target, plan); enactMs = t.enactMs; return t.cutMs; }));
     out.enact.push({ ms: enactMs, peakRssMb: out.cut.at(-1)?.peakRssMb ?? 0 });
+    await target.fresh();
+    let cutPinnedMs = 0;
+    out.pin.push(await sample(async () => { const t = await pinAndCut(target, plan); cutPinnedMs = t.cutMs; return t.pinMs; }));
+    out.cutPinned.push({ ms: cutPinnedMs, peakRssMb: out.pin.at(-1)?.peakRssMb ?? 0 });
     await target.fresh();
     out.live.push(await runSample(() => wholeRun(target, plan, Mode.Live)));
     if (target.kind === 'postgres') out.pgDump.push(await sample(() => pgDumpBackup(target)));
@@ -79,7 +87,7 @@ async function measureDbos(target: ScratchTarget, args: BenchArgs): Promise<Size
     const out: SizeSamples[] = [];
     for (const n of args.dbosSizes) {
       const plan = benchPlan(n);
-      const samples: SizeSamples = { n, floor: [], cut: [], enact: [], live: [], dryrun: [], pgDump: [], dbos: [] };
+      const samples: SizeSamples = { n, floor: [], cut: [], pin: [], cutPinned: [], enact: [], live: [], dryrun: [], pgDump: [], dbos: [] };
       for (let rep = 1; rep <= args.reps; rep++) {
         log(`  dbos n=${n} rep ${rep}/${args.reps}`);
         await target.fresh();
