@@ -202,8 +202,10 @@ export class PostgresLiveExecutionAdapter extends LiveExecutionAdapter {
     return this.#withRetries('planning', ctx.signal, () => inTransaction(this.#provider, DbRole.Exec, ctx.signal, async (session) => {
       const pinned = await findPin(session, ctx.runId);
       if (pinned !== undefined && pinned.planHash !== planHashOf(plan)) throw new PlanPinMismatch(pinned.planHash, planHashOf(plan));
-      const pin = pinned ?? await pinPlan(session, ctx.runId, plan, this.#chunkSize, this.#progress('planning', plan.rows.length));
+      const progress = this.#progress('planning', plan.rows.length);
+      const pin = pinned ?? await pinPlan(session, ctx.runId, plan, this.#chunkSize, progress);
       if (expectedPlanHash !== null && expectedPlanHash !== pin.planHash) throw new PlanPinMismatch(expectedPlanHash, pin.planHash);
+      if (pinned === undefined) progress(plan.rows.length, true);
       return pin;
     }));
   }

@@ -163,8 +163,11 @@ describe.each(TARGET_KINDS)('pinned plans on %s', (kind) => {
 
   it('reports pinning progress like a writing phase', async () => {
     const seen: string[] = [];
-    const pinning = new PostgresLiveExecutionAdapter({ killSwitch, connectionProvider: target.provider, chunkSize: 2, onProgress: (p) => seen.push(`${p.phase} ${p.done}/${p.total}`) });
+    const pinning = new PostgresLiveExecutionAdapter({ killSwitch, connectionProvider: target.provider, chunkSize: 2, onProgress: (p) => seen.push(`${p.phase} ${p.done}/${p.total}${p.finished ? ' finished' : ''}`) });
     await pinning.pinPlan({ runId: 'run-progress' }, samplePlan(5), null);
-    expect(seen).toEqual(['planning 2/5', 'planning 4/5', 'planning 5/5']);
+    expect(seen).toEqual(['planning 2/5', 'planning 4/5', 'planning 5/5', 'planning 5/5 finished']);
+    // A pin already made is returned without pinning again, so without progress.
+    await pinning.pinPlan({ runId: 'run-progress' }, samplePlan(5), null);
+    expect(seen).toHaveLength(4);
   }, 60_000);
 });
