@@ -112,7 +112,7 @@ export { verifyLedgerChain, ledgerRecordHash, GENESIS_HASH, type LedgerRecord, t
 
 // Durable runs: a run store, and runs that any process can restore
 export { createDurableRun, restoreRun, type DurableRunOptions, type RestoreRunOptions } from './runs/durable-run.js';
-export { type RunStore, type StoredRun, type JournalEntry } from './runs/run-store.js';
+export { findRun, type RunStore, type StoredRun, type JournalEntry } from './runs/run-store.js';
 export { MemoryRunStore } from './runs/memory-run-store.js';
 export { PostgresRunStore } from './postgres/run-store.js';
 export { RunNotFound, RunNotPlanned, SnapshotVersionMismatch } from './runs/errors.js';

@@ -85,12 +85,16 @@ export class PostgresRunStore implements RunStore {
 
   load(runId: string): Promise<{ run: StoredRun; snapshot: unknown; plan: Cutplan | null } | null> {
     return this.#admin(async (s) => {
-      const { rows } = await s.query<RunRow & { snapshot: unknown }>(`${SELECT_RUNS} WHERE r.run_id = $1`, [runId]);
-      const row = rows[0];
-      if (row === undefined) return null;
+      const found = await findIn(s, runId);
+      if (found === null) return null;
       const plan = await storedPlanRows(s, runId);
-      return { run: toStored(row), snapshot: row.snapshot, plan: plan === undefined ? null : validateCutplan(plan) };
+      return { ...found, plan: plan === undefined ? null : validateCutplan(plan) };
     });
+  }
+
+  /** The run and its snapshot, without reading its plan (100 MB at 100k rows). */
+  find(runId: string): Promise<{ run: StoredRun; snapshot: unknown } | null> {
+    return this.#admin((s) => findIn(s, runId));
   }
 
   list(): Promise<StoredRun[]> {
@@ -108,6 +112,11 @@ export class PostgresRunStore implements RunStore {
 /** A run's plan hash is its own, or, for a run whose plan the target holds, the pinned plan's (null until pinned). */
 const SELECT_RUNS = `SELECT r.run_id, r.mode, r.initiator, coalesce(r.plan_hash, p.plan_hash) AS plan_hash, r.state, r.status, r.snapshot,
   r.snapshot_version, r.created_at, r.updated_at FROM cutter.runs r LEFT JOIN cutter.pinned_plans p ON p.run_id = r.run_id`;
+
+async function findIn(s: DbSession, runId: string): Promise<{ run: StoredRun; snapshot: unknown } | null> {
+  const row = (await s.query<RunRow & { snapshot: unknown }>(`${SELECT_RUNS} WHERE r.run_id = $1`, [runId])).rows[0];
+  return row === undefined ? null : { run: toStored(row), snapshot: row.snapshot };
+}
 
 /**
  * A run's plan rows: stored with the run (migration 6), else pinned in the target by planning (migration 7), else,

@@ -2,12 +2,12 @@ import { runMachine } from '../../machines/run-machine.js';
 import { canonicalJson } from '../domain/hashing.js';
 import { viewOfStored, type RunView } from '../runner/run-view.js';
 import { RunNotFound } from '../runs/errors.js';
-import type { RunStore, StoredRun } from '../runs/run-store.js';
+import { findRun, type RunStore, type StoredRun } from '../runs/run-store.js';
 import { ReplayDiverged } from './errors.js';
 import { replayJournal, type ReplayStep } from './replay-journal.js';
 
 /** All replay reads from a store: a replay never writes, so it is given no way to. */
-export type RunReader = Pick<RunStore, 'load' | 'journal'>;
+export type RunReader = Pick<RunStore, 'load' | 'find' | 'journal'>;
 
 /** A stored run, replayed from its journal and checked against its stored snapshot. */
 export interface StoredRunReplay {
@@ -23,14 +23,14 @@ export interface StoredRunReplay {
 
 /**
  * Loads a stored run's journal and snapshot, replays the journal with pure transitions (see {@link replayJournal}),
- * and compares where it arrives with the stored snapshot. Only `load` and `journal` are called.
+ * and compares where it arrives with the stored snapshot. Only `find` (or `load`) and `journal` are called.
  *
  * @throws {@link RunNotFound} when no such run is stored, or it was never started.
  * @throws {@link ReplayDiverged} when the journal cannot be replayed at all. A replay that arrives elsewhere is
  *   reported in `matches`; {@link assertReplayMatches} turns that into the error.
  */
 export async function replayStoredRun(reader: RunReader, runId: string): Promise<StoredRunReplay> {
-  const loaded = await reader.load(runId);
+  const loaded = await findRun(reader, runId);
   if (loaded === null) throw new RunNotFound(runId);
   if (loaded.snapshot === null) throw new RunNotFound(`${runId} (stored, but never started)`);
   const steps = replayJournal(await reader.journal(runId));

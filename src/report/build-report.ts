@@ -3,7 +3,7 @@ import { describeStatechart } from '../chart/index.js';
 import type { LedgerRecord } from '../domain/ledger-chain.js';
 import { viewOfStored } from '../runner/run-view.js';
 import { RunNotFound } from '../runs/errors.js';
-import type { RunStore } from '../runs/run-store.js';
+import { findRun, type RunStore } from '../runs/run-store.js';
 import { renderReportHtml } from './render-html.js';
 import { buildReportModel, type ReportModel } from './report-model.js';
 import { renderPathSvg } from './statechart-svg.js';
@@ -26,7 +26,7 @@ export interface RunReportOptions {
  * const { html } = await buildRunReport({ store, runId, readLedger: () => target.admin(readTimedLedger), target: target.description });
  */
 export async function buildRunReport(options: RunReportOptions): Promise<{ model: ReportModel; html: string }> {
-  const loaded = await options.store.load(options.runId);
+  const loaded = await findRun(options.store, options.runId);
   if (loaded === null) throw new RunNotFound(options.runId);
   if (loaded.snapshot === null) throw new RunNotFound(`${options.runId} (stored, but never started)`);
   const graph = describeStatechart(runMachine);

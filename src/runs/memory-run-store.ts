@@ -33,6 +33,11 @@ export class MemoryRunStore implements RunStore {
     return Promise.resolve(entry === undefined ? null : { run: entry.run, snapshot: structuredClone(entry.snapshot), plan: entry.plan });
   }
 
+  find(runId: string) {
+    const entry = this.#runs.get(runId);
+    return Promise.resolve(entry === undefined ? null : { run: entry.run, snapshot: structuredClone(entry.snapshot) });
+  }
+
   list(): Promise<StoredRun[]> {
     return Promise.resolve([...this.#runs.values()].map((e) => e.run));
   }

@@ -42,8 +42,18 @@ export interface RunStore {
    * commit), so a stored snapshot is never behind its journal. Stores without it get the two calls above, in order.
    */
   record?(runId: string, entries: readonly JournalEntry[], latest: { snapshot: unknown; state: string; status: string } | null): Promise<void>;
+  /**
+   * Optional: the run and its snapshot without its plan, for readers that need no plan (status, report, replay,
+   * which mode to restore with). Cheaper than `load` for a large plan; {@link findRun} falls back to `load`.
+   */
+  find?(runId: string): Promise<{ run: StoredRun; snapshot: unknown } | null>;
   /** The plan is null if none is stored or pinned: the run stopped before planning pinned it. */
   load(runId: string): Promise<{ run: StoredRun; snapshot: unknown; plan: Cutplan | null } | null>;
   list(): Promise<StoredRun[]>;
   journal(runId: string): Promise<JournalEntry[]>;
+}
+
+/** A stored run and its snapshot, without reading its plan where the store can (`find`), else by `load`. */
+export function findRun(store: Pick<RunStore, 'load' | 'find'>, runId: string): Promise<{ run: StoredRun; snapshot: unknown } | null> {
+  return store.find === undefined ? store.load(runId) : store.find(runId);
 }

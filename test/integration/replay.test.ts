@@ -72,6 +72,21 @@ describe.each(TARGET_KINDS)('replay of stored runs on %s', (kind) => {
     for (const spy of spies) expect(spy).not.toHaveBeenCalled();
   }, 60_000);
 
+  it('reads no plan: a reader whose load refuses replays through find, and matches', async () => {
+    const run = await createDurableRun({ store, mode: 'LIVE', plan: samplePlan(2), initiator: 'carol', approvals: policy, executor: freshAdapter(), killSwitch });
+    run.start();
+    expect((await run.settled()).gate).toBe('SG_1');
+    run.stop();
+    const reader: RunReader = {
+      find: (id) => store.find(id),
+      journal: (id) => store.journal(id),
+      load: () => Promise.reject(new Error('replay read the plan')),
+    };
+    const replay = await replayStoredRun(reader, run.id);
+    expect(replay.matches).toEqual({ state: true, context: true });
+    expect(replay.stored.state).toBe('awaitingCutApproval');
+  }, 60_000);
+
   it('a run refused at SG_1 and then approved: the refusal is shown on its step, does not transition, and its reason is kept', async () => {
     const run = await createDurableRun({ store, mode: 'LIVE', plan: samplePlan(2), initiator: 'carol', approvals: policy, executor: freshAdapter(), killSwitch });
     run.start();

@@ -26,6 +26,16 @@ describe.each(TARGET_KINDS)('run store plans on %s', (kind) => {
     expect((await store.load('run-rows'))?.plan).toEqual(plan);
   });
 
+  it('finds a run and its snapshot without its plan', async () => {
+    const store = new PostgresRunStore((work) => target.admin(work));
+    await store.create({ runId: 'run-find', mode: Mode.Live, initiator: 'carol', planHash: 'h', plan, snapshotVersion: 1 });
+    await store.saveSnapshot('run-find', { value: 'idle' }, 'idle', 'active');
+    const found = await store.find('run-find');
+    expect(found).toEqual({ run: expect.objectContaining({ runId: 'run-find', planHash: 'h', state: 'idle' }), snapshot: { value: 'idle' } });
+    expect(found).not.toHaveProperty('plan');
+    expect(await store.find('run-none')).toBeNull();
+  });
+
   it('loads a run stored before migration 6 from its jsonb plan', async () => {
     await target.admin(async (s) => {
       await s.query("INSERT INTO cutter.runs (run_id, mode, initiator, plan_hash, state, status, snapshot_version) VALUES ('run-old', 'LIVE', 'carol', 'h', 'idle', 'active', 1)");

@@ -6,6 +6,7 @@ import { InvalidInput } from '../../errors/index.js';
 import { approvalClaimsFor } from '../../runner/approval-claims.js';
 import type { Run } from '../../runner/create-run.js';
 import { restoreRun } from '../../runs/durable-run.js';
+import { findRun } from '../../runs/run-store.js';
 import { exitCodeForRun, ExitCode } from '../exit-codes.js';
 import { withInspectOptions, withInspector, type InspectOptions } from '../inspect-option.js';
 import { printRun, runJson } from '../print-run.js';
@@ -47,7 +48,7 @@ function durationMs(text: string): number {
 /** Restores a stored run in this process, applies `act`, carries it to its next stop, and reports. */
 async function control(runId: string, options: ControlOptions, terminal: Terminal, setExit: (code: ExitCode) => void, act: (run: Run) => Promise<string | null>): Promise<void> {
   await withRunSession(options, (session) => withInspector(options, terminal, async (inspector) => {
-    const stored = await session.store.load(runId);
+    const stored = await findRun(session.store, runId);
     const mode = stored?.run.mode ?? 'DRYRUN';
     const run = await restoreRun({
       store: session.store, runId, approvals: session.policy, executor: session.executorFor(mode), killSwitch: session.killSwitch, logger: session.logger,

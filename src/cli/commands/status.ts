@@ -3,6 +3,7 @@ import type { Snapshot } from 'xstate';
 import { runMachine } from '../../../machines/run-machine.js';
 import { viewOfStored } from '../../runner/run-view.js';
 import { RunNotFound } from '../../runs/errors.js';
+import { findRun } from '../../runs/run-store.js';
 import { ExitCode } from '../exit-codes.js';
 import { printRun, runJson } from '../print-run.js';
 import { withRunSession, type SessionOptions } from '../run-session.js';
@@ -34,7 +35,7 @@ export function registerStatus(program: Command, terminal: Terminal, setExit: (c
       await withRunSession(options, async ({ store }) => {
         const id = runId ?? (await store.list()).at(-1)?.runId;
         if (id === undefined) throw new RunNotFound('(none stored)');
-        const loaded = await store.load(id);
+        const loaded = await findRun(store, id);
         if (loaded === null) throw new RunNotFound(id);
         if (loaded.snapshot === null) throw new RunNotFound(`${id} (stored, but never started)`);
         const view = viewOfStored(runMachine, loaded.snapshot);
