@@ -11,6 +11,7 @@ export default defineConfig({
       'test/model/every-path.test.ts',
       'test/property/**/*.test.ts',
       'test/integration/postgres-adapter.test.ts',
+      'test/integration/pinned-plan.test.ts',
     ],
     exclude: ['test/unit/chart/**', 'test/unit/cli/**'],
     typecheck: { enabled: false },

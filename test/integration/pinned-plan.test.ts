@@ -161,6 +161,16 @@ describe.each(TARGET_KINDS)('pinned plans on %s', (kind) => {
     }), { numRuns: 25 });
   }, 120_000);
 
+  it('a cut whose change set is not of the plan pinned for its run is refused before anything is written', async () => {
+    const pinned = samplePlan(2, 'handbook/pinned-one');
+    const other = samplePlan(2, 'handbook/cut-other');
+    const pin = await adapter().pinPlan({ runId: 'run-mixed' }, pinned, null);
+    const ctx = { runId: 'run-mixed', mode: Mode.Live, changeSet: changeSetOf(planHashOf(other), 2, 'run-mixed', pin) };
+    await expect(adapter().cutLegA(ctx, other.rows)).rejects.toMatchObject({ code: 'E_STOP_INVARIANT', message: expect.stringContaining(`hashes to ${planHashOf(pinned).slice(0, 12)}`) });
+    expect(await countRows(target, 'iu_versions')).toBe(0);
+    expect(await countRows(target, 'change_sets')).toBe(0);
+  }, 60_000);
+
   it('reports pinning progress like a writing phase', async () => {
     const seen: string[] = [];
     const pinning = new PostgresLiveExecutionAdapter({ killSwitch, connectionProvider: target.provider, chunkSize: 2, onProgress: (p) => seen.push(`${p.phase} ${p.done}/${p.total}${p.finished ? ' finished' : ''}`) });
