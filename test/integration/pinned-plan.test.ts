@@ -171,6 +171,78 @@ describe.each(TARGET_KINDS)('pinned plans on %s', (kind) => {
     expect(await countRows(target, 'change_sets')).toBe(0);
   }, 60_000);
 
+  /** Pins `plan` for `runId` and returns the cut's context for it, as planning would have pinned the change set. */
+  async function pinnedContext(plan: Cutplan, runId: string, provider = target.provider) {
+    const pinning = new PostgresLiveExecutionAdapter({ killSwitch, connectionProvider: provider, backupRunner: snapshotBackupRunner });
+    const pin = await pinning.pinPlan({ runId }, plan, null);
+    return { runId, mode: Mode.Live, changeSet: changeSetOf(pin.planHash, pin.rowCount, runId, pin) };
+  }
+
+  it('a cut from the pin reports every row with its version and content hash, and its finish', async () => {
+    const seen: string[] = [];
+    const plan = samplePlan(3, 'handbook/from-pin');
+    const ctx = await pinnedContext(plan, 'run-from-pin');
+    const cutter = new PostgresLiveExecutionAdapter({ killSwitch, connectionProvider: target.provider, onProgress: (p) => seen.push(`${p.phase} ${p.done}/${p.total}${p.finished ? ' finished' : ''}`) });
+    const results = await cutter.cutLegA(ctx, plan.rows);
+    expect(results).toEqual(plan.rows.map((r) => ({ address: r.address, version: 1, status: 'created', contentHash: r.contentHash, simulated: false })));
+    expect(seen).toEqual(['cutLegA 3/3 finished']);
+  }, 60_000);
+
+  it('a cut from the pin over addresses with history: a new version after an enacted one, a refusal naming an open draft', async () => {
+    const first = samplePlan(2, 'handbook/history');
+    const firstCtx = await pinnedContext(first, 'run-history-1');
+    await adapter().cutLegA(firstCtx, first.rows);
+    await adapter().lifecycleEnact(firstCtx, { addresses: first.rows.map((r) => r.address), reviewDecisionId: 'RD-H' });
+    await adapter().releaseTarget(firstCtx);
+    // The same addresses with new content, and one new address: the first two become version 2.
+    const second = validateCutplan([...first.rows.map((r) => ({ address: r.address, title: r.title, body: `${r.body} Revised.` })), { address: 'handbook/history/new', title: 'New', body: 'A new section.' }]);
+    const secondCtx = await pinnedContext(second, 'run-history-2');
+    const results = await adapter().cutLegA(secondCtx, second.rows);
+    expect(results.map((r) => `${r.address} v${r.version}`)).toEqual(['handbook/history/section-1 v2', 'handbook/history/section-2 v2', 'handbook/history/new v1']);
+    expect((await sql("SELECT address, version FROM cutter.iu_versions WHERE status = 'draft' ORDER BY address, version")).rows).toEqual([
+      { address: 'handbook/history/new', version: 1 }, { address: 'handbook/history/section-1', version: 2 }, { address: 'handbook/history/section-2', version: 2 },
+    ]);
+    await adapter().releaseTarget(secondCtx);
+    // A third plan over section-1, whose version 2 is still an open draft: refused, naming it, and nothing written.
+    const third = validateCutplan([{ address: 'handbook/history/other', title: 'Other', body: 'Other.' }, { address: 'handbook/history/section-1', title: 'S', body: 'Third.' }]);
+    const thirdCtx = await pinnedContext(third, 'run-history-3');
+    const before = await countRows(target, 'iu_versions');
+    const refused = adapter().cutLegA(thirdCtx, third.rows);
+    await expect(refused).rejects.toMatchObject({ code: 'E_STOP_INVARIANT', address: 'handbook/history/section-1', status: 'conflict' });
+    expect(await countRows(target, 'iu_versions')).toBe(before);
+  }, 60_000);
+
+  it('a pinned row edited since planning is named in the refusal, with the rows re-hashed', async () => {
+    const plan = samplePlan(3, 'handbook/named');
+    const ctx = await pinnedContext(plan, 'run-named');
+    await sql("UPDATE cutter.pinned_plan_rows SET title = 'Edited' WHERE run_id = 'run-named' AND ord = 2");
+    await expect(adapter().cutLegA(ctx, plan.rows)).rejects.toMatchObject({
+      code: 'E_STOP_INVARIANT', address: plan.rows[2]?.address, status: 'edited', message: expect.stringContaining('nothing was cut'),
+    });
+    expect(await countRows(target, 'iu_versions')).toBe(0);
+  }, 60_000);
+
+  it('a plan pinned and then overtaken by another write to one of its addresses: the cut refuses as stale, naming it', async () => {
+    const plan = samplePlan(3, 'handbook/overtaken');
+    const ctx = await pinnedContext(plan, 'run-overtaken');
+    const meanwhile = validateCutplan([{ address: plan.rows[1]?.address, title: 'Meanwhile', body: 'Written after the pin.' }]);
+    const otherCtx = await pinnedContext(meanwhile, 'run-meanwhile');
+    await adapter().cutLegA(otherCtx, meanwhile.rows);
+    await adapter().releaseTarget(otherCtx);
+    await expect(adapter().cutLegA(ctx, plan.rows)).rejects.toMatchObject({ code: 'E_PLAN_STALE', message: expect.stringContaining(plan.rows[1]?.address ?? '?') });
+    expect(await countRows(target, 'iu_versions', 'change_set_id = $1', [ctx.changeSet.changeSetId])).toBe(0);
+  }, 60_000);
+
+  it('pins and cuts through a session that cannot COPY (rows inserted a chunk at a time)', async () => {
+    const noCopy: typeof target.provider = async (role) => ({ ...(await target.provider(role)), copyRows: undefined });
+    const plan = samplePlan(5, 'handbook/no-copy');
+    const ctx = await pinnedContext(plan, 'run-no-copy', noCopy);
+    expect(await countRows(target, 'pinned_plan_rows', 'run_id = $1', ['run-no-copy'])).toBe(5);
+    const results = await new PostgresLiveExecutionAdapter({ killSwitch, connectionProvider: noCopy, chunkSize: 2 }).cutLegA(ctx, plan.rows);
+    expect(results).toHaveLength(5);
+    expect((await sql('SELECT title, body FROM cutter.iu_versions ORDER BY address')).rows).toEqual(plan.rows.map((r) => ({ title: r.title, body: r.body })));
+  }, 60_000);
+
   it('reports pinning progress like a writing phase', async () => {
     const seen: string[] = [];
     const pinning = new PostgresLiveExecutionAdapter({ killSwitch, connectionProvider: target.provider, chunkSize: 2, onProgress: (p) => seen.push(`${p.phase} ${p.done}/${p.total}${p.finished ? ' finished' : ''}`) });

@@ -17,30 +17,35 @@ export const IU_KEY_STAGE: StageTable = {
 };
 
 /**
- * One set-based statement that checks every staged row against the target as migration 2's batch function does:
- * created | exists (the enacted version has this content) | conflict (an open draft exists) | invalid (no title or
- * body). It reports by exception: only rows that are not "created as version 1" come back, each with its status and
- * version, so a 100k-row cut of new addresses transfers nothing.
+ * One set-based statement that checks every row of `rows` (a query giving ord, address, content_hash and blank)
+ * against the target as migration 2's batch function does: created | exists (the enacted version has this content) |
+ * conflict (an open draft exists) | invalid (no title or body). It reports by exception: only rows that are not
+ * "created as version 1" come back, each with its ord, address, status and version, so a 100k-row cut of new
+ * addresses transfers nothing.
  */
-export const CLASSIFY_STAGED_SQL = /* sql */ `
-WITH latest AS (
+export const classifySql = (rows: string): string => /* sql */ `
+WITH checked AS NOT MATERIALIZED (${rows}),
+latest AS (
   SELECT DISTINCT ON (v.address) v.address, v.version, v.status, v.content_hash
-  FROM cutter.iu_versions v JOIN cutter_iu_stage s ON s.address = v.address
+  FROM cutter.iu_versions v JOIN checked s ON s.address = v.address
   ORDER BY v.address, v.version DESC
 ),
 classified AS (
-  SELECT s.ord, l.version AS latest_version,
+  SELECT s.ord, s.address, l.version AS latest_version,
     CASE
       WHEN s.blank THEN 'invalid'
       WHEN l.status = 'draft' THEN 'conflict'
       WHEN l.status = 'enacted' AND l.content_hash = s.content_hash THEN 'exists'
       ELSE 'created'
     END AS status
-  FROM cutter_iu_stage s LEFT JOIN latest l ON l.address = s.address
+  FROM checked s LEFT JOIN latest l ON l.address = s.address
 )
-SELECT ord, CASE WHEN status = 'created' THEN coalesce(latest_version, 0) + 1 ELSE coalesce(latest_version, 0) END AS version, status
+SELECT ord, address, CASE WHEN status = 'created' THEN coalesce(latest_version, 0) + 1 ELSE coalesce(latest_version, 0) END AS version, status
 FROM classified
 WHERE status <> 'created' OR latest_version IS NOT NULL`;
+
+/** {@link classifySql} over the staged keys of a cut of client rows. */
+export const CLASSIFY_STAGED_SQL = classifySql('SELECT ord, address, content_hash, blank FROM cutter_iu_stage');
 
 /** The columns a cut writes, in COPY order. */
 const IU_VERSIONS: StageTable = {

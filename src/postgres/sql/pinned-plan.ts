@@ -4,7 +4,7 @@ import type { IURow } from '../../domain/iu.js';
 import type { PinnedPlan } from '../../executors/executor.js';
 import type { DbSession } from '../port.js';
 import type { IUCreateStatus } from '../../domain/results.js';
-import { blankFlag, type CreatedRow } from './iu-create.js';
+import { blankFlag, classifySql, type CreatedRow } from './iu-create.js';
 import { loadFieldRows, type StageTable } from './stage.js';
 import { targetFingerprint } from './target-state.js';
 
@@ -77,27 +77,8 @@ FROM cutter.pinned_plan_rows p WHERE p.run_id = $1`;
 /** Up to 20 pinned rows whose title or body no longer hash to their content hash. */
 const REHASHED_ROWS_SQL = `SELECT p.address FROM cutter.pinned_plan_rows p WHERE p.run_id = $1 AND p.content_hash <> ${CONTENT_HASH_SQL} ORDER BY p.address LIMIT 20`;
 
-/** {@link CLASSIFY_STAGED_SQL}'s statuses, for the pinned rows: only rows that are not "created as version 1" come back. */
-const CLASSIFY_PINNED_SQL = /* sql */ `
-WITH pinned AS (SELECT address, content_hash, blank FROM cutter.pinned_plan_rows WHERE run_id = $1),
-latest AS (
-  SELECT DISTINCT ON (v.address) v.address, v.version, v.status, v.content_hash
-  FROM cutter.iu_versions v JOIN pinned p ON p.address = v.address
-  ORDER BY v.address, v.version DESC
-),
-classified AS (
-  SELECT p.address, l.version AS latest_version,
-    CASE
-      WHEN p.blank THEN 'invalid'
-      WHEN l.status = 'draft' THEN 'conflict'
-      WHEN l.status = 'enacted' AND l.content_hash = p.content_hash THEN 'exists'
-      ELSE 'created'
-    END AS status
-  FROM pinned p LEFT JOIN latest l ON l.address = p.address
-)
-SELECT address, CASE WHEN status = 'created' THEN coalesce(latest_version, 0) + 1 ELSE coalesce(latest_version, 0) END AS version, status
-FROM classified
-WHERE status <> 'created' OR latest_version IS NOT NULL`;
+/** {@link classifySql} over the run's (`$1`) pinned rows. */
+const CLASSIFY_PINNED_SQL = classifySql('SELECT ord, address, content_hash, blank FROM cutter.pinned_plan_rows WHERE run_id = $1');
 
 /** Inserts the pinned rows as drafts server-side; an address given in $3 gets the version given in $4, any other version 1. */
 const INSERT_FROM_PIN_SQL = /* sql */ `
