@@ -5,7 +5,7 @@
  */
 import fc from 'fast-check';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { changeSetOf, planHashOf } from '../../src/domain/change-set.js';
+import { changeSetOf, pinChangeSet, planHashOf } from '../../src/domain/change-set.js';
 import { validateCutplan, type Cutplan } from '../../src/domain/cutplan.js';
 import { Mode } from '../../src/domain/mode.js';
 import { InMemoryKillSwitch } from '../../src/kill-switch/index.js';
@@ -231,6 +231,21 @@ describe.each(TARGET_KINDS)('pinned plans on %s', (kind) => {
     await adapter().releaseTarget(otherCtx);
     await expect(adapter().cutLegA(ctx, plan.rows)).rejects.toMatchObject({ code: 'E_PLAN_STALE', message: expect.stringContaining(plan.rows[1]?.address ?? '?') });
     expect(await countRows(target, 'iu_versions', 'change_set_id = $1', [ctx.changeSet.changeSetId])).toBe(0);
+  }, 60_000);
+
+  it('a run planned without a pin (before migration 7) still cuts from its rows, its fingerprint checked over them', async () => {
+    const earlier = samplePlan(2, 'handbook/unpinned');
+    const earlierCtx = await pinnedContext(earlier, 'run-unpinned-0');
+    await adapter().cutLegA(earlierCtx, earlier.rows);
+    await adapter().lifecycleEnact(earlierCtx, { addresses: earlier.rows.map((r) => r.address), reviewDecisionId: 'RD-U' });
+    await adapter().releaseTarget(earlierCtx);
+    // Planned as before pins existed: a fingerprint of addresses that already have versions, and no pin.
+    const plan = validateCutplan(earlier.rows.map((r) => ({ address: r.address, title: r.title, body: `${r.body} Again.` })));
+    const fingerprint = await adapter().fingerprintTarget({ runId: 'run-unpinned' }, plan.rows.map((r) => r.address));
+    const ctx = { runId: 'run-unpinned', mode: Mode.Live, changeSet: pinChangeSet(plan, 'run-unpinned', fingerprint) };
+    const results = await adapter().cutLegA(ctx, plan.rows);
+    expect(results.map((r) => r.version)).toEqual([2, 2]);
+    expect(await countRows(target, 'pinned_plans', 'run_id = $1', ['run-unpinned'])).toBe(0);
   }, 60_000);
 
   it('pins and cuts through a session that cannot COPY (rows inserted a chunk at a time)', async () => {
