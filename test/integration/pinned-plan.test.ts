@@ -10,7 +10,7 @@ import { validateCutplan, type Cutplan } from '../../src/domain/cutplan.js';
 import { Mode } from '../../src/domain/mode.js';
 import { InMemoryKillSwitch } from '../../src/kill-switch/index.js';
 import { snapshotBackupRunner } from '../../src/postgres/backups/snapshot-runner.js';
-import { DbRole } from '../../src/postgres/port.js';
+import { DbRole, type DbSession } from '../../src/postgres/port.js';
 import { PostgresLiveExecutionAdapter } from '../../src/postgres/postgres-adapter.js';
 import { PostgresRunStore } from '../../src/postgres/run-store.js';
 import { inTransaction } from '../../src/postgres/transaction.js';
@@ -249,7 +249,11 @@ describe.each(TARGET_KINDS)('pinned plans on %s', (kind) => {
   }, 60_000);
 
   it('pins and cuts through a session that cannot COPY (rows inserted a chunk at a time)', async () => {
-    const noCopy: typeof target.provider = async (role) => ({ ...(await target.provider(role)), copyRows: undefined });
+    const noCopy: typeof target.provider = async (role) => {
+      const session: DbSession = await target.provider(role);
+      delete session.copyRows;
+      return session;
+    };
     const plan = samplePlan(5, 'handbook/no-copy');
     const ctx = await pinnedContext(plan, 'run-no-copy', noCopy);
     expect(await countRows(target, 'pinned_plan_rows', 'run_id = $1', ['run-no-copy'])).toBe(5);
