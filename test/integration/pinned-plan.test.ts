@@ -178,6 +178,15 @@ describe.each(TARGET_KINDS)('pinned plans on %s', (kind) => {
     return { runId, mode: Mode.Live, changeSet: changeSetOf(pin.planHash, pin.rowCount, runId, pin) };
   }
 
+  /** Pins `plan`, cuts it from the pin and enacts it, as a run would: its addresses then have an enacted version. */
+  async function enacted(plan: Cutplan, runId: string): Promise<Cutplan> {
+    const ctx = await pinnedContext(plan, runId);
+    await adapter().cutLegA(ctx, plan.rows);
+    await adapter().lifecycleEnact(ctx, { addresses: plan.rows.map((r) => r.address), reviewDecisionId: `RD-${runId}` });
+    await adapter().releaseTarget(ctx);
+    return plan;
+  }
+
   it('a cut from the pin reports every row with its version and content hash, and its finish', async () => {
     const seen: string[] = [];
     const plan = samplePlan(3, 'handbook/from-pin');
@@ -189,11 +198,7 @@ describe.each(TARGET_KINDS)('pinned plans on %s', (kind) => {
   }, 60_000);
 
   it('a cut from the pin over addresses with history: a new version after an enacted one, a refusal naming an open draft', async () => {
-    const first = samplePlan(2, 'handbook/history');
-    const firstCtx = await pinnedContext(first, 'run-history-1');
-    await adapter().cutLegA(firstCtx, first.rows);
-    await adapter().lifecycleEnact(firstCtx, { addresses: first.rows.map((r) => r.address), reviewDecisionId: 'RD-H' });
-    await adapter().releaseTarget(firstCtx);
+    const first = await enacted(samplePlan(2, 'handbook/history'), 'run-history-1');
     // The same addresses with new content, and one new address: the first two become version 2.
     const second = validateCutplan([...first.rows.map((r) => ({ address: r.address, title: r.title, body: `${r.body} Revised.` })), { address: 'handbook/history/new', title: 'New', body: 'A new section.' }]);
     const secondCtx = await pinnedContext(second, 'run-history-2');
@@ -234,11 +239,7 @@ describe.each(TARGET_KINDS)('pinned plans on %s', (kind) => {
   }, 60_000);
 
   it('a run planned without a pin (before migration 7) still cuts from its rows, its fingerprint checked over them', async () => {
-    const earlier = samplePlan(2, 'handbook/unpinned');
-    const earlierCtx = await pinnedContext(earlier, 'run-unpinned-0');
-    await adapter().cutLegA(earlierCtx, earlier.rows);
-    await adapter().lifecycleEnact(earlierCtx, { addresses: earlier.rows.map((r) => r.address), reviewDecisionId: 'RD-U' });
-    await adapter().releaseTarget(earlierCtx);
+    const earlier = await enacted(samplePlan(2, 'handbook/unpinned'), 'run-unpinned-0');
     // Planned as before pins existed: a fingerprint of addresses that already have versions, and no pin.
     const plan = validateCutplan(earlier.rows.map((r) => ({ address: r.address, title: r.title, body: `${r.body} Again.` })));
     const fingerprint = await adapter().fingerprintTarget({ runId: 'run-unpinned' }, plan.rows.map((r) => r.address));
