@@ -68,9 +68,9 @@ export async function cutAndEnact(target: ScratchTarget, plan: Cutplan): Promise
 export async function pinAndCut(target: ScratchTarget, plan: Cutplan): Promise<{ pinMs: number; cutMs: number }> {
   const adapter = adapterFor(target);
   const runId = 'bench-pinned';
-  let pin: Awaited<ReturnType<typeof adapter.pinPlan>> | undefined;
-  const pinMs = await elapsed(async () => { pin = await adapter.pinPlan({ runId }, plan, null); });
-  if (pin === undefined) throw new Error('the plan was not pinned');
+  const start = performance.now();
+  const pin = await adapter.pinPlan({ runId }, plan, null);
+  const pinMs = performance.now() - start;
   const ctx = { runId, mode: Mode.Live, changeSet: changeSetOf(pin.planHash, pin.rowCount, runId, pin) };
   const cutMs = await elapsed(() => adapter.cutLegA(ctx, plan.rows));
   await adapter.releaseTarget(ctx);

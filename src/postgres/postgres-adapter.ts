@@ -12,7 +12,7 @@ import {
   type VerifyResult,
 } from '../domain/results.js';
 import { CollaboratorNotConfigured, PlanPinMismatch, StopInvariantFailed } from '../errors/index.js';
-import type { ExecutionContext, PrecheckReport, VerifyExpectation } from '../executors/executor.js';
+import type { ExecutionContext, PinnedPlan, PrecheckReport, VerifyExpectation } from '../executors/executor.js';
 import { LiveExecutionAdapter } from '../executors/live-adapter.js';
 import type { KillSwitch } from '../kill-switch/index.js';
 import { refusingBackupRunner, type BackupRunner } from './backups/backup-runner.js';
@@ -21,7 +21,7 @@ import { LATEST_SCHEMA_VERSION, schemaVersionOf } from './migrations/index.js';
 import { DbRole, type ConnectionProvider, type DbSession } from './port.js';
 import { cutRows } from './cut-rows.js';
 import { createdRowsOf } from './sql/iu-create.js';
-import { findPin, pinPlan, type PlanPin } from './sql/pinned-plan.js';
+import { findPin, pinPlan } from './sql/pinned-plan.js';
 import { enactedRowsOf, enactStaged, lifecycleRowsThisTransaction } from './sql/iu-enact.js';
 import { assertDatabaseKillSwitchOn } from './sql/kill-switch.js';
 import { appendLedger } from './sql/ledger.js';
@@ -198,10 +198,13 @@ export class PostgresLiveExecutionAdapter extends LiveExecutionAdapter {
    * transaction as cutter_exec, so the cut inserts the rows server-side. A pin this run already made is returned as it
    * is if it is of this plan. Writes only Cutter's own pin tables, never an IU, so it needs no kill switch or lease.
    */
-  pinPlan(ctx: { readonly runId: string; readonly signal?: AbortSignal }, plan: Cutplan, expectedPlanHash: string | null): Promise<PlanPin> {
+  pinPlan(ctx: { readonly runId: string; readonly signal?: AbortSignal }, plan: Cutplan, expectedPlanHash: string | null): Promise<PinnedPlan> {
     return this.#withRetries('planning', ctx.signal, () => inTransaction(this.#provider, DbRole.Exec, ctx.signal, async (session) => {
       const pinned = await findPin(session, ctx.runId);
-      if (pinned !== undefined && pinned.planHash !== planHashOf(plan)) throw new PlanPinMismatch(pinned.planHash, planHashOf(plan));
+      if (pinned !== undefined) {
+        const planHash = planHashOf(plan);
+        if (pinned.planHash !== planHash) throw new PlanPinMismatch(pinned.planHash, planHash);
+      }
       const progress = this.#progress('planning', plan.rows.length);
       const pin = pinned ?? await pinPlan(session, ctx.runId, plan, this.#chunkSize, progress);
       if (expectedPlanHash !== null && expectedPlanHash !== pin.planHash) throw new PlanPinMismatch(expectedPlanHash, pin.planHash);

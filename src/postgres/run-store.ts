@@ -3,7 +3,6 @@ import type { Mode } from '../domain/mode.js';
 import type { JournalEntry, RunStore, StoredRun } from '../runs/run-store.js';
 import type { IURow } from '../domain/iu.js';
 import type { DbSession } from './port.js';
-import { findPin, pinnedRowsOf } from './sql/pinned-plan.js';
 import { loadRows, type StageTable } from './sql/stage.js';
 import { withinTransaction } from './transaction.js';
 
@@ -119,17 +118,17 @@ async function findIn(s: DbSession, runId: string): Promise<{ run: StoredRun; sn
 }
 
 /**
- * A run's plan rows: stored with the run (migration 6), else pinned in the target by planning (migration 7), else,
- * for runs stored before migration 6, the one jsonb value; undefined if there is none (stopped before planning).
+ * A run's plan rows: stored with the run (migration 6), else pinned in the target by planning (migration 7; a plan has
+ * at least one row, so an empty read means none), else, for runs stored before migration 6, the one jsonb value;
+ * undefined if there is none (the run stopped before planning pinned it).
  */
 async function storedPlanRows(s: DbSession, runId: string): Promise<unknown> {
-  const withoutNullSource = (rows: { address: string; title: string; body: string; source: string | null }[]) =>
-    rows.map((r) => (r.source === null ? { address: r.address, title: r.title, body: r.body } : r));
-  const stored = (await s.query<{ address: string; title: string; body: string; source: string | null }>(
-    'SELECT address, title, body, source FROM cutter.run_plan_rows WHERE run_id = $1 ORDER BY ord', [runId],
-  )).rows;
-  if (stored.length > 0) return withoutNullSource(stored);
-  if ((await findPin(s, runId)) !== undefined) return withoutNullSource(await pinnedRowsOf(s, runId));
+  for (const table of ['cutter.run_plan_rows', 'cutter.pinned_plan_rows']) {
+    const { rows } = await s.query<{ address: string; title: string; body: string; source: string | null }>(
+      `SELECT address, title, body, source FROM ${table} WHERE run_id = $1 ORDER BY ord`, [runId],
+    );
+    if (rows.length > 0) return rows.map((r) => (r.source === null ? { address: r.address, title: r.title, body: r.body } : r));
+  }
   return (await s.query<{ rows: unknown }>('SELECT rows FROM cutter.run_plans WHERE run_id = $1', [runId])).rows[0]?.rows;
 }
 

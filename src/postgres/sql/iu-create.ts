@@ -45,7 +45,7 @@ FROM classified
 WHERE status <> 'created' OR latest_version IS NOT NULL`;
 
 /** {@link classifySql} over the staged keys of a cut of client rows. */
-export const CLASSIFY_STAGED_SQL = classifySql('SELECT ord, address, content_hash, blank FROM cutter_iu_stage');
+const CLASSIFY_STAGED_SQL = classifySql('SELECT ord, address, content_hash, blank FROM cutter_iu_stage');
 
 /** The columns a cut writes, in COPY order. */
 const IU_VERSIONS: StageTable = {
@@ -80,7 +80,7 @@ export const blankFlag = (r: IURow): 't' | 'f' => (r.title.trim() === '' || r.bo
  * Stages the rows' keys (ord, address, content hash, blank flag) by COPY into {@link IU_KEY_STAGE} and classifies
  * every row against the target in one statement; returns a status per row, in input order.
  */
-export async function stageAndClassify(session: DbSession, rows: readonly IURow[], chunkSize: number): Promise<CreatedRow[]> {
+async function stageAndClassify(session: DbSession, rows: readonly IURow[], chunkSize: number): Promise<CreatedRow[]> {
   await stageRows(session, IU_KEY_STAGE, rows, (r, ord) => [ord, r.address, r.contentHash, blankFlag(r)], Math.max(chunkSize, 10_000), () => undefined);
   const { rows: exceptions } = await session.query<{ ord: number; version: number; status: IUCreateStatus }>(CLASSIFY_STAGED_SQL);
   const created: CreatedRow[] = rows.map((r) => ({ address: r.address, version: 1, status: 'created' }));

@@ -8,16 +8,13 @@ import { blankFlag, classifySql, type CreatedRow } from './iu-create.js';
 import { loadFieldRows, type StageTable } from './stage.js';
 import { targetFingerprint } from './target-state.js';
 
-/** A plan pinned in the target for one run (migration 7). */
-export type PlanPin = PinnedPlan;
-
 const PINNED_ROWS: StageTable = {
   name: 'cutter.pinned_plan_rows',
   columns: [['run_id', 'text'], ['ord', 'integer'], ['address', 'text'], ['title', 'text'], ['body', 'text'], ['source', 'text'], ['content_hash', 'text'], ['blank', 'boolean']],
 };
 
 /** The run's pinned plan, or undefined if planning has not pinned one. */
-export async function findPin(session: DbSession, runId: string): Promise<PlanPin | undefined> {
+export async function findPin(session: DbSession, runId: string): Promise<PinnedPlan | undefined> {
   const { rows } = await session.query<{ plan_hash: string; row_count: number; target_fingerprint: string; fingerprint_at: Date | string }>(
     'SELECT plan_hash, row_count, target_fingerprint, fingerprint_at FROM cutter.pinned_plans WHERE run_id = $1',
     [runId],
@@ -31,18 +28,18 @@ export async function findPin(session: DbSession, runId: string): Promise<PlanPi
  * a time) while hashing them, so the plan is read once for both; then fingerprints the plan's addresses in the target
  * server-side and records the pin. `afterChunk` hears how many rows are pinned so far.
  */
-export async function pinPlan(session: DbSession, runId: string, plan: Cutplan, chunkSize: number, afterChunk: (pinned: number) => void): Promise<PlanPin> {
-  const rows = planRowsInHashOrder(plan);
+export async function pinPlan(session: DbSession, runId: string, plan: Cutplan, chunkSize: number, afterChunk: (pinned: number) => void): Promise<PinnedPlan> {
   let planHash = '';
+  // The walk hashes each row as it hands it over and returns the plan hash once every row was handed over.
   function* fields(): Generator<readonly (string | number | null)[]> {
-    for (let next = rows.next(); ; next = rows.next()) {
-      if (next.done === true) {
-        planHash = next.value;
-        return;
-      }
+    const walk = planRowsInHashOrder(plan);
+    let next = walk.next();
+    while (next.done !== true) {
       const { row, ord } = next.value;
       yield [runId, ord, row.address, row.title, row.body, row.source ?? null, row.contentHash, blankFlag(row)];
+      next = walk.next();
     }
+    planHash = next.value;
   }
   await loadFieldRows(session, PINNED_ROWS, fields(), chunkSize, afterChunk);
   const target = await targetFingerprint(session, { pinnedRunId: runId });
@@ -51,13 +48,6 @@ export async function pinPlan(session: DbSession, runId: string, plan: Cutplan, 
     [runId, planHash, plan.rows.length, target.fingerprint, target.at],
   );
   return { planHash, rowCount: plan.rows.length, fingerprint: target.fingerprint, at: target.at };
-}
-
-/** A run's pinned rows, in plan order, as the run store returns a plan: empty if none are pinned. */
-export async function pinnedRowsOf(session: DbSession, runId: string): Promise<{ address: string; title: string; body: string; source: string | null }[]> {
-  return (await session.query<{ address: string; title: string; body: string; source: string | null }>(
-    'SELECT address, title, body, source FROM cutter.pinned_plan_rows WHERE run_id = $1 ORDER BY ord', [runId],
-  )).rows;
 }
 
 /** sha256 of the canonical `{ body, title }` (contentHashOf), computed by the server: to_json escapes as JSON.stringify does. */
