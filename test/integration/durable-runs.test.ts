@@ -3,14 +3,15 @@
  * would) restores it, takes the approval, and finishes, with every IU written once. I6 across processes, I9 for
  * restores between and during phases.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { InMemoryKillSwitch } from '../../src/kill-switch/index.js';
 import { snapshotBackupRunner } from '../../src/postgres/backups/snapshot-runner.js';
 import { PostgresLiveExecutionAdapter } from '../../src/postgres/postgres-adapter.js';
 import { PostgresRunStore } from '../../src/postgres/run-store.js';
 import { createDurableRun, restoreRun } from '../../src/runs/durable-run.js';
 import { approvalFor, policy, samplePlan } from '../support/fixtures.js';
-import { countRows, openTarget, TARGET_KINDS, type Target } from '../support/targets.js';
+import { onDurableTarget } from '../support/durable-target.js';
+import { countRows, TARGET_KINDS, type Target } from '../support/targets.js';
 
 describe.each(TARGET_KINDS)('durable runs on %s', (kind) => {
   let target: Target;
@@ -18,12 +19,7 @@ describe.each(TARGET_KINDS)('durable runs on %s', (kind) => {
   const killSwitch = new InMemoryKillSwitch(true);
   const freshAdapter = () => new PostgresLiveExecutionAdapter({ killSwitch, connectionProvider: target.provider, backupRunner: snapshotBackupRunner });
 
-  beforeAll(async () => {
-    target = await openTarget(kind);
-    store = new PostgresRunStore((work) => target.admin(work));
-  }, 60_000);
-  afterAll(async () => { await target.close(); });
-  beforeEach(async () => { await target.reset(); killSwitch.turnOn(); });
+  onDurableTarget(kind, killSwitch, (opened, runs) => { target = opened; store = runs; });
 
   it('a LIVE run parked at SG_2 is restored elsewhere, approved there, and completes with each IU written once', async () => {
     const first = await createDurableRun({ store, mode: 'LIVE', plan: samplePlan(4), initiator: 'carol', approvals: policy, executor: freshAdapter(), killSwitch });

@@ -4,7 +4,7 @@
  * pinned rows, and refuses, writing nothing, if a pinned row was edited, added or re-hashed after approval.
  */
 import fc from 'fast-check';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { changeSetOf, pinChangeSet, planHashOf } from '../../src/domain/change-set.js';
 import { validateCutplan, type Cutplan } from '../../src/domain/cutplan.js';
 import { Mode } from '../../src/domain/mode.js';
@@ -18,7 +18,8 @@ import { createRun } from '../../src/runner/create-run.js';
 import type { RunView } from '../../src/runner/run-view.js';
 import { createDurableRun, restoreRun } from '../../src/runs/durable-run.js';
 import { approvalFor, policy, samplePlan } from '../support/fixtures.js';
-import { countRows, openTarget, TARGET_KINDS, type Target } from '../support/targets.js';
+import { onDurableTarget } from '../support/durable-target.js';
+import { countRows, TARGET_KINDS, type Target } from '../support/targets.js';
 
 /** The server's content hash of a pinned row, as the cut recomputes it. */
 const SERVER_CONTENT_HASH = `encode(sha256(convert_to('{"body":' || to_json(body)::text || ',"title":' || to_json(title)::text || '}', 'UTF8')), 'hex')`;
@@ -30,12 +31,7 @@ describe.each(TARGET_KINDS)('pinned plans on %s', (kind) => {
   const adapter = () => new PostgresLiveExecutionAdapter({ killSwitch, connectionProvider: target.provider, backupRunner: snapshotBackupRunner });
   const sql = (text: string, params: unknown[] = []) => target.admin((s) => s.query(text, params));
 
-  beforeAll(async () => {
-    target = await openTarget(kind);
-    store = new PostgresRunStore((work) => target.admin(work));
-  }, 60_000);
-  afterAll(async () => { await target.close(); });
-  beforeEach(() => target.reset());
+  onDurableTarget(kind, killSwitch, (opened, runs) => { target = opened; store = runs; });
 
   /** A durable LIVE run started and parked at SG_1. */
   async function parkedAtCut(plan: Cutplan) {

@@ -3,7 +3,7 @@
  * stored snapshot is, step by step, without touching an executor or writing to the store (whose write methods throw
  * here, and whose read-only form the database itself refuses to write through).
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { InMemoryKillSwitch } from '../../src/kill-switch/index.js';
 import { snapshotBackupRunner } from '../../src/postgres/backups/snapshot-runner.js';
 import { PostgresLiveExecutionAdapter } from '../../src/postgres/postgres-adapter.js';
@@ -16,7 +16,8 @@ import { MemoryRunStore } from '../../src/runs/memory-run-store.js';
 import type { RunStore } from '../../src/runs/run-store.js';
 import { FakeLiveAdapter } from '../support/executors.js';
 import { approvalFor, policy, samplePlan } from '../support/fixtures.js';
-import { openTarget, TARGET_KINDS, type Target } from '../support/targets.js';
+import { onDurableTarget } from '../support/durable-target.js';
+import { TARGET_KINDS, type Target } from '../support/targets.js';
 
 /** The store as replay may see it: reads pass through, any write throws. */
 function readsOnly(store: RunStore): RunReader & RunStore {
@@ -34,12 +35,7 @@ describe.each(TARGET_KINDS)('replay of stored runs on %s', (kind) => {
   const killSwitch = new InMemoryKillSwitch(true);
   const freshAdapter = () => new PostgresLiveExecutionAdapter({ killSwitch, connectionProvider: target.provider, backupRunner: snapshotBackupRunner });
 
-  beforeAll(async () => {
-    target = await openTarget(kind);
-    store = new PostgresRunStore((work) => target.admin(work));
-  }, 60_000);
-  afterAll(async () => { await target.close(); });
-  beforeEach(async () => { await target.reset(); killSwitch.turnOn(); });
+  onDurableTarget(kind, killSwitch, (opened, runs) => { target = opened; store = runs; });
 
   it('a completed LIVE run replays step by step to its stored state and context, touching no executor', async () => {
     const adapter = freshAdapter();
