@@ -24,8 +24,10 @@ export interface MigrationReport {
  * Applies pending migrations in one transaction, serialised by an advisory lock so that two processes initialising
  * the same database do not race. Idempotent: the applied version is recorded in `cutter.schema_migrations`.
  * If roles cannot be created (no CREATEROLE), the schema is still created and the role statements are returned.
+ * `upTo` stops at an earlier version: for tests that load a target as an earlier release left it, then upgrade it.
  */
-export function applyMigrations(session: DbSession): Promise<MigrationReport> {
+export function applyMigrations(session: DbSession, options: { readonly upTo?: number } = {}): Promise<MigrationReport> {
+  const upTo = options.upTo ?? LATEST_SCHEMA_VERSION;
   return withinTransaction(session, async () => {
     await session.query("SELECT pg_advisory_xact_lock(hashtext('cutter.migrate'))");
     await session.exec(`CREATE SCHEMA IF NOT EXISTS cutter;
@@ -36,7 +38,7 @@ export function applyMigrations(session: DbSession): Promise<MigrationReport> {
     const applied: number[] = [];
     let rolesPending: string | null = null;
     for (const migration of MIGRATIONS) {
-      if (migration.version <= current) continue;
+      if (migration.version <= current || migration.version > upTo) continue;
       if (migration === migration003) {
         await session.query('SAVEPOINT roles');
         try {
