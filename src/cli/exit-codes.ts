@@ -37,6 +37,7 @@ const BY_ERROR_CODE: Readonly<Record<string, ExitCode>> = {
   E_RUN_NOT_FOUND: ExitCode.InvalidInput,
   E_RUN_NOT_PLANNED: ExitCode.Refused,
   E_SNAPSHOT_VERSION: ExitCode.Refused,
+  E_SCHEMA_TOO_NEW: ExitCode.Refused,
   E_REPLAY_DIVERGED: ExitCode.IntegrityFailure,
 };
 

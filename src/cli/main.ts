@@ -18,7 +18,7 @@ import { registerPlan } from './commands/plan.js';
 import { registerReport } from './commands/report.js';
 import { createCliLogger, LOG_LEVELS, resolveLogSettings, useCliLogger } from './cli-logger.js';
 import { ExitCode, exitCodeForError } from './exit-codes.js';
-import { packageVersion } from './package-root.js';
+import { packageVersion } from '../package-root.js';
 import { createTerminal, type Terminal } from './terminal.js';
 
 /** Builds the `cutter` program. Separate from running it so tests can drive it in-process. */

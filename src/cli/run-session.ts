@@ -6,7 +6,7 @@ import { DryRunSimulator } from '../executors/simulator.js';
 import { EnvKillSwitch, type KillSwitch } from '../kill-switch/index.js';
 import { createPgDumpBackupRunner } from '../postgres/backups/pg-dump-runner.js';
 import { snapshotBackupRunner } from '../postgres/backups/snapshot-runner.js';
-import { TargetNotReady } from '../postgres/errors.js';
+import { assertSchemaVersion } from '../postgres/errors.js';
 import { LATEST_SCHEMA_VERSION, schemaVersionOf } from '../postgres/migrations/index.js';
 import { openTarget, type OpenTarget } from '../postgres/open-target.js';
 import { PostgresLiveExecutionAdapter } from '../postgres/postgres-adapter.js';
@@ -42,7 +42,7 @@ export async function withRunSession<T>(options: SessionOptions, work: (session:
   try {
     // Every run command reads the run store: say "run cutter init" rather than fail on a missing table.
     const version = await target.admin((s) => schemaVersionOf(s));
-    if (version < LATEST_SCHEMA_VERSION) throw new TargetNotReady(version, LATEST_SCHEMA_VERSION);
+    assertSchemaVersion(version, LATEST_SCHEMA_VERSION);
     const killSwitch = new EnvKillSwitch();
     const backupRunner = (() => {
       if (config.backup.kind === 'snapshot') return snapshotBackupRunner;

@@ -21,6 +21,8 @@ export const ErrorCode = {
   RunNotFound: 'E_RUN_NOT_FOUND',
   RunNotPlanned: 'E_RUN_NOT_PLANNED',
   SnapshotVersion: 'E_SNAPSHOT_VERSION',
+  RunStranded: 'E_RUN_STRANDED',
+  SchemaTooNew: 'E_SCHEMA_TOO_NEW',
   ReplayDiverged: 'E_REPLAY_DIVERGED',
   Unexpected: 'E_UNEXPECTED',
 } as const;

@@ -10,6 +10,25 @@ export class TargetNotReady extends CutterError {
   }
 }
 
+/**
+ * The target's cutter schema is newer than this build knows: a newer Cutter upgraded it. This build refuses it rather
+ * than write with assumptions the newer schema may have changed.
+ */
+export class TargetSchemaTooNew extends CutterError {
+  readonly code = ErrorCode.SchemaTooNew;
+  readonly hint = 'Use the Cutter release that upgraded this target (or a later one); see "Upgrading Cutter with runs in flight" in docs/operations.md.';
+
+  constructor(found: number, known: number) {
+    super(`the target's cutter schema is version ${found}, newer than this build's ${known}: a newer Cutter upgraded it, and this one does not write to it`);
+  }
+}
+
+/** Refuses a schema newer than this build, and (unless `allowOlder`) one older than it needs. */
+export function assertSchemaVersion(found: number, known: number, options: { readonly allowOlder?: boolean } = {}): void {
+  if (found > known) throw new TargetSchemaTooNew(found, known);
+  if (found < known && options.allowOlder !== true) throw new TargetNotReady(found, known);
+}
+
 /** SQLSTATEs worth retrying the whole phase for (after its rollback). Model: graphile-worker's table. */
 export const RETRYABLE_SQLSTATES: ReadonlySet<string> = new Set([
   '40001', // serialization_failure

@@ -16,7 +16,7 @@ import type { ExecutionContext, PinnedPlan, PrecheckReport, VerifyExpectation } 
 import { LiveExecutionAdapter } from '../executors/live-adapter.js';
 import type { KillSwitch } from '../kill-switch/index.js';
 import { refusingBackupRunner, type BackupRunner } from './backups/backup-runner.js';
-import { isConnectionFailure, RETRYABLE_SQLSTATES, sqlStateOf, TargetNotReady, TargetUnavailable } from './errors.js';
+import { assertSchemaVersion, isConnectionFailure, RETRYABLE_SQLSTATES, sqlStateOf, TargetUnavailable } from './errors.js';
 import { LATEST_SCHEMA_VERSION, schemaVersionOf } from './migrations/index.js';
 import { DbRole, type ConnectionProvider, type DbSession } from './port.js';
 import { cutRows } from './cut-rows.js';
@@ -160,7 +160,7 @@ export class PostgresLiveExecutionAdapter extends LiveExecutionAdapter {
     return this.#withRetries('precheck', ctx.signal, () => inTransaction(this.#provider, DbRole.Verify, ctx.signal, async (session) => {
       // A version that cannot be read (no schema, no grant) is a target that is not ready, as ever.
       const version = await schemaVersionOf(session).catch(() => 0);
-      if (version < LATEST_SCHEMA_VERSION) throw new TargetNotReady(version, LATEST_SCHEMA_VERSION);
+      assertSchemaVersion(version, LATEST_SCHEMA_VERSION);
       const { rows } = await session.query<{ db: string }>('SELECT current_database() AS db');
       return freezeResult({ target: `postgres database ${rows[0]?.db ?? '?'}, cutter schema v${version}`, simulated: false });
     }, { readOnly: true }));

@@ -1,6 +1,7 @@
 import { validateCutplan, type Cutplan } from '../domain/cutplan.js';
 import type { Mode } from '../domain/mode.js';
-import type { JournalEntry, RunStore, StoredRun } from '../runs/run-store.js';
+import { RunNotFound, SnapshotVersionMismatch } from '../runs/errors.js';
+import type { JournalEntry, RunStore, StoredMigration, StoredRun } from '../runs/run-store.js';
 import type { IURow } from '../domain/iu.js';
 import type { DbSession } from './port.js';
 import { loadRows, type StageTable } from './sql/stage.js';
@@ -58,27 +59,42 @@ export class PostgresRunStore implements RunStore {
     }));
   }
 
-  saveSnapshot(runId: string, snapshot: unknown, state: string, status: string): Promise<void> {
-    return this.#admin((s) => updateSnapshot(s, runId, { snapshot, state, status }));
+  saveSnapshot(runId: string, snapshot: unknown, state: string, status: string, snapshotVersion?: number): Promise<void> {
+    return this.#write(runId, { entries: [], latest: { snapshot, state, status }, snapshotVersion });
   }
 
-  appendJournal(runId: string, entries: readonly JournalEntry[]): Promise<void> {
+  appendJournal(runId: string, entries: readonly JournalEntry[], snapshotVersion?: number): Promise<void> {
     if (entries.length === 0) return Promise.resolve();
-    return this.#admin((s) => insertJournal(s, runId, entries));
+    return this.#write(runId, { entries, latest: null, snapshotVersion });
   }
 
   /**
    * The journal batch and the latest snapshot in one statement (so one transaction and one commit, and one round trip):
    * a stored snapshot is never behind its journal.
    */
-  record(runId: string, entries: readonly JournalEntry[], latest: { snapshot: unknown; state: string; status: string } | null): Promise<void> {
-    if (latest === null) return this.appendJournal(runId, entries);
-    if (entries.length === 0) return this.#admin((s) => updateSnapshot(s, runId, latest));
+  record(runId: string, entries: readonly JournalEntry[], latest: { snapshot: unknown; state: string; status: string } | null, snapshotVersion?: number): Promise<void> {
+    if (latest === null && entries.length === 0) return Promise.resolve();
+    return this.#write(runId, { entries, latest, snapshotVersion });
+  }
+
+  migrate(runId: string, migration: StoredMigration): Promise<boolean> {
+    const { text, values } = fencedWriteQuery(runId, {
+      fence: migration.from, entries: [migration.entry], newVersion: migration.to,
+      latest: migration.snapshot === null ? null : { snapshot: migration.snapshot, state: migration.state, status: migration.status },
+    });
+    return this.#admin(async (s) => (await s.query<{ n: number }>(text, values)).rows[0]?.n === 1);
+  }
+
+  /** One fenced statement: the journal entries and/or the snapshot, only while the run is at `snapshotVersion` (if given). */
+  #write(runId: string, write: { entries: readonly JournalEntry[]; latest: FencedWrite['latest']; snapshotVersion: number | undefined }): Promise<void> {
+    const { entries, latest, snapshotVersion } = write;
+    const { text, values } = fencedWriteQuery(runId, { fence: snapshotVersion ?? null, entries, latest });
     return this.#admin(async (s) => {
-      await s.query(
-        `WITH journal AS (${INSERT_JOURNAL_SQL}) ${updateSnapshotSql(3)}`,
-        [runId, JSON.stringify(entries), JSON.stringify(latest.snapshot), latest.state, latest.status],
-      );
+      const { rows } = await s.query<{ n: number }>(text, values);
+      if (rows[0]?.n === 1) return;
+      const stored = (await s.query<{ v: number }>('SELECT snapshot_version AS v FROM cutter.runs WHERE run_id = $1', [runId])).rows[0];
+      if (stored === undefined) throw new RunNotFound(runId);
+      throw new SnapshotVersionMismatch(runId, stored.v, snapshotVersion ?? stored.v, 'this process writes version');
     });
   }
 
@@ -132,14 +148,37 @@ async function storedPlanRows(s: DbSession, runId: string): Promise<unknown> {
   return (await s.query<{ rows: unknown }>('SELECT rows FROM cutter.run_plans WHERE run_id = $1', [runId])).rows[0]?.rows;
 }
 
-/** Sets the run's (`$1`) snapshot, state and status from the parameters numbered from `n`. */
-const updateSnapshotSql = (n: number): string => `UPDATE cutter.runs SET snapshot = $${n}::jsonb, state = $${n + 1}, status = $${n + 2}, updated_at = now() WHERE run_id = $1`;
-const INSERT_JOURNAL_SQL = 'INSERT INTO cutter.run_journal (run_id, seq, event, at) SELECT $1, e.seq, e.event, e.at FROM jsonb_to_recordset($2::jsonb) AS e (seq integer, event jsonb, at timestamptz)';
-
-async function updateSnapshot(s: DbSession, runId: string, latest: { snapshot: unknown; state: string; status: string }): Promise<void> {
-  await s.query(updateSnapshotSql(2), [runId, JSON.stringify(latest.snapshot), latest.state, latest.status]);
+/** What one write of the run store carries. */
+interface FencedWrite {
+  /** The version the run must be stored at for the write to happen; null: no condition. */
+  readonly fence: number | null;
+  readonly entries: readonly JournalEntry[];
+  readonly latest: { readonly snapshot: unknown; readonly state: string; readonly status: string } | null;
+  /** The snapshot version to store the run at from now on (a migration). */
+  readonly newVersion?: number;
 }
 
-async function insertJournal(s: DbSession, runId: string, entries: readonly JournalEntry[]): Promise<void> {
-  await s.query(INSERT_JOURNAL_SQL, [runId, JSON.stringify(entries)]);
+/**
+ * The run store's one write statement: the run's row is locked first and, if it is not at the fence's version (a
+ * newer process migrated it), nothing is written and `n` is 0; else the journal entries are appended and the
+ * snapshot (and version) updated, all in one statement, so one transaction and one round trip.
+ */
+function fencedWriteQuery(runId: string, write: FencedWrite): { text: string; values: unknown[] } {
+  const values: unknown[] = [];
+  const param = (value: unknown, type: string): string => { values.push(value); return `$${values.length}::${type}`; };
+  const run = param(runId, 'text');
+  const fence = write.fence === null ? '' : ` AND snapshot_version = ${param(write.fence, 'integer')}`;
+  const ctes = [`run AS (SELECT run_id FROM cutter.runs WHERE run_id = ${run}${fence} FOR UPDATE)`];
+  if (write.entries.length > 0) {
+    ctes.push(`journal AS (INSERT INTO cutter.run_journal (run_id, seq, event, at) SELECT run.run_id, e.seq, e.event, e.at
+      FROM run, jsonb_to_recordset(${param(JSON.stringify(write.entries), 'jsonb')}) AS e (seq integer, event jsonb, at timestamptz))`);
+  }
+  const sets = [
+    ...(write.latest === null ? [] : [
+      `snapshot = ${param(JSON.stringify(write.latest.snapshot), 'jsonb')}`, `state = ${param(write.latest.state, 'text')}`, `status = ${param(write.latest.status, 'text')}`,
+    ]),
+    ...(write.newVersion === undefined ? [] : [`snapshot_version = ${param(write.newVersion, 'integer')}`]),
+  ];
+  if (sets.length > 0) ctes.push(`updated AS (UPDATE cutter.runs r SET ${sets.join(', ')}, updated_at = now() FROM run WHERE r.run_id = run.run_id)`);
+  return { text: `WITH ${ctes.join(', ')} SELECT count(*)::int AS n FROM run`, values };
 }

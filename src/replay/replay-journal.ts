@@ -1,18 +1,25 @@
 import { assign, initialTransition, transition, type EventFromLogic, type SnapshotFrom } from 'xstate';
-import { runMachine, type RunMachine } from '../../machines/run-machine.js';
+import type { RunMachine } from '../../machines/run-machine.js';
 import type { Refusal, RunInput } from '../../machines/run-types.js';
+import { canonicalJson } from '../domain/hashing.js';
 import type { Gate } from '../domain/approval.js';
 import type { JournalEvent } from '../runner/run-journal.js';
 import { viewOf, type RunView } from '../runner/run-view.js';
 import type { JournalEntry } from '../runs/run-store.js';
+import { CURRENT_RELEASE, type MachineRelease } from '../runs/upgrade/release.js';
+import { pathOfValue } from '../runs/upgrade/snapshot-problems.js';
+import { isMigratedEvent, upgradeJournal, type MigratedEvent } from '../runs/upgrade/upgrade-journal.js';
 import { ReplayDiverged } from './errors.js';
 
 /** One event of a run, replayed: where the run was before it, where it went, and what was refused on the way. */
 export interface ReplayStep {
   readonly seq: number;
   readonly at: string;
-  /** `init` (the run's creation), `event` (an event the run received), `restore` (another process picked it up). */
-  readonly kind: 'init' | 'event' | 'restore';
+  /**
+   * `init` (the run's creation), `event` (an event the run received), `restore` (another process picked it up),
+   * `migrate` (the run was brought to another snapshot version; see {@link ReplayStep.migration}).
+   */
+  readonly kind: 'init' | 'event' | 'restore' | 'migrate';
   /** The event's type: `START`, `APPROVE`, `xstate.done.actor.cut`, `cutter.restored`, ... */
   readonly event: string;
   /** The state before the event (null for the init). */
@@ -22,6 +29,19 @@ export interface ReplayStep {
   readonly refusals: readonly Refusal[];
   /** The rebuilt run at this step. */
   readonly view: RunView;
+  /**
+   * For a `migrate` step: the versions, the outcome, and whether the journal, replayed on this build's machine, arrived
+   * where the migration took the run (null for a stranded run, whose earlier journal this machine cannot replay: the
+   * replay continues from the snapshot the migration stored). `stored` is false for a migration this replay foresees
+   * but no process has stored yet (the run was last written by an earlier version).
+   */
+  readonly migration?: { readonly from: number; readonly to: number; readonly outcome: MigratedEvent['outcome']; readonly matches: boolean | null; readonly stored: boolean };
+}
+
+/** How to replay: on which release, and which version the run is stored with (its journal's versions follow from it). */
+export interface ReplayOptions {
+  readonly release?: MachineRelease;
+  readonly storedVersion?: number;
 }
 
 type ReplaySnapshot = SnapshotFrom<RunMachine>;
@@ -40,10 +60,19 @@ type ReplaySnapshot = SnapshotFrom<RunMachine>;
  * in the context, so the rebuilt context equals the stored one. `cutter.refused` entries themselves do not
  * transition; they are attached to the step of the event that caused them.
  *
- * @param machine the run machine to replay on (default: this build's), unbound: its actors are never started.
+ * Versions. Entries written by an earlier snapshot version are first brought to this build's machine by the same
+ * migrations that carry the run's snapshot (see {@link upgradeJournal}). At a `cutter.migrated` entry the replay
+ * checks that it arrived where the migration took the run: a journal and a migration that disagree show as a step
+ * whose `migration.matches` is false.
+ *
+ * @param options.release the release to replay on (default: this build's); its machine is unbound, its actors never start.
+ * @param options.storedVersion the snapshot version the run is stored with (default: the release's).
  * @throws {@link ReplayDiverged} when the journal has no `xstate.init` entry to start from.
  */
-export function replayJournal(entries: readonly JournalEntry[], machine: RunMachine = runMachine): ReplayStep[] {
+export function replayJournal(journal: readonly JournalEntry[], options: ReplayOptions = {}): ReplayStep[] {
+  const release = options.release ?? CURRENT_RELEASE;
+  const machine: RunMachine = release.machine;
+  const entries = upgradeJournal(journal, options.storedVersion ?? release.version, release);
   let refusalsNow: readonly Refusal[] = [];
   const refusedBy = (lock: Refusal['gate']): boolean => refusalsNow.some((r) => r.gate === lock);
   const replaying = machine.provide({
@@ -69,18 +98,31 @@ export function replayJournal(entries: readonly JournalEntry[], machine: RunMach
     if (event.type === 'cutter.refused') return;
     refusalsNow = refusalsAfter(entries, index);
     const before = snapshot === null ? null : viewOf(snapshot).state;
+    let migration: ReplayStep['migration'];
     if (event.type === 'xstate.init') {
       [snapshot] = initialTransition(replaying, (event as { input?: RunInput }).input as RunInput);
+    } else if (isMigratedEvent(event)) {
+      const migrated = event as unknown as MigratedEvent & { pending?: boolean };
+      const matches = migrated.outcome === 'stranded' || migrated.snapshot === null || snapshot === null ? null : arrivesAt(snapshot, migrated.snapshot);
+      migration = { from: migrated.from, to: migrated.to, outcome: migrated.outcome, matches, stored: migrated.pending !== true };
+      // A stranded run's earlier journal is not this machine's to replay: continue from the snapshot the migration stored.
+      if (matches === null && migrated.snapshot !== null) snapshot = replaying.resolveState(migrated.snapshot as unknown as Parameters<RunMachine['resolveState']>[0]);
     } else if (snapshot === null) {
       throw new ReplayDiverged(`journal entry ${entry.seq} (${event.type}) comes before the run's xstate.init: there is nothing to replay it on`);
     } else if (event.type !== 'cutter.restored') {
       [snapshot] = transition(replaying, snapshot, eventOf(event));
     }
+    if (snapshot === null) throw new ReplayDiverged(`journal entry ${entry.seq} (${event.type}) comes before the run's xstate.init: there is nothing to replay it on`);
     const view = viewOf(snapshot);
-    const kind = event.type === 'xstate.init' ? 'init' : event.type === 'cutter.restored' ? 'restore' : 'event';
-    steps.push({ seq: entry.seq, at: entry.at, kind, event: event.type, before, after: view.state, refusals: refusalsNow, view });
+    const kind = event.type === 'xstate.init' ? 'init' : event.type === 'cutter.restored' ? 'restore' : migration === undefined ? 'event' : 'migrate';
+    steps.push({ seq: entry.seq, at: entry.at, kind, event: event.type, before, after: view.state, refusals: refusalsNow, view, ...(migration === undefined ? {} : { migration }) });
   });
   return steps;
+}
+
+/** Whether a replayed snapshot is in the state and has the context a migration stored. */
+function arrivesAt(replayed: ReplaySnapshot, stored: { readonly value: unknown; readonly context: unknown }): boolean {
+  return pathOfValue(replayed.value) === pathOfValue(stored.value) && canonicalJson(replayed.context) === canonicalJson(stored.context);
 }
 
 /** The `cutter.refused` entries journalled right after entry `index`, before the next event. */

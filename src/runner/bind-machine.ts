@@ -1,5 +1,5 @@
 import { assign } from 'xstate';
-import { runMachine } from '../../machines/run-machine.js';
+import type { RunMachine } from '../../machines/run-machine.js';
 import { pinnedChangeSet } from '../../machines/run-setup.js';
 import type { RunContext, RunEvent } from '../../machines/run-types.js';
 import type { Gate } from '../domain/approval.js';
@@ -12,6 +12,8 @@ import { executorFitsMode } from './executor-binding.js';
 import { bindPhaseActors } from './phase-actors.js';
 
 export interface MachineBinding {
+  /** The unbound machine of the run's release. */
+  readonly machine: RunMachine;
   readonly runId: string;
   readonly executor: Executor;
   readonly killSwitch: KillSwitch;
@@ -24,7 +26,7 @@ export interface MachineBinding {
  * The run machine with every actor, guard and action bound to one run's executor, kill switch and approval policy.
  * Called once per run (or per restore of it); the result is never handed out.
  */
-export function bindRunMachine({ runId, executor, killSwitch, plan, policy, logger }: MachineBinding) {
+export function bindRunMachine({ machine, runId, executor, killSwitch, plan, policy, logger }: MachineBinding) {
   const expectationFor = (gate: Gate, context: Pick<RunContext, 'changeSet' | 'initiator'>): ApprovalExpectation => {
     const { changeSetId, planHash } = pinnedChangeSet(context);
     return { gate, runId, changeSetId, planHash, initiator: context.initiator };
@@ -33,7 +35,7 @@ export function bindRunMachine({ runId, executor, killSwitch, plan, policy, logg
   const checkAt = (gate: Gate, context: RunContext, event: RunEvent) =>
     checkApproval((event as { approval?: unknown }).approval, expectationFor(gate, context), policy);
 
-  return runMachine.provide({
+  return machine.provide({
     actors: bindPhaseActors({ executor, killSwitch, plan, logger }),
     guards: {
       executorReady: ({ context }) => executorFitsMode(executor, context.mode),

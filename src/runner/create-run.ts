@@ -9,6 +9,7 @@ import type { ApprovalPolicy } from '../approvals/index.js';
 import type { Executor } from '../executors/executor.js';
 import { killSwitchAlwaysOff, type KillSwitch } from '../kill-switch/index.js';
 import { silentLogger, type Logger } from '../logging/logger.js';
+import { CURRENT_RELEASE, type MachineRelease } from '../runs/upgrade/release.js';
 import { bindRunMachine } from './bind-machine.js';
 import { bindExecutor } from './executor-binding.js';
 import { journalEventOf, type RunJournal } from './run-journal.js';
@@ -82,6 +83,14 @@ export interface Run {
  * run.approve(signApproval({ gate: 'SG_1', runId: run.id, ... }, alicePrivateKey));
  */
 export function createRun(options: CreateRunOptions): Run {
+  return createRunOf(CURRENT_RELEASE, options);
+}
+
+/**
+ * {@link createRun} on another release of the machine: for restoring a run into the machine its (migrated) snapshot is
+ * of, and for tests of upgrades. `options.snapshot` must be of `release`'s machine.
+ */
+export function createRunOf(release: MachineRelease, options: CreateRunOptions): Run {
   if (!Object.values(Mode).includes(options.mode)) throw new InvalidInput('mode', `must be ${Mode.DryRun} or ${Mode.Live}`);
   if (options.initiator.trim() === '') throw new InvalidInput('initiator', 'must name who starts the run');
   const mode = options.mode;
@@ -91,7 +100,7 @@ export function createRun(options: CreateRunOptions): Run {
   // One child logger per run; each phase adds its own child, so every line names its run, mode and phase.
   const logger = (options.logger ?? silentLogger).child({ runId, mode });
 
-  const machine = bindRunMachine({ runId, executor, killSwitch, plan: options.plan, policy: options.approvals, logger });
+  const machine = bindRunMachine({ machine: release.machine, runId, executor, killSwitch, plan: options.plan, policy: options.approvals, logger });
 
   const journal = options.journal;
   // The watcher sees sanitised copies only; the journal keeps the events as the run received them.

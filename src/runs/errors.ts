@@ -10,13 +10,27 @@ export class RunNotFound extends CutterError {
   }
 }
 
-/** The stored snapshot was written by a machine of another shape; restoring it could hang, so it is refused. */
+/**
+ * The stored run was written by a newer release of the machine than this build knows (or is now, after a newer
+ * process migrated it while this one held it). This build neither advances nor rewrites it: an older machine could
+ * only misread it.
+ */
 export class SnapshotVersionMismatch extends CutterError {
   readonly code = ErrorCode.SnapshotVersion;
-  readonly hint = 'Resume the run with the Cutter version that started it, or escalate and compensate it by hand.';
+  readonly hint = 'Act on this run with the Cutter release that stored it (or a later one); see "Upgrading Cutter with runs in flight" in docs/operations.md.';
 
-  constructor(runId: string, stored: number, current: number) {
-    super(`run ${runId} was stored with snapshot version ${stored}; this Cutter reads version ${current}`);
+  constructor(runId: string, stored: number, current: number, detail = 'this build reads versions up to') {
+    super(`run ${runId} is stored with snapshot version ${stored}, written by a newer Cutter; ${detail} ${current}, so it does not advance or rewrite it`);
+  }
+}
+
+/** A run that ended under an earlier release in a state this build no longer has: there is nothing to continue. */
+export class RunEndedUnderEarlierRelease extends CutterError {
+  readonly code = ErrorCode.SnapshotVersion;
+  readonly hint = 'Nothing can be done to an ended run; its journal and the ledger keep what happened. Read it with the release that stored it.';
+
+  constructor(runId: string, state: string, stored: number, current: number, reason: string) {
+    super(`run ${runId} ended (${state}) under snapshot version ${stored}, and this build (version ${current}) cannot read it: ${reason}`);
   }
 }
 

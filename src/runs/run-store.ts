@@ -16,6 +16,16 @@ export interface StoredRun {
   readonly updatedAt: string;
 }
 
+/** A migration to store (see {@link RunStore.migrate}). */
+export interface StoredMigration {
+  readonly from: number;
+  readonly to: number;
+  readonly entry: JournalEntry;
+  readonly snapshot: unknown;
+  readonly state: string;
+  readonly status: string;
+}
+
 export interface JournalEntry {
   readonly seq: number;
   readonly at: string;
@@ -35,13 +45,24 @@ export interface RunStore {
   readonly readsPinnedPlans?: boolean;
   /** `plan` and `planHash` are null for a run whose executor pins the plan where this store reads it. */
   create(run: { runId: string; mode: Mode; initiator: string; planHash: string | null; plan: Cutplan | null; snapshotVersion: number }): Promise<void>;
-  saveSnapshot(runId: string, snapshot: unknown, state: string, status: string): Promise<void>;
-  appendJournal(runId: string, entries: readonly JournalEntry[]): Promise<void>;
+  /**
+   * The writes below take the snapshot version of the machine that writes: given, a write happens only while the run
+   * is stored at that version, and otherwise rejects with `SnapshotVersionMismatch` (E_SNAPSHOT_VERSION) and writes nothing, so a
+   * process of an older release never rewrites a run a newer one has migrated.
+   */
+  saveSnapshot(runId: string, snapshot: unknown, state: string, status: string, snapshotVersion?: number): Promise<void>;
+  appendJournal(runId: string, entries: readonly JournalEntry[], snapshotVersion?: number): Promise<void>;
   /**
    * Optional: appends journal entries and saves the latest snapshot together, atomically (one transaction, one
    * commit), so a stored snapshot is never behind its journal. Stores without it get the two calls above, in order.
    */
-  record?(runId: string, entries: readonly JournalEntry[], latest: { snapshot: unknown; state: string; status: string } | null): Promise<void>;
+  record?(runId: string, entries: readonly JournalEntry[], latest: { snapshot: unknown; state: string; status: string } | null, snapshotVersion?: number): Promise<void>;
+  /**
+   * Stores a run's migration to another snapshot version atomically: its journal entry, the migrated snapshot (null
+   * for a run never started), its state and status, and the new version; only if the run is still stored at `from`.
+   * Resolves false, having written nothing, if it is not (another process migrated it first).
+   */
+  migrate(runId: string, migration: StoredMigration): Promise<boolean>;
   /**
    * Optional: the run and its snapshot without its plan, for readers that need no plan (status, report, replay,
    * which mode to restore with). Cheaper than `load` for a large plan; {@link findRun} falls back to `load`.

@@ -4,9 +4,10 @@ import type { JournalEntry, RunStore } from './run-store.js';
 /**
  * A journal that writes to a run store, in order, one write at a time: events are batched and only the latest
  * snapshot is written, so a fast run costs a few writes per step, not one per microstep. `flush` surfaces any
- * failed write.
+ * failed write. Every write is fenced on `snapshotVersion`, the version of the machine that writes: once a newer
+ * process has migrated the run, this one's writes are refused.
  */
-export function storeJournal(store: RunStore, runId: string, firstSeq = 1): RunJournal {
+export function storeJournal(store: RunStore, runId: string, firstSeq: number, snapshotVersion: number): RunJournal {
   let seq = firstSeq;
   let events: JournalEntry[] = [];
   let snapshot: { snapshot: unknown; state: string; status: string } | null = null;
@@ -24,11 +25,11 @@ export function storeJournal(store: RunStore, runId: string, firstSeq = 1): RunJ
       events = [];
       snapshot = null;
       if (store.record !== undefined) {
-        await store.record(runId, batch, latest);
+        await store.record(runId, batch, latest, snapshotVersion);
         return;
       }
-      await store.appendJournal(runId, batch);
-      if (latest !== null) await store.saveSnapshot(runId, latest.snapshot, latest.state, latest.status);
+      await store.appendJournal(runId, batch, snapshotVersion);
+      if (latest !== null) await store.saveSnapshot(runId, latest.snapshot, latest.state, latest.status, snapshotVersion);
     }).catch((error: unknown) => {
       failure ??= error;
     });

@@ -22,7 +22,7 @@ import { TARGET_KINDS, type Target } from '../support/targets.js';
 /** The store as replay may see it: reads pass through, any write throws. */
 function readsOnly(store: RunStore): RunReader & RunStore {
   const refuse = () => { throw new Error('replay wrote to the run store'); };
-  return { load: (id) => store.load(id), journal: (id) => store.journal(id), list: () => store.list(), create: refuse, saveSnapshot: refuse, appendJournal: refuse };
+  return { load: (id) => store.load(id), journal: (id) => store.journal(id), list: () => store.list(), create: refuse, saveSnapshot: refuse, appendJournal: refuse, migrate: refuse };
 }
 
 const timeline = (steps: readonly ReplayStep[]) => steps.map((s) => `${s.event}: ${s.before ?? '·'} → ${s.after}`);
@@ -61,7 +61,7 @@ describe.each(TARGET_KINDS)('replay of stored runs on %s', (kind) => {
       'APPROVE: awaitingEnactApproval → enacting',
       'xstate.done.actor.enact: enacting → completed',
     ]);
-    expect(replay.matches).toEqual({ state: true, context: true });
+    expect(replay.matches).toEqual({ state: true, context: true, migrations: true });
     expect(replay.replayed.output?.status).toBe('completed');
     expect(replay.replayed.context.committed).toEqual(['cut', 'ledger', 'enact']);
     expect(() => { assertReplayMatches(replay); }).not.toThrow();
@@ -79,7 +79,7 @@ describe.each(TARGET_KINDS)('replay of stored runs on %s', (kind) => {
       load: () => Promise.reject(new Error('replay read the plan')),
     };
     const replay = await replayStoredRun(reader, run.id);
-    expect(replay.matches).toEqual({ state: true, context: true });
+    expect(replay.matches).toEqual({ state: true, context: true, migrations: true });
     expect(replay.stored.state).toBe('awaitingCutApproval');
   }, 60_000);
 
@@ -100,7 +100,7 @@ describe.each(TARGET_KINDS)('replay of stored runs on %s', (kind) => {
     expect(approvals[1]?.refusals).toEqual([]);
     expect(replay.steps.map((s) => s.event)).not.toContain('cutter.refused');
     expect(replay.replayed.state).toBe('awaitingEnactApproval');
-    expect(replay.matches).toEqual({ state: true, context: true });
+    expect(replay.matches).toEqual({ state: true, context: true, migrations: true });
     await expect(readOnly.appendJournal(run.id, [{ seq: 999, at: new Date().toISOString(), event: { type: 'X' } }])).rejects.toThrow(/read-only/);
   }, 60_000);
 
@@ -115,7 +115,7 @@ describe.each(TARGET_KINDS)('replay of stored runs on %s', (kind) => {
     const replay = await replayStoredRun(readsOnly(store), run.id);
     const approve = replay.steps.find((s) => s.event === 'APPROVE');
     expect(approve).toMatchObject({ before: 'awaitingCutApproval', after: 'refused', refusals: [{ gate: 'kill-switch', code: 'E_KILL_SWITCH_OFF' }] });
-    expect(replay.matches).toEqual({ state: true, context: true });
+    expect(replay.matches).toEqual({ state: true, context: true, migrations: true });
   }, 60_000);
 
   it('a run restored by another Run object shows the restore and replays across it', async () => {
@@ -132,7 +132,7 @@ describe.each(TARGET_KINDS)('replay of stored runs on %s', (kind) => {
     const restore = replay.steps.find((s) => s.kind === 'restore');
     expect(restore).toMatchObject({ event: 'cutter.restored', before: 'awaitingEnactApproval', after: 'awaitingEnactApproval' });
     expect(replay.steps.at(-1)?.after).toBe('completed');
-    expect(replay.matches).toEqual({ state: true, context: true });
+    expect(replay.matches).toEqual({ state: true, context: true, migrations: true });
   }, 60_000);
 
   it('a stored snapshot the journal does not lead to is a divergence (E_REPLAY_DIVERGED), for the state and for the context', async () => {
@@ -150,7 +150,7 @@ describe.each(TARGET_KINDS)('replay of stored runs on %s', (kind) => {
 
     await store.saveSnapshot(run.id, { ...snapshot, context: { ...snapshot.context, initiator: 'mallory' } }, 'awaitingCutApproval', 'active');
     const edited = await replayStoredRun(readsOnly(store), run.id);
-    expect(edited.matches).toEqual({ state: true, context: false });
+    expect(edited.matches).toEqual({ state: true, context: false, migrations: true });
     expect(() => { assertReplayMatches(edited); }).toThrow(/context differs in: initiator/);
   }, 60_000);
 });

@@ -17,7 +17,7 @@ import { demoApprovers } from '../demo-approvers.js';
 import { driveWithDemoApprovals } from '../demo/drive-with-demo-approvals.js';
 import { printLedger } from '../demo/print-ledger.js';
 import { ExitCode, exitCodeForRun } from '../exit-codes.js';
-import { packageRoot } from '../package-root.js';
+import { packageRoot } from '../../package-root.js';
 import { reportRunProgress } from '../run-reporter.js';
 import { targetFromOptions, withTargetOptions, type TargetOptions } from '../target-options.js';
 import type { Terminal } from '../terminal.js';

@@ -1,4 +1,5 @@
 import type { DbSession } from '../port.js';
+import { assertSchemaVersion } from '../errors.js';
 import { withinTransaction } from '../transaction.js';
 import { migration001 } from './001-schema.js';
 import { migration002 } from './002-functions.js';
@@ -35,6 +36,8 @@ export function applyMigrations(session: DbSession, options: { readonly upTo?: n
         version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now());`);
     const { rows } = await session.query<{ version: number | null }>('SELECT max(version) AS version FROM cutter.schema_migrations');
     const current = rows[0]?.version ?? 0;
+    // A newer Cutter upgraded this target: this build neither claims it is up to date nor writes to it.
+    assertSchemaVersion(current, LATEST_SCHEMA_VERSION, { allowOlder: true });
     const applied: number[] = [];
     let rolesPending: string | null = null;
     for (const migration of MIGRATIONS) {
