@@ -64,6 +64,7 @@ export const runMachine = runSetup.createMachine({
     /** SG_1: a person approves the cut of this exact change set. */
     awaitingCutApproval: {
       tags: ['gate'],
+      meta: { gate: 'SG_1' },
       on: {
         APPROVE: [
           {
@@ -182,6 +183,7 @@ export const runMachine = runSetup.createMachine({
     /** SG_2: a person approves enactment, citing a review decision. */
     awaitingEnactApproval: {
       tags: ['gate'],
+      meta: { gate: 'SG_2' },
       on: {
         APPROVE: [
           {
@@ -244,6 +246,25 @@ export const runMachine = runSetup.createMachine({
       },
     },
 
+    /**
+     * A run stored by an earlier release that this one cannot carry on (a state it no longer has, no migration); only
+     * restoring puts a run here, and its error says why. It can only be cancelled: to SG_3 if it may have written
+     * (SG_1 was approved, or a phase committed), else it ends cancelled. See "Upgrading Cutter with runs in flight".
+     */
+    stranded: {
+      tags: ['parked'],
+      on: {
+        CANCEL: [
+          {
+            guard: 'mayHaveWritten',
+            target: 'torn',
+            actions: { type: 'markTorn', params: { reason: 'a run stranded by an upgrade was cancelled after it may have written' } },
+          },
+          { target: 'cancelled' },
+        ],
+      },
+    },
+
     /** Something committed and the run cannot complete: only SG_3 and compensation end it. */
     torn: {
       initial: 'awaitingCompensationApproval',
@@ -251,6 +272,7 @@ export const runMachine = runSetup.createMachine({
         /** SG_3: a person approves undoing this change set's committed effects. */
         awaitingCompensationApproval: {
           tags: ['gate'],
+          meta: { gate: 'SG_3' },
           on: {
             APPROVE: [
               {

@@ -108,6 +108,8 @@ export const runSetup = setup({
     /** A REJECT names the gate it answers, so a stale rejection cannot land on a later gate. */
     rejectsGate: ({ event }, params: { gate: Gate }) => (event as { gate?: unknown }).gate === params.gate,
     haltedBefore: ({ context }, params: { state: ResumableState }) => context.haltedBefore === params.state,
+    /** Past SG_1 the cut may have committed, even if the run never recorded it (a crash mid-phase): compensate, never just end. */
+    mayHaveWritten: ({ context }) => context.committed.length > 0 || context.approvals.SG_1 !== undefined,
   },
   actions: {
     /** Records why an approval was refused. The runner binds a version that names the exact reason. */

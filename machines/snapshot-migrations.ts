@@ -50,4 +50,10 @@ export interface SnapshotMigration {
 }
 
 /** Every migration this build carries, in version order. */
-export const SNAPSHOT_MIGRATIONS: readonly SnapshotMigration[] = [];
+export const SNAPSHOT_MIGRATIONS: readonly SnapshotMigration[] = [
+  {
+    from: 1,
+    to: 2,
+    summary: 'adds the state stranded (for runs a later release cannot carry on); no stored state, actor or context field changes',
+  },
+];

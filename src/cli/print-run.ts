@@ -14,6 +14,7 @@ export function nextSteps(view: RunView): string[] {
       `cutter reject ${id} --gate ${gate} --as <name> --reason "<why>"`,
     ];
   }
+  if (view.state === 'stranded') return [`cutter cancel ${id} --as <name> --reason "<why>"   (to SG_3 for compensation if it may have written; it cannot continue under this release)`];
   if (view.state === 'halted') return [`cutter resume ${id} --as <name>   (with the kill switch ON)`, `cutter escalate ${id} --as <name> --reason "<why>"`];
   if (view.status === 'active') return [`cutter resume ${id}   (continues the phase that was in flight)`];
   return [];

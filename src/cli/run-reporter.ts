@@ -1,5 +1,5 @@
 import type { Run } from '../runner/create-run.js';
-import type { RunView } from '../runner/run-view.js';
+import { gateOfState, type RunView } from '../runner/run-view.js';
 import type { Terminal } from './terminal.js';
 
 /** What each state means to an operator, phrased for the mode. */
@@ -56,15 +56,11 @@ function printPhaseResult(left: string, view: RunView, terminal: Terminal): void
     case 'enacting':
       if (results.enact !== undefined) detail(`${results.enact.simulated ? 'would enact' : 'enacted'} ${results.enact.enacted}, superseding ${results.enact.supersededCount}; ${results.enact.lifecycleLogRows} lifecycle-log rows`);
       break;
-    case 'awaitingCutApproval':
-    case 'awaitingEnactApproval':
-    case 'torn.awaitingCompensationApproval': {
-      const gate = left === 'awaitingCutApproval' ? 'SG_1' : left === 'awaitingEnactApproval' ? 'SG_2' : 'SG_3';
-      const approval = approvals[gate];
-      if (approval !== undefined) detail(`${gate} approved by ${approval.approver}: ${approval.reason}${approval.reviewDecisionId === undefined ? '' : ` (review decision ${approval.reviewDecisionId})`}`);
+    default: {
+      const gate = gateOfState(left);
+      const approval = gate === null ? undefined : approvals[gate];
+      if (gate !== null && approval !== undefined) detail(`${gate} approved by ${approval.approver}: ${approval.reason}${approval.reviewDecisionId === undefined ? '' : ` (review decision ${approval.reviewDecisionId})`}`);
       break;
     }
-    default:
-      break;
   }
 }

@@ -1,18 +1,22 @@
-import type { SnapshotFrom } from 'xstate';
-import type { RunMachine } from '../../machines/run-machine.js';
+import type { AnyStateNode, SnapshotFrom } from 'xstate';
+import { runMachine, type RunMachine } from '../../machines/run-machine.js';
 import type { RunContext, RunOutput } from '../../machines/run-types.js';
 import type { Gate } from '../domain/approval.js';
 
-/** The gate each waiting state stands for. */
-const GATE_OF_STATE: Readonly<Record<string, Gate>> = {
-  awaitingCutApproval: 'SG_1',
-  awaitingEnactApproval: 'SG_2',
-  'torn.awaitingCompensationApproval': 'SG_3',
-};
+const gateOfNode = (node: AnyStateNode): Gate | null => ((node.meta as { gate?: Gate } | undefined)?.gate ?? null);
 
-/** The gate a state stands for (`awaitingCutApproval` → `SG_1`), or null for a state that is not a gate. */
+/** The gate each waiting state stands for, read from the states' `meta.gate` in the machine. */
+function gatesOf(node: AnyStateNode): [string, Gate][] {
+  return Object.values(node.states).flatMap((child) => {
+    const gate = gateOfNode(child);
+    return [...(gate === null ? [] : [[child.path.join('.'), gate] as [string, Gate]]), ...gatesOf(child)];
+  });
+}
+const GATE_OF_STATE: ReadonlyMap<string, Gate> = new Map(gatesOf(runMachine.root));
+
+/** The gate a state of the run machine stands for (`awaitingCutApproval` → `SG_1`), or null for a state that is not a gate. */
 export function gateOfState(state: string): Gate | null {
-  return GATE_OF_STATE[state] ?? null;
+  return GATE_OF_STATE.get(state) ?? null;
 }
 
 /** A plain view of a run at one moment, for hosts, the CLI and tests. */
@@ -42,10 +46,11 @@ export function statePath(value: unknown): string {
 /** Builds a {@link RunView} from a machine snapshot. */
 export function viewOf(snapshot: SnapshotFrom<RunMachine>): RunView {
   const state = statePath(snapshot.value);
+  const gate = Object.values(snapshot.getMeta() as Record<string, { gate?: Gate } | undefined>).find((meta) => meta?.gate !== undefined)?.gate ?? null;
   return {
     state,
     status: snapshot.status,
-    gate: gateOfState(state),
+    gate,
     parked: snapshot.status === 'active' && (snapshot.hasTag('gate') || snapshot.hasTag('parked')),
     context: snapshot.context,
     output: snapshot.status === 'done' ? (snapshot.output ?? null) : null,

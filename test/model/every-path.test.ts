@@ -13,9 +13,11 @@ import { InMemoryKillSwitch } from '../../src/kill-switch/index.js';
 import { createRun, type Run } from '../../src/runner/create-run.js';
 import { statePath, type RunView } from '../../src/runner/run-view.js';
 import { policy, samplePlan } from '../support/fixtures.js';
-import { TripwireAdapter, TripwireSimulator } from '../support/executors.js';
+import { FakeLiveAdapter, TripwireAdapter, TripwireSimulator } from '../support/executors.js';
+import { approvalFor } from '../support/fixtures.js';
+import type { Snapshot } from 'xstate';
 import { drivePath, label, planningFails, startsWithoutExecutor } from './drive-path.js';
-import { allTransitions, modelMachine, outcomesOf, pathsCoveringEveryEdge, transitionsTaken, type ModelPath } from './run-model.js';
+import { allTransitions, modelMachine, outcomesOf, pathsCoveringEveryEdge, strandedStarts, strandedTransitionsTaken, transitionsTaken, type ModelPath } from './run-model.js';
 import { Script, ScriptedLiveAdapter, ScriptedSimulator } from './scripted-executors.js';
 
 const GATE_CALLS: Readonly<Record<string, Gate>> = {
@@ -74,7 +76,7 @@ describe.each(['LIVE', 'DRYRUN'] as const)('every edge of the statechart, %s', (
 
   it('covers every transition the machine defines (LIVE; DRYRUN reports what it reaches)', () => {
     const [initial] = initialTransition(modelMachine, { runId: 'model', mode, initiator: 'carol', expectedPlanHash: null });
-    const taken = new Set(paths.flatMap((p) => transitionsTaken(p, initial)));
+    const taken = new Set([...paths.flatMap((p) => transitionsTaken(p, initial)), ...strandedStarts(mode).flatMap((s) => strandedTransitionsTaken(s.snapshot))]);
     const all = allTransitions();
     const missing = all.filter((t) => !taken.has(t));
     console.info(`[model ${mode}] transitions covered: ${all.length - missing.length}/${all.length} over ${paths.length} paths`);
@@ -85,5 +87,27 @@ describe.each(['LIVE', 'DRYRUN'] as const)('every edge of the statechart, %s', (
 
   it.each(paths.map((p, i) => [i, label(p), p] as const))('path %i: %s', async (_, __, path) => {
     await replay(path, mode);
+  });
+
+  // I10 and I15 for runs an upgrade strands: whatever state a run was stored in, cancelling it never ends it
+  // silently once it may have written (SG_1 approved, or a commit): it goes to SG_3, and SG_3 compensates.
+  it.each(strandedStarts(mode).map((s) => [s.from, s] as const))('stranded from %s: CANCEL ends it, through SG_3 if it may have written', async (_, start) => {
+    const killSwitch = new InMemoryKillSwitch(true);
+    const run = createRun({
+      mode, runId: start.snapshot.context.runId, plan: samplePlan(3), initiator: 'carol', approvals: policy, killSwitch,
+      ...(mode === 'LIVE' ? { executor: new FakeLiveAdapter(killSwitch) } : {}),
+      snapshot: start.persisted as unknown as Snapshot<unknown>,
+    });
+    expect(run.view()).toMatchObject({ state: 'stranded', parked: true, context: { error: { code: 'E_RUN_STRANDED' } } });
+    run.cancel('dave', 'cannot continue after the upgrade');
+    const after = await run.settled();
+    const mayHaveWritten = start.snapshot.context.committed.length > 0 || start.snapshot.context.approvals.SG_1 !== undefined;
+    if (!mayHaveWritten) {
+      expect(after.output?.status).toBe('cancelled');
+      return;
+    }
+    expect(after.gate).toBe('SG_3');
+    run.approve(approvalFor(after, 'SG_3', 'alice'));
+    expect((await run.settled()).output?.status).toBe('compensated');
   });
 });

@@ -10,6 +10,9 @@ import type { RunInput } from '../../machines/run-types.js';
 import type { Mode } from '../../src/domain/mode.js';
 import { pinChangeSet } from '../../src/domain/change-set.js';
 import { statePath } from '../../src/runner/run-view.js';
+import type { PersistedRun } from '../../machines/snapshot-migrations.js';
+import { CURRENT_RELEASE } from '../../src/runs/upgrade/release.js';
+import { strandedSnapshot } from '../../src/runs/upgrade/upgrade-snapshot.js';
 import { samplePlan } from '../support/fixtures.js';
 
 /** Flags a model event carries for the world-reading guards and the phase outcome it stands for. */
@@ -127,6 +130,30 @@ export function pathsCoveringEveryEdge(mode: Mode): ModelPath[] {
     }
   }
   return paths;
+}
+
+/**
+ * The `stranded` state is entered only by restoring a run a later release cannot carry on, never by an event. Its
+ * model starts are every state a run can be stored in (each reachable active state), stranded as an upgrade would
+ * strand it: the persisted snapshot, put in `stranded` with its context carried over.
+ */
+export function strandedStarts(mode: Mode): { readonly from: string; readonly persisted: PersistedRun; readonly snapshot: ModelSnapshot }[] {
+  const options = traversal(mode);
+  const starts = getShortestPaths(modelMachine, options as never)
+    .map((p) => p.state as unknown as ModelSnapshot)
+    .filter((s) => s.status === 'active' && statePath(s.value) !== 'stranded');
+  return starts.map((s) => {
+    const persisted = strandedSnapshot(CURRENT_RELEASE, modelMachine.getPersistedSnapshot(s) as unknown as PersistedRun, 'model: stranded by an upgrade');
+    return { from: serializeState(s), persisted, snapshot: modelMachine.resolveState(persisted as never) };
+  });
+}
+
+/** The transitions CANCEL takes from a stranded start, identified as in {@link allTransitions}. */
+export function strandedTransitionsTaken(start: ModelSnapshot): string[] {
+  return modelMachine.getTransitionData(start, { type: 'CANCEL', by: 'dave', reason: 'model' } as never).map((definition) => {
+    const candidates = definition.source.transitions.get(definition.eventType) ?? [];
+    return `${definition.source.id}|${definition.eventType}|${candidates.indexOf(definition)}`;
+  });
 }
 
 /** Every transition the machine defines, as `source|event|index`. */

@@ -1,21 +1,46 @@
 import { describe, expect, it } from 'vitest';
-import { runMachine } from '../../../machines/run-machine.js';
-import { RUN_SNAPSHOT_VERSION } from '../../../machines/snapshot-version.js';
-import { describeStatechart } from '../../../src/chart/index.js';
-import { hashCanonical } from '../../../src/domain/hashing.js';
+import { SNAPSHOT_MIGRATIONS } from '../../../machines/snapshot-migrations.js';
+import { CURRENT_RELEASE } from '../../../src/runs/upgrade/release.js';
+import { fixtureNames, REQUIRED_FIXTURES } from '../../support/run-fixtures/fixture-file.js';
+import { machineWithRenames, RENAMED_ENACT_GATE } from '../../support/run-fixtures/renamed-machine.js';
+import { releaseProblems } from '../../support/release-check.js';
 
 /**
- * What a persisted snapshot depends on: state paths and the ids of the actors they invoke. One fingerprint per
- * snapshot version. When this test fails, the machine changed shape: bump RUN_SNAPSHOT_VERSION and add its
- * fingerprint here, so stored runs of the old shape are refused instead of restored into a hang.
+ * The shape of the machine each snapshot version was released with (see `machineShape`: states, the actors they
+ * invoke, the context's fields). When the machine changes shape, RUN_SNAPSHOT_VERSION is bumped, its migration
+ * written, its shape recorded here and its fixtures captured; the test below says which is missing.
  */
 const FINGERPRINTS: Readonly<Record<number, string>> = {
-  1: '85908685d0084e5249930c80631547a1d21b75050d3abc0bcdf8bebb190ada8b',
+  1: 'b7b0d8ff4883bbf784b5b8fcd1d59ae2ae555751c4767ab42082c66de7d76cab',
+  2: 'd221c4f9114f43fd50c051ccb312262eb18dd171fc475046446a8af0c5e69349',
 };
 
 describe('RUN_SNAPSHOT_VERSION', () => {
-  it('matches the shape of the machine', () => {
-    const shape = describeStatechart(runMachine).states.map((s) => [s.path, [...s.invokes]]);
-    expect(hashCanonical(shape), 'the machine changed shape: bump RUN_SNAPSHOT_VERSION and record its fingerprint').toBe(FINGERPRINTS[RUN_SNAPSHOT_VERSION]);
+  it('comes with its recorded shape, a migration for every step, and fixtures of every parking state of every version', () => {
+    expect(releaseProblems({ release: CURRENT_RELEASE, fingerprints: FINGERPRINTS, fixtures: (v) => fixtureNames(v) })).toEqual([]);
+  });
+
+  describe('fails a release that changes the machine without what must come with it, and says what to add', () => {
+    const renamed = machineWithRenames(RENAMED_ENACT_GATE);
+    const allFixtures = () => REQUIRED_FIXTURES;
+
+    it('a renamed state without a bump', () => {
+      const problems = releaseProblems({ release: { ...CURRENT_RELEASE, machine: renamed }, fingerprints: FINGERPRINTS, fixtures: allFixtures });
+      expect(problems).toEqual([expect.stringMatching(/changed since snapshot version 2 was released: bump RUN_SNAPSHOT_VERSION to 3 .* add the migration from 2 to 3/)]);
+    });
+
+    it('a bump without its migration', () => {
+      const release = { version: 3, machine: renamed, migrations: SNAPSHOT_MIGRATIONS };
+      const problems = releaseProblems({ release, fingerprints: { ...FINGERPRINTS, 3: 'x' }, fixtures: allFixtures });
+      expect(problems).toContainEqual(expect.stringContaining('snapshot version 3 has no migration from 2: add { from: 2, to: 3'));
+    });
+
+    it('a bump with its migration but without fixtures of the new version', () => {
+      const release = { version: 3, machine: renamed, migrations: [...SNAPSHOT_MIGRATIONS, RENAMED_ENACT_GATE.migration] };
+      const fingerprints = { ...FINGERPRINTS, 3: releaseProblems({ release, fingerprints: {}, fixtures: allFixtures })[0]?.match(/record '([0-9a-f]{64})'/)?.[1] ?? '' };
+      const problems = releaseProblems({ release, fingerprints, fixtures: (v) => (v === 3 ? [] : REQUIRED_FIXTURES) });
+      expect(problems).toEqual([expect.stringMatching(/^snapshot version 3 has no run fixtures of live-at-sg1, .*npm run fixtures:capture/)]);
+      expect(releaseProblems({ release, fingerprints, fixtures: allFixtures })).toEqual([]);
+    });
   });
 });
