@@ -140,7 +140,7 @@ export function pathsCoveringEveryEdge(mode: Mode): ModelPath[] {
 export function strandedStarts(mode: Mode): { readonly from: string; readonly persisted: PersistedRun; readonly snapshot: ModelSnapshot }[] {
   const options = traversal(mode);
   const starts = getShortestPaths(modelMachine, options as never)
-    .map((p) => p.state as unknown as ModelSnapshot)
+    .map((p) => p.state)
     .filter((s) => s.status === 'active' && statePath(s.value) !== 'stranded');
   return starts.map((s) => {
     const persisted = strandedSnapshot(CURRENT_RELEASE, modelMachine.getPersistedSnapshot(s) as unknown as PersistedRun, 'model: stranded by an upgrade');
