@@ -14,6 +14,7 @@ import { registerRevert } from './commands/revert.js';
 import { registerRun } from './commands/run.js';
 import { registerRunControl } from './commands/run-control.js';
 import { registerStatus } from './commands/status.js';
+import { registerUpgradeCheck } from './commands/upgrade-check.js';
 import { registerPlan } from './commands/plan.js';
 import { registerReport } from './commands/report.js';
 import { createCliLogger, LOG_LEVELS, resolveLogSettings, useCliLogger } from './cli-logger.js';
@@ -41,6 +42,7 @@ export function buildProgram(terminal: Terminal, setExit: (code: ExitCode) => vo
   registerRun(program, terminal, setExit);
   registerRunControl(program, terminal, setExit);
   registerStatus(program, terminal, setExit);
+  registerUpgradeCheck(program, terminal, setExit);
   registerReplay(program, terminal, setExit);
   registerKillSwitch(program, terminal, setExit);
   registerRevert(program, terminal, setExit);

@@ -1,9 +1,9 @@
 import { runMachine } from '../../machines/run-machine.js';
 import { describeStatechart } from '../chart/index.js';
 import type { LedgerRecord } from '../domain/ledger-chain.js';
-import { viewOfStored } from '../runner/run-view.js';
 import { RunNotFound } from '../runs/errors.js';
 import { findRun, type RunStore } from '../runs/run-store.js';
+import { viewOfStoredRun } from '../runs/upgrade/stored-view.js';
 import { renderReportHtml } from './render-html.js';
 import { buildReportModel, type ReportModel } from './report-model.js';
 import { renderPathSvg } from './statechart-svg.js';
@@ -33,7 +33,7 @@ export async function buildRunReport(options: RunReportOptions): Promise<{ model
   const model = buildReportModel({
     graph,
     stored: loaded.run,
-    view: viewOfStored(runMachine, loaded.snapshot),
+    view: viewOfStoredRun(loaded.run, loaded.snapshot).view,
     journal: await options.store.journal(options.runId),
     ledger: await options.readLedger(),
     target: options.target,

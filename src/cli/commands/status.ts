@@ -1,9 +1,8 @@
 import type { Command } from 'commander';
 import type { Snapshot } from 'xstate';
-import { runMachine } from '../../../machines/run-machine.js';
-import { viewOfStored } from '../../runner/run-view.js';
 import { RunNotFound } from '../../runs/errors.js';
 import { findRun } from '../../runs/run-store.js';
+import { viewOfStoredRun, type UpgradeStanding } from '../../runs/upgrade/stored-view.js';
 import { ExitCode } from '../exit-codes.js';
 import { printRun, runJson } from '../print-run.js';
 import { withRunSession, type SessionOptions } from '../run-session.js';
@@ -12,6 +11,13 @@ import type { Terminal } from '../terminal.js';
 
 interface StatusOptions extends SessionOptions {
   readonly json: boolean;
+}
+
+/** What restoring a run of an earlier version will do, for people; null for a run of this build's version. */
+export function upgradeLine(upgrade: UpgradeStanding): string | null {
+  if (upgrade.kind === 'current') return null;
+  if (upgrade.kind === 'migrates') return `stored by snapshot version ${upgrade.from}; the next command that acts on it migrates it to ${upgrade.to} (${upgrade.steps.join('; ')})`;
+  return `stored by snapshot version ${upgrade.from}; it cannot continue under version ${upgrade.to} and will be stored stranded: it can then only be cancelled`;
 }
 
 /** Registers `cutter status` and `cutter list`: read-only views of stored runs. */
@@ -38,11 +44,13 @@ export function registerStatus(program: Command, terminal: Terminal, setExit: (c
         const loaded = await findRun(store, id);
         if (loaded === null) throw new RunNotFound(id);
         if (loaded.snapshot === null) throw new RunNotFound(`${id} (stored, but never started)`);
-        const view = viewOfStored(runMachine, loaded.snapshot);
+        const { view, upgrade } = viewOfStoredRun(loaded.run, loaded.snapshot);
         const journal = options.journal ? await store.journal(id) : [];
-        if (options.json) terminal.line(JSON.stringify({ ...runJson(view), stored: loaded.run, snapshot: loaded.snapshot as Snapshot<unknown> | null, journal }, null, 2));
+        if (options.json) terminal.line(JSON.stringify({ ...runJson(view), upgrade, stored: loaded.run, snapshot: loaded.snapshot as Snapshot<unknown> | null, journal }, null, 2));
         else {
           printRun(view, terminal);
+          const line = upgradeLine(upgrade);
+          if (line !== null) terminal.line(`${terminal.bold('upgrade')}    ${line}`);
           for (const entry of journal) terminal.line(`  ${String(entry.seq).padStart(3)} ${entry.at} ${entry.event.type}`);
         }
         setExit(ExitCode.Ok);
