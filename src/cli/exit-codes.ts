@@ -52,6 +52,7 @@ export function exitCodeForRun(state: string, status: string | null): ExitCode {
   if (status === 'completed') return ExitCode.Ok;
   if (status === 'refused') return ExitCode.Refused;
   if (state.startsWith('torn')) return ExitCode.Torn;
+  if (state === 'stranded') return ExitCode.Refused; // parked, but it cannot continue under this release
   if (status === null) return ExitCode.Ok; // parked at a gate or halted: waiting as intended
   return ExitCode.RunNotCompleted;
 }
