@@ -64,6 +64,9 @@ describe('upgrading with runs in flight (CLI, embedded database)', () => {
     expect(before.code).toBe(ExitCode.Ok);
     expect(before.stdout).toContain('awaitingEnactApproval');
     expect(before.stdout).toContain(`stored by snapshot version 1; the next command that acts on it migrates it to ${RUN_SNAPSHOT_VERSION}`);
+    const oldReplay = await cutter('sg2', ['replay', fixture.runId]);
+    expect(oldReplay.code, oldReplay.stderr).toBe(ExitCode.Ok);
+    expect(oldReplay.stdout).toContain(`snapshot version 1 → ${RUN_SNAPSHOT_VERSION} (the next command that acts on the run stores it)`);
     const check = await cutter('sg2', ['upgrade-check', '--json']);
     expect(check.code).toBe(ExitCode.Ok);
     expect(JSON.parse(check.stdout)).toMatchObject({ ok: true, runs: [{ runId: fixture.runId, storedVersion: 1, outcome: 'migrates' }] });
