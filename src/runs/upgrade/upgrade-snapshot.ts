@@ -70,7 +70,7 @@ function applyMigration(migration: SnapshotMigration, snapshot: PersistedRun): P
 export function strandedSnapshot(release: MachineRelease, stored: PersistedRun, reason: string): PersistedRun {
   if (release.machine.root.states[STRANDED_STATE] === undefined) throw new Error(`this machine has no '${STRANDED_STATE}' state to put a run it cannot carry in`);
   const old = stored.context;
-  const text = (key: string, fallback: string): string => (typeof old[key] === 'string' ? (old[key]) : fallback);
+  const text = (key: string, fallback: string): string => (typeof old[key] === 'string' ? old[key] : fallback);
   const input: RunInput = {
     runId: text('runId', 'unknown'),
     mode: text('mode', 'LIVE') === 'DRYRUN' ? 'DRYRUN' : 'LIVE',
@@ -94,13 +94,13 @@ export function upgradeSnapshot(runId: string, stored: unknown, storedVersion: n
   if (storedVersion > release.version) throw new SnapshotVersionMismatch(runId, storedVersion, release.version);
   const from = storedVersion;
   const to = release.version;
-  const original = stored as PersistedRun | null;
+  let snapshot = stored as PersistedRun | null;
+  // Stranded as far as the migrations carried it (their context renames and defaults kept); an ended run stays ended.
   const strand = (steps: readonly string[], reason: string): SnapshotUpgrade => ({
     kind: 'stranded', from, to, steps, reason,
-    snapshot: original === null || original.status === 'done' ? null : strandedSnapshot(release, original, `this run was stored by snapshot version ${from} and cannot continue under version ${to}: ${reason}`),
+    snapshot: snapshot === null || snapshot.status === 'done' ? null : strandedSnapshot(release, snapshot, `this run was stored by snapshot version ${from} and cannot continue under version ${to}: ${reason}`),
   });
 
-  let snapshot = original;
   const steps: string[] = [];
   for (let version = from; version < to; version += 1) {
     const migration = release.migrations.find((m) => m.from === version && m.to === version + 1);
