@@ -70,12 +70,13 @@ export const runMachine = runSetup.createMachine({
           {
             guard: and([approvalValidFor('SG_1'), 'liveExecutionAllowed']),
             target: 'backingUp',
-            actions: { type: 'recordApproval', params: { gate: 'SG_1' } },
+            // An earlier refusal by the kill switch here is over: the run goes on.
+            actions: [{ type: 'recordApproval', params: { gate: 'SG_1' } }, 'clearError'],
           },
           {
+            // Valid, but the kill switch is OFF: stay parked at SG_1, the approval not taken; approve again once it is ON.
             guard: approvalValidFor('SG_1'),
-            target: 'refused',
-            actions: [{ type: 'recordApproval', params: { gate: 'SG_1' } }, 'recordKillSwitchRefusal'],
+            actions: 'recordKillSwitchRefusal',
           },
           { actions: { type: 'recordApprovalRefusal', params: { gate: 'SG_1' } } },
         ],
@@ -105,12 +106,12 @@ export const runMachine = runSetup.createMachine({
             actions: { type: 'storeResult', params: { key: 'backup' } },
           },
           {
-            target: 'refused',
-            actions: [{ type: 'storeResult', params: { key: 'backup' } }, 'recordKillSwitchRefusal'],
+            target: 'halted',
+            actions: [{ type: 'storeResult', params: { key: 'backup' } }, { type: 'haltBefore', params: { state: 'cutting' } }],
           },
         ],
         onError: [
-          { guard: 'resumableError', target: 'refused', actions: 'recordError' },
+          { guard: 'resumableError', target: 'halted', actions: ['recordError', { type: 'markHalted', params: { state: 'backingUp' } }] },
           { target: 'failed', actions: 'recordError' },
         ],
       },
@@ -130,7 +131,8 @@ export const runMachine = runSetup.createMachine({
           },
         ],
         onError: [
-          { guard: 'resumableError', target: 'refused', actions: 'recordError' },
+          // The cut may have committed in a process that died before recording it: a refusal here halts, resumable.
+          { guard: 'resumableError', target: 'halted', actions: ['recordError', { type: 'markHalted', params: { state: 'cutting' } }] },
           { target: 'failed', actions: 'recordError' },
         ],
       },
@@ -229,12 +231,15 @@ export const runMachine = runSetup.createMachine({
       },
     },
 
-    /** The kill switch stopped a run after something committed. Resumable, or escalated to SG_3. */
+    /**
+     * The run stopped for a reason that passes (kill switch OFF, target busy or unreachable) after SG_1. Resumable, or
+     * escalated to SG_3; cancelled, it ends only if nothing can have been written (halted before the backup).
+     */
     halted: {
       tags: ['parked'],
       on: {
         RESUME: [
-          ...(['recordingLedger', 'verifying', 'enacting'] as const).map((state) => ({
+          ...(['backingUp', 'cutting', 'recordingLedger', 'verifying', 'enacting'] as const).map((state) => ({
             guard: and([{ type: 'haltedBefore', params: { state } } as const, 'liveExecutionAllowed']),
             target: state,
             actions: 'clearHalt' as const,
@@ -242,7 +247,10 @@ export const runMachine = runSetup.createMachine({
           { actions: 'recordKillSwitchRefusal' },
         ],
         ESCALATE: { target: 'torn', actions: { type: 'markTorn', params: { reason: 'a halted run was escalated to SG_3' } } },
-        CANCEL: { target: 'torn', actions: { type: 'markTorn', params: { reason: 'a halted run was cancelled' } } },
+        CANCEL: [
+          { guard: { type: 'haltedBefore', params: { state: 'backingUp' } }, target: 'cancelled' },
+          { target: 'torn', actions: { type: 'markTorn', params: { reason: 'a halted run was cancelled' } } },
+        ],
       },
     },
 
@@ -299,7 +307,11 @@ export const runMachine = runSetup.createMachine({
               target: '#run.compensated',
               actions: { type: 'storeResult', params: { key: 'compensation' } },
             },
-            onError: { target: '#run.compensationFailed', actions: 'recordError' },
+            onError: [
+              // Refused for a reason that passes: nothing of the compensation was kept; wait at SG_3 for another approval.
+              { guard: 'resumableError', target: 'awaitingCompensationApproval', actions: 'recordError' },
+              { target: '#run.compensationFailed', actions: 'recordError' },
+            ],
           },
         },
       },

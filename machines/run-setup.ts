@@ -37,14 +37,18 @@ export const phaseInput = ({ context }: { context: RunContext }): PhaseInput => 
 
 /**
  * Errors that say "not now" rather than "wrong": a kill-switch lock refused, the target could not be reached, or
- * another run holds it. Nothing of the phase was kept; after a commit the run halts, resumable, instead of tearing.
+ * another run holds it. Nothing of the phase was kept; after SG_1 the run halts, resumable, instead of ending or
+ * tearing (a cut refused so may have committed in a process that died before recording it).
  */
-const RESUMABLE_CODES: ReadonlySet<unknown> = new Set(['E_KILL_SWITCH_OFF', 'E_TARGET_UNAVAILABLE', 'E_TARGET_BUSY']);
+export const RESUMABLE_CODES: ReadonlySet<unknown> = new Set(['E_KILL_SWITCH_OFF', 'E_TARGET_UNAVAILABLE', 'E_TARGET_BUSY']);
 /** An actor may reject with anything, `null` included: only a known code makes an error resumable. */
 export const isResumableError = (error: unknown): boolean => RESUMABLE_CODES.has((error as { code?: unknown } | null | undefined)?.code);
 
+/** Why the machine's own kill-switch lock refused: recorded as the run's error and as a refusal. */
+export const MACHINE_LOCK_REASON = 'LIVE execution is not authorised: the kill switch is OFF (machine lock)';
+
 const REFUSALS = {
-  'kill-switch': { code: 'E_KILL_SWITCH_OFF', name: 'ProductionExecutionNotAuthorized', reason: 'LIVE execution is not authorised: the kill switch is OFF (machine lock)' },
+  'kill-switch': { code: 'E_KILL_SWITCH_OFF', name: 'ProductionExecutionNotAuthorized', reason: MACHINE_LOCK_REASON },
   executor: { code: 'E_LIVE_ADAPTER_REQUIRED', name: 'LiveAdapterRequired', reason: 'the run has no executor of its mode' },
 } as const;
 
@@ -157,6 +161,7 @@ export const runSetup = setup({
     /** The machine's kill-switch lock stopped the run after a commit: halt before `state`, resumable. */
     haltBefore: assign(({ context }, params: { state: ResumableState }) => ({ ...refusedBy(context, 'kill-switch'), haltedBefore: params.state })),
     clearHalt: assign({ haltedBefore: null, error: null }),
+    clearError: assign({ error: null }),
     markTorn: assign({ tornReason: (_, params: { reason: string }) => params.reason }),
   },
 });

@@ -20,8 +20,13 @@ export type PhaseId = (typeof PhaseId)[keyof typeof PhaseId];
 /** Phases whose commit changes the target: once one has committed, a failure leaves the run torn. */
 export type MutatingPhase = typeof PhaseId.Cut | typeof PhaseId.Ledger | typeof PhaseId.Enact;
 
-/** States a halted run can resume into (the phase that was about to run when the kill switch stopped it). */
+/**
+ * States a halted run can resume into: the phase that was about to run, or that was refused for a reason that passes
+ * (the kill switch, a busy or unreachable target, a missing collaborator), when the run halted.
+ */
 export const ResumableState = {
+  BackingUp: 'backingUp',
+  Cutting: 'cutting',
   RecordingLedger: 'recordingLedger',
   Verifying: 'verifying',
   Enacting: 'enacting',

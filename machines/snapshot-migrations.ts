@@ -10,6 +10,8 @@
  * run parked there cannot continue and is stranded, and can then only be cancelled (to SG_3 if it may have written).
  */
 
+import { isResumableError, MACHINE_LOCK_REASON } from './run-setup.js';
+
 /** A persisted run snapshot as stored (xstate's persisted form, plain JSON). */
 export interface PersistedRun {
   readonly value: unknown;
@@ -49,11 +51,50 @@ export interface SnapshotMigration {
   readonly event?: (event: StoredEvent) => StoredEvent;
 }
 
+type Context = Readonly<Record<string, unknown>>;
+/** The run's error record, as stored: `{ name, code, message, phase? }`, or null. */
+interface StoredError { readonly code?: string; readonly message?: string }
+const errorOf = (context: Context): StoredError | null => (typeof context.error === 'object' ? (context.error) : null);
+
+/**
+ * Version 3 no longer ends a run for a refusal that passes (kill switch OFF, target busy or unreachable) after SG_1:
+ * it halts it, resumable, and a compensation refused so waits at SG_3 again. A run version 2 ended that way is
+ * reopened exactly where version 3 would have left it, so its journal replays on version 3 to the migrated snapshot:
+ * - refused after the backup (the machine's lock, or the cut refused) → halted before the cut (the cut may have
+ *   committed in a process that died before recording it; resuming replays it if it did);
+ * - refused by the machine's lock at SG_1 → back at SG_1, the approval it never acted on not taken;
+ * - refused in the backup → halted before the backup;
+ * - compensation refused → waiting at SG_3.
+ */
+function reopenPassingRefusals(snapshot: PersistedRun): PersistedRun {
+  if (snapshot.status !== 'done') return snapshot;
+  const { context } = snapshot;
+  const error = errorOf(context);
+  const passing = isResumableError(error);
+  const approvals = (context.approvals ?? {}) as Record<string, unknown>;
+  const reopened = (value: unknown, changes: Record<string, unknown>): PersistedRun => {
+    const { output: _output, ...rest } = snapshot;
+    return { ...rest, value, status: 'active', context: { ...context, ...changes } };
+  };
+  if (snapshot.value === 'compensationFailed' && passing) return reopened({ torn: 'awaitingCompensationApproval' }, {});
+  if (snapshot.value !== 'refused' || approvals.SG_1 === undefined || !passing) return snapshot;
+  if ((context.results as { backup?: unknown } | undefined)?.backup !== undefined) return reopened('halted', { haltedBefore: 'cutting' });
+  if (error?.message !== MACHINE_LOCK_REASON) return reopened('halted', { haltedBefore: 'backingUp' });
+  const { SG_1: _sg1, ...others } = approvals;
+  return reopened('awaitingCutApproval', { approvals: others });
+}
+
 /** Every migration this build carries, in version order. */
 export const SNAPSHOT_MIGRATIONS: readonly SnapshotMigration[] = [
   {
     from: 1,
     to: 2,
     summary: 'adds the state stranded (for runs a later release cannot carry on); no stored state, actor or context field changes',
+  },
+  {
+    from: 2,
+    to: 3,
+    summary: 'refusals that pass (kill switch, busy or unreachable target) halt a run after SG_1 instead of ending it; runs version 2 ended so are reopened where version 3 leaves them',
+    snapshot: reopenPassingRefusals,
   },
 ];

@@ -1,6 +1,6 @@
 /**
  * The format version of persisted run snapshots: the shape of the machine they were written by (its states, the
- * actors they invoke, its context's fields). A snapshot names states and invoked actors by id; restoring one into a
+ * actors they invoke, its context's fields, its transitions). A snapshot names states and invoked actors by id; restoring one into a
  * machine of another shape could hang silently, so every stored run keeps the version it was written with, and a run
  * of an earlier version is migrated on restore (machines/snapshot-migrations.ts).
  *
@@ -10,5 +10,8 @@
  * History:
  * - 1: the first released machine.
  * - 2: adds the state `stranded`, where a run a later release cannot carry on waits to be cancelled.
+ * - 3: a refusal that passes (kill switch, busy or unreachable target) after SG_1 halts the run (before the backup or
+ *   the cut too) instead of ending it; a valid SG_1 approval with the switch OFF leaves the run at SG_1; a refused
+ *   compensation waits at SG_3 again; a run halted before the backup may be cancelled outright.
  */
-export const RUN_SNAPSHOT_VERSION = 2;
+export const RUN_SNAPSHOT_VERSION = 3;

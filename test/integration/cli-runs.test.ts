@@ -69,13 +69,19 @@ describe('runs across processes (CLI, embedded database)', () => {
     expect((await cutter(['ledger', 'verify'])).code).toBe(0);
   }, 120_000);
 
-  it('a LIVE run without the in-process switch is refused at SG_1, and nothing is written', async () => {
-    const started = await cutter(['run', join(dir, 'policy.md'), '--mode', 'live', '--initiator', 'carol', '--json']);
+  it('a LIVE run without the in-process switch is refused at SG_1, stays parked there with nothing written, and the same approval is taken once the switch is on', async () => {
+    // Other content than the first test's (which enacted policy.md): a plan of unchanged rows is issue 13's to classify.
+    await writeFile(join(dir, 'runbook.md'), '# Runbook\n\nSteps.\n\n## Restore\n\nFrom the dump.\n');
+    const started = await cutter(['run', join(dir, 'runbook.md'), '--mode', 'live', '--initiator', 'carol', '--json']);
     const run = json<{ runId: string }>(started.stdout);
-    const approved = await cutter(['approve', run.runId, '--gate', 'cut', '--as', 'alice', '--key', 'alice.key', '--reason', 'reviewed', '--json']);
-    expect(approved.code).toBe(ExitCode.Refused);
-    expect(json<{ state: string; context: { committed: string[]; error: { code: string } } }>(approved.stdout)).toMatchObject({
-      state: 'refused', context: { committed: [], error: { code: 'E_KILL_SWITCH_OFF' } },
+    const approve = ['approve', run.runId, '--gate', 'cut', '--as', 'alice', '--key', 'alice.key', '--reason', 'reviewed', '--json'];
+    const refused = await cutter(approve);
+    expect(refused.code).toBe(ExitCode.Refused);
+    expect(json<{ state: string; refusal: string; context: { committed: string[]; approvals: object; error: { code: string } } }>(refused.stdout)).toMatchObject({
+      state: 'awaitingCutApproval', refusal: expect.stringContaining('E_KILL_SWITCH_OFF'), context: { committed: [], approvals: {}, error: { code: 'E_KILL_SWITCH_OFF' } },
     });
+    const taken = await cutter(approve, { CUTTER_EXECUTION_ENABLED: 'on' });
+    expect(taken.code, taken.stdout + taken.stderr).toBe(ExitCode.Ok);
+    expect(json<{ state: string }>(taken.stdout).state).toBe('awaitingEnactApproval');
   }, 120_000);
 });

@@ -104,17 +104,17 @@ describe.each(TARGET_KINDS)('replay of stored runs on %s', (kind) => {
     await expect(readOnly.appendJournal(run.id, [{ seq: 999, at: new Date().toISOString(), event: { type: 'X' } }])).rejects.toThrow(/read-only/);
   }, 60_000);
 
-  it('a LIVE approval refused by the kill switch replays to the refused end, with the lock named', async () => {
+  it('a LIVE approval refused by the kill switch replays to the same gate, with the lock named', async () => {
     const run = await createDurableRun({ store, mode: 'LIVE', plan: samplePlan(2), initiator: 'carol', approvals: policy, executor: freshAdapter(), killSwitch });
     run.start();
     const atCut = await run.settled();
     killSwitch.turnOff();
     run.approve(approvalFor(atCut, 'SG_1'));
-    expect((await run.settled()).output?.status).toBe('refused');
+    expect(await run.settled()).toMatchObject({ state: 'awaitingCutApproval', context: { approvals: {} } });
 
     const replay = await replayStoredRun(readsOnly(store), run.id);
     const approve = replay.steps.find((s) => s.event === 'APPROVE');
-    expect(approve).toMatchObject({ before: 'awaitingCutApproval', after: 'refused', refusals: [{ gate: 'kill-switch', code: 'E_KILL_SWITCH_OFF' }] });
+    expect(approve).toMatchObject({ before: 'awaitingCutApproval', after: 'awaitingCutApproval', refusals: [{ gate: 'kill-switch', code: 'E_KILL_SWITCH_OFF' }] });
     expect(replay.matches).toEqual({ state: true, context: true, migrations: true });
   }, 60_000);
 

@@ -8,6 +8,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SNAPSHOT_MIGRATIONS } from '../../machines/snapshot-migrations.js';
+import { RUN_SNAPSHOT_VERSION } from '../../machines/snapshot-version.js';
 import { verifyLedgerChain } from '../../src/domain/ledger-chain.js';
 import { InMemoryKillSwitch } from '../../src/kill-switch/index.js';
 import { PostgresRunStore } from '../../src/postgres/run-store.js';
@@ -24,8 +25,9 @@ import { adapterFor, HISTORY_RUN_ID } from '../support/run-fixtures/scenarios.js
 import { openTarget, TARGET_KINDS, type Target } from '../support/targets.js';
 
 const renamed = machineWithRenames(RENAMED_ENACT_GATE);
-const WITH_MIGRATION: MachineRelease = { version: 3, machine: renamed, migrations: [...SNAPSHOT_MIGRATIONS, RENAMED_ENACT_GATE.migration] };
-const WITHOUT_MIGRATION: MachineRelease = { version: 3, machine: renamed, migrations: SNAPSHOT_MIGRATIONS };
+const NEXT = RUN_SNAPSHOT_VERSION + 1;
+const WITH_MIGRATION: MachineRelease = { version: NEXT, machine: renamed, migrations: [...SNAPSHOT_MIGRATIONS, RENAMED_ENACT_GATE.migration] };
+const WITHOUT_MIGRATION: MachineRelease = { version: NEXT, machine: renamed, migrations: SNAPSHOT_MIGRATIONS };
 
 const FIXTURES = allFixtures().map((f) => [`v${f.capturedWith.snapshotVersion} ${f.name}`, f] as const);
 const PARKED = FIXTURES.filter(([, f]) => f.end.steps.length > 0 || !['completed', 'compensated'].includes(f.parkedAt));
@@ -49,9 +51,9 @@ describe.each(TARGET_KINDS)('a release that renames a state and an invoke id, on
     expect(view.output?.status).toBe(fixture.end.status);
     expect(steps).toEqual(fixture.end.steps);
     expect(await target.admin((s) => targetOutcome(s, async (session) => verifyLedgerChain(await readLedger(session)).ok))).toEqual(fixture.end.target);
-    expect((await store.find(fixture.runId))?.run.snapshotVersion).toBe(3);
+    expect((await store.find(fixture.runId))?.run.snapshotVersion).toBe(NEXT);
     const migrated = (await store.journal(fixture.runId)).filter((e) => e.event.type === 'cutter.migrated').map((e) => e.event);
-    expect(migrated).toEqual([expect.objectContaining({ from: fixture.capturedWith.snapshotVersion, to: 3, outcome: 'migrated' })]);
+    expect(migrated).toEqual([expect.objectContaining({ from: fixture.capturedWith.snapshotVersion, to: NEXT, outcome: 'migrated' })]);
     assertReplayMatches(await replayStoredRun(store, fixture.runId, WITH_MIGRATION));
     // The history run was never restored: it is replayed as this release would carry it, migrated in memory only.
     assertReplayMatches(await replayStoredRun(store, HISTORY_RUN_ID, WITH_MIGRATION));
@@ -62,8 +64,8 @@ describe.each(TARGET_KINDS)('a release that renames a state and an invoke id, on
     const { store, run } = await restore(fixture, WITHOUT_MIGRATION);
     const stranded = run.view();
     expect(stranded).toMatchObject({ state: 'stranded', parked: true });
-    expect(stranded.context.error).toMatchObject({ code: 'E_RUN_STRANDED', message: expect.stringMatching(new RegExp(`snapshot version ${fixture.capturedWith.snapshotVersion} and cannot continue under version 3: this build has no migration from snapshot version 2 to 3`)) });
-    expect((await store.find(fixture.runId))?.run).toMatchObject({ state: 'stranded', snapshotVersion: 3 });
+    expect(stranded.context.error).toMatchObject({ code: 'E_RUN_STRANDED', message: expect.stringMatching(new RegExp(`snapshot version ${fixture.capturedWith.snapshotVersion} and cannot continue under version ${NEXT}: this build has no migration from snapshot version ${RUN_SNAPSHOT_VERSION} to ${NEXT}`)) });
+    expect((await store.find(fixture.runId))?.run).toMatchObject({ state: 'stranded', snapshotVersion: NEXT });
     const changeSetId = stranded.context.changeSet?.changeSetId;
 
     run.cancel('dave', 'the upgrade cannot carry it');

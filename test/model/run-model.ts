@@ -28,13 +28,18 @@ export type ModelEvent = EventObject & { readonly model?: ModelFlags } & Record<
 
 const flagsOf = (event: unknown): ModelFlags => (event as { model?: ModelFlags }).model ?? {};
 
-export const modelMachine = runMachine.provide({
-  guards: {
-    executorReady: ({ event }) => flagsOf(event).ready !== false,
-    killSwitchOn: ({ event }) => flagsOf(event).killSwitch !== 'off',
-    approvalValid: ({ event }) => flagsOf(event).valid === true,
-  },
-});
+/** A run machine as a test model: its world-reading guards read the flags on the model's events. */
+export function toModel(machine: typeof runMachine) {
+  return machine.provide({
+    guards: {
+      executorReady: ({ event }) => flagsOf(event).ready !== false,
+      killSwitchOn: ({ event }) => flagsOf(event).killSwitch !== 'off',
+      approvalValid: ({ event }) => flagsOf(event).valid === true,
+    },
+  });
+}
+
+export const modelMachine = toModel(runMachine);
 export type ModelSnapshot = SnapshotFrom<typeof modelMachine>;
 
 const changeSet = pinChangeSet(samplePlan(3), 'run-1');
@@ -117,10 +122,10 @@ const traversal = (mode: Mode) => ({
 });
 
 /** One path per edge of the state graph: the shortest path to the edge's source, then the edge. */
-export function pathsCoveringEveryEdge(mode: Mode): ModelPath[] {
+export function pathsCoveringEveryEdge(mode: Mode, model: typeof modelMachine = modelMachine): ModelPath[] {
   const options = traversal(mode);
-  const shortest = new Map(getShortestPaths(modelMachine, options as never).map((p) => [serializeState(p.state), p as unknown as ModelPath]));
-  const adjacency = getAdjacencyMap(modelMachine, options as never) as unknown as Record<string, { transitions: Record<string, { event: ModelEvent; state: ModelSnapshot }> }>;
+  const shortest = new Map(getShortestPaths(model, options as never).map((p) => [serializeState(p.state), p as unknown as ModelPath]));
+  const adjacency = getAdjacencyMap(model, options as never) as unknown as Record<string, { transitions: Record<string, { event: ModelEvent; state: ModelSnapshot }> }>;
   const paths: ModelPath[] = [];
   for (const [source, { transitions }] of Object.entries(adjacency)) {
     const prefix = shortest.get(source);

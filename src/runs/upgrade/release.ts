@@ -3,6 +3,7 @@ import { runMachine, type RunMachine } from '../../../machines/run-machine.js';
 import type { RunInput } from '../../../machines/run-types.js';
 import { SNAPSHOT_MIGRATIONS, type SnapshotMigration } from '../../../machines/snapshot-migrations.js';
 import { RUN_SNAPSHOT_VERSION } from '../../../machines/snapshot-version.js';
+import { describeStatechart } from '../../chart/statechart-graph.js';
 import { hashCanonical } from '../../domain/hashing.js';
 
 /**
@@ -18,10 +19,15 @@ export interface MachineRelease {
 
 export const CURRENT_RELEASE: MachineRelease = { version: RUN_SNAPSHOT_VERSION, machine: runMachine, migrations: SNAPSHOT_MIGRATIONS };
 
-/** What a persisted snapshot depends on: each state's path and kind, the actors it invokes (id and source), and the context's fields. */
+/**
+ * What a persisted snapshot and a replayed journal depend on: each state's path and kind, the actors it invokes (id
+ * and source), the context's fields, and every transition (source, event, guard, target, actions), since a journal
+ * replayed on a machine whose transitions changed arrives elsewhere.
+ */
 export interface MachineShape {
   readonly states: readonly (readonly [path: string, kind: string, invokes: readonly string[]])[];
   readonly contextFields: readonly string[];
+  readonly transitions: readonly string[];
 }
 
 const SAMPLE_INPUT: RunInput = { runId: 'shape', mode: 'DRYRUN', initiator: 'shape', expectedPlanHash: null };
@@ -40,7 +46,8 @@ export function machineShape(machine: RunMachine): MachineShape {
   let shape = shapes.get(machine);
   if (shape === undefined) {
     const [initial] = initialTransition(machine, SAMPLE_INPUT);
-    shape = { states: walk(machine.root), contextFields: Object.keys(initial.context).sort() };
+    const transitions = describeStatechart(machine).transitions.map((t) => `${t.source} ${t.event}#${t.index} [${t.guard ?? ''}] → ${t.target ?? '·'} (${t.actions.join(', ')})`);
+    shape = { states: walk(machine.root), contextFields: Object.keys(initial.context).sort(), transitions };
     shapes.set(machine, shape);
   }
   return shape;

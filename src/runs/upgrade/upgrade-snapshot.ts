@@ -44,8 +44,8 @@ function renamedPath(migration: SnapshotMigration, path: string): string {
   return to + path.slice(match.length);
 }
 
-/** One version step. */
-function applyMigration(migration: SnapshotMigration, snapshot: PersistedRun): PersistedRun {
+/** One version step (throws `CannotCarry` for a state it cannot carry). */
+export function applySnapshotMigration(migration: SnapshotMigration, snapshot: PersistedRun): PersistedRun {
   const path = pathOfValue(snapshot.value);
   if (path === null) throw new CannotCarry(`its state value ${JSON.stringify(snapshot.value)} is not one state path`);
   const renames = migration.actors ?? {};
@@ -106,7 +106,7 @@ export function upgradeSnapshot(runId: string, stored: unknown, storedVersion: n
     const migration = release.migrations.find((m) => m.from === version && m.to === version + 1);
     if (migration === undefined) return strand(steps, `this build has no migration from snapshot version ${version} to ${version + 1}`);
     try {
-      if (snapshot !== null) snapshot = applyMigration(migration, snapshot);
+      if (snapshot !== null) snapshot = applySnapshotMigration(migration, snapshot);
     } catch (error) {
       if (error instanceof CannotCarry) return strand(steps, error.message);
       throw error;

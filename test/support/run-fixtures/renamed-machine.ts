@@ -1,6 +1,7 @@
 import { runMachine, type RunMachine } from '../../../machines/run-machine.js';
 import { runSetup } from '../../../machines/run-setup.js';
 import type { SnapshotMigration } from '../../../machines/snapshot-migrations.js';
+import { RUN_SNAPSHOT_VERSION } from '../../../machines/snapshot-version.js';
 
 /** A deliberate change to the machine, for tests of upgrades: states and invoke ids renamed, with its migration. */
 export interface MachineChange {
@@ -9,13 +10,13 @@ export interface MachineChange {
   readonly migration: SnapshotMigration;
 }
 
-/** SG_2's state renamed and enactment's invoke id renamed: what a release reorganising the chart might do. */
+/** SG_2's state renamed and enactment's invoke id renamed, as the next version: what a release reorganising the chart might do. */
 export const RENAMED_ENACT_GATE: MachineChange = {
   states: { awaitingEnactApproval: 'awaitingEnactment' },
   invokes: { enact: 'enactment' },
   migration: {
-    from: 2,
-    to: 3,
+    from: RUN_SNAPSHOT_VERSION,
+    to: RUN_SNAPSHOT_VERSION + 1,
     summary: 'renames the state awaitingEnactApproval to awaitingEnactment and the invoke enact to enactment',
     states: { awaitingEnactApproval: 'awaitingEnactment' },
     actors: { enact: { id: 'enactment', src: 'enact' } },

@@ -60,9 +60,10 @@ describe('run machine chart', () => {
   it('keeps the refusal-recording transitions visible as self-loops', () => {
     const stays = graph.transitions.filter((t) => t.target === null);
     expect(stays.map((t) => `${t.source} ${t.event}#${t.index} ${t.guard ?? 'else'}`)).toEqual([
+      'awaitingCutApproval APPROVE#1 approvalValid(SG_1)',
       'awaitingCutApproval APPROVE#2 else',
       'awaitingEnactApproval APPROVE#2 else',
-      'halted RESUME#3 else',
+      'halted RESUME#5 else',
       'torn.awaitingCompensationApproval APPROVE#1 approvalValid(SG_3)',
       'torn.awaitingCompensationApproval APPROVE#2 else',
     ]);

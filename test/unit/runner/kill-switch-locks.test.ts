@@ -17,7 +17,7 @@ import { samplePlan } from '../../support/fixtures.js';
 import { FakeLiveAdapter } from '../../support/executors.js';
 
 describe('kill-switch locks, each alone', () => {
-  it('the machine lock: with the phase and executor locks bypassed, SG_1 approval with the switch OFF refuses the run and no phase starts', () => {
+  it('the machine lock: with the phase and executor locks bypassed, SG_1 approval with the switch OFF is refused, the run stays parked at SG_1 and no phase starts', () => {
     const started: string[] = [];
     const unlockedPhase = <T,>(name: string) => fromPromise<T, PhaseInput>(() => { started.push(name); return new Promise<T>(() => undefined); });
     const machine = runMachine.provide({
@@ -33,16 +33,17 @@ describe('kill-switch locks, each alone', () => {
     actor.send({ type: 'START' });
     return new Promise<void>((resolve) => {
       const sub = actor.subscribe((snapshot) => {
-        if (snapshot.matches('awaitingCutApproval')) {
+        if (!snapshot.matches('awaitingCutApproval')) return;
+        if (snapshot.context.refusals.length === 0) {
           actor.send({ type: 'APPROVE', approval: {} as never });
+          return;
         }
-        if (snapshot.status === 'done') {
-          sub.unsubscribe();
-          expect(statePath(snapshot.value)).toBe('refused');
-          expect(snapshot.context.error?.code).toBe('E_KILL_SWITCH_OFF');
-          expect(started).toEqual([]);
-          resolve();
-        }
+        sub.unsubscribe();
+        expect(statePath(snapshot.value)).toBe('awaitingCutApproval');
+        expect(snapshot.context.refusals).toEqual([expect.objectContaining({ gate: 'kill-switch', code: 'E_KILL_SWITCH_OFF' })]);
+        expect(snapshot.context.approvals).toEqual({});
+        expect(started).toEqual([]);
+        resolve();
       });
     });
   });

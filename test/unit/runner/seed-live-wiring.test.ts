@@ -183,13 +183,12 @@ describe('TestApprovalGatingUnderLive', () => {
 });
 
 describe('TestRunnerLiveGate', () => {
-  it('a LIVE run is refused at SG_1 when the kill switch is OFF, with nothing reaching the adapter', async () => {
+  it('a LIVE run is refused at SG_1 when the kill switch is OFF, with nothing reaching the adapter; it stays parked there', async () => {
     const adapter = new FakeLiveAdapter(killSwitch);
     const { run, view } = await startRun({ mode: 'LIVE', executor: adapter, killSwitch });
-    run.approve(approvalFor(view, 'SG_1'));
+    expect(run.approve(approvalFor(view, 'SG_1'))).toMatchObject({ accepted: false, code: 'E_KILL_SWITCH_OFF' });
     const end = await run.settled();
-    expect(end.state).toBe('refused');
-    expect(end.output?.error?.code).toBe('E_KILL_SWITCH_OFF');
+    expect(end).toMatchObject({ state: 'awaitingCutApproval', gate: 'SG_1', context: { approvals: {}, error: { code: 'E_KILL_SWITCH_OFF' } } });
     expect(adapter.calls).toEqual(['precheck']);
   });
 
