@@ -1,4 +1,4 @@
-import { REQUIRED_FIXTURES } from './run-fixtures/fixture-file.js';
+import { requiredFixtures } from './run-fixtures/fixture-file.js';
 import { shapeFingerprint, type MachineRelease } from '../../src/runs/upgrade/release.js';
 
 /** A release of the machine with what it must come with: the recorded shape of each version, and its fixtures. */
@@ -41,7 +41,7 @@ export function releaseProblems({ release, fingerprints, fixtures }: ReleaseReco
   }
   for (let v = 1; v <= version; v += 1) {
     const present = fixtures(v);
-    const missing = REQUIRED_FIXTURES.filter((name) => !present.includes(name));
+    const missing = requiredFixtures(v).filter((name) => !present.includes(name));
     if (missing.length > 0) {
       problems.push(`snapshot version ${v} has no run fixtures of ${missing.join(', ')}: capture them with \`npm run fixtures:capture\` while the build is at version ${v} (test/fixtures/runs/v${v}/)`);
     }

@@ -47,6 +47,8 @@ export interface RunFixture {
 
 /** The parking states every snapshot version's fixtures must cover (the file names, without `.json`). */
 export const REQUIRED_FIXTURES = [
+  'live-halted-before-backup',
+  'live-halted-before-cut',
   'live-at-sg1',
   'live-at-sg2',
   'live-rejected-at-sg2',
@@ -61,6 +63,17 @@ export const REQUIRED_FIXTURES = [
   'dryrun-at-sg1',
   'dryrun-at-sg2',
 ] as const;
+
+/** Parking states a version's machine did not have yet: versions before 3 could not halt before the backup or the cut. */
+const SINCE: Readonly<Partial<Record<(typeof REQUIRED_FIXTURES)[number], number>>> = {
+  'live-halted-before-backup': 3,
+  'live-halted-before-cut': 3,
+};
+
+/** The fixtures a snapshot version must have: every parking state its machine had. */
+export function requiredFixtures(version: number): readonly (typeof REQUIRED_FIXTURES)[number][] {
+  return REQUIRED_FIXTURES.filter((name) => (SINCE[name] ?? 1) <= version);
+}
 
 /** The snapshot versions that have a fixture folder (`v1`, `v2`, ...), ascending. */
 export function fixtureVersions(root = FIXTURES_ROOT): number[] {

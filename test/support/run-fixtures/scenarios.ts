@@ -107,6 +107,23 @@ export const SCENARIOS: readonly Scenario[] = [
     park: async (run) => { await approveCut(run); await approveEnact(run); await atGate(run, 'SG_3'); },
   },
   {
+    name: 'live-halted-before-backup', mode: 'LIVE', description: 'LIVE, SG_1 approved while another run held the target: the backup refused (E_TARGET_BUSY), halted before it',
+    park: async (run, world) => {
+      // Another run's lease on the target, as a run of another process holds it while it writes; short, so that it
+      // has lapsed by the time the fixture is read, as it would have when an operator comes back to the run.
+      await world.target.admin((s) => s.query("INSERT INTO cutter.target_lock (run_id, holder, expires_at) VALUES ('another-run', 'another-host:4242', now() + interval '2 seconds')"));
+      await approveCut(run);
+      await run.settled();
+      await storedAt(world, 'halted');
+      await new Promise((r) => setTimeout(r, 2500));
+    },
+  },
+  {
+    name: 'live-halted-before-cut', mode: 'LIVE', description: 'LIVE, halted by the kill switch after the backup committed, before the cut',
+    hooks: (world) => ({ preWriteBackup: offAfterCommit(world) }),
+    park: async (run, world) => { await approveCut(run); await run.settled(); await storedAt(world, 'halted'); },
+  },
+  {
     name: 'live-halted-before-ledger', mode: 'LIVE', description: 'LIVE, halted by the kill switch after the cut committed, before Leg B',
     hooks: (world) => ({ cutLegA: offAfterCommit(world) }),
     park: async (run, world) => { await approveCut(run); await run.settled(); await storedAt(world, 'halted'); },

@@ -45,7 +45,7 @@ describe('RUN_SNAPSHOT_VERSION', () => {
       const release = { version: NEXT, machine: renamed, migrations: [...SNAPSHOT_MIGRATIONS, RENAMED_ENACT_GATE.migration] };
       const fingerprints = { ...FINGERPRINTS, [NEXT]: releaseProblems({ release, fingerprints: {}, fixtures: allFixtures })[0]?.match(/record '([0-9a-f]{64})'/)?.[1] ?? '' };
       const problems = releaseProblems({ release, fingerprints, fixtures: (v) => (v === NEXT ? [] : REQUIRED_FIXTURES) });
-      expect(problems).toEqual([expect.stringMatching(new RegExp(`^snapshot version ${NEXT} has no run fixtures of live-at-sg1, .*npm run fixtures:capture`))]);
+      expect(problems).toEqual([expect.stringMatching(new RegExp(`^snapshot version ${NEXT} has no run fixtures of live-halted-before-backup, .*npm run fixtures:capture`))]);
       expect(releaseProblems({ release, fingerprints, fixtures: allFixtures })).toEqual([]);
     });
   });
