@@ -22,7 +22,7 @@ import { DbRole, type ConnectionProvider, type DbSession } from './port.js';
 import { cutRows } from './cut-rows.js';
 import { createdRowsOf } from './sql/iu-create.js';
 import { findPin, pinPlan } from './sql/pinned-plan.js';
-import { enactedRowsOf, enactStaged, lifecycleRowsThisTransaction } from './sql/iu-enact.js';
+import { enactedRowsOf, enactStaged, lifecycleLogHead, lifecycleRowsThisTransaction } from './sql/iu-enact.js';
 import { assertDatabaseKillSwitchOn } from './sql/kill-switch.js';
 import { appendLedger } from './sql/ledger.js';
 import { findPhaseRecord, recordPhase } from './sql/phase-records.js';
@@ -249,11 +249,12 @@ export class PostgresLiveExecutionAdapter extends LiveExecutionAdapter {
   protected runLifecycleEnact(ctx: ExecutionContext, request: { addresses: readonly string[]; reviewDecisionId: string }): Promise<EnactBatchResult> {
     return this.#phase<EnactBatchResult>(ctx, 'lifecycleEnact', DbRole.Exec, async (session) => {
       const progress = this.#progress('lifecycleEnact', request.addresses.length);
+      const head = await lifecycleLogHead(session);
       const rows = await enactStaged(session, ctx.changeSet.changeSetId, request.addresses, request.reviewDecisionId, this.#chunkSize, progress);
       refuseFailedRows('lifecycleEnact', rows, 'enacted', 'the whole enactment rolls back');
       const enacted = rows.map((row) => freezeResult({ ...row }));
       progress(request.addresses.length, true);
-      const logged = await lifecycleRowsThisTransaction(session);
+      const logged = await lifecycleRowsThisTransaction(session, head);
       if (logged.total !== enacted.length + logged.superseded) {
         throw new StopInvariantFailed('lifecycleEnact', { reason: `the lifecycle trigger logged ${logged.total} rows for ${enacted.length} enactments and ${logged.superseded} supersessions` });
       }

@@ -66,6 +66,18 @@ describe.each(TARGET_KINDS)('COPY-staged writes on %s', (kind) => {
     expect(await countRows(target, 'lifecycle_log')).toBe(logged);
   });
 
+  it('counts only its own lifecycle rows where old rows carry the transaction ids to come, as after a restore into a new database', async () => {
+    const plan = samplePlan(3, 'handbook/restored');
+    const ctx = ctxFor(plan, 'run-restored');
+    const a = adapter();
+    await a.cutLegA(ctx, plan.rows);
+    // Transaction ids start again in a database restored from a dump: history may hold rows with the ids to come.
+    await target.admin((s) => s.query(`INSERT INTO cutter.lifecycle_log (iu_id, address, version, to_status, change_set_id, tx_id)
+      SELECT 0, 'history/old', 1, 'enacted', 'cs-old', x FROM generate_series(txid_current() + 1, txid_current() + 200) AS x`));
+    const enacted = await a.lifecycleEnact(ctx, { addresses: plan.rows.map((r) => r.address), reviewDecisionId: 'RD-RESTORED' });
+    expect(enacted).toMatchObject({ lifecycleLogRows: 3, supersededCount: 0 });
+  });
+
   it('tabs, newlines, carriage returns and backslashes survive COPY byte for byte', async () => {
     const body = 'a\tb\nc\r\nd \\ e \\N f \\\\t 🚀\u2028end';
     const plan = validateCutplan([{ address: 'handbook/escapes', title: 'Tab\there \\ too', body }]);

@@ -60,10 +60,21 @@ export async function enactStaged(
   return out;
 }
 
-/** What the lifecycle trigger logged in this transaction: all rows, and those that superseded a version. */
-export async function lifecycleRowsThisTransaction(session: DbSession): Promise<{ total: number; superseded: number }> {
+/** The newest lifecycle-log row's id: taken before a phase's updates, it bounds what {@link lifecycleRowsThisTransaction} counts. */
+export async function lifecycleLogHead(session: DbSession): Promise<string> {
+  const { rows } = await session.query<{ head: string }>('SELECT coalesce(max(id), 0) AS head FROM cutter.lifecycle_log');
+  return String(rows[0]?.head ?? 0);
+}
+
+/**
+ * What the lifecycle trigger logged in this transaction: all rows, and those that superseded a version. Only rows
+ * newer than `head` ({@link lifecycleLogHead}, read at the start of the transaction) count: transaction ids start
+ * again in a database restored from a dump, so an old row may carry this transaction's id.
+ */
+export async function lifecycleRowsThisTransaction(session: DbSession, head: string): Promise<{ total: number; superseded: number }> {
   const { rows } = await session.query<{ total: string; superseded: string }>(
-    "SELECT count(*) AS total, count(*) FILTER (WHERE to_status = 'superseded') AS superseded FROM cutter.lifecycle_log WHERE tx_id = txid_current()",
+    "SELECT count(*) AS total, count(*) FILTER (WHERE to_status = 'superseded') AS superseded FROM cutter.lifecycle_log WHERE id > $1::bigint AND tx_id = txid_current()",
+    [head],
   );
   return { total: Number(rows[0]?.total ?? 0), superseded: Number(rows[0]?.superseded ?? 0) };
 }
