@@ -107,15 +107,16 @@ export { snapshotBackupRunner, restoreSnapshot } from './postgres/backups/snapsh
 export { createPgDumpBackupRunner, type PgDumpRunnerOptions } from './postgres/backups/pg-dump-runner.js';
 export { setDatabaseKillSwitch } from './postgres/sql/kill-switch.js';
 export { readLedger, readTimedLedger, type TimedLedgerRecord } from './postgres/sql/ledger.js';
-export { TargetNotReady } from './postgres/errors.js';
+export { TargetNotReady, TargetSchemaTooNew } from './postgres/errors.js';
 export { verifyLedgerChain, ledgerRecordHash, GENESIS_HASH, type LedgerRecord, type LedgerEntry } from './domain/ledger-chain.js';
 
 // Durable runs: a run store, and runs that any process can restore
 export { createDurableRun, restoreRun, type DurableRunOptions, type RestoreRunOptions } from './runs/durable-run.js';
-export { findRun, type RunStore, type StoredRun, type JournalEntry } from './runs/run-store.js';
+export { findRun, type RunStore, type StoredRun, type JournalEntry, type WriteFence, type HoldClaim, type StoredMigration } from './runs/run-store.js';
 export { MemoryRunStore } from './runs/memory-run-store.js';
 export { PostgresRunStore } from './postgres/run-store.js';
-export { RunNotFound, RunNotPlanned, SnapshotVersionMismatch } from './runs/errors.js';
+export { ApprovedPlanChanged, RunBusy, RunEndedUnderEarlierRelease, RunNotFound, RunNotPlanned, SnapshotVersionMismatch, type RunHolder } from './runs/errors.js';
+export { holdRun, type HoldOptions, type RunHold } from './runs/run-hold.js';
 export { RUN_SNAPSHOT_VERSION } from '../machines/snapshot-version.js';
 export { type RunJournal, type JournalEvent } from './runner/run-journal.js';
 export { PlanStale } from './errors/index.js';

@@ -36,6 +36,7 @@ const BY_ERROR_CODE: Readonly<Record<string, ExitCode>> = {
   E_TARGET_UNAVAILABLE: ExitCode.Refused,
   E_RUN_NOT_FOUND: ExitCode.InvalidInput,
   E_RUN_NOT_PLANNED: ExitCode.Refused,
+  E_RUN_BUSY: ExitCode.Refused,
   E_SNAPSHOT_VERSION: ExitCode.Refused,
   E_SCHEMA_TOO_NEW: ExitCode.Refused,
   E_RUN_STRANDED: ExitCode.Refused,

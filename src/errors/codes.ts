@@ -20,6 +20,7 @@ export const ErrorCode = {
   TargetUnavailable: 'E_TARGET_UNAVAILABLE',
   RunNotFound: 'E_RUN_NOT_FOUND',
   RunNotPlanned: 'E_RUN_NOT_PLANNED',
+  RunBusy: 'E_RUN_BUSY',
   SnapshotVersion: 'E_SNAPSHOT_VERSION',
   RunStranded: 'E_RUN_STRANDED',
   SchemaTooNew: 'E_SCHEMA_TOO_NEW',

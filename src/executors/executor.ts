@@ -18,6 +18,11 @@ export interface ExecutionContext {
   readonly changeSet: ChangeSet;
   /** Aborts when the run leaves the phase or stops; a live adapter cancels its running statement. */
   readonly signal?: AbortSignal;
+  /**
+   * The token of the process's hold on the run, when it holds it: a live adapter whose target keeps the holds checks it
+   * inside the phase's transaction and refuses (`E_RUN_BUSY`) if another process has taken the run.
+   */
+  readonly holdToken?: string;
 }
 
 /** What verification compares the target against: derived from the pinned plan. */

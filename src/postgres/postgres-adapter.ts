@@ -27,6 +27,7 @@ import { assertDatabaseKillSwitchOn } from './sql/kill-switch.js';
 import { appendLedger } from './sql/ledger.js';
 import { findPhaseRecord, recordPhase } from './sql/phase-records.js';
 import { acquireTarget, releaseTarget } from './sql/target-lock.js';
+import { assertRunHold } from './sql/run-hold.js';
 import { revertChangeSet } from './sql/revert.js';
 import { targetFingerprint } from './sql/target-state.js';
 import { changeSetCount, changeSetDigest, insertVerifyResult } from './sql/verify.js';
@@ -126,6 +127,8 @@ export class PostgresLiveExecutionAdapter extends LiveExecutionAdapter {
   ): Promise<T> {
     return this.#withRetries(phase, ctx.signal, () => inTransaction(this.#provider, role, ctx.signal, async (session) => {
       await assertDatabaseKillSwitchOn(session, phase);
+      // One process acts on a run at a time: its hold is checked here, and kept from being taken until this commits.
+      if (ctx.holdToken !== undefined) await assertRunHold(session, ctx.runId, ctx.holdToken);
       // One LIVE run writes to a target at a time: every writing phase takes or renews the lease in its transaction.
       if (role === DbRole.Exec) await acquireTarget(session, ctx.runId, phase, this.#leaseSeconds);
       const recorded = await findPhaseRecord<T>(session, ctx.runId, phase);

@@ -1,7 +1,8 @@
 import { validateCutplan, type Cutplan } from '../domain/cutplan.js';
 import type { Mode } from '../domain/mode.js';
-import { RunNotFound, SnapshotVersionMismatch } from '../runs/errors.js';
-import type { JournalEntry, RunStore, StoredMigration, StoredRun } from '../runs/run-store.js';
+import { RunBusy, RunNotFound, SnapshotVersionMismatch, type RunHolder } from '../runs/errors.js';
+import type { HoldClaim, JournalEntry, RunStore, StoredMigration, StoredRun, WriteFence } from '../runs/run-store.js';
+import { sqlStateOf } from './errors.js';
 import type { IURow } from '../domain/iu.js';
 import type { DbSession } from './port.js';
 import { loadRows, type StageTable } from './sql/stage.js';
@@ -59,42 +60,71 @@ export class PostgresRunStore implements RunStore {
     }));
   }
 
-  saveSnapshot(runId: string, snapshot: unknown, state: string, status: string, snapshotVersion?: number): Promise<void> {
-    return this.#write(runId, { entries: [], latest: { snapshot, state, status }, snapshotVersion });
+  saveSnapshot(runId: string, snapshot: unknown, state: string, status: string, fence?: WriteFence): Promise<void> {
+    return this.#write(runId, { entries: [], latest: { snapshot, state, status }, fence });
   }
 
-  appendJournal(runId: string, entries: readonly JournalEntry[], snapshotVersion?: number): Promise<void> {
+  appendJournal(runId: string, entries: readonly JournalEntry[], fence?: WriteFence): Promise<void> {
     if (entries.length === 0) return Promise.resolve();
-    return this.#write(runId, { entries, latest: null, snapshotVersion });
+    return this.#write(runId, { entries, latest: null, fence });
   }
 
   /**
    * The journal batch and the latest snapshot in one statement (so one transaction and one commit, and one round trip):
    * a stored snapshot is never behind its journal.
    */
-  record(runId: string, entries: readonly JournalEntry[], latest: { snapshot: unknown; state: string; status: string } | null, snapshotVersion?: number): Promise<void> {
+  record(runId: string, entries: readonly JournalEntry[], latest: { snapshot: unknown; state: string; status: string } | null, fence?: WriteFence): Promise<void> {
     if (latest === null && entries.length === 0) return Promise.resolve();
-    return this.#write(runId, { entries, latest, snapshotVersion });
+    return this.#write(runId, { entries, latest, fence });
   }
 
   migrate(runId: string, migration: StoredMigration): Promise<boolean> {
     const { text, values } = fencedWriteQuery(runId, {
-      fence: migration.from, entries: [migration.entry], newVersion: migration.to,
+      version: migration.from, holdToken: migration.holdToken ?? null, entries: [migration.entry], newVersion: migration.to,
       latest: migration.snapshot === null ? null : { snapshot: migration.snapshot, state: migration.state, status: migration.status },
     });
-    return this.#admin(async (s) => (await s.query<{ n: number }>(text, values)).rows[0]?.n === 1);
+    return this.#admin(async (s) => (await journalWrite(s, runId, text, values)).rows[0]?.n === 1);
   }
 
-  /** One fenced statement: the journal entries and/or the snapshot, only while the run is at `snapshotVersion` (if given). */
-  #write(runId: string, write: { entries: readonly JournalEntry[]; latest: FencedWrite['latest']; snapshotVersion: number | undefined }): Promise<void> {
-    const { entries, latest, snapshotVersion } = write;
-    const { text, values } = fencedWriteQuery(runId, { fence: snapshotVersion ?? null, entries, latest });
+  hold(runId: string, claim: HoldClaim): Promise<{ held: true } | { held: false; holder: RunHolder }> {
     return this.#admin(async (s) => {
-      const { rows } = await s.query<{ n: number }>(text, values);
+      const { rows } = await s.query<{ token: string }>(
+        `INSERT INTO cutter.run_holds AS h (run_id, token, pid, host, command, expires_at)
+         VALUES ($1, $2, $3, $4, $5, now() + make_interval(secs => $6))
+         ON CONFLICT (run_id) DO UPDATE SET token = EXCLUDED.token, pid = EXCLUDED.pid, host = EXCLUDED.host, command = EXCLUDED.command,
+           since = CASE WHEN h.token = EXCLUDED.token THEN h.since ELSE now() END, expires_at = EXCLUDED.expires_at
+         WHERE h.token = EXCLUDED.token OR h.expires_at < now()
+         RETURNING token`,
+        [runId, claim.token, claim.pid, claim.host, claim.command, claim.ttlSeconds],
+      );
+      if (rows.length === 1) return { held: true };
+      const holder = await holderOf(s, runId);
+      // Released between the two statements: try once more, as if it had been free.
+      return holder === null ? this.hold(runId, claim) : { held: false, holder };
+    });
+  }
+
+  renewHold(runId: string, token: string, ttlSeconds: number): Promise<boolean> {
+    return this.#admin(async (s) => (await s.query(
+      'UPDATE cutter.run_holds SET expires_at = now() + make_interval(secs => $3) WHERE run_id = $1 AND token = $2', [runId, token, ttlSeconds],
+    )).rowCount === 1);
+  }
+
+  releaseHold(runId: string, token: string): Promise<void> {
+    return this.#admin(async (s) => { await s.query('DELETE FROM cutter.run_holds WHERE run_id = $1 AND token = $2', [runId, token]); });
+  }
+
+  /** One fenced statement: the journal entries and/or the snapshot, only while the fence holds (if given). */
+  #write(runId: string, write: { entries: readonly JournalEntry[]; latest: FencedWrite['latest']; fence: WriteFence | undefined }): Promise<void> {
+    const { entries, latest, fence } = write;
+    const { text, values } = fencedWriteQuery(runId, { version: fence?.snapshotVersion ?? null, holdToken: fence?.holdToken ?? null, entries, latest });
+    return this.#admin(async (s) => {
+      const { rows } = await journalWrite(s, runId, text, values);
       if (rows[0]?.n === 1) return;
       const stored = (await s.query<{ v: number }>('SELECT snapshot_version AS v FROM cutter.runs WHERE run_id = $1', [runId])).rows[0];
       if (stored === undefined) throw new RunNotFound(runId);
-      throw new SnapshotVersionMismatch(runId, stored.v, snapshotVersion ?? stored.v, 'this process writes version');
+      if (fence !== undefined && stored.v !== fence.snapshotVersion) throw new SnapshotVersionMismatch(runId, stored.v, fence.snapshotVersion, 'this process writes version');
+      throw new RunBusy(runId, await holderOf(s, runId), `run ${runId} is no longer held by this process: its writes are refused`);
     });
   }
 
@@ -151,7 +181,9 @@ async function storedPlanRows(s: DbSession, runId: string): Promise<unknown> {
 /** What one write of the run store carries. */
 interface FencedWrite {
   /** The version the run must be stored at for the write to happen; null: no condition. */
-  readonly fence: number | null;
+  readonly version: number | null;
+  /** The token that must hold the run; null: no condition. */
+  readonly holdToken: string | null;
   readonly entries: readonly JournalEntry[];
   readonly latest: { readonly snapshot: unknown; readonly state: string; readonly status: string } | null;
   /** The snapshot version to store the run at from now on (a migration). */
@@ -160,15 +192,17 @@ interface FencedWrite {
 
 /**
  * The run store's one write statement: the run's row is locked first and, if it is not at the fence's version (a
- * newer process migrated it), nothing is written and `n` is 0; else the journal entries are appended and the
- * snapshot (and version) updated, all in one statement, so one transaction and one round trip.
+ * newer process migrated it) or not held by the fence's token (another process took it), nothing is written and `n`
+ * is 0; else the journal entries are appended and the snapshot (and version) updated, all in one statement, so one
+ * transaction and one round trip.
  */
 function fencedWriteQuery(runId: string, write: FencedWrite): { text: string; values: unknown[] } {
   const values: unknown[] = [];
   const param = (value: unknown, type: string): string => { values.push(value); return `$${values.length}::${type}`; };
   const run = param(runId, 'text');
-  const fence = write.fence === null ? '' : ` AND snapshot_version = ${param(write.fence, 'integer')}`;
-  const ctes = [`run AS (SELECT run_id FROM cutter.runs WHERE run_id = ${run}${fence} FOR UPDATE)`];
+  const version = write.version === null ? '' : ` AND r.snapshot_version = ${param(write.version, 'integer')}`;
+  const held = write.holdToken === null ? '' : ` AND EXISTS (SELECT 1 FROM cutter.run_holds h WHERE h.run_id = r.run_id AND h.token = ${param(write.holdToken, 'text')})`;
+  const ctes = [`run AS (SELECT r.run_id FROM cutter.runs r WHERE r.run_id = ${run}${version}${held} FOR UPDATE OF r)`];
   if (write.entries.length > 0) {
     ctes.push(`journal AS (INSERT INTO cutter.run_journal (run_id, seq, event, at) SELECT run.run_id, e.seq, e.event, e.at
       FROM run, jsonb_to_recordset(${param(JSON.stringify(write.entries), 'jsonb')}) AS e (seq integer, event jsonb, at timestamptz))`);
@@ -181,4 +215,27 @@ function fencedWriteQuery(runId: string, write: FencedWrite): { text: string; va
   ];
   if (sets.length > 0) ctes.push(`updated AS (UPDATE cutter.runs r SET ${sets.join(', ')}, updated_at = now() FROM run WHERE r.run_id = run.run_id)`);
   return { text: `WITH ${ctes.join(', ')} SELECT count(*)::int AS n FROM run`, values };
+}
+
+/**
+ * Runs a write that appends to a run's journal: an entry whose sequence another process already wrote (only possible
+ * without holds) is refused as {@link RunBusy}, never as a duplicate-key crash; the whole statement wrote nothing.
+ */
+async function journalWrite(s: DbSession, runId: string, text: string, values: unknown[]) {
+  try {
+    return await s.query<{ n: number }>(text, values);
+  } catch (error) {
+    if (sqlStateOf(error) === '23505' && /run_journal_pkey/.test((error as Error).message)) {
+      throw new RunBusy(runId, await holderOf(s, runId), `another process has written to the journal of run ${runId}: this process's write was refused, and nothing of it was kept`);
+    }
+    throw error;
+  }
+}
+
+/** Who holds a run, or null. */
+async function holderOf(s: DbSession, runId: string): Promise<RunHolder | null> {
+  const row = (await s.query<{ pid: number; host: string; command: string; since: Date | string; until: Date | string }>(
+    'SELECT pid, host, command, since, expires_at AS until FROM cutter.run_holds WHERE run_id = $1', [runId],
+  )).rows[0];
+  return row === undefined ? null : { pid: row.pid, host: row.host, command: row.command, since: iso(row.since), until: iso(row.until) };
 }

@@ -20,13 +20,17 @@ export interface MachineBinding {
   readonly plan: Cutplan;
   readonly policy: ApprovalPolicy;
   readonly logger: Logger;
+  /** Awaited by every writing phase before it enters its executor (see `PhaseBinding.beforeEffect`). */
+  readonly beforeEffect?: () => Promise<void>;
+  /** This process's hold on the run, checked by the executor inside each phase's transaction. */
+  readonly holdToken?: string;
 }
 
 /**
  * The run machine with every actor, guard and action bound to one run's executor, kill switch and approval policy.
  * Called once per run (or per restore of it); the result is never handed out.
  */
-export function bindRunMachine({ machine, runId, executor, killSwitch, plan, policy, logger }: MachineBinding) {
+export function bindRunMachine({ machine, runId, executor, killSwitch, plan, policy, logger, beforeEffect, holdToken }: MachineBinding) {
   const expectationFor = (gate: Gate, context: Pick<RunContext, 'changeSet' | 'initiator'>): ApprovalExpectation => {
     const { changeSetId, planHash } = pinnedChangeSet(context);
     return { gate, runId, changeSetId, planHash, initiator: context.initiator };
@@ -36,7 +40,7 @@ export function bindRunMachine({ machine, runId, executor, killSwitch, plan, pol
     checkApproval((event as { approval?: unknown }).approval, expectationFor(gate, context), policy);
 
   return machine.provide({
-    actors: bindPhaseActors({ executor, killSwitch, plan, logger }),
+    actors: bindPhaseActors({ executor, killSwitch, plan, logger, ...(beforeEffect === undefined ? {} : { beforeEffect }), ...(holdToken === undefined ? {} : { holdToken }) }),
     guards: {
       executorReady: ({ context }) => executorFitsMode(executor, context.mode),
       killSwitchOn: () => readKillSwitch(killSwitch),

@@ -42,6 +42,11 @@ export interface CreateRunOptions {
   readonly journal?: RunJournal;
   /** A persisted snapshot to continue from instead of starting afresh (see {@link restoreRun}). */
   readonly snapshot?: Snapshot<unknown>;
+  /**
+   * The token of this process's hold on the run (durable runs take it; see `holdRun`): every phase checks it inside
+   * its own transaction, so a process that lost the run cannot write for it.
+   */
+  readonly holdToken?: string;
 }
 
 /** Whether an approval was taken by its gate, and why not if it was not. */
@@ -69,6 +74,12 @@ export interface Run {
   settled(): Promise<RunView>;
   /** Resolves with the output when the run reaches a final state. */
   done(): Promise<RunOutput>;
+  /**
+   * This process is done with the run (a command ends, a host lets the run wait): resolves once everything recorded is
+   * stored and what the run held on the target is given back; a durable run also gives up its hold, so another process
+   * may act on it. The run must be parked or ended; call it once.
+   */
+  release(): Promise<void>;
   stop(): void;
 }
 
@@ -100,9 +111,28 @@ export function createRunOf(release: MachineRelease, options: CreateRunOptions):
   // One child logger per run; each phase adds its own child, so every line names its run, mode and phase.
   const logger = (options.logger ?? silentLogger).child({ runId, mode });
 
-  const machine = bindRunMachine({ machine: release.machine, runId, executor, killSwitch, plan: options.plan, policy: options.approvals, logger });
-
   const journal = options.journal;
+  // What the run gives back on the target (the LIVE adapter's lease) whenever it parks or ends: a parked run holds no
+  // lease. The next phase waits for it, so a release never lands on the lease that phase takes.
+  let targetReleased: Promise<void> = Promise.resolve();
+  const releaseTarget = (): void => {
+    targetReleased = targetReleased
+      .then(() => executor.releaseTarget?.({ runId }))
+      .catch((error: unknown) => { logger.warn({ err: error }, 'releasing the target failed'); });
+  };
+  // Before a phase writes: the event that started it (an approval, a resume) and the run in that phase are stored, and
+  // the target is given back from where the run last parked. A crash from here on leaves a stored run that says so.
+  const beforeEffect = async (): Promise<void> => {
+    await new Promise((resolve) => setImmediate(resolve));
+    await targetReleased;
+    await journal?.flush();
+  };
+
+  const machine = bindRunMachine({
+    machine: release.machine, runId, executor, killSwitch, plan: options.plan, policy: options.approvals, logger, beforeEffect,
+    ...(options.holdToken === undefined ? {} : { holdToken: options.holdToken }),
+  });
+
   // The watcher sees sanitised copies only; the journal keeps the events as the run received them.
   const watch = options.inspect === undefined ? undefined : sanitizedInspector(options.inspect);
   const inspect = (event: InspectionEvent): void => {
@@ -133,12 +163,15 @@ export function createRunOf(release: MachineRelease, options: CreateRunOptions):
   // An unobserved actor error crashes Node; keep it and surface it through settled()/done().
   let machineError: unknown = null;
   actor.subscribe({ error: (error: unknown) => { machineError = error; logger.error({ err: error }, 'run machine error'); } });
-  // When the run ends, it gives back what it holds on the target (the LIVE adapter's lease). A parked run keeps its
-  // lease until it expires: releasing there could race the next phase's renewal.
+  // Parking (a gate, halted) or ending gives the target back; only on the way in, not on each refusal while parked.
+  let wasParked = actor.getSnapshot().hasTag('gate') || actor.getSnapshot().hasTag('parked');
   actor.subscribe({
-    complete: () => {
-      executor.releaseTarget?.({ runId }).catch((error: unknown) => { logger.warn({ err: error }, 'releasing the target failed'); });
+    next: (snapshot) => {
+      const parked = snapshot.status === 'active' && (snapshot.hasTag('gate') || snapshot.hasTag('parked'));
+      if (parked && !wasParked) releaseTarget();
+      wasParked = parked;
     },
+    complete: () => { releaseTarget(); },
     error: () => undefined,
   });
   // Idle invokes nothing, so starting the actor here is safe, and lets a run be cancelled before it starts.
@@ -197,6 +230,10 @@ export function createRunOf(release: MachineRelease, options: CreateRunOptions):
         throw machineError === null ? new Error(`run ended with status ${snapshot.status}`) : asError(machineError);
       }
       return snapshot.output;
+    },
+    async release() {
+      await journal?.flush();
+      await targetReleased;
     },
     stop() {
       actor.stop();

@@ -23,6 +23,13 @@ export interface PhaseBinding {
   readonly killSwitch: KillSwitch;
   readonly plan: Cutplan;
   readonly logger: Logger;
+  /**
+   * Awaited before the phase's own locks are read and its executor entered: the runner stores the event that started
+   * the phase first, so a crash inside the phase leaves a stored run that is in it (record before effect).
+   */
+  readonly beforeEffect?: () => Promise<void>;
+  /** This process's hold on the run, handed to the executor to check inside the phase's transaction. */
+  readonly holdToken?: string;
 }
 
 /**
@@ -35,7 +42,7 @@ function enterPhase(binding: PhaseBinding, input: PhaseInput, phase: string, sig
     throw new ExecutorModeMismatch(input.mode, isLiveAdapter(binding.executor) ? Mode.Live : binding.executor.mode);
   }
   if (input.mode === Mode.Live) assertExecutionEnabled(binding.killSwitch, phase, KillSwitchLock.Phase);
-  return { runId: input.runId, mode: input.mode, changeSet: input.changeSet, signal };
+  return { runId: input.runId, mode: input.mode, changeSet: input.changeSet, signal, ...(binding.holdToken === undefined ? {} : { holdToken: binding.holdToken }) };
 }
 
 /** Wraps a phase body with its locks and a start/finish log line. */
@@ -45,6 +52,7 @@ function phaseActor<TOutput, TInput extends PhaseInput>(
   body: (ctx: ExecutionContext, input: TInput) => Promise<TOutput>,
 ) {
   return fromPromise<TOutput, TInput>(async ({ input, signal }) => {
+    await binding.beforeEffect?.();
     const ctx = enterPhase(binding, input, phase, signal);
     const log = binding.logger.child({ phase });
     const started = performance.now();

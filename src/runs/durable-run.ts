@@ -1,24 +1,30 @@
 import { randomUUID } from 'node:crypto';
 import type { Snapshot } from 'xstate';
+import type { PersistedRun } from '../../machines/snapshot-migrations.js';
 import { planHashOf } from '../domain/change-set.js';
+import type { Cutplan } from '../domain/cutplan.js';
 import { Mode } from '../domain/mode.js';
 import { silentLogger } from '../logging/logger.js';
 import { createRunOf, type CreateRunOptions, type Run } from '../runner/create-run.js';
 import { viewOfStored } from '../runner/run-view.js';
-import { RunEndedUnderEarlierRelease, RunNotFound, RunNotPlanned } from './errors.js';
-import type { RunStore } from './run-store.js';
+import { ApprovedPlanChanged, RunEndedUnderEarlierRelease, RunNotFound, RunNotPlanned } from './errors.js';
+import { holdRun, type HoldOptions, type RunHold } from './run-hold.js';
+import type { RunStore, WriteFence } from './run-store.js';
 import { storeJournal } from './store-journal.js';
 import { CURRENT_RELEASE, type MachineRelease } from './upgrade/release.js';
 import { migratedEvent } from './upgrade/upgrade-journal.js';
 import { upgradeSnapshot, type SnapshotUpgrade } from './upgrade/upgrade-snapshot.js';
 
-export interface DurableRunOptions extends Omit<CreateRunOptions, 'journal' | 'snapshot'> {
+export interface DurableRunOptions extends Omit<CreateRunOptions, 'journal' | 'snapshot' | 'holdToken'> {
   readonly store: RunStore;
+  /** How this process holds the run while it acts on it (one writer per run); see {@link HoldOptions}. */
+  readonly hold?: HoldOptions;
 }
 
 /**
  * Creates a run that records itself in a store after every step (plan, snapshot with its format version, and the
- * journal of every event), so that any process can restore it with {@link restoreRun}.
+ * journal of every event), so that any process can restore it with {@link restoreRun}. This process holds the run
+ * until `run.release()`: call it when done with the run (it is parked or ended), so another process may act on it.
  *
  * @example
  * const run = await createDurableRun({ ...options, store: new PostgresRunStore(target.admin) });
@@ -34,12 +40,41 @@ export async function createDurableRun(options: DurableRunOptions, release: Mach
     runId, mode: options.mode, initiator: options.initiator, snapshotVersion: release.version,
     ...(pinnedInTarget ? { planHash: null, plan: null } : { planHash: planHashOf(options.plan), plan: options.plan }),
   });
-  return createRunOf(release, { ...options, runId, journal: storeJournal(options.store, runId, 1, release.version) });
+  const hold = await holdRun(options.store, runId, options.hold);
+  const run = createRunOf(release, { ...options, runId, journal: storeJournal(options.store, runId, 1, fenceOf(release, hold)), ...holdTokenOf(hold) });
+  return withHold(run, hold);
 }
 
-export interface RestoreRunOptions extends Omit<CreateRunOptions, 'journal' | 'snapshot' | 'plan' | 'mode' | 'initiator' | 'runId' | 'expectedPlanHash'> {
+export interface RestoreRunOptions extends Omit<CreateRunOptions, 'journal' | 'snapshot' | 'plan' | 'mode' | 'initiator' | 'runId' | 'expectedPlanHash' | 'holdToken'> {
   readonly store: RunStore;
   readonly runId: string;
+  /** How this process holds the run while it acts on it (one writer per run); see {@link HoldOptions}. */
+  readonly hold?: HoldOptions;
+}
+
+const fenceOf = (release: MachineRelease, hold: RunHold | null): WriteFence => ({ snapshotVersion: release.version, ...holdTokenOf(hold) });
+const holdTokenOf = (hold: RunHold | null): { holdToken?: string } => (hold === null ? {} : { holdToken: hold.token });
+
+/**
+ * The run, whose `release` also gives the hold back, after everything it recorded is stored; `stop` gives it back too
+ * (a phase still in flight keeps it from being taken until its transaction ends: the phase locks the hold).
+ */
+function withHold(run: Run, hold: RunHold | null): Run {
+  if (hold === null) return run;
+  return {
+    ...run,
+    async release() {
+      try {
+        await run.release();
+      } finally {
+        await hold.release();
+      }
+    },
+    stop() {
+      run.stop();
+      hold.release().catch(() => undefined);
+    },
+  };
 }
 
 /**
@@ -52,8 +87,21 @@ export interface RestoreRunOptions extends Omit<CreateRunOptions, 'journal' | 's
  * else happens to the run. A run this release cannot carry on is stored `stranded`, from where it can only be
  * cancelled (to SG_3 if it may have written); its error says why. A run stored by a newer release is refused
  * (`E_SNAPSHOT_VERSION`) and left exactly as it is.
+ *
+ * One writer per run: this process holds the run from before it reads it until `run.release()`. A run another
+ * process holds is refused at once (`E_RUN_BUSY`, naming that process), or after `hold.waitMs`, and nothing changes.
  */
 export async function restoreRun(options: RestoreRunOptions, release: MachineRelease = CURRENT_RELEASE): Promise<Run> {
+  const hold = await holdRun(options.store, options.runId, options.hold);
+  try {
+    return withHold(await restoreHeld(options, release, hold), hold);
+  } catch (error) {
+    await hold?.release();
+    throw error;
+  }
+}
+
+async function restoreHeld(options: RestoreRunOptions, release: MachineRelease, hold: RunHold | null): Promise<Run> {
   // Two processes may meet the same old run: the one whose migration is stored first wins, the other reads it again.
   for (let attempt = 1; ; attempt += 1) {
     const loaded = await options.store.load(options.runId);
@@ -64,10 +112,11 @@ export async function restoreRun(options: RestoreRunOptions, release: MachineRel
       throw new RunEndedUnderEarlierRelease(run.runId, run.state, run.snapshotVersion, release.version, upgrade.kind === 'stranded' ? upgrade.reason : 'no snapshot');
     }
     if (plan === null) throw new RunNotPlanned(run.runId);
+    assertApprovedPlan(run.runId, upgrade.snapshot, plan);
     const journaled = await options.store.journal(run.runId);
     let nextSeq = (journaled.at(-1)?.seq ?? 0) + 1;
     if (upgrade.kind !== 'current') {
-      if (!(await storeMigration(options, release, upgrade, nextSeq, run))) {
+      if (!(await storeMigration(options, release, upgrade, nextSeq, run, hold))) {
         if (attempt < 3) continue;
         throw new Error(`run ${run.runId} kept changing version while it was being migrated`);
       }
@@ -80,10 +129,22 @@ export async function restoreRun(options: RestoreRunOptions, release: MachineRel
       plan,
       initiator: run.initiator,
       ...(run.planHash === null ? {} : { expectedPlanHash: run.planHash }),
-      journal: storeJournal(options.store, run.runId, nextSeq, release.version),
+      journal: storeJournal(options.store, run.runId, nextSeq, fenceOf(release, hold)),
+      ...holdTokenOf(hold),
       ...(upgrade.snapshot === null ? {} : { snapshot: upgrade.snapshot as unknown as Snapshot<unknown> }),
     });
   }
+}
+
+/**
+ * The plan a run is restored with is the one its change set was pinned with, and its approvals bind: the plan comes
+ * back from the target, where it could have been changed since (the cut then checks the pin against this plan).
+ */
+function assertApprovedPlan(runId: string, snapshot: PersistedRun | null, plan: Cutplan): void {
+  const changeSet = snapshot?.context.changeSet as { planHash?: unknown } | null | undefined;
+  if (typeof changeSet?.planHash !== 'string') return;
+  const planHash = planHashOf(plan);
+  if (planHash !== changeSet.planHash) throw new ApprovedPlanChanged(runId, changeSet.planHash, planHash);
 }
 
 /** Stores a migration (journal entry, snapshot, version) if the run is still at its old version; logs it. */
@@ -93,9 +154,11 @@ async function storeMigration(
   upgrade: Exclude<SnapshotUpgrade, { kind: 'current' }>,
   seq: number,
   run: { readonly runId: string; readonly state: string; readonly status: string },
+  hold: RunHold | null,
 ): Promise<boolean> {
   const view = upgrade.snapshot === null ? null : viewOfStored(release.machine, upgrade.snapshot);
   const stored = await options.store.migrate(run.runId, {
+    ...holdTokenOf(hold),
     from: upgrade.from,
     to: upgrade.to,
     entry: { seq, at: new Date().toISOString(), event: migratedEvent(upgrade) as unknown as Parameters<RunStore['migrate']>[1]['entry']['event'] },

@@ -46,3 +46,46 @@ export class RunNotPlanned extends CutterError {
     super(`run ${runId} has no stored plan: it stopped before planning pinned its plan in the target`);
   }
 }
+
+/** Who holds a run: the process acting on it, and until when its hold lasts without renewal. */
+export interface RunHolder {
+  readonly pid: number;
+  readonly host: string;
+  readonly command: string;
+  readonly since: string;
+  readonly until: string;
+}
+
+/**
+ * Another process is acting on the run (one writer per run): this one changes nothing. Also raised when this process
+ * lost its hold (it lapsed while the process was stopped, and another took it): its writes are refused from then on.
+ */
+export class RunBusy extends CutterError {
+  readonly code = ErrorCode.RunBusy;
+  readonly hint: string;
+  readonly holder: RunHolder | null;
+
+  constructor(runId: string, holder: RunHolder | null, detail?: string) {
+    super(detail ?? (holder === null
+      ? `run ${runId} is not held by this process`
+      : `run ${runId} is held by pid ${holder.pid} on ${holder.host} (${holder.command}, since ${holder.since})`));
+    this.holder = holder;
+    this.hint = holder === null
+      ? 'Another process took the run over; act on it again from a new command.'
+      : `Wait for that command to finish (or give --wait), then act again. If that process is gone, its hold lapses at ${holder.until}.`;
+  }
+}
+
+/**
+ * The plan a stored run would be restored with (read back from where it is pinned) no longer hashes to the plan hash
+ * the run's change set was pinned with and its approvals were given for: it was changed after planning, around the
+ * pin's write-once guard. The run is not restored, so nothing of the changed plan can be cut.
+ */
+export class ApprovedPlanChanged extends CutterError {
+  readonly code = ErrorCode.PlanPinMismatch;
+  readonly hint = 'Someone changed the pinned plan in the target (its write-once trigger was bypassed). Investigate the target; cancel this run (its approvals bind the old plan) and plan again.';
+
+  constructor(runId: string, approved: string, stored: string) {
+    super(`run ${runId}: its pinned plan now hashes to ${stored}, not to ${approved}, the plan hash its change set was pinned with and approved for; nothing of it is cut`);
+  }
+}

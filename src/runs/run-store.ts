@@ -1,6 +1,7 @@
 import type { Cutplan } from '../domain/cutplan.js';
 import type { Mode } from '../domain/mode.js';
 import type { JournalEvent } from '../runner/run-journal.js';
+import type { RunHolder } from './errors.js';
 
 /** A stored run, as listed. */
 export interface StoredRun {
@@ -16,8 +17,27 @@ export interface StoredRun {
   readonly updatedAt: string;
 }
 
+/** What a write to a run is conditioned on: the snapshot version of the machine that writes, and its hold's token. */
+export interface WriteFence {
+  readonly snapshotVersion: number;
+  /** Given, the write happens only while this token holds the run (see {@link RunStore.hold}). */
+  readonly holdToken?: string;
+}
+
+/** A process's claim to act on a run alone, for `ttlSeconds` unless renewed. */
+export interface HoldClaim {
+  readonly token: string;
+  readonly pid: number;
+  readonly host: string;
+  /** What the process is doing: `cutter approve`, a host app's name. */
+  readonly command: string;
+  readonly ttlSeconds: number;
+}
+
 /** A migration to store (see {@link RunStore.migrate}). */
 export interface StoredMigration {
+  /** Given, the migration is stored only while this token holds the run. */
+  readonly holdToken?: string;
   readonly from: number;
   readonly to: number;
   readonly entry: JournalEntry;
@@ -46,17 +66,28 @@ export interface RunStore {
   /** `plan` and `planHash` are null for a run whose executor pins the plan where this store reads it. */
   create(run: { runId: string; mode: Mode; initiator: string; planHash: string | null; plan: Cutplan | null; snapshotVersion: number }): Promise<void>;
   /**
-   * The writes below take the snapshot version of the machine that writes: given, a write happens only while the run
-   * is stored at that version, and otherwise rejects with `SnapshotVersionMismatch` (E_SNAPSHOT_VERSION) and writes nothing, so a
-   * process of an older release never rewrites a run a newer one has migrated.
+   * The writes below take a fence: given, a write happens only while the run is stored at its snapshot version and
+   * (with a token) held by it, and otherwise rejects and writes nothing: `SnapshotVersionMismatch` (E_SNAPSHOT_VERSION)
+   * so a process of an older release never rewrites a run a newer one has migrated, `RunBusy` (E_RUN_BUSY) so a
+   * process that lost its hold never writes over the one that took it. A journal entry whose sequence is taken is
+   * refused the same way (`RunBusy`), never a duplicate-key crash.
    */
-  saveSnapshot(runId: string, snapshot: unknown, state: string, status: string, snapshotVersion?: number): Promise<void>;
-  appendJournal(runId: string, entries: readonly JournalEntry[], snapshotVersion?: number): Promise<void>;
+  saveSnapshot(runId: string, snapshot: unknown, state: string, status: string, fence?: WriteFence): Promise<void>;
+  appendJournal(runId: string, entries: readonly JournalEntry[], fence?: WriteFence): Promise<void>;
   /**
    * Optional: appends journal entries and saves the latest snapshot together, atomically (one transaction, one
    * commit), so a stored snapshot is never behind its journal. Stores without it get the two calls above, in order.
    */
-  record?(runId: string, entries: readonly JournalEntry[], latest: { snapshot: unknown; state: string; status: string } | null, snapshotVersion?: number): Promise<void>;
+  record?(runId: string, entries: readonly JournalEntry[], latest: { snapshot: unknown; state: string; status: string } | null, fence?: WriteFence): Promise<void>;
+  /**
+   * Optional: one writer per run. Takes the run for `claim.token` if no one holds it, its hold lapsed, or the token
+   * already holds it (renewing it); else returns who holds it. Stores without it give no exclusion.
+   */
+  hold?(runId: string, claim: HoldClaim): Promise<{ readonly held: true } | { readonly held: false; readonly holder: RunHolder }>;
+  /** Renews a hold; false if the token no longer holds the run. */
+  renewHold?(runId: string, token: string, ttlSeconds: number): Promise<boolean>;
+  /** Gives a hold back, if the token holds it. */
+  releaseHold?(runId: string, token: string): Promise<void>;
   /**
    * Stores a run's migration to another snapshot version atomically: its journal entry, the migrated snapshot (null
    * for a run never started), its state and status, and the new version; only if the run is still stored at `from`.

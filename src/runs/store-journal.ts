@@ -1,13 +1,13 @@
 import type { RunJournal } from '../runner/run-journal.js';
-import type { JournalEntry, RunStore } from './run-store.js';
+import type { JournalEntry, RunStore, WriteFence } from './run-store.js';
 
 /**
  * A journal that writes to a run store, in order, one write at a time: events are batched and only the latest
  * snapshot is written, so a fast run costs a few writes per step, not one per microstep. `flush` surfaces any
- * failed write. Every write is fenced on `snapshotVersion`, the version of the machine that writes: once a newer
- * process has migrated the run, this one's writes are refused.
+ * failed write. Every write is fenced (see {@link WriteFence}): on the version of the machine that writes, so once a
+ * newer process has migrated the run this one's writes are refused; and on this process's hold, if it holds the run.
  */
-export function storeJournal(store: RunStore, runId: string, firstSeq: number, snapshotVersion: number): RunJournal {
+export function storeJournal(store: RunStore, runId: string, firstSeq: number, fence: WriteFence): RunJournal {
   let seq = firstSeq;
   let events: JournalEntry[] = [];
   let snapshot: { snapshot: unknown; state: string; status: string } | null = null;
@@ -25,11 +25,11 @@ export function storeJournal(store: RunStore, runId: string, firstSeq: number, s
       events = [];
       snapshot = null;
       if (store.record !== undefined) {
-        await store.record(runId, batch, latest, snapshotVersion);
+        await store.record(runId, batch, latest, fence);
         return;
       }
-      await store.appendJournal(runId, batch, snapshotVersion);
-      if (latest !== null) await store.saveSnapshot(runId, latest.snapshot, latest.state, latest.status, snapshotVersion);
+      await store.appendJournal(runId, batch, fence);
+      if (latest !== null) await store.saveSnapshot(runId, latest.snapshot, latest.state, latest.status, fence);
     }).catch((error: unknown) => {
       failure ??= error;
     });

@@ -57,8 +57,10 @@ describe.runIf(TARGET_KINDS.includes('postgres'))('crash matrix on postgres', ()
     const killSwitch = new InMemoryKillSwitch(true);
     const store = new PostgresRunStore((work) => target.admin(work));
     const adapter = new PostgresLiveExecutionAdapter({ killSwitch, connectionProvider: target.provider, backupRunner: snapshotBackupRunner, leaseSeconds: 5 });
-    // The dead holder's lease would block for its period; a crashed process is exactly what expiry is for.
+    // The dead process's target lease and hold on the run would block for their period; a crashed process is exactly
+    // what their expiry is for, so the test lets that time pass.
     await target.admin((s) => s.query("UPDATE cutter.target_lock SET expires_at = now() - interval '1 second'"));
+    await target.admin((s) => s.query("UPDATE cutter.run_holds SET expires_at = now() - interval '1 second'"));
     const run = await restoreRun({ store, runId, approvals: policy, executor: adapter, killSwitch });
     if (run.view().state === 'idle') run.start();
     for (let view = await run.settled(); view.gate === 'SG_1' || view.gate === 'SG_2'; view = await run.settled()) {

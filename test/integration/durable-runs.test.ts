@@ -28,7 +28,7 @@ describe.each(TARGET_KINDS)('durable runs on %s', (kind) => {
     first.approve(approvalFor(atCut, 'SG_1'));
     const atEnact = await first.settled();
     expect(atEnact.gate).toBe('SG_2');
-    first.stop();
+    await first.release();
 
     const second = await restoreRun({ store, runId: first.id, approvals: policy, executor: freshAdapter(), killSwitch });
     expect(second.view()).toMatchObject({ state: 'awaitingEnactApproval', gate: 'SG_2' });
@@ -77,7 +77,7 @@ describe.each(TARGET_KINDS)('durable runs on %s', (kind) => {
     const run = await createDurableRun({ store, mode: 'DRYRUN', plan: samplePlan(2), initiator: 'carol', approvals: policy, killSwitch });
     run.start();
     await run.settled();
-    run.stop();
+    await run.release();
     const restored = await restoreRun({ store, runId: run.id, approvals: policy, killSwitch });
     expect(restored.approve(approvalFor(otherView, 'SG_1'))).toMatchObject({ accepted: false, reason: expect.stringContaining('wrong-run') });
     await restored.settled();
@@ -93,6 +93,7 @@ describe.each(TARGET_KINDS)('durable runs on %s', (kind) => {
     const run = await createDurableRun({ store, mode: 'DRYRUN', plan: samplePlan(1), initiator: 'carol', approvals: policy });
     run.start();
     await run.settled();
+    await run.release();
     await target.admin((s) => s.query('UPDATE cutter.runs SET snapshot_version = 999 WHERE run_id = $1', [run.id]));
     await expect(restoreRun({ store, runId: run.id, approvals: policy })).rejects.toMatchObject({ code: 'E_SNAPSHOT_VERSION' });
     await expect(restoreRun({ store, runId: 'no-such-run', approvals: policy })).rejects.toMatchObject({ code: 'E_RUN_NOT_FOUND' });

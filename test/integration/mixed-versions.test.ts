@@ -37,7 +37,7 @@ describe.each(TARGET_KINDS)('mixed releases on one target, on %s', (kind) => {
     const run = await createDurableRun({ store, mode: 'DRYRUN', plan: samplePlan(2), initiator: 'carol', approvals: policy });
     run.start();
     await run.settled();
-    run.stop();
+    await run.release();
     await target.admin((s) => s.query('UPDATE cutter.runs SET snapshot_version = $2 WHERE run_id = $1', [run.id, NEWER]));
     const before = await storedRun(run.id);
 

@@ -13,7 +13,7 @@ import { snapshotBackupRunner } from '../../src/postgres/backups/snapshot-runner
 import { DbRole, type DbSession } from '../../src/postgres/port.js';
 import { PostgresLiveExecutionAdapter } from '../../src/postgres/postgres-adapter.js';
 import { PostgresRunStore } from '../../src/postgres/run-store.js';
-import { inTransaction } from '../../src/postgres/transaction.js';
+import { inTransaction, withinTransaction } from '../../src/postgres/transaction.js';
 import { createRun } from '../../src/runner/create-run.js';
 import type { RunView } from '../../src/runner/run-view.js';
 import { createDurableRun, restoreRun } from '../../src/runs/durable-run.js';
@@ -30,6 +30,11 @@ describe.each(TARGET_KINDS)('pinned plans on %s', (kind) => {
   const killSwitch = new InMemoryKillSwitch(true);
   const adapter = () => new PostgresLiveExecutionAdapter({ killSwitch, connectionProvider: target.provider, backupRunner: snapshotBackupRunner });
   const sql = (text: string, params: unknown[] = []) => target.admin((s) => s.query(text, params));
+  /** As a schema owner who goes around the pin's write-once trigger on purpose (it fires for the owner too). */
+  const sqlAroundTriggers = (text: string, params: unknown[] = []) => target.admin((s) => withinTransaction(s, async () => {
+    await s.query('SET LOCAL session_replication_role = replica');
+    return s.query(text, params);
+  }));
 
   onDurableTarget(kind, killSwitch, (opened, runs) => { target = opened; store = runs; });
 
@@ -66,7 +71,7 @@ describe.each(TARGET_KINDS)('pinned plans on %s', (kind) => {
       { address: 'handbook/pin/a', title: 'A', body: 'Alpha\r\n\u2028' },
     ]);
     const first = await parkedAtCut(plan);
-    first.run.stop();
+    await first.run.release();
     // Another process: the plan comes back from the pin, equal to the one planned.
     expect((await store.load(first.run.id))?.plan).toEqual(plan);
     const second = await restoreRun({ store, runId: first.run.id, approvals: policy, executor: adapter(), killSwitch });
@@ -89,9 +94,9 @@ describe.each(TARGET_KINDS)('pinned plans on %s', (kind) => {
     ['a row removed from the pin', ['DELETE FROM cutter.pinned_plan_rows WHERE run_id = $1 AND ord = 0'], /2 pinned rows for 3 planned/],
   ];
 
-  it.each(tamperings)('%s after approval: the cut refuses, names why, and writes nothing', async (_name, tamper, why) => {
+  it.each(tamperings)('%s after approval, around the write-once trigger, while the run is held in this process: the cut refuses, names why, and writes nothing', async (_name, tamper, why) => {
     const { run, view } = await parkedAtCut(samplePlan(3, 'handbook/tamper'));
-    for (const statement of tamper) await sql(statement, [run.id]);
+    for (const statement of tamper) await sqlAroundTriggers(statement, [run.id]);
     const after = await approveCut(run, view);
     expect(after.context.error).toMatchObject({ code: 'E_STOP_INVARIANT' });
     expect(after.context.error?.message).toMatch(why);
@@ -100,6 +105,29 @@ describe.each(TARGET_KINDS)('pinned plans on %s', (kind) => {
     expect(await countRows(target, 'change_sets')).toBe(0);
     expect(await countRows(target, 'phase_records', "phase = 'cutLegA'")).toBe(0);
     run.stop();
+  }, 60_000);
+
+  it('a pin is write-once even for the schema owner: an UPDATE or DELETE is refused, naming the row, and the run is cut as approved', async () => {
+    const { run, view } = await parkedAtCut(samplePlan(3, 'handbook/owner'));
+    await expect(sql("UPDATE cutter.pinned_plan_rows SET body = 'Owner edit', content_hash = 'x' WHERE run_id = $1 AND ord = 1", [run.id]))
+      .rejects.toThrow(`a pinned plan is write-once: UPDATE of run ${run.id} refused (row 1, handbook/owner/section-2)`);
+    await expect(sql('DELETE FROM cutter.pinned_plan_rows WHERE run_id = $1 AND ord = 0', [run.id])).rejects.toThrow(/write-once: DELETE .*handbook\/owner\/section-1/);
+    await expect(sql("UPDATE cutter.pinned_plans SET plan_hash = repeat('0', 64) WHERE run_id = $1", [run.id])).rejects.toThrow(/write-once: UPDATE of run/);
+    expect((await approveCut(run, view)).gate).toBe('SG_2');
+    await run.release();
+  }, 60_000);
+
+  it('a pin changed consistently between two processes (body and content hash together, around the trigger): the next process refuses to restore the run, and nothing is cut', async () => {
+    const plan = samplePlan(3, 'handbook/between');
+    const { run } = await parkedAtCut(plan);
+    await run.release(); // the command that parked it ends
+    await sqlAroundTriggers("UPDATE cutter.pinned_plan_rows SET body = 'Changed between two commands.' WHERE run_id = $1 AND ord = 2", [run.id]);
+    await sqlAroundTriggers(`UPDATE cutter.pinned_plan_rows SET content_hash = ${SERVER_CONTENT_HASH} WHERE run_id = $1 AND ord = 2`, [run.id]);
+    await expect(restoreRun({ store, runId: run.id, approvals: policy, executor: adapter(), killSwitch })).rejects.toMatchObject({
+      code: 'E_PLAN_PIN_MISMATCH', message: expect.stringContaining(`not to ${planHashOf(plan)}, the plan hash its change set was pinned with and approved for`),
+    });
+    expect(await countRows(target, 'iu_versions')).toBe(0);
+    expect(await countRows(target, 'run_holds')).toBe(0);
   }, 60_000);
 
   it('the phase roles may add a pin but never change or remove one', async () => {
@@ -216,7 +244,7 @@ describe.each(TARGET_KINDS)('pinned plans on %s', (kind) => {
   it('a pinned row edited since planning is named in the refusal, with the rows re-hashed', async () => {
     const plan = samplePlan(3, 'handbook/named');
     const ctx = await pinnedContext(plan, 'run-named');
-    await sql("UPDATE cutter.pinned_plan_rows SET title = 'Edited' WHERE run_id = 'run-named' AND ord = 2");
+    await sqlAroundTriggers("UPDATE cutter.pinned_plan_rows SET title = 'Edited' WHERE run_id = 'run-named' AND ord = 2");
     await expect(adapter().cutLegA(ctx, plan.rows)).rejects.toMatchObject({
       code: 'E_STOP_INVARIANT', address: plan.rows[2]?.address, status: 'edited', message: expect.stringContaining('nothing was cut'),
     });

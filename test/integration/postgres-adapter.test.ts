@@ -11,6 +11,7 @@ import { verifyLedgerChain } from '../../src/domain/ledger-chain.js';
 import { InMemoryKillSwitch } from '../../src/kill-switch/index.js';
 import { snapshotBackupRunner, restoreSnapshot } from '../../src/postgres/backups/snapshot-runner.js';
 import type { ConnectionProvider } from '../../src/postgres/port.js';
+import { LATEST_SCHEMA_VERSION } from '../../src/postgres/migrations/index.js';
 import { PostgresLiveExecutionAdapter } from '../../src/postgres/postgres-adapter.js';
 import { readLedger } from '../../src/postgres/sql/ledger.js';
 import { previewRevert } from '../../src/postgres/sql/revert.js';
@@ -274,7 +275,7 @@ describe.each(TARGET_KINDS)('PostgresLiveExecutionAdapter on %s', (kind) => {
   });
 
   it('precheck reports the schema version, and refuses a database without the schema', async () => {
-    expect(await adapter().precheck({ runId: 'r', mode: Mode.Live })).toMatchObject({ target: expect.stringContaining('cutter schema v7') });
+    expect(await adapter().precheck({ runId: 'r', mode: Mode.Live })).toMatchObject({ target: expect.stringContaining(`cutter schema v${LATEST_SCHEMA_VERSION}`) });
     const noSchema: ConnectionProvider = async (role) => {
       const session = await target.provider(role);
       return { ...session, query: (text, params) => (text.includes('schema_migrations') ? session.query('SELECT * FROM cutter.no_such_table') : session.query(text, params)) };

@@ -123,7 +123,7 @@ describe.each(TARGET_KINDS)('replay of stored runs on %s', (kind) => {
     first.start();
     first.approve(approvalFor(await first.settled(), 'SG_1'));
     await first.settled();
-    first.stop();
+    await first.release();
     const second = await restoreRun({ store, runId: first.id, approvals: policy, killSwitch });
     second.approve(approvalFor(second.view(), 'SG_2', 'bob'));
     expect((await second.settled()).output?.status).toBe('completed');

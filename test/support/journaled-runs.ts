@@ -55,13 +55,15 @@ export async function compensatedDryRun(): Promise<JournaledRun> {
 export async function haltedAndResumedLiveRun(): Promise<JournaledRun> {
   const store = new MemoryRunStore();
   const killSwitch = new InMemoryKillSwitch(true);
-  const run = await createDurableRun({ store, mode: 'LIVE', plan: samplePlan(3), initiator: 'carol', approvals: policy, executor: new FakeLiveAdapter(killSwitch), killSwitch });
+  const adapter = new FakeLiveAdapter(killSwitch);
+  // The switch goes OFF while the cut runs, after the adapter's own lock let it in: the machine's lock halts the run.
+  const cut = adapter.cutLegA.bind(adapter);
+  adapter.cutLegA = async (...args) => { const results = await cut(...args); killSwitch.turnOff(); return results; };
+  const run = await createDurableRun({ store, mode: 'LIVE', plan: samplePlan(3), initiator: 'carol', approvals: policy, executor: adapter, killSwitch });
   run.start();
   const atCut = await run.settled();
-  const unsubscribe = run.subscribe((v) => { if (v.state === 'cutting') killSwitch.turnOff(); });
   run.approve(approvalFor(atCut, 'SG_1', 'alice'));
   await run.settled();
-  unsubscribe();
   run.resume('dave');
   killSwitch.turnOn();
   run.resume('dave');

@@ -38,7 +38,7 @@ const RESET_SQL = `
   TRUNCATE cutter.iu_versions, cutter.lifecycle_log, cutter.change_sets, cutter.ledger, cutter.verify_results,
            cutter.phase_records, cutter.backups, cutter.iu_snapshots, cutter.target_lock,
            cutter.run_journal, cutter.run_plans, cutter.run_plan_rows, cutter.runs, cutter.pinned_plans,
-           cutter.pinned_plan_rows RESTART IDENTITY;
+           cutter.pinned_plan_rows, cutter.run_holds, cutter.ledger_head RESTART IDENTITY;
   UPDATE cutter.kill_switch SET enabled = true, changed_by = 'test', reason = 'test setup';`;
 
 export async function openTarget(kind: Target['kind']): Promise<Target> {

@@ -25,6 +25,8 @@ interface ControlOptions extends SessionOptions, InspectOptions {
   readonly reviewDecision?: string;
   readonly expiresIn: string;
   readonly json: boolean;
+  /** Seconds to wait for a run another command holds (`--wait [seconds]`), or false: refuse at once. */
+  readonly wait: string | boolean;
 }
 
 function required(value: string | undefined, field: string): string {
@@ -45,19 +47,39 @@ function durationMs(text: string): number {
   return Number(match[1]) * { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 }[match[2] as 's' | 'm' | 'h' | 'd'];
 }
 
-/** Restores a stored run in this process, applies `act`, carries it to its next stop, and reports. */
-async function control(runId: string, options: ControlOptions, terminal: Terminal, setExit: (code: ExitCode) => void, act: (run: Run) => Promise<string | null>): Promise<void> {
+/** `--wait` as milliseconds: absent → 0, bare → 10 minutes, `--wait 30` → 30 s. */
+function waitMs(wait: string | boolean): number {
+  if (wait === false) return 0;
+  if (wait === true) return 600_000;
+  const seconds = Number(wait);
+  if (!Number.isFinite(seconds) || seconds < 0) throw new InvalidInput('wait', 'must be a number of seconds, e.g. --wait 60');
+  return seconds * 1000;
+}
+
+/**
+ * Restores a stored run in this process, holding it for the whole command (one writer per run: another command on
+ * the same run is refused with E_RUN_BUSY, or waits with --wait), applies `act`, carries the run to its next stop,
+ * reports, and gives the run back.
+ */
+async function control(command: string, runId: string, options: ControlOptions, terminal: Terminal, setExit: (code: ExitCode) => void, act: (run: Run) => Promise<string | null>): Promise<void> {
   await withRunSession(options, (session) => withInspector(options, terminal, async (inspector) => {
     const stored = await findRun(session.store, runId);
     const mode = stored?.run.mode ?? 'DRYRUN';
     const run = await restoreRun({
       store: session.store, runId, approvals: session.policy, executor: session.executorFor(mode), killSwitch: session.killSwitch, logger: session.logger,
+      hold: { command: `cutter ${command}`, waitMs: waitMs(options.wait) },
       ...(inspector === null ? {} : { inspect: inspector.inspect }),
     });
     const stop = options.json ? () => undefined : reportRunProgress(run, terminal);
-    const refusal = await act(run);
-    const view = await run.settled();
-    stop();
+    let refusal: string | null;
+    let view;
+    try {
+      refusal = await act(run);
+      view = await run.settled();
+    } finally {
+      stop();
+      await run.release();
+    }
     if (options.json) terminal.line(JSON.stringify({ ...runJson(view), refusal }, null, 2));
     else {
       if (refusal !== null) terminal.error(`${terminal.red('refused')}: ${refusal}`);
@@ -72,7 +94,8 @@ export function registerRunControl(program: Command, terminal: Terminal, setExit
   const common = (command: Command) =>
     withInspectOptions(withTargetOptions(command))
       .option('--config <file>', 'configuration file (approvers, backup); default $CUTTER_CONFIG or ./cutter.config.json')
-      .option('--json', 'print the run as JSON', false);
+      .option('--json', 'print the run as JSON', false)
+      .option('--wait [seconds]', 'if another command holds the run, wait for it (default 600 s) instead of refusing with E_RUN_BUSY', false);
 
   common(program.command('approve').description('sign and give an approval at the gate a stored run waits at; the run then continues to its next stop').argument('<run>', 'run id'))
     .option('--gate <gate>', 'cut (SG_1), enact (SG_2) or compensate (SG_3)')
@@ -82,7 +105,7 @@ export function registerRunControl(program: Command, terminal: Terminal, setExit
     .option('--review-decision <id>', 'the review decision this enactment carries out (required for enact)')
     .option('--expires-in <duration>', 'how long the approval stays valid', '1h')
     .action((runId: string, options: ControlOptions) =>
-      control(runId, options, terminal, setExit, async (run) => {
+      control('approve', runId, options, terminal, setExit, async (run) => {
         const claims = approvalClaimsFor(run.view(), {
           gate: gateOf(options.gate), approver: required(options.as, 'as'), reason: required(options.reason, 'reason'),
           ttlMs: durationMs(options.expiresIn),
@@ -98,18 +121,18 @@ export function registerRunControl(program: Command, terminal: Terminal, setExit
     .option('--as <name>', 'who rejects')
     .option('--reason <text>', 'why')
     .action((runId: string, options: ControlOptions) =>
-      control(runId, options, terminal, setExit, (run) => { run.reject(gateOf(options.gate), required(options.as, 'as'), required(options.reason, 'reason')); return Promise.resolve(null); }));
+      control('reject', runId, options, terminal, setExit, (run) => { run.reject(gateOf(options.gate), required(options.as, 'as'), required(options.reason, 'reason')); return Promise.resolve(null); }));
 
   common(program.command('cancel').description('cancel a stored run (after a commit it is torn and goes to SG_3)').argument('<run>', 'run id'))
     .option('--as <name>', 'who cancels')
     .option('--reason <text>', 'why')
     .action((runId: string, options: ControlOptions) =>
-      control(runId, options, terminal, setExit, (run) => { run.cancel(required(options.as, 'as'), required(options.reason, 'reason')); return Promise.resolve(null); }));
+      control('cancel', runId, options, terminal, setExit, (run) => { run.cancel(required(options.as, 'as'), required(options.reason, 'reason')); return Promise.resolve(null); }));
 
   common(program.command('resume').description('continue a stored run: a halted run resumes (kill switch ON), a run whose process died continues its phase').argument('<run>', 'run id'))
     .option('--as <name>', 'who resumes', process.env.USER ?? 'operator')
     .action((runId: string, options: ControlOptions) =>
-      control(runId, options, terminal, setExit, (run) => {
+      control('resume', runId, options, terminal, setExit, (run) => {
         if (run.view().state === 'halted') run.resume(required(options.as, 'as'));
         else if (run.view().state === 'idle') run.start();
         return Promise.resolve(null);
@@ -119,5 +142,5 @@ export function registerRunControl(program: Command, terminal: Terminal, setExit
     .option('--as <name>', 'who escalates')
     .option('--reason <text>', 'why')
     .action((runId: string, options: ControlOptions) =>
-      control(runId, options, terminal, setExit, (run) => { run.escalate(required(options.as, 'as'), required(options.reason, 'reason')); return Promise.resolve(null); }));
+      control('escalate', runId, options, terminal, setExit, (run) => { run.escalate(required(options.as, 'as'), required(options.reason, 'reason')); return Promise.resolve(null); }));
 }

@@ -52,13 +52,19 @@ export function registerRun(program: Command, terminal: Terminal, setExit: (code
         const run = await createDurableRun({
           store: session.store, mode, plan, initiator: options.initiator, approvals: session.policy,
           executor: session.executorFor(mode), killSwitch: session.killSwitch, logger: session.logger,
+          hold: { command: 'cutter run' },
           ...(expectedPlanHash === undefined ? {} : { expectedPlanHash }),
           ...(inspector === null ? {} : { inspect: inspector.inspect }),
         });
         const stop = options.json ? () => undefined : reportRunProgress(run, terminal);
-        run.start();
-        const view = await run.settled();
-        stop();
+        let view;
+        try {
+          run.start();
+          view = await run.settled();
+        } finally {
+          stop();
+          await run.release();
+        }
         if (options.json) terminal.line(JSON.stringify(runJson(view), null, 2));
         else printRun(view, terminal);
         setExit(exitCodeForRun(view.state, view.output?.status ?? null));

@@ -8,11 +8,12 @@ import { migration004 } from './004-target-lock.js';
 import { migration005 } from './005-runs.js';
 import { migration006 } from './006-run-plan-rows.js';
 import { migration007 } from './007-pinned-plans.js';
+import { migration008 } from './008-holds-pins-ledger-head.js';
 
 /** Every migration, in order. */
-export const MIGRATIONS = [migration001, migration002, migration003, migration004, migration005, migration006, migration007] as const;
+export const MIGRATIONS = [migration001, migration002, migration003, migration004, migration005, migration006, migration007, migration008] as const;
 /** The schema version this build of Cutter needs. */
-export const LATEST_SCHEMA_VERSION: number = migration007.version;
+export const LATEST_SCHEMA_VERSION: number = migration008.version;
 
 export interface MigrationReport {
   readonly applied: readonly number[];

@@ -9,7 +9,7 @@ describe('createRun', () => {
   it('exposes events and views only: no machine, actor or provide to rebind the phases', () => {
     const run = createRun({ mode: 'DRYRUN', plan: samplePlan(), initiator: 'carol', approvals: policy });
     expect(Object.keys(run).sort()).toEqual(
-      ['approve', 'cancel', 'done', 'escalate', 'id', 'mode', 'reject', 'resume', 'send', 'settled', 'start', 'stop', 'subscribe', 'view'].sort(),
+      ['approve', 'cancel', 'done', 'escalate', 'id', 'mode', 'reject', 'release', 'resume', 'send', 'settled', 'start', 'stop', 'subscribe', 'view'].sort(),
     );
     expect(run).not.toHaveProperty('provide');
     expect(run).not.toHaveProperty('machine');

@@ -109,11 +109,12 @@ describe('lifecycle side exits', () => {
 
   it('the kill switch turned OFF mid-run halts after the cut; RESUME is refused while OFF and continues once ON', async () => {
     const { run, view, adapter, killSwitch } = await liveRunAtCut();
-    // The switch goes OFF while the cut is running: the machine lock stops the next phase.
-    const halfway = run.subscribe((v) => { if (v.state === 'cutting') killSwitch.turnOff(); });
+    // The switch goes OFF while the cut is running (after the executor's own lock let it in): the machine lock stops
+    // the next phase.
+    const cut = adapter.cutLegA.bind(adapter);
+    adapter.cutLegA = async (...args) => { const results = await cut(...args); killSwitch.turnOff(); return results; };
     run.approve(approvalFor(view, 'SG_1'));
     const halted = await run.settled();
-    halfway();
     expect(halted.state).toBe('halted');
     expect(halted.context).toMatchObject({ committed: ['cut'], haltedBefore: 'recordingLedger' });
     expect(adapter.calls).toEqual(['precheck', 'preWriteBackup', 'cutLegA']);

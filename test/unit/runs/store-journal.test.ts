@@ -15,7 +15,7 @@ describe('the store journal', () => {
         return Promise.resolve();
       },
     });
-    const journal = storeJournal(store, 'run-1', 1, 1);
+    const journal = storeJournal(store, 'run-1', 1, { snapshotVersion: 1 });
     journal.event({ type: 'START' });
     journal.snapshot({ value: 'precheck' }, view('precheck'));
     journal.event({ type: 'xstate.done.actor.precheck' });
@@ -27,7 +27,7 @@ describe('the store journal', () => {
   it('falls back to appending and then saving, in that order, on a store without record', async () => {
     const store = new MemoryRunStore();
     await store.create({ runId: 'run-2', mode: 'DRYRUN', initiator: 'carol', planHash: 'h', plan: { rows: [] }, snapshotVersion: 1 });
-    const journal = storeJournal(store, 'run-2', 1, 1);
+    const journal = storeJournal(store, 'run-2', 1, { snapshotVersion: 1 });
     journal.event({ type: 'START' });
     journal.snapshot({ value: 'precheck' }, view('precheck'));
     await journal.flush();
