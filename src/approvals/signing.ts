@@ -34,8 +34,21 @@ export function signedBytesOf(claims: ApprovalClaims): Buffer {
  *   reason: 'reviewed the diff', issuedAt, expiresAt }, alicePrivateKeyPem);
  */
 export function signApproval(claims: ApprovalClaims, privateKeyPem: string): Approval {
-  const signature = sign(null, signedBytesOf(claims), createPrivateKey(privateKeyPem)).toString('base64');
-  return { ...claims, signature };
+  return { ...claims, signature: signBytes(signedBytesOf(claims), privateKeyPem) };
+}
+
+/** An Ed25519 signature (base64) of `bytes` by a private key (PEM). */
+export function signBytes(bytes: Buffer, privateKeyPem: string): string {
+  return sign(null, bytes, createPrivateKey(privateKeyPem)).toString('base64');
+}
+
+/** True when `signature` (base64) is a valid Ed25519 signature of `bytes` by `publicKeyPem`; false for any bad input. */
+export function bytesSignatureValid(bytes: Buffer, signature: string, publicKeyPem: string): boolean {
+  try {
+    return verify(null, bytes, publicKeyOf(publicKeyPem), Buffer.from(signature, 'base64'));
+  } catch {
+    return false;
+  }
 }
 
 /** Parsed public keys by PEM: a gate checks an approval more than once, and a policy names few keys. Public, so safe to keep. */
@@ -54,9 +67,5 @@ function publicKeyOf(pem: string): KeyObject {
 
 /** True when `approval.signature` is a valid Ed25519 signature of its claims by `publicKeyPem`. */
 export function signatureValid(approval: Approval, publicKeyPem: string): boolean {
-  try {
-    return verify(null, signedBytesOf(approval), publicKeyOf(publicKeyPem), Buffer.from(approval.signature, 'base64'));
-  } catch {
-    return false;
-  }
+  return bytesSignatureValid(signedBytesOf(approval), approval.signature, publicKeyPem);
 }

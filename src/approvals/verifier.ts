@@ -1,11 +1,12 @@
 import { ApprovalSchema, Gate, type Approval } from '../domain/approval.js';
 import { ApprovalInvalid, ApprovalRefusal } from '../errors/index.js';
 import { fieldOfIssue } from '../domain/issue-field.js';
+import { canonicalIdentity, entryFor } from '../domain/identity.js';
 import { signatureValid } from './signing.js';
 
 /** Who may approve, and how strictly. */
 export interface ApprovalPolicy {
-  /** Approver identity → Ed25519 public key (PEM). Only these may approve. */
+  /** Approver identity → Ed25519 public key (PEM). Only these may approve; names compare in their canonical form. */
   readonly approvers: Readonly<Record<string, string>>;
   /** Let a run's initiator approve their own run. Off by default (I6). */
   readonly allowSelfApproval?: boolean;
@@ -55,10 +56,11 @@ export function checkApproval(candidate: unknown, expected: ApprovalExpectation,
   if (expected.gate === Gate.Enact && approval.reviewDecisionId === undefined) {
     return refuse(ApprovalRefusal.MissingReviewDecision, 'SG_2 approvals must carry a reviewDecisionId');
   }
-  if (approval.approver === expected.initiator && policy.allowSelfApproval !== true) {
-    return refuse(ApprovalRefusal.SelfApproval, `${approval.approver} started this run and may not approve it`);
+  if (canonicalIdentity(approval.approver) === canonicalIdentity(expected.initiator) && policy.allowSelfApproval !== true) {
+    const as = approval.approver === expected.initiator ? '' : ` (as ${expected.initiator})`;
+    return refuse(ApprovalRefusal.SelfApproval, `${approval.approver} started this run${as} and may not approve it`);
   }
-  const publicKey = Object.hasOwn(policy.approvers, approval.approver) ? policy.approvers[approval.approver] : undefined;
+  const publicKey = entryFor(policy.approvers, approval.approver);
   if (publicKey === undefined) return refuse(ApprovalRefusal.UnknownApprover, `${approval.approver} is not a configured approver`);
   if (!signatureValid(approval, publicKey)) return refuse(ApprovalRefusal.BadSignature, `signature does not verify for ${approval.approver}`);
   return { ok: true, approval };

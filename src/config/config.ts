@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { z } from 'zod';
+import { identityCollisions } from '../domain/identity.js';
 import { fieldOfIssue } from '../domain/issue-field.js';
 import { InvalidInput } from '../errors/index.js';
 
@@ -10,8 +11,15 @@ export const CONFIG_ENV = 'CUTTER_CONFIG';
 export const DEFAULT_CONFIG_FILE = 'cutter.config.json';
 
 const ConfigSchema = z.strictObject({
-  /** Approver name → Ed25519 public key: PEM text, or a path to a PEM file (relative to the config file). */
-  approvers: z.record(z.string().min(1), z.string().min(1)).default({}),
+  /**
+   * Approver name → Ed25519 public key: PEM text, or a path to a PEM file (relative to the config file). Names are
+   * compared in their canonical form (see canonicalIdentity), so two names that are one person are refused.
+   */
+  approvers: z.record(z.string().min(1), z.string().min(1)).default({}).superRefine((approvers, ctx) => {
+    for (const group of identityCollisions(Object.keys(approvers))) {
+      ctx.addIssue({ code: 'custom', path: [group[1] ?? ''], message: `${group.map((n) => JSON.stringify(n)).join(' and ')} are the same approver once case and Unicode forms are set aside: keep one` });
+    }
+  }),
   /** Let a run's initiator approve it. Off unless set. */
   allowSelfApproval: z.boolean().default(false),
   /** The pre-write backup of LIVE runs. */

@@ -261,6 +261,8 @@ export class PostgresLiveExecutionAdapter extends LiveExecutionAdapter {
       if (logged.total !== enacted.length + logged.superseded) {
         throw new StopInvariantFailed('lifecycleEnact', { reason: `the lifecycle trigger logged ${logged.total} rows for ${enacted.length} enactments and ${logged.superseded} supersessions` });
       }
+      // The run's last phase: it gives the target back in its own transaction, so the lease ends exactly when it does.
+      await releaseTarget(session, ctx.runId);
       return freezeResult({ changeSetId: ctx.changeSet.changeSetId, reviewDecisionId: request.reviewDecisionId, enacted, supersededCount: logged.superseded, lifecycleLogRows: logged.total, simulated: false });
     }, {
       // Recorded without the per-IU list (100k entries at 100k rows); replay rebuilds it from the table.
@@ -285,6 +287,7 @@ export class PostgresLiveExecutionAdapter extends LiveExecutionAdapter {
         changeSetId: ctx.changeSet.changeSetId,
         payload: { runId: ctx.runId, planHash: ctx.changeSet.planHash, actions: actions.map((a) => `${a.action} ${a.address} v${a.version}`) },
       });
+      await releaseTarget(session, ctx.runId);
       return freezeResult({
         changeSetId: ctx.changeSet.changeSetId,
         removedDrafts: count('retire-draft'),

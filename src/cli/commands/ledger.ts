@@ -1,30 +1,129 @@
+import { readFile, writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
-import { verifyLedgerChain } from '../../domain/ledger-chain.js';
-import { ErrorCode } from '../../errors/index.js';
-import { openTarget } from '../../postgres/open-target.js';
+import { ledgerCheckpointValid, parseLedgerCheckpoint, signLedgerCheckpoint, type LedgerCheckpoint } from '../../approvals/ledger-checkpoint.js';
+import { loadConfig } from '../../config/config.js';
+import { entryFor } from '../../domain/identity.js';
+import { checkLedgerAnchors, type LedgerAnchor } from '../../domain/ledger-anchors.js';
+import { GENESIS_HASH, verifyLedgerChain, type LedgerRecord } from '../../domain/ledger-chain.js';
+import { ErrorCode, InvalidInput } from '../../errors/index.js';
+import { openTarget, type OpenTarget } from '../../postgres/open-target.js';
 import { readLedger } from '../../postgres/sql/ledger.js';
+import { readLedgerAnchors } from '../../postgres/sql/ledger-anchors.js';
 import { ExitCode } from '../exit-codes.js';
 import { targetFromOptions, withTargetOptions, type TargetOptions } from '../target-options.js';
 import type { Terminal } from '../terminal.js';
 
-/** Registers `cutter ledger verify`. */
+type Verdict = { readonly ok: true; readonly records: number; readonly headSeq: number; readonly headHash: string; readonly anchors: number } | { readonly ok: false; readonly seq: number; readonly reason: string };
+
+/**
+ * The ledger and everything that vouches for it: the chain record by record, then its anchors (the head checkpoint,
+ * every run's Leg B phase record, and a signed checkpoint if given), so a removed tail or a replaced chain is found too.
+ */
+async function verifyLedger(target: OpenTarget, extra: readonly LedgerAnchor[]): Promise<{ verdict: Verdict; records: LedgerRecord[] }> {
+  const { records, anchors } = await target.admin(async (s) => ({ records: await readLedger(s), anchors: await readLedgerAnchors(s) }));
+  const chain = verifyLedgerChain(records);
+  if (!chain.ok) return { verdict: chain, records };
+  const all = [...anchors, ...extra];
+  const anchored = checkLedgerAnchors(records, all);
+  if (!anchored.ok) return { verdict: anchored, records };
+  return { verdict: { ok: true, records: chain.records, headSeq: records.at(-1)?.seq ?? 0, headHash: chain.headHash, anchors: all.length }, records };
+}
+
+/** A checkpoint file, read and its signature checked against the signer's public key in the configuration. */
+async function trustedCheckpoint(file: string, configFile: string | undefined): Promise<LedgerCheckpoint> {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(await readFile(file, 'utf8'));
+  } catch (error) {
+    throw new InvalidInput('checkpoint', `cannot read ${file} as JSON: ${(error as Error).message}`);
+  }
+  const checkpoint = parseLedgerCheckpoint(raw);
+  if (checkpoint === null) throw new InvalidInput('checkpoint', `${file} is not a ledger checkpoint (cutter ledger checkpoint --out)`);
+  const publicKey = entryFor((await loadConfig(configFile)).approvers, checkpoint.signer);
+  if (publicKey === undefined) throw new InvalidInput('checkpoint', `${checkpoint.signer}, who signed ${file}, has no public key in the configuration's approvers`);
+  if (!ledgerCheckpointValid(checkpoint, publicKey)) throw new InvalidInput('checkpoint', `${file} is not signed by ${checkpoint.signer}'s key, or was changed after it was signed`);
+  return checkpoint;
+}
+
+function printVerdict(verdict: Verdict, terminal: Terminal, json: boolean): void {
+  if (json) terminal.line(JSON.stringify(verdict, null, 2));
+  else if (verdict.ok) terminal.line(`${terminal.green('ok')}: ${verdict.records} records, chain intact, head #${verdict.headSeq} ${verdict.headHash}, ${verdict.anchors} anchors hold`);
+  else terminal.error(`error ${terminal.red(ErrorCode.LedgerBroken)}: record #${verdict.seq}: ${verdict.reason}`);
+}
+
+interface LedgerOptions extends TargetOptions {
+  readonly json: boolean;
+  readonly config?: string;
+  readonly checkpoint?: string;
+  readonly as?: string;
+  readonly key?: string;
+  readonly out?: string;
+}
+
+/** Registers `cutter ledger verify` and `cutter ledger checkpoint`. */
 export function registerLedger(program: Command, terminal: Terminal, setExit: (code: ExitCode) => void): void {
   const ledger = program.command('ledger').description('the governance ledger');
   withTargetOptions(
     ledger
       .command('verify')
-      .description('check the ledger\'s hash chain record by record; names the first bad record (exit 7) if any'),
+      .description('check the ledger\'s hash chain record by record, then that every record vouched for elsewhere (the head checkpoint, each run\'s Leg B record, a signed checkpoint) is still there unchanged; names the first bad record (exit 7)'),
   )
+    .option('--checkpoint <file>', 'a signed checkpoint from `cutter ledger checkpoint`: its record must still be there with its hash')
+    .option('--config <file>', 'configuration file whose approvers hold the checkpoint signer\'s public key')
     .option('--json', 'print the result as JSON', false)
-    .action(async (options: TargetOptions & { json: boolean }) => {
+    .action(async (options: LedgerOptions) => {
+      const extra: LedgerAnchor[] = [];
+      if (options.checkpoint !== undefined) {
+        const checkpoint = await trustedCheckpoint(options.checkpoint, options.config);
+        if (checkpoint.seq > 0) extra.push({ source: `checkpoint signed by ${checkpoint.signer} at ${checkpoint.at}`, seq: checkpoint.seq, recordHash: checkpoint.recordHash });
+      }
       const target = await openTarget(targetFromOptions(options));
       try {
-        const records = await target.admin((session) => readLedger(session));
-        const result = verifyLedgerChain(records);
-        if (options.json) terminal.line(JSON.stringify(result, null, 2));
-        else if (result.ok) terminal.line(`${terminal.green('ok')}: ${result.records} records, chain intact, head ${result.headHash}`);
-        else terminal.error(`${terminal.red(ErrorCode.LedgerBroken)}: record #${result.seq}: ${result.reason}`);
-        setExit(result.ok ? ExitCode.Ok : ExitCode.IntegrityFailure);
+        const { verdict } = await verifyLedger(target, extra);
+        printVerdict(verdict, terminal, options.json);
+        setExit(verdict.ok ? ExitCode.Ok : ExitCode.IntegrityFailure);
+      } finally {
+        await target.close();
+      }
+    });
+
+  withTargetOptions(
+    ledger
+      .command('checkpoint')
+      .description('verify the ledger, then sign its head (sequence and hash) with your key: keep the file, and check the ledger against it later with `cutter ledger verify --checkpoint`'),
+  )
+    .option('--as <name>', 'who signs (their public key must be in the configuration\'s approvers to verify it later)')
+    .option('--key <file>', 'their Ed25519 private key (PEM), from `cutter keys generate`')
+    .option('--out <file>', 'write the checkpoint here (default: print it)')
+    .option('--json', 'print the checkpoint as JSON (the default when --out is not given)', false)
+    .action(async (options: LedgerOptions) => {
+      if (options.as === undefined || options.as.trim() === '') throw new InvalidInput('as', '--as is required: who signs the checkpoint');
+      if (options.key === undefined) throw new InvalidInput('key', '--key is required: the signer\'s private key file');
+      let privateKey: string;
+      try {
+        privateKey = await readFile(options.key, 'utf8');
+      } catch (error) {
+        throw new InvalidInput('key', `cannot read ${options.key}: ${(error as Error).message}`);
+      }
+      const target = await openTarget(targetFromOptions(options));
+      try {
+        const { verdict } = await verifyLedger(target, []);
+        if (!verdict.ok) {
+          printVerdict(verdict, terminal, false);
+          setExit(ExitCode.IntegrityFailure);
+          return;
+        }
+        const checkpoint = signLedgerCheckpoint({
+          format: 'cutter-ledger-checkpoint/1', target: target.description, seq: verdict.headSeq,
+          recordHash: verdict.records === 0 ? GENESIS_HASH : verdict.headHash, at: new Date().toISOString(), signer: options.as,
+        }, privateKey);
+        const text = `${JSON.stringify(checkpoint, null, 2)}\n`;
+        if (options.out === undefined) terminal.line(text.trimEnd());
+        else {
+          await writeFile(options.out, text);
+          terminal.line(`${terminal.green('signed')}: ledger head #${checkpoint.seq} ${checkpoint.recordHash} by ${checkpoint.signer}, written to ${options.out}`);
+        }
+        setExit(ExitCode.Ok);
       } finally {
         await target.close();
       }

@@ -65,6 +65,17 @@ describe('checkApproval', () => {
     expect(checkApproval(approval, expected, { ...selfPolicy, allowSelfApproval: true })).toMatchObject({ ok: true });
   });
 
+  it('compares names in one canonical form: Carol, CAROL and full-width ｃａｒｏｌ are the initiator carol; Alice is the approver alice', () => {
+    const own = generateApproverKeyPair();
+    const selfPolicy = { approvers: { ...policy.approvers, Carol: own.publicKey }, now: () => new Date(NOON) };
+    for (const name of ['Carol', 'CAROL', ' carol ', 'ｃａｒｏｌ']) {
+      const approval = signApproval({ ...claims, approver: name }, own.privateKey);
+      expect(checkApproval(approval, expected, selfPolicy), name).toMatchObject({ ok: false, refusal: 'self-approval' });
+    }
+    expect(checkApproval(signApproval({ ...claims, approver: 'Alice' }, keys.alice.privateKey), expected, at(NOON))).toMatchObject({ ok: true });
+    expect(checkApproval(signApproval({ ...claims, approver: 'alicia' }, keys.alice.privateKey), expected, at(NOON))).toMatchObject({ ok: false, refusal: 'unknown-approver' });
+  });
+
   it('SG_2 approvals must carry a review decision id', () => {
     const enact = { ...expected, gate: 'SG_2' as const };
     expect(checkApproval(signApproval({ ...claims, gate: 'SG_2' }, keys.alice.privateKey), enact, at(NOON))).toMatchObject({ ok: false, refusal: 'missing-review-decision' });

@@ -47,6 +47,15 @@ describe('cutter CLI', () => {
     expect(await main(['chart', '--format', 'png'], captureTerminal())).toBe(ExitCode.Usage);
   });
 
+  it('config check refuses two approvers who are one person in canonical form, naming both (exit 3)', async () => {
+    const terminal = captureTerminal();
+    const config = join(dir, 'colliding.json');
+    const pem = '-----BEGIN PUBLIC KEY-----\nMCowBQYDK2VwAyEAGb9ECWmEzf6FQbrBZ9w7lshQhqowtrbLDFw4rXAxZuE=\n-----END PUBLIC KEY-----\n';
+    await writeFile(config, JSON.stringify({ approvers: { Carol: pem, 'ｃａｒｏｌ': pem, alice: pem } }));
+    expect(await main(['config', 'check', '--config', config], terminal)).toBe(ExitCode.InvalidInput);
+    expect(terminal.err.join('\n')).toMatch(/approvers\.ｃａｒｏｌ.*"Carol" and "ｃａｒｏｌ" are the same approver/);
+  });
+
   it('an unknown command or option is a usage error (exit 2)', async () => {
     expect(await main(['frobnicate'], captureTerminal())).toBe(ExitCode.Usage);
     expect(await main(['plan', '--bogus', 'x'], captureTerminal())).toBe(ExitCode.Usage);
