@@ -53,7 +53,9 @@ export function exitCodeForRun(state: string, status: string | null): ExitCode {
   if (status === 'completed') return ExitCode.Ok;
   if (status === 'refused') return ExitCode.Refused;
   if (state.startsWith('torn')) return ExitCode.Torn;
-  if (state === 'stranded') return ExitCode.Refused; // parked, but it cannot continue under this release
+  // Parked, but not as intended: a halted run could not go on now (kill switch, busy or unreachable target); a stranded
+  // one cannot continue under this release.
+  if (state === 'stranded' || state === 'halted') return ExitCode.Refused;
   if (status === null) return ExitCode.Ok; // parked at a gate or halted: waiting as intended
   return ExitCode.RunNotCompleted;
 }

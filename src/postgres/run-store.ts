@@ -88,19 +88,22 @@ export class PostgresRunStore implements RunStore {
 
   hold(runId: string, claim: HoldClaim): Promise<{ held: true } | { held: false; holder: RunHolder }> {
     return this.#admin(async (s) => {
-      const { rows } = await s.query<{ token: string }>(
-        `INSERT INTO cutter.run_holds AS h (run_id, token, pid, host, command, expires_at)
-         VALUES ($1, $2, $3, $4, $5, now() + make_interval(secs => $6))
-         ON CONFLICT (run_id) DO UPDATE SET token = EXCLUDED.token, pid = EXCLUDED.pid, host = EXCLUDED.host, command = EXCLUDED.command,
-           since = CASE WHEN h.token = EXCLUDED.token THEN h.since ELSE now() END, expires_at = EXCLUDED.expires_at
-         WHERE h.token = EXCLUDED.token OR h.expires_at < now()
-         RETURNING token`,
-        [runId, claim.token, claim.pid, claim.host, claim.command, claim.ttlSeconds],
-      );
-      if (rows.length === 1) return { held: true };
-      const holder = await holderOf(s, runId);
-      // Released between the two statements: try once more, as if it had been free.
-      return holder === null ? this.hold(runId, claim) : { held: false, holder };
+      // A holder may give the run back between the two statements: then try again, on this same session (a second
+      // session from a pool of one would wait for this one for ever).
+      for (;;) {
+        const { rows } = await s.query<{ token: string }>(
+          `INSERT INTO cutter.run_holds AS h (run_id, token, pid, host, command, expires_at)
+           VALUES ($1, $2, $3, $4, $5, now() + make_interval(secs => $6))
+           ON CONFLICT (run_id) DO UPDATE SET token = EXCLUDED.token, pid = EXCLUDED.pid, host = EXCLUDED.host, command = EXCLUDED.command,
+             since = CASE WHEN h.token = EXCLUDED.token THEN h.since ELSE now() END, expires_at = EXCLUDED.expires_at
+           WHERE h.token = EXCLUDED.token OR h.expires_at < now()
+           RETURNING token`,
+          [runId, claim.token, claim.pid, claim.host, claim.command, claim.ttlSeconds],
+        );
+        if (rows.length === 1) return { held: true };
+        const holder = await holderOf(s, runId);
+        if (holder !== null) return { held: false, holder };
+      }
     });
   }
 

@@ -45,6 +45,47 @@ describe.runIf(TARGET_KINDS.includes('postgres'))('crash matrix on postgres', ()
   });
   beforeEach(() => target.reset());
 
+  it('killed just after the cut committed, resumed with the kill switch OFF: halted (never refused), then resumed to completion once', async () => {
+    const runId = 'crash-then-switch-off';
+    const child = await exec(process.execPath, tsxNodeArgs('test/support/crash-worker.ts', target.dsn ?? '', runId, 'after-commit:cutLegA', join(dir, 'keys.json'))).then(
+      () => 'exited',
+      (error: unknown) => (error as { signal?: string }).signal ?? 'failed',
+    );
+    expect(child).toBe('SIGKILL');
+    const store = new PostgresRunStore((work) => target.admin(work));
+    // Record before effect: the stored run says the cut was in flight, and the drafts are there.
+    expect((await store.find(runId))?.run.state).toBe('cutting');
+    expect(await countRows(target, 'iu_versions', "status = 'draft'")).toBe(5);
+    await target.admin((s) => s.query("UPDATE cutter.target_lock SET expires_at = now() - interval '1 second'"));
+    await target.admin((s) => s.query("UPDATE cutter.run_holds SET expires_at = now() - interval '1 second'"));
+
+    const killSwitch = new InMemoryKillSwitch(false);
+    const adapter = new PostgresLiveExecutionAdapter({ killSwitch, connectionProvider: target.provider, backupRunner: snapshotBackupRunner });
+    const run = await restoreRun({ store, runId, approvals: policy, executor: adapter, killSwitch });
+    const halted = await run.settled();
+    expect(halted).toMatchObject({ state: 'halted', context: { haltedBefore: 'cutting', error: { code: 'E_KILL_SWITCH_OFF' } } });
+    await run.release();
+    expect((await store.find(runId))?.run).toMatchObject({ state: 'halted', status: 'active' });
+
+    killSwitch.turnOn();
+    const resumed = await restoreRun({ store, runId, approvals: policy, executor: adapter, killSwitch });
+    resumed.resume('ops');
+    const atEnact = await resumed.settled();
+    expect(atEnact.gate).toBe('SG_2');
+    const cs = atEnact.context.changeSet;
+    if (cs === null) throw new Error('no change set');
+    resumed.approve(signApproval({
+      gate: 'SG_2', runId, changeSetId: cs.changeSetId, planHash: cs.planHash, approver: 'bob', reason: 'after the crash',
+      issuedAt: new Date().toISOString(), expiresAt: new Date(Date.now() + 3_600_000).toISOString(), reviewDecisionId: 'RD-CRASH',
+    }, keys.bob.privateKey));
+    expect((await resumed.settled()).output?.status).toBe('completed');
+    await resumed.release();
+    expect(await countRows(target, 'iu_versions', "status = 'enacted' AND version = 1")).toBe(5);
+    expect(await countRows(target, 'iu_versions')).toBe(5);
+    expect(await countRows(target, 'phase_records', "phase = 'cutLegA'")).toBe(1);
+    expect(await countRows(target, 'ledger')).toBe(1);
+  }, 60_000);
+
   it.each(CRASH_POINTS)('killed at %s, resumed: exactly once', async (crashAt) => {
     const runId = `crash-${crashAt.replace(/[^a-z]/gi, '-')}`;
     const child = await exec(process.execPath, tsxNodeArgs('test/support/crash-worker.ts', target.dsn ?? '', runId, crashAt, join(dir, 'keys.json'))).then(

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { signApproval } from '../../approvals/index.js';
 import { Gate } from '../../domain/approval.js';
-import { InvalidInput } from '../../errors/index.js';
+import { InvalidEvent, InvalidInput } from '../../errors/index.js';
 import { approvalClaimsFor } from '../../runner/approval-claims.js';
 import type { Run } from '../../runner/create-run.js';
 import { restoreRun } from '../../runs/durable-run.js';
@@ -133,8 +133,14 @@ export function registerRunControl(program: Command, terminal: Terminal, setExit
     .option('--as <name>', 'who resumes', process.env.USER ?? 'operator')
     .action((runId: string, options: ControlOptions) =>
       control('resume', runId, options, terminal, setExit, (run) => {
-        if (run.view().state === 'halted') run.resume(required(options.as, 'as'));
-        else if (run.view().state === 'idle') run.start();
+        const view = run.view();
+        if (view.state === 'halted') run.resume(required(options.as, 'as'));
+        else if (view.state === 'idle') run.start();
+        // A run parked at a gate or ended has nothing to resume (a run whose phase was in flight goes on by being
+        // restored; a stranded run is shown, with why it cannot go on): say so rather than exit 0 having done nothing.
+        else if (view.state !== 'stranded' && (view.parked || view.status !== 'active')) {
+          throw new InvalidEvent('type', `there is nothing to resume: the run is ${view.status === 'active' ? `parked at ${view.gate ?? view.state}` : `ended (${view.output?.status ?? view.state})`}`);
+        }
         return Promise.resolve(null);
       }));
 
