@@ -61,7 +61,6 @@ describe.runIf(TARGET_KINDS.includes('postgres'))('races between real processes 
   let dir = '';
   let a: ReturnType<typeof startWorker>;
   let b: ReturnType<typeof startWorker>;
-  const killSwitch = new InMemoryKillSwitch(true);
   let serial = 0;
 
   beforeAll(async () => {
@@ -170,7 +169,8 @@ describe.runIf(TARGET_KINDS.includes('postgres'))('races between real processes 
     const stored = await store.find(runId);
     // Cancelled at SG_1 (nothing written), or approved and then cancelled at SG_2 (torn: to SG_3), or only approved.
     expect(['cancelled', 'torn.awaitingCompensationApproval', 'awaitingEnactApproval']).toContain(stored?.run.state);
-    if (stored?.run.state === 'cancelled') expect(await countRows(target, 'iu_versions', 'change_set_id = $1', [stored.snapshot === null ? '' : String((stored.snapshot as { context: { changeSet: { changeSetId: string } } }).context.changeSet.changeSetId)])).toBe(0);
+    const changeSetId = (stored?.snapshot as { context?: { changeSet?: { changeSetId?: string } } } | undefined)?.context?.changeSet?.changeSetId ?? '';
+    if (stored?.run.state === 'cancelled') expect(await countRows(target, 'iu_versions', 'change_set_id = $1', [changeSetId])).toBe(0);
     await settledCleanly(runId);
   }, 60_000);
 
