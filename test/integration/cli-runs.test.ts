@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ExitCode } from '../../src/cli/exit-codes.js';
+import { openEmbeddedDatabase } from '../../src/postgres/providers/pglite-provider.js';
 import { tsxNodeArgs } from '../support/tsx-node.js';
 
 const exec = promisify(execFile);
@@ -67,6 +68,32 @@ describe('runs across processes (CLI, embedded database)', () => {
     expect(types.filter((t) => t === 'cutter.restored')).toHaveLength(3);
     expect(types.filter((t) => t === 'APPROVE')).toHaveLength(3);
     expect((await cutter(['ledger', 'verify'])).code).toBe(0);
+  }, 120_000);
+
+  it('a pinned row changed between two commands, as the schema owner would: a plain edit is refused naming the row, one around the trigger makes the next command refuse the run, and nothing is cut', async () => {
+    await writeFile(join(dir, 'tamper.md'), '# Tamper\n\nAs approved.\n\n## Section\n\nAs approved too.\n');
+    const started = await cutter(['run', join(dir, 'tamper.md'), '--mode', 'live', '--initiator', 'carol', '--json']);
+    const run = json<{ runId: string; context: { changeSet: { planHash: string } } }>(started.stdout);
+    const owner = async (sql: string) => {
+      const db = await openEmbeddedDatabase(join(dir, 'db'));
+      try {
+        return await db.admin((s) => s.exec(sql)).then(() => null, (error: unknown) => error as Error);
+      } finally {
+        await db.close();
+      }
+    };
+    const plain = await owner(`UPDATE cutter.pinned_plan_rows SET body = 'Changed.' WHERE run_id = '${run.runId}' AND address = 'tamper/tamper/section'`);
+    expect(plain?.message).toMatch(/a pinned plan is write-once: UPDATE of run .* \(row \d, tamper\/tamper\/section\)/);
+    expect(await owner(`SET session_replication_role = replica;
+      UPDATE cutter.pinned_plan_rows SET body = 'Changed.', content_hash = encode(sha256(convert_to('{"body":"Changed.","title":' || to_json(title)::text || '}', 'UTF8')), 'hex')
+        WHERE run_id = '${run.runId}' AND address = 'tamper/tamper/section';
+      SET session_replication_role = origin;`)).toBeNull();
+    const approved = await cutter(['approve', run.runId, '--gate', 'cut', '--as', 'alice', '--key', 'alice.key', '--reason', 'reviewed', '--json'], { CUTTER_EXECUTION_ENABLED: 'on' });
+    expect(approved.code).toBe(ExitCode.InvalidInput);
+    expect(approved.stderr).toContain(`E_PLAN_PIN_MISMATCH: run ${run.runId}: its pinned plan now hashes to`);
+    expect(approved.stderr).toContain(`not to ${run.context.changeSet.planHash}`);
+    const status = json<{ state: string; context: { committed: string[] } }>((await cutter(['status', run.runId, '--json'])).stdout);
+    expect(status).toMatchObject({ state: 'awaitingCutApproval', context: { committed: [] } });
   }, 120_000);
 
   it('a LIVE run without the in-process switch is refused at SG_1, stays parked there with nothing written, and the same approval is taken once the switch is on', async () => {
