@@ -9,34 +9,15 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ExitCode } from '../../src/cli/exit-codes.js';
 import { main } from '../../src/cli/main.js';
-import { pinChangeSet } from '../../src/domain/change-set.js';
-import { Mode } from '../../src/domain/mode.js';
-import { InMemoryKillSwitch } from '../../src/kill-switch/index.js';
 import { openTarget } from '../../src/postgres/open-target.js';
-import { PostgresLiveExecutionAdapter } from '../../src/postgres/postgres-adapter.js';
-import { applyMigrations } from '../../src/postgres/migrations/index.js';
-import { setDatabaseKillSwitch } from '../../src/postgres/sql/kill-switch.js';
 import { captureTerminal } from '../support/capture-terminal.js';
-import { samplePlan } from '../support/fixtures.js';
+import { embeddedLedgerOfThree } from '../support/ledger-target.js';
 
 describe('ledger tampering (embedded database)', () => {
   let dataDir = '';
   beforeAll(async () => {
     dataDir = await mkdtemp(join(tmpdir(), 'cutter-ledger-'));
-    const target = await openTarget({ kind: 'embedded', dataDir });
-    try {
-      await target.admin(async (s) => { await applyMigrations(s); await setDatabaseKillSwitch(s, true, 'test', 'setup'); });
-      const adapter = new PostgresLiveExecutionAdapter({ killSwitch: new InMemoryKillSwitch(true), connectionProvider: target.provider });
-      for (const runId of ['run-1', 'run-2', 'run-3']) {
-        const plan = samplePlan(2, `ledger/${runId}`);
-        const ctx = { runId, mode: Mode.Live, changeSet: pinChangeSet(plan, runId) };
-        await adapter.cutLegA(ctx, plan.rows);
-        await adapter.legBRecord(ctx);
-        await adapter.releaseTarget(ctx);
-      }
-    } finally {
-      await target.close();
-    }
+    await embeddedLedgerOfThree(dataDir);
   }, 60_000);
   afterAll(async () => { await rm(dataDir, { recursive: true, force: true }); });
 
