@@ -72,6 +72,8 @@ export interface EnactSummary {
   readonly reviewDecisionId: string;
   readonly enacted: number;
   readonly supersededCount: number;
+  /** Absent in runs enacted before retirements existed. */
+  readonly retiredCount?: number;
   readonly lifecycleLogRows: number;
   readonly simulated: boolean;
 }

@@ -2,7 +2,7 @@ import { loadConfig, type CutterConfig } from '../config/config.js';
 import { Mode } from '../domain/mode.js';
 import { InvalidInput } from '../errors/index.js';
 import type { Executor } from '../executors/executor.js';
-import { DryRunSimulator } from '../executors/simulator.js';
+import { DryRunSimulator, type SimulatedAddress } from '../executors/simulator.js';
 import { EnvKillSwitch, type KillSwitch } from '../kill-switch/index.js';
 import { createPgDumpBackupRunner } from '../postgres/backups/pg-dump-runner.js';
 import { snapshotBackupRunner } from '../postgres/backups/snapshot-runner.js';
@@ -31,7 +31,8 @@ export interface RunSession {
   readonly killSwitch: KillSwitch;
   /** The command's logger (level and format from --log-level/--log-format or the environment). */
   readonly logger: Logger;
-  executorFor(mode: Mode): Executor;
+  /** The executor of `mode`; a DRYRUN predicts from `target`, what the target holds at the plan's addresses. */
+  executorFor(mode: Mode, target?: ReadonlyMap<string, SimulatedAddress>): Executor;
 }
 
 /** Opens the target and configuration for one command, and closes the target afterwards. */
@@ -56,10 +57,10 @@ export async function withRunSession<T>(options: SessionOptions, work: (session:
       policy: { approvers: config.approvers, allowSelfApproval: config.allowSelfApproval },
       killSwitch,
       logger: cliLogger(),
-      executorFor: (mode) =>
+      executorFor: (mode, state) =>
         mode === Mode.Live
           ? new PostgresLiveExecutionAdapter({ killSwitch, connectionProvider: target.provider, backupRunner, leaseSeconds: config.leaseSeconds, onProgress: stderrProgress() })
-          : new DryRunSimulator(),
+          : new DryRunSimulator(state === undefined ? {} : { target: state }),
     });
   } finally {
     await target.close();

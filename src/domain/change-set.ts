@@ -5,7 +5,8 @@ import type { IURow } from './iu.js';
 
 /**
  * The pinned cutplan. `planHash` covers exactly what will be written (address, title, body of every row, in address
- * order), so neither row order nor JSON formatting changes it and any content change does. Approvals bind to it.
+ * order, and each row's action where the plan was classified against the target), so neither row order nor JSON
+ * formatting changes it and any content or action change does. Approvals bind to it.
  */
 export interface ChangeSet {
   readonly changeSetId: string;
@@ -23,11 +24,11 @@ export interface ChangeSet {
 /** Code-unit order of addresses, as the plan hash and the content digest sort rows. */
 const byAddress = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
-/** The canonical form of rows that `planHash` is computed over. */
-export function canonicalRows(rows: readonly IURow[]): { address: string; body: string; title: string }[] {
+/** The canonical form of rows that `planHash` is computed over (with each row's action, where it has one). */
+export function canonicalRows(rows: readonly IURow[]): { action?: string; address: string; body: string; title: string }[] {
   return [...rows]
     .sort((a, b) => byAddress(a.address, b.address))
-    .map(({ address, title, body }) => ({ address, body, title }));
+    .map(({ address, title, body, action }) => (action === undefined ? { address, body, title } : { action, address, body, title }));
 }
 
 const planHashes = new WeakMap<Cutplan, string>();
@@ -57,8 +58,11 @@ export function* planRowsInHashOrder(plan: Cutplan): Generator<{ readonly row: I
   for (const [i, ord] of order.entries()) {
     const row = plan.rows[ord] as IURow;
     // A canonical row has only string values and its keys already in sorted order, so JSON.stringify writes exactly
-    // its JCS form (JCS serialises strings as ECMAScript does), at twice the speed of a general canonicaliser.
-    const json = JSON.stringify({ address: row.address, body: row.body, title: row.title });
+    // its JCS form (JCS serialises strings as ECMAScript does), at twice the speed of a general canonicaliser. A row
+    // classified against the target hashes its action too, so an approval approves exactly what the run does there.
+    const json = row.action === undefined
+      ? JSON.stringify({ address: row.address, body: row.body, title: row.title })
+      : JSON.stringify({ action: row.action, address: row.address, body: row.body, title: row.title });
     hash.update(i === 0 ? json : `,${json}`, 'utf8');
     yield { row, ord };
   }

@@ -37,13 +37,19 @@ export function validateCutplan(rows: unknown): Cutplan {
       }
       return;
     }
-    const { address, title, body, source } = parsed.data;
+    const { address, title, body, source, action } = parsed.data;
     const contentHash = contentHashOf(title, body);
     if (parsed.data.contentHash !== undefined && parsed.data.contentHash !== contentHash) {
       issues.push({ row: index, field: 'contentHash', message: `does not match the title and body (expected ${contentHash})` });
     }
-    valid.push(Object.freeze(source === undefined ? { address, title, body, contentHash } : { address, title, body, contentHash, source }));
+    valid.push(Object.freeze({ address, title, body, contentHash, ...(source === undefined ? {} : { source }), ...(action === undefined ? {} : { action }) }));
   });
+  // A plan is classified against a target as a whole, or not at all: a mix could not say what it does.
+  const classified = valid.filter((r) => r.action !== undefined).length;
+  if (classified > 0 && classified < valid.length) {
+    const first = valid.findIndex((r) => r.action === undefined);
+    issues.push({ row: first, field: 'action', message: 'some rows carry an action and this one does not: a plan is classified against a target as a whole (cutter plan)' });
+  }
   if (issues.length > 0) throw new PlanInvalid(issues);
   return Object.freeze({ rows: Object.freeze(valid) });
 }

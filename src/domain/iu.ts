@@ -29,7 +29,16 @@ export const IURowSchema = z.strictObject({
   contentHash: z.string().regex(/^[0-9a-f]{64}$/, 'must be a hex sha256').optional(),
   /** Where the row came from (document id and line), for people; not part of any hash. */
   source: z.string().max(1024).optional(),
+  /**
+   * What the run does at this address, as planning found it against the target (see `classifyPlan`): `new` (version
+   * 1, or the next after a retired one), `changed` (a new version superseding the enacted one), `retire` (the enacted
+   * version, whose title and body the row carries, is retired). Absent in a plan not classified against a target.
+   */
+  action: z.enum(['new', 'changed', 'retire']).optional(),
 });
+
+/** What a change set does to one address (see {@link IURowSchema}'s `action`). */
+export type RowAction = 'new' | 'changed' | 'retire';
 
 /** A row as a caller supplies it (contentHash optional). */
 export type IURowInput = z.input<typeof IURowSchema>;
@@ -41,7 +50,11 @@ export interface IURow {
   readonly body: string;
   readonly contentHash: string;
   readonly source?: string;
+  readonly action?: RowAction;
 }
+
+/** Rows that write a version (every row but a retirement): what the cut creates and verification reads back. */
+export const writesVersion = (row: Pick<IURow, 'action'>): boolean => row.action !== 'retire';
 
 /** sha256 of the canonical `{ title, body }`: the identity of an IU's content. */
 export function contentHashOf(title: string, body: string): string {

@@ -56,6 +56,8 @@ export interface EnactBatchResult {
   readonly enacted: readonly EnactedIU[];
   /** Versions that were enacted before and are now superseded. */
   readonly supersededCount: number;
+  /** Enacted versions the change set retired (addresses its sources no longer name). */
+  readonly retiredCount: number;
   /** Lifecycle-log rows the status trigger wrote; enact checks there is one per status change. */
   readonly lifecycleLogRows: number;
   readonly simulated: boolean;
@@ -67,6 +69,8 @@ export interface CompensationResult {
   readonly removedDrafts: number;
   readonly retired: number;
   readonly reEnacted: number;
+  /** Versions the change set had retired, enacted again (absent in results from before retirements existed). */
+  readonly restored?: number;
   /** One line per effect, for people: `retire handbook/x v2`, `re-enact handbook/x v1`. */
   readonly actions: readonly string[];
   readonly simulated: boolean;

@@ -9,6 +9,7 @@ export const ErrorCode = {
   PlanInvalid: 'E_PLAN_INVALID',
   PlanPinMismatch: 'E_PLAN_PIN_MISMATCH',
   PlanStale: 'E_PLAN_STALE',
+  PlanConflict: 'E_PLAN_CONFLICT',
   InvalidEvent: 'E_INVALID_EVENT',
   InvalidInput: 'E_INVALID_INPUT',
   CollaboratorNotConfigured: 'E_COLLABORATOR_NOT_CONFIGURED',

@@ -75,3 +75,19 @@ export class PlanStale extends CutterError {
     this.addresses = Object.freeze([...addresses]);
   }
 }
+
+/**
+ * Planning found open drafts of other change sets at some of the plan's addresses: the plan could not be cut, so it
+ * is refused now, before anyone approves it, naming each address and the change set whose draft is there.
+ */
+export class PlanConflict extends CutterError {
+  readonly code = ErrorCode.PlanConflict;
+  readonly hint = 'Another run has drafts at these addresses: let it finish (enact or compensate it), or leave the addresses out, then plan again.';
+  readonly conflicts: readonly { readonly address: string; readonly changeSetId: string }[];
+
+  constructor(conflicts: readonly { readonly address: string; readonly changeSetId: string }[]) {
+    const named = conflicts.slice(0, 10).map((c) => `${c.address} (draft of ${c.changeSetId})`).join(', ');
+    super(`the plan conflicts with open drafts of other change sets: ${named}${conflicts.length > 10 ? ` and ${conflicts.length - 10} more` : ''}`, { phase: 'planning' });
+    this.conflicts = Object.freeze(conflicts.map((c) => ({ address: c.address, changeSetId: c.changeSetId })));
+  }
+}

@@ -25,6 +25,14 @@ export interface ExecutionContext {
   readonly holdToken?: string;
 }
 
+/** What enactment does: enact the drafts at `addresses` (superseding what they replace), and retire `retire`. */
+export interface EnactRequest {
+  readonly addresses: readonly string[];
+  readonly reviewDecisionId: string;
+  /** Addresses whose enacted version the change set retires (its rows with action `retire`). */
+  readonly retire?: readonly string[];
+}
+
 /** What verification compares the target against: derived from the pinned plan. */
 export interface VerifyExpectation {
   readonly count: number;
@@ -80,7 +88,7 @@ export interface Executor {
   legBRecord(ctx: ExecutionContext): Promise<LegBResult>;
   verifyResultCountFor(ctx: ExecutionContext): Promise<number>;
   writeVerify(ctx: ExecutionContext, expected: VerifyExpectation): Promise<VerifyResult>;
-  lifecycleEnact(ctx: ExecutionContext, request: { addresses: readonly string[]; reviewDecisionId: string }): Promise<EnactBatchResult>;
+  lifecycleEnact(ctx: ExecutionContext, request: EnactRequest): Promise<EnactBatchResult>;
   compensateChangeSet(ctx: ExecutionContext): Promise<CompensationResult>;
   /**
    * Reads the plan's addresses in the target (non-mutating) and returns a fingerprint of their state, taken when the

@@ -10,7 +10,7 @@ import type {
 } from '../domain/results.js';
 import { KillSwitchLock, StopInvariantFailed } from '../errors/index.js';
 import { assertExecutionEnabled, type KillSwitch } from '../kill-switch/index.js';
-import type { ExecutionContext, Executor, PrecheckReport, VerifyExpectation } from './executor.js';
+import type { EnactRequest, ExecutionContext, Executor, PrecheckReport, VerifyExpectation } from './executor.js';
 
 /**
  * The base of every live adapter. Its public methods are the seam; each re-checks the kill switch (the executor's
@@ -69,10 +69,7 @@ export abstract class LiveExecutionAdapter implements Executor {
     return this.runWriteVerify(ctx, expected);
   }
 
-  async lifecycleEnact(
-    ctx: ExecutionContext,
-    request: { addresses: readonly string[]; reviewDecisionId: string },
-  ): Promise<EnactBatchResult> {
+  async lifecycleEnact(ctx: ExecutionContext, request: EnactRequest): Promise<EnactBatchResult> {
     this.assertLiveAllowed('lifecycleEnact');
     if (request.reviewDecisionId.trim() === '') {
       throw new StopInvariantFailed('lifecycleEnact', { reason: 'enactment needs a review decision id' });
@@ -96,10 +93,7 @@ export abstract class LiveExecutionAdapter implements Executor {
   protected abstract runLegBRecord(ctx: ExecutionContext): Promise<LegBResult>;
   protected abstract runVerifyResultCountFor(ctx: ExecutionContext): Promise<number>;
   protected abstract runWriteVerify(ctx: ExecutionContext, expected: VerifyExpectation): Promise<VerifyResult>;
-  protected abstract runLifecycleEnact(
-    ctx: ExecutionContext,
-    request: { addresses: readonly string[]; reviewDecisionId: string },
-  ): Promise<EnactBatchResult>;
+  protected abstract runLifecycleEnact(ctx: ExecutionContext, request: EnactRequest): Promise<EnactBatchResult>;
   protected abstract runCompensateChangeSet(ctx: ExecutionContext): Promise<CompensationResult>;
 }
 

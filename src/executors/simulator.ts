@@ -1,5 +1,5 @@
 import { contentDigestOf } from '../domain/change-set.js';
-import type { IURow } from '../domain/iu.js';
+import { writesVersion, type IURow } from '../domain/iu.js';
 import { Mode } from '../domain/mode.js';
 import {
   freezeResult,
@@ -11,13 +11,20 @@ import {
   type VerifyResult,
 } from '../domain/results.js';
 import { sha256Hex } from '../domain/hashing.js';
-import type { ExecutionContext, Executor, PrecheckReport, VerifyExpectation } from './executor.js';
+import type { EnactRequest, ExecutionContext, Executor, PrecheckReport, VerifyExpectation } from './executor.js';
 
 /** What the simulator would have written for one change set. */
 interface SimulatedChangeSet {
   readonly created: readonly IUCreateResult[];
   enacted: number;
+  retired: number;
   ledgerRecorded: boolean;
+}
+
+/** What the target holds at one address, as planning read it (see `classifyPlan`): the simulator predicts from it. */
+export interface SimulatedAddress {
+  readonly latestVersion: number;
+  readonly enactedVersion: number | null;
 }
 
 /**
@@ -25,17 +32,22 @@ interface SimulatedChangeSet {
  * `simulated: true`, and writes nothing anywhere. It remembers, per change set, what it would have written, so that
  * verification and compensation report on the same simulated state.
  *
- * `currentVersions` (address → latest version in the target), when given, makes the simulated versions match what a
- * LIVE run would create.
+ * `target` (what planning read at the plan's addresses: the newest version and the enacted one) makes the prediction
+ * exact: the versions the cut creates, the enacted versions enactment supersedes, the ones it retires, as a LIVE run
+ * on the same target does them. Without it the target is taken as empty.
  */
 export class DryRunSimulator implements Executor {
   readonly mode = Mode.DryRun;
   readonly name = 'dryrun-simulator';
-  readonly #currentVersions: ReadonlyMap<string, number>;
+  readonly #target: ReadonlyMap<string, SimulatedAddress>;
   readonly #byChangeSet = new Map<string, SimulatedChangeSet>();
 
-  constructor(options: { currentVersions?: ReadonlyMap<string, number> } = {}) {
-    this.#currentVersions = options.currentVersions ?? new Map();
+  constructor(options: { target?: ReadonlyMap<string, SimulatedAddress> } = {}) {
+    this.#target = options.target ?? new Map();
+  }
+
+  #nextVersion(address: string): number {
+    return (this.#target.get(address)?.latestVersion ?? 0) + 1;
   }
 
   /** What this simulator would have created for a change set, for reports ("what a LIVE run would write"). */
@@ -62,16 +74,17 @@ export class DryRunSimulator implements Executor {
   }
 
   cutLegA(ctx: ExecutionContext, rows: readonly IURow[]): Promise<readonly IUCreateResult[]> {
-    const created = rows.map((row) =>
+    // A retirement writes no version: it is done at enactment.
+    const created = rows.filter(writesVersion).map((row) =>
       freezeResult({
         address: row.address,
-        version: (this.#currentVersions.get(row.address) ?? 0) + 1,
+        version: this.#nextVersion(row.address),
         status: 'created' as const,
         contentHash: row.contentHash,
         simulated: true,
       }),
     );
-    this.#byChangeSet.set(ctx.changeSet.changeSetId, { created, enacted: 0, ledgerRecorded: false });
+    this.#byChangeSet.set(ctx.changeSet.changeSetId, { created, enacted: 0, retired: 0, ledgerRecorded: false });
     return Promise.resolve(Object.freeze(created));
   }
 
@@ -114,15 +127,12 @@ export class DryRunSimulator implements Executor {
     );
   }
 
-  lifecycleEnact(
-    ctx: ExecutionContext,
-    request: { addresses: readonly string[]; reviewDecisionId: string },
-  ): Promise<EnactBatchResult> {
+  lifecycleEnact(ctx: ExecutionContext, request: EnactRequest): Promise<EnactBatchResult> {
     const state = this.#byChangeSet.get(ctx.changeSet.changeSetId);
     // Without a remembered cut (restored elsewhere), every address is taken as cut at its next version.
     const versions = new Map(
       state === undefined
-        ? request.addresses.map((a) => [a, (this.#currentVersions.get(a) ?? 0) + 1] as const)
+        ? request.addresses.map((a) => [a, this.#nextVersion(a)] as const)
         : state.created.map((r) => [r.address, r.version] as const),
     );
     const enacted = request.addresses.map((address) => {
@@ -131,16 +141,22 @@ export class DryRunSimulator implements Executor {
         ? { address, version: 0, status: 'not-found' as const }
         : { address, version, status: 'enacted' as const };
     });
-    const superseded = request.addresses.filter((a) => (this.#currentVersions.get(a) ?? 0) > 0).length;
-    if (state !== undefined) state.enacted = enacted.filter((e) => e.status === 'enacted').length;
+    // An enacted version is superseded where the address has one; a retirement retires the enacted version.
+    const superseded = request.addresses.filter((a) => (this.#target.get(a)?.enactedVersion ?? null) !== null).length;
+    const retired = (request.retire ?? []).length;
+    if (state !== undefined) {
+      state.enacted = enacted.filter((e) => e.status === 'enacted').length;
+      state.retired = retired;
+    }
     return Promise.resolve(
       freezeResult({
         changeSetId: ctx.changeSet.changeSetId,
         reviewDecisionId: request.reviewDecisionId,
         enacted,
         supersededCount: superseded,
-        // One log row per draft → enacted change, one per enacted → superseded change.
-        lifecycleLogRows: enacted.length + superseded,
+        retiredCount: retired,
+        // One log row per draft → enacted change, per enacted → superseded change, and per retirement.
+        lifecycleLogRows: enacted.length + superseded + retired,
         simulated: true,
       }),
     );
@@ -154,7 +170,10 @@ export class DryRunSimulator implements Executor {
       enactedCount > 0 ? `retire ${r.address} v${r.version}` : `remove draft ${r.address} v${r.version}`,
     );
     if (enactedCount > 0) {
-      for (const r of created) if (r.version > 1) actions.push(`re-enact ${r.address} v${r.version - 1}`);
+      for (const r of created) {
+        const before = this.#target.get(r.address)?.enactedVersion ?? null;
+        if (before !== null) actions.push(`re-enact ${r.address} v${before}`);
+      }
     }
     if (state?.ledgerRecorded === true) actions.push(`record the revert of ${ctx.changeSet.changeSetId} in the ledger`);
     return Promise.resolve(
@@ -162,7 +181,8 @@ export class DryRunSimulator implements Executor {
         changeSetId: ctx.changeSet.changeSetId,
         removedDrafts: enactedCount > 0 ? 0 : created.length,
         retired: enactedCount > 0 ? created.length : 0,
-        reEnacted: enactedCount > 0 ? created.filter((r) => r.version > 1).length : 0,
+        reEnacted: enactedCount > 0 ? created.filter((r) => (this.#target.get(r.address)?.enactedVersion ?? null) !== null).length : 0,
+        restored: enactedCount > 0 ? (state?.retired ?? 0) : 0,
         actions,
         simulated: true,
       }),

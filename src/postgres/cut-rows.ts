@@ -1,5 +1,5 @@
 import { contentDigestOf } from '../domain/change-set.js';
-import type { IURow } from '../domain/iu.js';
+import { writesVersion, type IURow } from '../domain/iu.js';
 import { freezeResult, type IUCreateResult } from '../domain/results.js';
 import { PlanStale, StopInvariantFailed } from '../errors/index.js';
 import type { ExecutionContext } from '../executors/executor.js';
@@ -17,6 +17,31 @@ async function refuseStalePlan(session: DbSession, changeSet: ExecutionContext['
   throw new PlanStale(await addressesChangedSince(session, addresses, changeSet.targetFingerprintAt ?? new Date(0).toISOString()));
 }
 
+/**
+ * Rows whose action, as planning found it, no longer holds in the target: a `new` address now enacted, a `changed` one
+ * no longer enacted or already holding this content, a `retire` whose enacted version is no longer the one retired.
+ * `planned` is a query giving address, content_hash and action.
+ */
+const STALE_ACTIONS_SQL = (planned: string) => /* sql */ `
+WITH planned AS (${planned})
+SELECT p.address FROM planned p
+LEFT JOIN cutter.iu_versions e ON e.address = p.address AND e.status = 'enacted'
+WHERE p.action IS NOT NULL AND NOT (
+     (p.action = 'new' AND e.address IS NULL)
+  OR (p.action = 'changed' AND e.address IS NOT NULL AND e.content_hash <> p.content_hash)
+  OR (p.action = 'retire' AND e.address IS NOT NULL AND e.content_hash = p.content_hash))
+ORDER BY p.address COLLATE "C" LIMIT 20`;
+
+/** In the cut's transaction: refuses if the action planning found for any row no longer holds, naming the rows. */
+async function refuseStaleActions(session: DbSession, runId: string, pinned: boolean, rows: readonly IURow[]): Promise<void> {
+  if (rows.every((r) => r.action === undefined)) return;
+  const { rows: stale } = pinned
+    ? await session.query<{ address: string }>(STALE_ACTIONS_SQL('SELECT address, content_hash, action FROM cutter.pinned_plan_rows WHERE run_id = $1'), [runId])
+    : await session.query<{ address: string }>(STALE_ACTIONS_SQL('SELECT * FROM unnest($1::text[], $2::text[], $3::text[]) AS u (address, content_hash, action)'),
+      [rows.map((r) => r.address), rows.map((r) => r.contentHash), rows.map((r) => r.action ?? null)]);
+  if (stale.length > 0) throw new PlanStale(stale.map((r) => r.address));
+}
+
 /** The cut refused because the plan pinned in the target is not the plan the run holds and its approvals bind. */
 function pinDiffers(runId: string, difference: PinDifference): StopInvariantFailed {
   const consequence = 'the pinned plan is not the approved plan, so nothing was cut';
@@ -30,6 +55,8 @@ function pinDiffers(runId: string, difference: PinDifference): StopInvariantFail
       return new StopInvariantFailed('cutLegA', { reason: `run ${runId} has ${difference.pinned} pinned rows for ${difference.planned} planned; ${consequence}` });
     case 'digest':
       return new StopInvariantFailed('cutLegA', { reason: `the pinned rows of run ${runId} have content digest ${difference.pinned.slice(0, 12)}, the plan ${difference.planned.slice(0, 12)}; ${consequence}` });
+    case 'actions':
+      return new StopInvariantFailed('cutLegA', { reason: `the pinned rows of run ${runId} carry other actions than the plan; ${consequence}` });
   }
 }
 
@@ -51,18 +78,21 @@ export async function cutRows(
     throw new StopInvariantFailed('cutLegA', { reason: `the plan pinned for run ${ctx.runId} hashes to ${pin.planHash.slice(0, 12)}, the change set to ${ctx.changeSet.planHash.slice(0, 12)}` });
   }
   await refuseStalePlan(session, ctx.changeSet, pin === undefined ? rows.map((r) => r.address) : { pinnedRunId: ctx.runId });
+  await refuseStaleActions(session, ctx.runId, pin !== undefined, rows);
   await insertChangeSet(session, ctx.changeSet, ctx.runId);
+  // Every row but a retirement writes a version; a retirement is done at enactment.
+  const writing = rows.every(writesVersion) ? rows : rows.filter(writesVersion);
   let created: CreatedRow[];
   if (pin === undefined) {
-    created = await createStaged(session, rows, ctx.changeSet.changeSetId, chunkSize, progress);
+    created = await createStaged(session, writing, ctx.changeSet.changeSetId, chunkSize, progress);
   } else {
     const fromPin = await createFromPin(session, ctx.runId, rows, contentDigestOf(rows), ctx.changeSet.changeSetId);
     if (fromPin.difference !== null) throw pinDiffers(ctx.runId, fromPin.difference);
     created = fromPin.created;
   }
   refuseFailedRows('cutLegA', created, 'created', 'the whole cut rolls back');
-  // Both paths report in input order, so row i's content hash is rows[i]'s.
-  const results = created.map((row, i) => freezeResult({ address: row.address, version: row.version, status: row.status, contentHash: rows[i]?.contentHash ?? '', simulated: false }));
-  progress(rows.length, true);
+  // Both paths report in input order, so row i's content hash is writing[i]'s.
+  const results = created.map((row, i) => freezeResult({ address: row.address, version: row.version, status: row.status, contentHash: writing[i]?.contentHash ?? '', simulated: false }));
+  progress(writing.length, true);
   return Object.freeze(results);
 }

@@ -12,7 +12,7 @@ import {
   type VerifyResult,
 } from '../domain/results.js';
 import { CollaboratorNotConfigured, PlanPinMismatch, StopInvariantFailed } from '../errors/index.js';
-import type { ExecutionContext, PinnedPlan, PrecheckReport, VerifyExpectation } from '../executors/executor.js';
+import type { EnactRequest, ExecutionContext, PinnedPlan, PrecheckReport, VerifyExpectation } from '../executors/executor.js';
 import { LiveExecutionAdapter } from '../executors/live-adapter.js';
 import type { KillSwitch } from '../kill-switch/index.js';
 import { refusingBackupRunner, type BackupRunner } from './backups/backup-runner.js';
@@ -22,13 +22,13 @@ import { DbRole, type ConnectionProvider, type DbSession } from './port.js';
 import { cutRows } from './cut-rows.js';
 import { createdRowsOf } from './sql/iu-create.js';
 import { findPin, pinPlan } from './sql/pinned-plan.js';
-import { enactedRowsOf, enactStaged, lifecycleLogHead, lifecycleRowsThisTransaction } from './sql/iu-enact.js';
+import { enactedRowsOf, enactStaged, lifecycleLogHead, lifecycleRowsThisTransaction, retireEnacted } from './sql/iu-enact.js';
 import { assertDatabaseKillSwitchOn } from './sql/kill-switch.js';
 import { appendLedger } from './sql/ledger.js';
 import { findPhaseRecord, recordPhase } from './sql/phase-records.js';
 import { acquireTarget, releaseTarget } from './sql/target-lock.js';
 import { assertRunHold } from './sql/run-hold.js';
-import { revertChangeSet } from './sql/revert.js';
+import { revertChangeSet, type RevertAction } from './sql/revert.js';
 import { targetFingerprint } from './sql/target-state.js';
 import { changeSetCount, changeSetDigest, insertVerifyResult } from './sql/verify.js';
 import { refuseFailedRows } from './refuse-failed-rows.js';
@@ -249,26 +249,34 @@ export class PostgresLiveExecutionAdapter extends LiveExecutionAdapter {
     });
   }
 
-  protected runLifecycleEnact(ctx: ExecutionContext, request: { addresses: readonly string[]; reviewDecisionId: string }): Promise<EnactBatchResult> {
+  protected runLifecycleEnact(ctx: ExecutionContext, request: EnactRequest): Promise<EnactBatchResult> {
     return this.#phase<EnactBatchResult>(ctx, 'lifecycleEnact', DbRole.Exec, async (session) => {
       const progress = this.#progress('lifecycleEnact', request.addresses.length);
       const head = await lifecycleLogHead(session);
       const rows = await enactStaged(session, ctx.changeSet.changeSetId, request.addresses, request.reviewDecisionId, this.#chunkSize, progress);
       refuseFailedRows('lifecycleEnact', rows, 'enacted', 'the whole enactment rolls back');
       const enacted = rows.map((row) => freezeResult({ ...row }));
+      const retire = request.retire ?? [];
+      const retired = await retireEnacted(session, ctx.changeSet.changeSetId, retire);
+      if (retired.length !== retire.length) {
+        const missing = retire.filter((a) => !retired.includes(a));
+        throw new StopInvariantFailed('lifecycleEnact', { ...(missing[0] === undefined ? {} : { address: missing[0] }), status: 'not-enacted', reason: `${missing.length} address(es) to retire have no enacted version: ${missing.slice(0, 10).join(', ')}` });
+      }
       progress(request.addresses.length, true);
       const logged = await lifecycleRowsThisTransaction(session, head);
-      if (logged.total !== enacted.length + logged.superseded) {
-        throw new StopInvariantFailed('lifecycleEnact', { reason: `the lifecycle trigger logged ${logged.total} rows for ${enacted.length} enactments and ${logged.superseded} supersessions` });
+      if (logged.total !== enacted.length + logged.superseded + retired.length) {
+        throw new StopInvariantFailed('lifecycleEnact', { reason: `the lifecycle trigger logged ${logged.total} rows for ${enacted.length} enactments, ${logged.superseded} supersessions and ${retired.length} retirements` });
       }
       // The run's last phase: it gives the target back in its own transaction, so the lease ends exactly when it does.
       await releaseTarget(session, ctx.runId);
-      return freezeResult({ changeSetId: ctx.changeSet.changeSetId, reviewDecisionId: request.reviewDecisionId, enacted, supersededCount: logged.superseded, lifecycleLogRows: logged.total, simulated: false });
+      return freezeResult({ changeSetId: ctx.changeSet.changeSetId, reviewDecisionId: request.reviewDecisionId, enacted, supersededCount: logged.superseded, retiredCount: retired.length, lifecycleLogRows: logged.total, simulated: false });
     }, {
       // Recorded without the per-IU list (100k entries at 100k rows); replay rebuilds it from the table.
       record: (result) => ({ ...result, enacted: result.enacted.length }),
       replay: async (session, recorded) => {
-        const summary = recorded as Omit<EnactBatchResult, 'enacted'>;
+        // Recorded before retirements existed: nothing was retired.
+        const stored = recorded as Omit<EnactBatchResult, 'enacted' | 'retiredCount'> & { retiredCount?: number };
+        const summary = { ...stored, retiredCount: stored.retiredCount ?? 0 };
         const enacted = (await enactedRowsOf(session, ctx.changeSet.changeSetId)).map((row) => freezeResult(row));
         return freezeResult({ ...summary, enacted: Object.freeze(enacted) });
       },
@@ -281,7 +289,7 @@ export class PostgresLiveExecutionAdapter extends LiveExecutionAdapter {
       // Verified in the same transaction: nothing of the change set may remain live.
       const remaining = await changeSetCount(session, ctx.changeSet.changeSetId);
       if (remaining !== 0) throw new StopInvariantFailed('compensateChangeSet', { reason: `${remaining} versions of the change set are still draft or enacted after the revert` });
-      const count = (kind: string) => actions.filter((a) => a.action === kind).length;
+      const count = (kind: RevertAction['action']) => actions.filter((a) => a.action === kind).length;
       await appendLedger(session, {
         kind: 'revert',
         changeSetId: ctx.changeSet.changeSetId,
@@ -293,6 +301,7 @@ export class PostgresLiveExecutionAdapter extends LiveExecutionAdapter {
         removedDrafts: count('retire-draft'),
         retired: count('retire-enacted'),
         reEnacted: count('re-enact'),
+        restored: count('restore'),
         actions: actions.map((a) => `${a.action} ${a.address} v${a.version}`),
         simulated: false,
       });

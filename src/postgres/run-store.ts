@@ -18,7 +18,7 @@ interface RunRow {
 /** A run's plan, a row per IU (migration 6), loaded by COPY in chunks: never one 100 MB JSON value. */
 const PLAN_ROWS: StageTable = {
   name: 'cutter.run_plan_rows',
-  columns: [['run_id', 'text'], ['ord', 'integer'], ['address', 'text'], ['title', 'text'], ['body', 'text'], ['source', 'text']],
+  columns: [['run_id', 'text'], ['ord', 'integer'], ['address', 'text'], ['title', 'text'], ['body', 'text'], ['source', 'text'], ['action', 'text']],
 };
 const PLAN_CHUNK = 1000;
 
@@ -56,7 +56,7 @@ export class PostgresRunStore implements RunStore {
     if (plan === null) return this.#admin(async (s) => { await insertRun(s); });
     return this.#admin((s) => withinTransaction(s, async () => {
       await insertRun(s);
-      await loadRows(s, PLAN_ROWS, plan.rows, (r: IURow, ord) => [run.runId, ord, r.address, r.title, r.body, r.source ?? null], PLAN_CHUNK, () => undefined);
+      await loadRows(s, PLAN_ROWS, plan.rows, (r: IURow, ord) => [run.runId, ord, r.address, r.title, r.body, r.source ?? null, r.action ?? null], PLAN_CHUNK, () => undefined);
     }));
   }
 
@@ -173,10 +173,12 @@ async function findIn(s: DbSession, runId: string): Promise<{ run: StoredRun; sn
  */
 async function storedPlanRows(s: DbSession, runId: string): Promise<unknown> {
   for (const table of ['cutter.run_plan_rows', 'cutter.pinned_plan_rows']) {
-    const { rows } = await s.query<{ address: string; title: string; body: string; source: string | null }>(
-      `SELECT address, title, body, source FROM ${table} WHERE run_id = $1 ORDER BY ord`, [runId],
+    const { rows } = await s.query<{ address: string; title: string; body: string; source: string | null; action: string | null }>(
+      `SELECT address, title, body, source, action FROM ${table} WHERE run_id = $1 ORDER BY ord`, [runId],
     );
-    if (rows.length > 0) return rows.map((r) => (r.source === null ? { address: r.address, title: r.title, body: r.body } : r));
+    if (rows.length > 0) {
+      return rows.map(({ address, title, body, source, action }) => ({ address, title, body, ...(source === null ? {} : { source }), ...(action === null ? {} : { action }) }));
+    }
   }
   return (await s.query<{ rows: unknown }>('SELECT rows FROM cutter.run_plans WHERE run_id = $1', [runId])).rows[0]?.rows;
 }

@@ -8,6 +8,7 @@ import type {
 } from '../../machines/run-types.js';
 import { changeSetOf, contentDigestOf, pinChangeSet, planHashOf, type ChangeSet } from '../domain/change-set.js';
 import type { Cutplan } from '../domain/cutplan.js';
+import { writesVersion } from '../domain/iu.js';
 import { Mode } from '../domain/mode.js';
 import { freezeResult, type BackupResult, type CompensationResult, type LegBResult, type VerifyResult } from '../domain/results.js';
 import { KillSwitchLock, LiveAdapterRequired, ExecutorModeMismatch, PlanPinMismatch, StopInvariantFailed } from '../errors/index.js';
@@ -74,6 +75,9 @@ function phaseActor<TOutput, TInput extends PhaseInput>(
  */
 export function bindPhaseActors(binding: PhaseBinding) {
   const { executor, plan } = binding;
+  // What the cut writes (every row but a retirement) and what enactment retires.
+  const written = plan.rows.every(writesVersion) ? plan.rows : plan.rows.filter(writesVersion);
+  const retire = plan.rows.filter((r) => !writesVersion(r)).map((r) => r.address);
   return {
     precheck: fromPromise<PrecheckOutput, { runId: string; mode: Mode }>(async ({ input, signal }) => {
       if (!executorFitsMode(executor, input.mode)) {
@@ -107,8 +111,8 @@ export function bindPhaseActors(binding: PhaseBinding) {
       // The executor's transaction already rolled back on a bad row; this re-checks what it reports.
       const bad = results.find((r) => r.status !== 'created');
       if (bad !== undefined) throw new StopInvariantFailed('cutLegA', { address: bad.address, status: bad.status, reason: 'a row was not created' });
-      if (results.length !== plan.rows.length) {
-        throw new StopInvariantFailed('cutLegA', { reason: `${results.length} rows reported for ${plan.rows.length} planned` });
+      if (results.length !== written.length) {
+        throw new StopInvariantFailed('cutLegA', { reason: `${results.length} rows reported for ${written.length} planned` });
       }
       return freezeResult({ changeSetId: ctx.changeSet.changeSetId, created: results.length, simulated: results.every((r) => r.simulated) });
     }),
@@ -116,7 +120,7 @@ export function bindPhaseActors(binding: PhaseBinding) {
     ledger: phaseActor<LegBResult, PhaseInput>(binding, 'legBRecord', (ctx) => executor.legBRecord(ctx)),
 
     verify: phaseActor<VerifyResult, PhaseInput>(binding, 'writeVerify', async (ctx) => {
-      const expected = { count: plan.rows.length, digest: contentDigestOf(plan.rows) };
+      const expected = { count: written.length, digest: contentDigestOf(written) };
       const count = await executor.verifyResultCountFor(ctx);
       const result = await executor.writeVerify(ctx, expected);
       // Two independent reads must agree; either disagreeing with the plan fails verification.
@@ -124,12 +128,15 @@ export function bindPhaseActors(binding: PhaseBinding) {
     }),
 
     enact: phaseActor<EnactSummary, EnactInput>(binding, 'lifecycleEnact', async (ctx, input) => {
-      const addresses = plan.rows.map((r) => r.address);
-      const result = await executor.lifecycleEnact(ctx, { addresses, reviewDecisionId: input.reviewDecisionId });
+      const addresses = written.map((r) => r.address);
+      const result = await executor.lifecycleEnact(ctx, { addresses, reviewDecisionId: input.reviewDecisionId, ...(retire.length === 0 ? {} : { retire }) });
       const bad = result.enacted.find((e) => e.status !== 'enacted');
       if (bad !== undefined) throw new StopInvariantFailed('lifecycleEnact', { address: bad.address, status: bad.status, reason: 'an IU was not enacted' });
       if (result.enacted.length !== addresses.length) {
         throw new StopInvariantFailed('lifecycleEnact', { reason: `${result.enacted.length} IUs enacted for ${addresses.length} planned` });
+      }
+      if (result.retiredCount !== retire.length) {
+        throw new StopInvariantFailed('lifecycleEnact', { reason: `${result.retiredCount} versions retired for ${retire.length} planned` });
       }
       if (result.lifecycleLogRows < result.enacted.length) {
         throw new StopInvariantFailed('lifecycleEnact', { reason: `the lifecycle log has ${result.lifecycleLogRows} rows for ${result.enacted.length} enactments` });
@@ -139,6 +146,7 @@ export function bindPhaseActors(binding: PhaseBinding) {
         reviewDecisionId: result.reviewDecisionId,
         enacted: result.enacted.length,
         supersededCount: result.supersededCount,
+        retiredCount: result.retiredCount,
         lifecycleLogRows: result.lifecycleLogRows,
         simulated: result.simulated,
       });

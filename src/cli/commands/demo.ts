@@ -1,14 +1,13 @@
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { validateCutplan, type Cutplan } from '../../domain/cutplan.js';
+import type { Cutplan } from '../../domain/cutplan.js';
 import { Mode } from '../../domain/mode.js';
-import { DryRunSimulator } from '../../executors/simulator.js';
+import { DryRunSimulator, type SimulatedAddress } from '../../executors/simulator.js';
 import { InMemoryKillSwitch } from '../../kill-switch/index.js';
 import { loadPlanSources } from '../../planning/index.js';
 import { snapshotBackupRunner } from '../../postgres/backups/snapshot-runner.js';
 import { PostgresLiveExecutionAdapter } from '../../postgres/postgres-adapter.js';
 import { setDatabaseKillSwitch } from '../../postgres/sql/kill-switch.js';
-import { changedRows } from '../../postgres/sql/target-state.js';
 import { createRun } from '../../runner/create-run.js';
 import { cliLogger } from '../cli-logger.js';
 import { stderrProgress } from '../progress-printer.js';
@@ -22,15 +21,16 @@ import { reportRunProgress } from '../run-reporter.js';
 import { targetFromOptions, withTargetOptions, type TargetOptions } from '../target-options.js';
 import type { Terminal } from '../terminal.js';
 import { initTarget } from './init.js';
+import { countsLine, planAgainstTarget } from '../plan-against-target.js';
 
 interface DemoOptions extends TargetOptions {
   readonly json: boolean;
   readonly dryRunOnly: boolean;
 }
 
-/** DRYRUN first: what a LIVE run would write, phase by phase. */
-async function dryRun(plan: Cutplan, terminal: Terminal, json: boolean) {
-  const simulator = new DryRunSimulator();
+/** DRYRUN first: what a LIVE run would write, phase by phase, predicted from what the target holds. */
+async function dryRun(plan: Cutplan, target: ReadonlyMap<string, SimulatedAddress>, terminal: Terminal, json: boolean) {
+  const simulator = new DryRunSimulator({ target });
   const approvers = demoApprovers();
   const run = createRun({ mode: Mode.DryRun, plan, executor: simulator, initiator: approvers.initiator, approvals: approvers.policy, logger: cliLogger() });
   if (!json) terminal.line(terminal.bold('\n1. DRYRUN: what a LIVE run would write (the simulator answers; nothing is written)'));
@@ -83,8 +83,9 @@ export async function runDemo(sources: readonly string[], options: DemoOptions, 
     const report = await initTarget(target, options.json ? { ...terminal, line: () => undefined } : terminal, false);
     if (report.rolesPending !== null) return ExitCode.Refused;
 
-    const changed = await target.admin((s) => changedRows(s, fullPlan.rows));
-    if (changed.length === 0) {
+    const classified = await planAgainstTarget(target, fullPlan, {});
+    const plan = classified.plan;
+    if (plan === null) {
       if (options.json) terminal.line(JSON.stringify({ nothingChanged: true, target: target.description }, null, 2));
       else {
         terminal.line(terminal.green(`\nNothing changed: all ${fullPlan.rows.length} IUs are already in the target with the same content. Nothing was written.`));
@@ -93,10 +94,9 @@ export async function runDemo(sources: readonly string[], options: DemoOptions, 
       }
       return ExitCode.Ok;
     }
-    const plan = validateCutplan(changed);
-    if (!options.json && changed.length < fullPlan.rows.length) terminal.line(`${changed.length} of ${fullPlan.rows.length} IUs are new or changed; the others are already in the target.`);
+    if (!options.json) terminal.line(`changes: ${countsLine(classified)}`);
 
-    const dry = await dryRun(plan, terminal, options.json);
+    const dry = await dryRun(plan, classified.target, terminal, options.json);
     if (dry.end.output?.status !== 'completed' || options.dryRunOnly) {
       if (options.json) terminal.line(JSON.stringify({ dryRun: dry.end.output, wouldWrite: dry.writes }, null, 2));
       return exitCodeForRun(dry.end.state, dry.end.output?.status ?? null);

@@ -1,54 +1,87 @@
 import { writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { planHashOf } from '../../domain/change-set.js';
+import type { RowAction } from '../../domain/iu.js';
+import { openTarget } from '../../postgres/open-target.js';
 import { loadPlanSources } from '../../planning/index.js';
 import { ExitCode } from '../exit-codes.js';
+import { bodyDiffs, planAgainstTarget, printClassified, type RetireOptions } from '../plan-against-target.js';
+import { targetFromOptions, withTargetOptions, type TargetOptions } from '../target-options.js';
 import type { Terminal } from '../terminal.js';
 
-interface PlanOptions {
+interface PlanOptions extends TargetOptions, RetireOptions {
   readonly json: boolean;
   readonly out?: string;
+  readonly diff: boolean;
+  readonly all: boolean;
 }
 
 /**
- * The file `cutter plan --out` writes and `cutter run` reads: the rows, pinned by their plan hash. A change set id is
- * given when a run pins the plan (one change set per run).
+ * The file `cutter plan --out` writes and `cutter run` reads: the change set's rows, each with its action, pinned by
+ * their plan hash (which covers the actions). A change set id is given when a run pins the plan.
  */
 export interface PlanFile {
-  readonly format: 'cutter-plan/1';
+  readonly format: 'cutter-plan/2';
   readonly planHash: string;
-  readonly rows: readonly { address: string; title: string; body: string; contentHash: string }[];
+  readonly rows: readonly { address: string; title: string; body: string; contentHash: string; action?: RowAction }[];
 }
 
-/** `cutter plan`: cut sources into a validated cutplan and pin it. Non-mutating. */
+/** `cutter plan`: the exact change set of the sources against the target, read-only, with its diff. */
 export async function runPlan(sources: readonly string[], options: PlanOptions, terminal: Terminal): Promise<ExitCode> {
-  const plan = await loadPlanSources(sources);
-  const planHash = planHashOf(plan);
-  const file: PlanFile = {
-    format: 'cutter-plan/1',
-    planHash,
-    rows: plan.rows.map(({ address, title, body, contentHash }) => ({ address, title, body, contentHash })),
-  };
-  if (options.out !== undefined) await writeFile(options.out, `${JSON.stringify(file, null, 2)}\n`, 'utf8');
-  if (options.json) {
-    terminal.line(JSON.stringify({ planHash: file.planHash, rowCount: file.rows.length, addresses: file.rows.map((r) => r.address), out: options.out ?? null }, null, 2));
+  const loaded = await loadPlanSources(sources);
+  const target = await openTarget(targetFromOptions(options));
+  try {
+    const classified = await planAgainstTarget(target, loaded, options);
+    const plan = classified.plan;
+    const planHash = plan === null ? null : planHashOf(plan);
+    const diffs = options.diff ? await bodyDiffs(target, classified) : [];
+    if (options.out !== undefined && plan !== null && planHash !== null) {
+      const file: PlanFile = {
+        format: 'cutter-plan/2',
+        planHash,
+        rows: plan.rows.map(({ address, title, body, contentHash, action }) => ({ address, title, body, contentHash, ...(action === undefined ? {} : { action }) })),
+      };
+      await writeFile(options.out, `${JSON.stringify(file, null, 2)}\n`, 'utf8');
+    }
+    if (options.json) {
+      terminal.line(JSON.stringify({
+        target: target.description, planHash, counts: classified.counts,
+        rowCount: plan?.rows.length ?? 0,
+        addresses: classified.addresses.filter((a) => options.all || a.action !== 'unchanged'),
+        ...(options.diff ? { diffs } : {}),
+        out: plan === null ? null : (options.out ?? null),
+      }, null, 2));
+      return ExitCode.Ok;
+    }
+    terminal.line(`${terminal.bold('target')}     ${target.description}`);
+    printClassified(classified, terminal, { all: options.all });
+    for (const diff of diffs) terminal.line(diff.trimEnd());
+    if (plan === null) {
+      terminal.line(terminal.green('nothing to change: the target already holds these sources'));
+      return ExitCode.Ok;
+    }
+    terminal.line(`${terminal.bold('plan hash')}  ${planHash ?? ''}  ${terminal.dim(`(${plan.rows.length} rows; an approval approves exactly this diff)`)}`);
+    if (options.out !== undefined) terminal.line(`wrote ${options.out}`);
     return ExitCode.Ok;
+  } finally {
+    await target.close();
   }
-  terminal.line(`${terminal.bold('plan hash')}  ${planHash}`);
-  terminal.line(`${terminal.bold('rows')}       ${plan.rows.length}`);
-  for (const row of plan.rows) terminal.line(`  ${row.address}  ${terminal.dim(`${row.title} (${Buffer.byteLength(row.body, 'utf8')} bytes)`)}`);
-  if (options.out !== undefined) terminal.line(`wrote ${options.out}`);
-  return ExitCode.Ok;
 }
 
 /** Registers `cutter plan`. */
 export function registerPlan(program: Command, terminal: Terminal, setExit: (code: ExitCode) => void): void {
-  program
-    .command('plan')
-    .description('cut Markdown/JSON/NDJSON sources into a validated cutplan and pin its plan hash (writes nothing to any database)')
-    .argument('<sources...>', 'files or folders: .md/.markdown are cut at their headings; .json/.ndjson/.jsonl hold rows')
-    .option('-o, --out <file>', 'write the pinned plan (rows + plan hash) to this file')
-    .option('--json', 'print a JSON summary', false)
+  withTargetOptions(
+    program
+      .command('plan')
+      .description('plan Markdown/JSON/NDJSON sources against the target, read-only: each address new (+), changed (~), retired (-) or unchanged (=), and the plan hash that covers exactly that change set')
+      .argument('<sources...>', 'files or folders: .md/.markdown are cut at their headings; .json/.ndjson/.jsonl hold rows'),
+  )
+    .option('-o, --out <file>', 'write the change set (rows with their actions, and the plan hash) to this file, for `cutter run`')
+    .option('--retire-missing', 'retire enacted addresses the sources no longer name, within the sources\' documents (or --scope)', false)
+    .option('--scope <prefix...>', 'with --retire-missing: the address prefixes to retire within (e.g. a document id whose file was deleted)')
+    .option('--diff', 'show a unified diff of each changed (and retired) body against the enacted one', false)
+    .option('--all', 'also list the unchanged addresses', false)
+    .option('--json', 'print the plan as JSON', false)
     .action(async (sources: string[], options: PlanOptions) => {
       setExit(await runPlan(sources, options, terminal));
     });

@@ -11,7 +11,8 @@ import { exitCodeForRun, ExitCode } from '../exit-codes.js';
 import { withInspectOptions, withInspector, type InspectOptions } from '../inspect-option.js';
 import { printRun, runJson } from '../print-run.js';
 import { reportRunProgress } from '../run-reporter.js';
-import { withRunSession, type SessionOptions } from '../run-session.js';
+import { withRunSession, type RunSession, type SessionOptions } from '../run-session.js';
+import { planAgainstTarget } from '../plan-against-target.js';
 import { withTargetOptions } from '../target-options.js';
 import type { Terminal } from '../terminal.js';
 
@@ -56,6 +57,13 @@ function waitMs(wait: string | boolean): number {
   return seconds * 1000;
 }
 
+/** What the target holds at a DRYRUN run's addresses, so its simulator predicts what a LIVE run would do there. */
+async function dryRunTarget(session: RunSession, runId: string) {
+  const plan = (await session.store.load(runId))?.plan ?? null;
+  // A target it cannot read (or another run's drafts there) only makes the prediction less exact, never the command fail.
+  return plan === null ? undefined : planAgainstTarget(session.target, plan, {}).then((c) => c.target, () => undefined);
+}
+
 /**
  * Restores a stored run in this process, holding it for the whole command (one writer per run: another command on
  * the same run is refused with E_RUN_BUSY, or waits with --wait), applies `act`, carries the run to its next stop,
@@ -66,7 +74,8 @@ async function control(command: string, runId: string, options: ControlOptions, 
     const stored = await findRun(session.store, runId);
     const mode = stored?.run.mode ?? 'DRYRUN';
     const run = await restoreRun({
-      store: session.store, runId, approvals: session.policy, executor: session.executorFor(mode), killSwitch: session.killSwitch, logger: session.logger,
+      store: session.store, runId, approvals: session.policy, executor: session.executorFor(mode, mode === 'DRYRUN' ? await dryRunTarget(session, runId) : undefined),
+      killSwitch: session.killSwitch, logger: session.logger,
       hold: { command: `cutter ${command}`, waitMs: waitMs(options.wait) },
       ...(inspector === null ? {} : { inspect: inspector.inspect }),
     });

@@ -5,7 +5,8 @@ import { Mode } from '../../domain/mode.js';
 import { InvalidInput } from '../../errors/index.js';
 import { loadPlanSources } from '../../planning/index.js';
 import { createDurableRun } from '../../runs/durable-run.js';
-import { exitCodeForRun, type ExitCode } from '../exit-codes.js';
+import { ExitCode, exitCodeForRun } from '../exit-codes.js';
+import { countsLine, planAgainstTarget, type RetireOptions } from '../plan-against-target.js';
 import { withInspectOptions, withInspector, type InspectOptions } from '../inspect-option.js';
 import { printRun, runJson } from '../print-run.js';
 import { reportRunProgress } from '../run-reporter.js';
@@ -20,40 +21,59 @@ interface RunOptions extends SessionOptions, InspectOptions {
 }
 
 /** A plan file written by `cutter plan --out` (rows pinned by their plan hash), or sources to plan now. */
-async function loadPlan(sources: readonly string[]): Promise<{ plan: Cutplan; expectedPlanHash?: string }> {
+async function loadPlan(sources: readonly string[]): Promise<{ plan: Cutplan; expectedPlanHash?: string; classified: boolean }> {
   const [only] = sources;
   if (sources.length === 1 && only?.endsWith('.json') === true) {
     const parsed = JSON.parse(await readFile(only, 'utf8')) as { format?: unknown; planHash?: unknown; rows?: unknown };
-    if (parsed.format === 'cutter-plan/1') {
+    if (parsed.format === 'cutter-plan/1' || parsed.format === 'cutter-plan/2') {
       if (typeof parsed.planHash !== 'string') throw new InvalidInput('planHash', `${only} has no plan hash`);
-      return { plan: validateCutplan(parsed.rows), expectedPlanHash: parsed.planHash };
+      return { plan: validateCutplan(parsed.rows), expectedPlanHash: parsed.planHash, classified: true };
     }
   }
-  return { plan: await loadPlanSources(sources) };
+  return { plan: await loadPlanSources(sources), classified: false };
 }
 
-/** Registers `cutter run`: start a stored run, carry it to its first gate, and exit. */
+interface RunOptions extends SessionOptions, InspectOptions, RetireOptions {
+  readonly mode: string;
+  readonly initiator: string;
+  readonly json: boolean;
+}
+
+/** Registers `cutter run`: plan against the target, start a stored run of the change set, carry it to its first gate, and exit. */
 export function registerRun(program: Command, terminal: Terminal, setExit: (code: ExitCode) => void): void {
   withInspectOptions(withTargetOptions(
     program
       .command('run')
-      .description('start a run of a plan (a `cutter plan --out` file, or sources to plan now); it runs to its first gate, is stored, and this command exits')
+      .description('plan sources against the target (or take a `cutter plan --out` file) and start a run of the change set; it runs to its first gate, is stored, and this command exits. Sources with nothing to change start no run')
       .argument('<plan...>', 'a plan file (.json from `cutter plan --out`), or Markdown/JSON/NDJSON sources'),
   ))
     .option('--mode <mode>', 'dryrun or live (live needs CUTTER_EXECUTION_ENABLED=on and the database kill switch ON)', 'dryrun')
     .option('--initiator <name>', 'who starts the run (may not approve it)', process.env.USER ?? 'operator')
+    .option('--retire-missing', 'retire enacted addresses the sources no longer name, within the sources\' documents (or --scope)', false)
+    .option('--scope <prefix...>', 'with --retire-missing: the address prefixes to retire within')
     .option('--config <file>', 'configuration file (approvers, backup); default $CUTTER_CONFIG or ./cutter.config.json')
     .option('--json', 'print the run as JSON', false)
     .action(async (sources: string[], options: RunOptions) => {
       const mode = options.mode.toUpperCase();
       if (mode !== Mode.DryRun && mode !== Mode.Live) throw new InvalidInput('mode', 'must be dryrun or live');
-      const { plan, expectedPlanHash } = await loadPlan(sources);
+      const loaded = await loadPlan(sources);
       await withRunSession(options, (session) => withInspector(options, terminal, async (inspector) => {
+        // Sources are planned against the target now; a plan file was planned when it was written (the cut refuses
+        // it, naming the rows, if the target moved since).
+        const classified = await planAgainstTarget(session.target, loaded.plan, options);
+        const plan = loaded.classified ? loaded.plan : classified.plan;
+        if (plan === null) {
+          if (options.json) terminal.line(JSON.stringify({ nothingToChange: true, counts: classified.counts, target: session.target.description }, null, 2));
+          else terminal.line(terminal.green(`nothing to change: the target already holds these sources (${countsLine(classified)}); no run was started`));
+          setExit(ExitCode.Ok);
+          return;
+        }
+        if (!options.json && !loaded.classified) terminal.line(`${terminal.bold('changes')}    ${countsLine(classified)}`);
         const run = await createDurableRun({
           store: session.store, mode, plan, initiator: options.initiator, approvals: session.policy,
-          executor: session.executorFor(mode), killSwitch: session.killSwitch, logger: session.logger,
+          executor: session.executorFor(mode, classified.target), killSwitch: session.killSwitch, logger: session.logger,
           hold: { command: 'cutter run' },
-          ...(expectedPlanHash === undefined ? {} : { expectedPlanHash }),
+          ...(loaded.expectedPlanHash === undefined ? {} : { expectedPlanHash: loaded.expectedPlanHash }),
           ...(inspector === null ? {} : { inspect: inspector.inspect }),
         });
         const stop = options.json ? () => undefined : reportRunProgress(run, terminal);

@@ -54,8 +54,8 @@ export async function restoreSnapshot(adminSession: DbSession, backupId: string)
     if (Number(rows[0]?.n ?? 0) !== 1) throw new Error(`no verified snapshot ${backupId}`);
     await adminSession.query('DELETE FROM cutter.iu_versions');
     const restored = await adminSession.query(
-      `INSERT INTO cutter.iu_versions (id, address, version, title, body, content_hash, status, change_set_id, review_decision_id, superseded_by, created_at, updated_at)
-       SELECT id, address, version, title, body, content_hash, status, change_set_id, review_decision_id, superseded_by, created_at, updated_at
+      `INSERT INTO cutter.iu_versions (id, address, version, title, body, content_hash, status, change_set_id, review_decision_id, superseded_by, retired_by, created_at, updated_at)
+       SELECT id, address, version, title, body, content_hash, status, change_set_id, review_decision_id, superseded_by, retired_by, created_at, updated_at
        FROM cutter.iu_snapshots WHERE backup_id = $1`,
       [backupId],
     );

@@ -60,6 +60,20 @@ export async function enactStaged(
   return out;
 }
 
+/**
+ * Retires the enacted versions at `addresses`, naming the change set that retired them (so its revert can enact them
+ * again); the lifecycle trigger logs each move with the acting change set. Returns the addresses retired.
+ */
+export async function retireEnacted(session: DbSession, changeSetId: string, addresses: readonly string[]): Promise<string[]> {
+  if (addresses.length === 0) return [];
+  await session.query("SELECT set_config('cutter.acting_change_set', $1, true)", [changeSetId]);
+  const { rows } = await session.query<{ address: string }>(
+    "UPDATE cutter.iu_versions SET status = 'retired', retired_by = $1 WHERE address = ANY ($2::text[]) AND status = 'enacted' RETURNING address",
+    [changeSetId, [...addresses]],
+  );
+  return rows.map((r) => r.address);
+}
+
 /** The newest lifecycle-log row's id: taken before a phase's updates, it bounds what {@link lifecycleRowsThisTransaction} counts. */
 export async function lifecycleLogHead(session: DbSession): Promise<string> {
   const { rows } = await session.query<{ head: string }>('SELECT coalesce(max(id), 0) AS head FROM cutter.lifecycle_log');

@@ -1,6 +1,7 @@
 import { planRowsInHashOrder } from '../../domain/change-set.js';
 import type { Cutplan } from '../../domain/cutplan.js';
-import type { IURow } from '../../domain/iu.js';
+import { writesVersion, type IURow } from '../../domain/iu.js';
+import { sha256Hex } from '../../domain/hashing.js';
 import type { PinnedPlan } from '../../executors/executor.js';
 import type { DbSession } from '../port.js';
 import type { IUCreateStatus } from '../../domain/results.js';
@@ -10,7 +11,7 @@ import { targetFingerprint } from './target-state.js';
 
 const PINNED_ROWS: StageTable = {
   name: 'cutter.pinned_plan_rows',
-  columns: [['run_id', 'text'], ['ord', 'integer'], ['address', 'text'], ['title', 'text'], ['body', 'text'], ['source', 'text'], ['content_hash', 'text'], ['blank', 'boolean']],
+  columns: [['run_id', 'text'], ['ord', 'integer'], ['address', 'text'], ['title', 'text'], ['body', 'text'], ['source', 'text'], ['content_hash', 'text'], ['blank', 'boolean'], ['action', 'text']],
 };
 
 /** The run's pinned plan, or undefined if planning has not pinned one. */
@@ -36,7 +37,7 @@ export async function pinPlan(session: DbSession, runId: string, plan: Cutplan, 
     let next = walk.next();
     while (next.done !== true) {
       const { row, ord } = next.value;
-      yield [runId, ord, row.address, row.title, row.body, row.source ?? null, row.contentHash, blankFlag(row)];
+      yield [runId, ord, row.address, row.title, row.body, row.source ?? null, row.contentHash, blankFlag(row), row.action ?? null];
       next = walk.next();
     }
     planHash = next.value;
@@ -61,27 +62,35 @@ const CONTENT_HASH_SQL = `encode(sha256(convert_to('{"body":' || to_json(p.body)
 const PIN_INTEGRITY_SQL = /* sql */ `
 SELECT count(*)::integer AS rows,
        count(*) FILTER (WHERE p.content_hash <> ${CONTENT_HASH_SQL})::integer AS rehashed,
-       encode(sha256(convert_to(coalesce(string_agg(p.address || E'\t' || p.content_hash || E'\n', '' ORDER BY p.address COLLATE "C"), ''), 'UTF8')), 'hex') AS digest
+       encode(sha256(convert_to(coalesce(string_agg(p.address || E'\t' || p.content_hash || E'\n', '' ORDER BY p.address COLLATE "C"), ''), 'UTF8')), 'hex') AS digest,
+       encode(sha256(convert_to(coalesce(string_agg(p.address || E'\t' || coalesce(p.action, '') || E'\n', '' ORDER BY p.address COLLATE "C"), ''), 'UTF8')), 'hex') AS actions
 FROM cutter.pinned_plan_rows p WHERE p.run_id = $1`;
+
+/** The digest {@link PIN_INTEGRITY_SQL} computes over the pinned rows' actions, computed from the plan's rows. */
+export function actionDigestOf(rows: readonly IURow[]): string {
+  const ordered = [...rows].sort((a, b) => (a.address < b.address ? -1 : a.address > b.address ? 1 : 0));
+  return sha256Hex(ordered.map((r) => `${r.address}\t${r.action ?? ''}\n`).join(''));
+}
 
 /** Up to 20 pinned rows whose title or body no longer hash to their content hash. */
 const REHASHED_ROWS_SQL = `SELECT p.address FROM cutter.pinned_plan_rows p WHERE p.run_id = $1 AND p.content_hash <> ${CONTENT_HASH_SQL} ORDER BY p.address LIMIT 20`;
 
-/** {@link classifySql} over the run's (`$1`) pinned rows. */
-const CLASSIFY_PINNED_SQL = classifySql('SELECT ord, address, content_hash, blank FROM cutter.pinned_plan_rows WHERE run_id = $1');
+/** {@link classifySql} over the run's (`$1`) pinned rows that write a version (a retirement writes none). */
+const CLASSIFY_PINNED_SQL = classifySql("SELECT ord, address, content_hash, blank FROM cutter.pinned_plan_rows WHERE run_id = $1 AND action IS DISTINCT FROM 'retire'");
 
 /** Inserts the pinned rows as drafts server-side; an address given in $3 gets the version given in $4, any other version 1. */
 const INSERT_FROM_PIN_SQL = /* sql */ `
 INSERT INTO cutter.iu_versions (address, version, title, body, content_hash, status, change_set_id)
 SELECT p.address, coalesce(e.version, 1), p.title, p.body, p.content_hash, 'draft', $2
 FROM cutter.pinned_plan_rows p LEFT JOIN unnest($3::text[], $4::integer[]) AS e (address, version) ON e.address = p.address
-WHERE p.run_id = $1`;
+WHERE p.run_id = $1 AND p.action IS DISTINCT FROM 'retire'`;
 
 /** Why a pinned plan may not be cut: it is not, row for row, the plan the run holds (and its approvals bind). */
 export type PinDifference =
   | { readonly kind: 'rehashed'; readonly addresses: readonly string[] }
   | { readonly kind: 'rows'; readonly pinned: number; readonly planned: number }
-  | { readonly kind: 'digest'; readonly pinned: string; readonly planned: string };
+  | { readonly kind: 'digest'; readonly pinned: string; readonly planned: string }
+  | { readonly kind: 'actions' };
 
 /**
  * Creates a draft for every row of the run's pinned plan, in the caller's transaction, without the rows crossing the
@@ -97,17 +106,20 @@ export async function createFromPin(
   plannedDigest: string,
   changeSetId: string,
 ): Promise<{ created: CreatedRow[]; difference: PinDifference | null }> {
-  const created: CreatedRow[] = rows.map((r) => ({ address: r.address, version: 1, status: 'created' }));
-  const integrity = (await session.query<{ rows: number; rehashed: number; digest: string }>(PIN_INTEGRITY_SQL, [runId])).rows[0];
+  // The rows the cut writes: every row but a retirement (done at enactment). The pin is checked whole.
+  const writing = rows.filter(writesVersion);
+  const created: CreatedRow[] = writing.map((r) => ({ address: r.address, version: 1, status: 'created' }));
+  const integrity = (await session.query<{ rows: number; rehashed: number; digest: string; actions: string }>(PIN_INTEGRITY_SQL, [runId])).rows[0];
   if (integrity === undefined || integrity.rehashed > 0) {
     const addresses = (await session.query<{ address: string }>(REHASHED_ROWS_SQL, [runId])).rows.map((r) => r.address);
     return { created, difference: { kind: 'rehashed', addresses } };
   }
   if (integrity.rows !== rows.length) return { created, difference: { kind: 'rows', pinned: integrity.rows, planned: rows.length } };
   if (integrity.digest !== plannedDigest) return { created, difference: { kind: 'digest', pinned: integrity.digest, planned: plannedDigest } };
+  if (integrity.actions !== actionDigestOf(rows)) return { created, difference: { kind: 'actions' } };
   const { rows: exceptions } = await session.query<{ address: string; version: number; status: IUCreateStatus }>(CLASSIFY_PINNED_SQL, [runId]);
   if (exceptions.length > 0) {
-    const at = new Map(rows.map((r, i) => [r.address, i]));
+    const at = new Map(writing.map((r, i) => [r.address, i]));
     for (const e of exceptions) {
       const i = at.get(e.address);
       if (i !== undefined) created[i] = { address: e.address, version: e.version, status: e.status };

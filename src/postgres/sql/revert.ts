@@ -1,7 +1,7 @@
 import type { DbSession } from '../port.js';
 
 export interface RevertAction {
-  readonly action: 'retire-draft' | 'retire-enacted' | 're-enact';
+  readonly action: 'retire-draft' | 'retire-enacted' | 're-enact' | 'restore';
   readonly address: string;
   readonly version: number;
 }
