@@ -69,7 +69,9 @@ export const output =
     mode: context.mode,
     changeSetId: context.changeSet?.changeSetId ?? null,
     planHash: context.changeSet?.planHash ?? null,
-    committed: context.committed,
+    // A DRYRUN commits nothing: what its simulator answered for is what a LIVE run would commit.
+    committed: context.mode === 'DRYRUN' ? [] : context.committed,
+    ...(context.mode === 'DRYRUN' ? { wouldCommit: context.committed } : {}),
     error: context.error,
     results: context.results,
   });

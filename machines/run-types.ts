@@ -152,7 +152,10 @@ export interface RunOutput {
   readonly mode: Mode;
   readonly changeSetId: string | null;
   readonly planHash: string | null;
+  /** The mutating phases that committed: always empty for a DRYRUN, which writes nothing (see `wouldCommit`). */
   readonly committed: readonly MutatingPhase[];
+  /** DRYRUN only: the phases a LIVE run on the same target would have committed. */
+  readonly wouldCommit?: readonly MutatingPhase[];
   readonly error: ErrorRecord | null;
   readonly results: PhaseResults;
 }

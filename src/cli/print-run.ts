@@ -27,7 +27,10 @@ export function printRun(view: RunView, terminal: Terminal): void {
   terminal.line(`${terminal.bold('run')}        ${context.runId} (${context.mode}, started by ${context.initiator})`);
   terminal.line(`${terminal.bold('state')}      ${view.state} ${terminal.dim(`[${status}]`)}`);
   if (context.changeSet !== null) terminal.line(`${terminal.bold('change set')} ${context.changeSet.changeSetId}, ${context.changeSet.rowCount} rows, plan hash ${context.changeSet.planHash}`);
-  if (context.committed.length > 0) terminal.line(`${terminal.bold('committed')}  ${context.committed.join(', ')}`);
+  if (context.committed.length > 0) {
+    // A DRYRUN writes nothing: its simulator only says what a LIVE run would commit.
+    terminal.line(context.mode === 'DRYRUN' ? `${terminal.bold('would commit')} ${context.committed.join(', ')} ${terminal.dim('(DRYRUN: nothing was written)')}` : `${terminal.bold('committed')}  ${context.committed.join(', ')}`);
+  }
   for (const [gate, approval] of Object.entries(context.approvals)) terminal.line(`${terminal.bold(gate)}       approved by ${approval.approver}: ${approval.reason}`);
   for (const refusal of context.refusals.slice(-3)) terminal.line(`${terminal.yellow('refused')}    ${refusal.gate}: ${refusal.code} ${refusal.reason}`);
   if (context.error !== null) terminal.line(`${terminal.red('error')}      ${context.error.code}: ${context.error.message}`);

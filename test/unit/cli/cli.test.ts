@@ -11,17 +11,20 @@ beforeAll(async () => { dir = await mkdtemp(join(tmpdir(), 'cutter-cli-')); });
 afterAll(async () => { await rm(dir, { recursive: true, force: true }); });
 
 describe('cutter CLI', () => {
-  it('plan --out writes a pinned plan file whose hash the JSON summary repeats', async () => {
+  it('plan --out writes the change set, with each row\'s action, pinned by a hash the JSON summary repeats', async () => {
     const terminal = captureTerminal();
     const source = join(dir, 'policy.md');
     await writeFile(source, '# Policy\n\nIntro.\n\n## Scope\n\nEverything.\n');
     const out = join(dir, 'plan.json');
-    expect(await main(['plan', source, '--out', out, '--json'], terminal)).toBe(ExitCode.Ok);
-    const summary = JSON.parse(terminal.out.join('\n')) as { planHash: string; addresses: string[] };
-    const file = JSON.parse(await readFile(out, 'utf8')) as { planHash: string; rows: unknown[] };
-    expect(file.planHash).toBe(summary.planHash);
+    // A target without the cutter schema holds nothing: every address is new.
+    expect(await main(['plan', source, '--out', out, '--json', '--data-dir', join(dir, 'empty-target')], terminal)).toBe(ExitCode.Ok);
+    const summary = JSON.parse(terminal.out.join('\n')) as { planHash: string; counts: Record<string, number>; addresses: { address: string; action: string }[] };
+    const file = JSON.parse(await readFile(out, 'utf8')) as { format: string; planHash: string; rows: { action?: string }[] };
+    expect(file).toMatchObject({ format: 'cutter-plan/2', planHash: summary.planHash });
+    expect(file.rows.map((r) => r.action)).toEqual(['new', 'new']);
     expect(summary).not.toHaveProperty('changeSetId');
-    expect(summary.addresses).toEqual(['policy/policy', 'policy/policy/scope']);
+    expect(summary.counts).toEqual({ new: 2, changed: 0, retire: 0, unchanged: 0 });
+    expect(summary.addresses.map((a) => `${a.action} ${a.address}`)).toEqual(['new policy/policy', 'new policy/policy/scope']);
   });
 
   it('a malformed plan exits 3 and names the row and field, with the error code and a hint', async () => {

@@ -22,7 +22,8 @@ describe('a DRYRUN run end to end', () => {
     expect(output.status).toBe('completed');
     expect(output.results.cut).toEqual({ changeSetId: output.changeSetId, created: 3, simulated: true });
     expect(output.results.enact?.enacted).toBe(3);
-    expect(output.committed).toEqual(['cut', 'ledger', 'enact']);
+    expect(output.committed).toEqual([]);
+    expect(output.wouldCommit).toEqual(['cut', 'ledger', 'enact']);
     expect(simulator.calls).toEqual([
       'precheck', 'preWriteBackup', 'cutLegA', 'legBRecord', 'verifyResultCountFor', 'writeVerify', 'lifecycleEnact',
     ]);
