@@ -24,6 +24,7 @@ const BY_ERROR_CODE: Readonly<Record<string, ExitCode>> = {
   E_PLAN_PIN_MISMATCH: ExitCode.InvalidInput,
   E_PLAN_STALE: ExitCode.InvalidInput,
   E_PLAN_CONFLICT: ExitCode.Refused,
+  E_REVERT_OUT_OF_ORDER: ExitCode.Refused,
   E_INVALID_EVENT: ExitCode.InvalidInput,
   E_INVALID_INPUT: ExitCode.InvalidInput,
   E_KILL_SWITCH_OFF: ExitCode.Refused,

@@ -19,6 +19,8 @@ export interface ChangeSet {
   readonly targetFingerprint: string | null;
   /** When the fingerprint was taken (the target's clock), so a stale cut can name what changed since. */
   readonly targetFingerprintAt: string | null;
+  /** For a revert run: the change set it reverts. Absent otherwise (and in runs pinned before reverts existed). */
+  readonly reverts?: string;
 }
 
 /** Code-unit order of addresses, as the plan hash and the content digest sort rows. */
@@ -54,7 +56,8 @@ export function planHashOf(plan: Cutplan): string {
  */
 export function* planRowsInHashOrder(plan: Cutplan): Generator<{ readonly row: IURow; readonly ord: number }, string> {
   const order = plan.rows.map((_, i) => i).sort((a, b) => byAddress(plan.rows[a]?.address ?? '', plan.rows[b]?.address ?? ''));
-  const hash = createHash('sha256').update('[');
+  // A revert's plan hashes as `{"reverts":…,"rows":[…]}`, any other as its rows alone (`[…]`), as it always has.
+  const hash = createHash('sha256').update(plan.reverts === undefined ? '[' : `{"reverts":${JSON.stringify(plan.reverts)},"rows":[`);
   for (const [i, ord] of order.entries()) {
     const row = plan.rows[ord] as IURow;
     // A canonical row has only string values and its keys already in sorted order, so JSON.stringify writes exactly
@@ -66,7 +69,7 @@ export function* planRowsInHashOrder(plan: Cutplan): Generator<{ readonly row: I
     hash.update(i === 0 ? json : `,${json}`, 'utf8');
     yield { row, ord };
   }
-  const digest = hash.update(']').digest('hex');
+  const digest = hash.update(plan.reverts === undefined ? ']' : ']}').digest('hex');
   if (Object.isFrozen(plan) && Object.isFrozen(plan.rows) && plan.rows.every((r) => Object.isFrozen(r))) planHashes.set(plan, digest);
   return digest;
 }
@@ -80,17 +83,18 @@ export function pinChangeSet(
   runId: string,
   target: { fingerprint: string; at: string } | null = null,
 ): ChangeSet {
-  return changeSetOf(planHashOf(plan), plan.rows.length, runId, target);
+  return changeSetOf(planHashOf(plan), plan.rows.length, runId, target, plan.reverts);
 }
 
 /** The change set of a plan whose hash is already known (the LIVE adapter computes it while pinning the plan). */
-export function changeSetOf(planHash: string, rowCount: number, runId: string, target: { fingerprint: string; at: string } | null): ChangeSet {
+export function changeSetOf(planHash: string, rowCount: number, runId: string, target: { fingerprint: string; at: string } | null, reverts?: string): ChangeSet {
   return Object.freeze({
     changeSetId: `cs-${sha256Hex(`${planHash}:${runId}`).slice(0, 16)}`,
     planHash,
     rowCount,
     targetFingerprint: target?.fingerprint ?? null,
     targetFingerprintAt: target?.at ?? null,
+    ...(reverts === undefined ? {} : { reverts }),
   });
 }
 

@@ -6,6 +6,8 @@ import { PlanLimits } from './limits.js';
 /** The non-mutating plan: the IU rows a run will create, each with its title and body. */
 export interface Cutplan {
   readonly rows: readonly IURow[];
+  /** For a revert run's plan: the change set it reverts (its Leg B records a revert of it). Covered by the plan hash. */
+  readonly reverts?: string;
 }
 
 /**
@@ -13,7 +15,7 @@ export interface Cutplan {
  * frozen cutplan. Every problem is collected, each naming its row and field; any problem throws {@link PlanInvalid}.
  * A supplied `contentHash` must match the content.
  */
-export function validateCutplan(rows: unknown): Cutplan {
+export function validateCutplan(rows: unknown, options: { readonly reverts?: string } = {}): Cutplan {
   if (!Array.isArray(rows)) throw new PlanInvalid([{ row: undefined, field: 'rows', message: 'must be an array of rows' }]);
   if (rows.length === 0) throw new PlanInvalid([{ row: undefined, field: 'rows', message: 'must contain at least one row' }]);
   if (rows.length > PlanLimits.maxRows) {
@@ -51,5 +53,5 @@ export function validateCutplan(rows: unknown): Cutplan {
     issues.push({ row: first, field: 'action', message: 'some rows carry an action and this one does not: a plan is classified against a target as a whole (cutter plan)' });
   }
   if (issues.length > 0) throw new PlanInvalid(issues);
-  return Object.freeze({ rows: Object.freeze(valid) });
+  return Object.freeze({ rows: Object.freeze(valid), ...(options.reverts === undefined ? {} : { reverts: options.reverts }) });
 }

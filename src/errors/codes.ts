@@ -10,6 +10,7 @@ export const ErrorCode = {
   PlanPinMismatch: 'E_PLAN_PIN_MISMATCH',
   PlanStale: 'E_PLAN_STALE',
   PlanConflict: 'E_PLAN_CONFLICT',
+  RevertOutOfOrder: 'E_REVERT_OUT_OF_ORDER',
   InvalidEvent: 'E_INVALID_EVENT',
   InvalidInput: 'E_INVALID_INPUT',
   CollaboratorNotConfigured: 'E_COLLABORATOR_NOT_CONFIGURED',

@@ -42,10 +42,10 @@ export async function classifyPlan(provider: ConnectionProvider, sources: Cutpla
   try {
     await session.query('BEGIN');
     try {
-      if ((await schemaVersionOf(session)) === 0) return classified(sources.rows, sources.rows.map((r) => ({ address: r.address, action: 'new', version: 1 })), [], new Map());
+      if ((await schemaVersionOf(session)) === 0) return assembleClassifiedPlan(sources.rows, sources.rows.map((r) => ({ address: r.address, action: 'new', version: 1 })), [], new Map());
       const found = await classifyRows(session, sources.rows, options.retireMissingWithin ?? []);
       if (found.conflicts.length > 0) throw new PlanConflict(found.conflicts);
-      return classified(sources.rows, found.addresses, found.retire, found.target);
+      return assembleClassifiedPlan(sources.rows, found.addresses, found.retire, found.target);
     } finally {
       await session.query('ROLLBACK');
     }
@@ -57,7 +57,17 @@ export async function classifyPlan(provider: ConnectionProvider, sources: Cutpla
   }
 }
 
-function classified(rows: readonly IURow[], addresses: readonly ClassifiedAddress[], retire: readonly (IURow & { version: number })[], target: ReadonlyMap<string, AddressState>): ClassifiedPlan {
+/**
+ * A classified plan from its parts: the source rows and their classification (same order), the retirements, what the
+ * target holds; `reverts` for a revert run's plan. Unchanged rows are left out of the plan.
+ */
+export function assembleClassifiedPlan(
+  rows: readonly IURow[],
+  addresses: readonly ClassifiedAddress[],
+  retire: readonly (IURow & { version: number })[],
+  target: ReadonlyMap<string, AddressState>,
+  reverts?: string,
+): ClassifiedPlan {
   const planned: IURow[] = [];
   rows.forEach((row, i) => {
     const action = addresses[i]?.action;
@@ -68,7 +78,7 @@ function classified(rows: readonly IURow[], addresses: readonly ClassifiedAddres
   const count = (action: ClassifiedAddress['action']) => all.filter((a) => a.action === action).length;
   const changes = [...planned, ...retirements];
   return {
-    plan: changes.length === 0 ? null : validateCutplan(changes.map(({ address, title, body, source, action }) => ({ address, title, body, action, ...(source === undefined ? {} : { source }) }))),
+    plan: changes.length === 0 ? null : validateCutplan(changes.map(({ address, title, body, source, action }) => ({ address, title, body, action, ...(source === undefined ? {} : { source }) })), reverts === undefined ? {} : { reverts }),
     addresses: all,
     counts: { new: count('new'), changed: count('changed'), retire: count('retire'), unchanged: count('unchanged') },
     target,

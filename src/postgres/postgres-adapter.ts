@@ -219,10 +219,12 @@ export class PostgresLiveExecutionAdapter extends LiveExecutionAdapter {
   protected runLegBRecord(ctx: ExecutionContext): Promise<LegBResult> {
     return this.#phase(ctx, 'legBRecord', DbRole.Exec, async (session) => {
       const { count, digest } = await changeSetDigest(session, ctx.changeSet.changeSetId);
+      // A revert run's change set is recorded as the revert of the change set it undoes, linked to it.
+      const reverts = ctx.changeSet.reverts;
       const { seq, recordHash } = await appendLedger(session, {
-        kind: 'change-set',
+        kind: reverts === undefined ? 'change-set' : 'revert',
         changeSetId: ctx.changeSet.changeSetId,
-        payload: { runId: ctx.runId, planHash: ctx.changeSet.planHash, rowCount: count, contentDigest: digest },
+        payload: { runId: ctx.runId, planHash: ctx.changeSet.planHash, rowCount: count, contentDigest: digest, ...(reverts === undefined ? {} : { reverts }) },
       });
       return freezeResult({ changeSetId: ctx.changeSet.changeSetId, ledgerEntryId: String(seq), recordHash, simulated: false });
     });

@@ -49,8 +49,8 @@ export class PostgresRunStore implements RunStore {
   create(run: { runId: string; mode: Mode; initiator: string; planHash: string | null; plan: Cutplan | null; snapshotVersion: number }): Promise<void> {
     const plan = run.plan;
     const insertRun = (s: DbSession) => s.query(
-      `INSERT INTO cutter.runs (run_id, mode, initiator, plan_hash, state, status, snapshot_version) VALUES ($1, $2, $3, $4, 'idle', 'active', $5)`,
-      [run.runId, run.mode, run.initiator, run.planHash, run.snapshotVersion],
+      `INSERT INTO cutter.runs (run_id, mode, initiator, plan_hash, state, status, snapshot_version, plan_reverts) VALUES ($1, $2, $3, $4, 'idle', 'active', $5, $6)`,
+      [run.runId, run.mode, run.initiator, run.planHash, run.snapshotVersion, plan?.reverts ?? null],
     );
     // A run whose plan the target pins at planning is one row: one statement, no transaction to open.
     if (plan === null) return this.#admin(async (s) => { await insertRun(s); });
@@ -136,7 +136,11 @@ export class PostgresRunStore implements RunStore {
       const found = await findIn(s, runId);
       if (found === null) return null;
       const plan = await storedPlanRows(s, runId);
-      return { ...found, plan: plan === undefined ? null : validateCutplan(plan) };
+      if (plan === undefined) return { ...found, plan: null };
+      const reverts = (await s.query<{ reverts: string | null }>(
+        'SELECT coalesce(r.plan_reverts, p.reverts) AS reverts FROM cutter.runs r LEFT JOIN cutter.pinned_plans p ON p.run_id = r.run_id WHERE r.run_id = $1', [runId],
+      )).rows[0]?.reverts ?? null;
+      return { ...found, plan: validateCutplan(plan, reverts === null ? {} : { reverts }) };
     });
   }
 

@@ -95,7 +95,7 @@ export function bindPhaseActors(binding: PhaseBinding) {
       if (executor.pinPlan !== undefined) {
         const pin = await executor.pinPlan(ctx, plan, input.expectedPlanHash);
         if (pin.rowCount !== plan.rows.length) throw new StopInvariantFailed('planning', { reason: `${pin.rowCount} rows pinned for ${plan.rows.length} planned` });
-        return changeSetOf(pin.planHash, pin.rowCount, input.runId, pin);
+        return changeSetOf(pin.planHash, pin.rowCount, input.runId, pin, plan.reverts);
       }
       const planHash = planHashOf(plan);
       if (input.expectedPlanHash !== null && input.expectedPlanHash !== planHash) throw new PlanPinMismatch(input.expectedPlanHash, planHash);

@@ -4,12 +4,10 @@ import { validateCutplan, type Cutplan } from '../../domain/cutplan.js';
 import { Mode } from '../../domain/mode.js';
 import { InvalidInput } from '../../errors/index.js';
 import { loadPlanSources } from '../../planning/index.js';
-import { createDurableRun } from '../../runs/durable-run.js';
-import { ExitCode, exitCodeForRun } from '../exit-codes.js';
+import { ExitCode } from '../exit-codes.js';
+import { startStoredRun } from '../start-run.js';
 import { countsLine, planAgainstTarget, type RetireOptions } from '../plan-against-target.js';
 import { withInspectOptions, withInspector, type InspectOptions } from '../inspect-option.js';
-import { printRun, runJson } from '../print-run.js';
-import { reportRunProgress } from '../run-reporter.js';
 import { withRunSession, type SessionOptions } from '../run-session.js';
 import { withTargetOptions } from '../target-options.js';
 import type { Terminal } from '../terminal.js';
@@ -69,25 +67,10 @@ export function registerRun(program: Command, terminal: Terminal, setExit: (code
           return;
         }
         if (!options.json && !loaded.classified) terminal.line(`${terminal.bold('changes')}    ${countsLine(classified)}`);
-        const run = await createDurableRun({
-          store: session.store, mode, plan, initiator: options.initiator, approvals: session.policy,
-          executor: session.executorFor(mode, classified.target), killSwitch: session.killSwitch, logger: session.logger,
-          hold: { command: 'cutter run' },
-          ...(loaded.expectedPlanHash === undefined ? {} : { expectedPlanHash: loaded.expectedPlanHash }),
-          ...(inspector === null ? {} : { inspect: inspector.inspect }),
+        await startStoredRun(session, terminal, setExit, {
+          mode, plan, target: classified.target, initiator: options.initiator, json: options.json, inspect: inspector?.inspect,
+          command: 'cutter run', ...(loaded.expectedPlanHash === undefined ? {} : { expectedPlanHash: loaded.expectedPlanHash }),
         });
-        const stop = options.json ? () => undefined : reportRunProgress(run, terminal);
-        let view;
-        try {
-          run.start();
-          view = await run.settled();
-        } finally {
-          stop();
-          await run.release();
-        }
-        if (options.json) terminal.line(JSON.stringify(runJson(view), null, 2));
-        else printRun(view, terminal);
-        setExit(exitCodeForRun(view.state, view.output?.status ?? null));
       }));
     });
 }

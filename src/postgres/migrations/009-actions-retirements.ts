@@ -2,7 +2,8 @@
  * Migration 9: change over time. A plan row carries the action planning found for its address against the target
  * (`new`, `changed`, `retire`), kept with the plan where it is stored. Enacting a change set that retires an address
  * marks its enacted version `retired` and names the change set (`retired_by`), so compensation can put it back: a
- * version retired by a change set may be enacted again, and only by that change set's revert.
+ * version retired by a change set may be enacted again, and only by that change set's revert. A revert run's plan
+ * names the change set it reverts.
  */
 export const migration009 = {
   version: 9,
@@ -12,6 +13,9 @@ ALTER TABLE cutter.iu_versions ADD COLUMN IF NOT EXISTS retired_by text;
 ALTER TABLE cutter.iu_snapshots ADD COLUMN IF NOT EXISTS retired_by text;
 ALTER TABLE cutter.pinned_plan_rows ADD COLUMN IF NOT EXISTS action text CHECK (action IN ('new', 'changed', 'retire'));
 ALTER TABLE cutter.run_plan_rows ADD COLUMN IF NOT EXISTS action text CHECK (action IN ('new', 'changed', 'retire'));
+-- A revert run's plan names the change set it reverts (its Leg B records a revert of it), wherever the plan is kept.
+ALTER TABLE cutter.pinned_plans ADD COLUMN IF NOT EXISTS reverts text;
+ALTER TABLE cutter.runs ADD COLUMN IF NOT EXISTS plan_reverts text;
 
 CREATE OR REPLACE FUNCTION cutter.tg_iu_check_transition() RETURNS trigger LANGUAGE plpgsql AS $fn$
 BEGIN

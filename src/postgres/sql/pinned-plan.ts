@@ -45,8 +45,8 @@ export async function pinPlan(session: DbSession, runId: string, plan: Cutplan, 
   await loadFieldRows(session, PINNED_ROWS, fields(), chunkSize, afterChunk);
   const target = await targetFingerprint(session, { pinnedRunId: runId });
   await session.query(
-    'INSERT INTO cutter.pinned_plans (run_id, plan_hash, row_count, target_fingerprint, fingerprint_at) VALUES ($1, $2, $3, $4, $5)',
-    [runId, planHash, plan.rows.length, target.fingerprint, target.at],
+    'INSERT INTO cutter.pinned_plans (run_id, plan_hash, row_count, target_fingerprint, fingerprint_at, reverts) VALUES ($1, $2, $3, $4, $5, $6)',
+    [runId, planHash, plan.rows.length, target.fingerprint, target.at, plan.reverts ?? null],
   );
   return { planHash, rowCount: plan.rows.length, fingerprint: target.fingerprint, at: target.at };
 }
