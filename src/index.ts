@@ -61,7 +61,7 @@ export { cutMarkdown, planFromMarkdown, planFromRows, loadPlanSources, parseRows
 // Executors
 export { type Executor, type ExecutionContext, type VerifyExpectation, type PrecheckReport, ExecutorMethod } from './executors/executor.js';
 export { LiveExecutionAdapter, isLiveAdapter } from './executors/live-adapter.js';
-export { DryRunSimulator } from './executors/simulator.js';
+export { DryRunSimulator, type SimulatedAddress } from './executors/simulator.js';
 
 // Kill switch and approvals
 export { type KillSwitch, InMemoryKillSwitch, EnvKillSwitch, KILL_SWITCH_ENV, killSwitchAlwaysOff, readKillSwitch } from './kill-switch/index.js';
@@ -102,6 +102,9 @@ export { openEmbeddedDatabase, type EmbeddedDatabase } from './postgres/provider
 export { maskDsn } from './postgres/providers/mask-dsn.js';
 export { openTarget, type TargetConfig, type OpenTarget } from './postgres/open-target.js';
 export { applyMigrations, LATEST_SCHEMA_VERSION, type MigrationReport } from './postgres/migrations/index.js';
+export { classifyPlan, type ClassifiedPlan, type ClassifyOptions } from './postgres/classify.js';
+export { planRevert, RevertOutOfOrder, type RevertPlan } from './postgres/plan-revert.js';
+export { readAddressHistory, readChangeSets, type AddressVersion, type ChangeSetEntry } from './postgres/sql/history.js';
 export { type BackupRunner, type BackupRequest } from './postgres/backups/backup-runner.js';
 export { snapshotBackupRunner, restoreSnapshot } from './postgres/backups/snapshot-runner.js';
 export { createPgDumpBackupRunner, type PgDumpRunnerOptions } from './postgres/backups/pg-dump-runner.js';
@@ -119,7 +122,7 @@ export { ApprovedPlanChanged, RunBusy, RunEndedUnderEarlierRelease, RunNotFound,
 export { holdRun, type HoldOptions, type RunHold } from './runs/run-hold.js';
 export { RUN_SNAPSHOT_VERSION } from '../machines/snapshot-version.js';
 export { type RunJournal, type JournalEvent } from './runner/run-journal.js';
-export { PlanStale } from './errors/index.js';
+export { PlanStale, PlanConflict } from './errors/index.js';
 export { TargetUnavailable } from './postgres/errors.js';
 export { TargetBusy } from './postgres/sql/target-lock.js';
 export { loadConfig, type CutterConfig } from './config/config.js';

@@ -6,6 +6,7 @@ import { registerDemo } from './commands/demo.js';
 import { registerInit } from './commands/init.js';
 import { registerInspector } from './commands/inspector.js';
 import { registerLedger } from './commands/ledger.js';
+import { registerLog } from './commands/log.js';
 import { registerConfig } from './commands/config.js';
 import { registerKeys } from './commands/keys.js';
 import { registerKillSwitch } from './commands/kill-switch.js';
@@ -51,6 +52,7 @@ export function buildProgram(terminal: Terminal, setExit: (code: ExitCode) => vo
   registerDemo(program, terminal, setExit);
   registerChart(program, terminal, setExit);
   registerLedger(program, terminal, setExit);
+  registerLog(program, terminal, setExit);
   registerReport(program, terminal, setExit);
   registerInspector(program, terminal, setExit);
   program.addHelpText('after', '\nExit codes: 0 ok · 1 unexpected · 2 usage · 3 invalid input · 4 refused · 5 run not completed · 6 torn · 7 integrity check failed (see docs/cli.md)');

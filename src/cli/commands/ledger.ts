@@ -7,7 +7,7 @@ import { checkLedgerAnchors, type LedgerAnchor } from '../../domain/ledger-ancho
 import { GENESIS_HASH, verifyLedgerChain, type LedgerRecord } from '../../domain/ledger-chain.js';
 import { ErrorCode, InvalidInput } from '../../errors/index.js';
 import { openTarget, type OpenTarget } from '../../postgres/open-target.js';
-import { readLedger } from '../../postgres/sql/ledger.js';
+import { readLedger, readTimedLedger } from '../../postgres/sql/ledger.js';
 import { readLedgerAnchors } from '../../postgres/sql/ledger-anchors.js';
 import { ExitCode } from '../exit-codes.js';
 import { targetFromOptions, withTargetOptions, type TargetOptions } from '../target-options.js';
@@ -82,6 +82,34 @@ export function registerLedger(program: Command, terminal: Terminal, setExit: (c
         const { verdict } = await verifyLedger(target, extra);
         printVerdict(verdict, terminal, options.json);
         setExit(verdict.ok ? ExitCode.Ok : ExitCode.IntegrityFailure);
+      } finally {
+        await target.close();
+      }
+    });
+
+  withTargetOptions(
+    ledger
+      .command('show')
+      .description('print the ledger\'s records, oldest first: sequence, kind, change set, time, hash, and what each records (read-only)'),
+  )
+    .option('--since <seq or time>', 'only records after this sequence number, or at or after this ISO time')
+    .option('--json', 'print JSON', false)
+    .action(async (options: TargetOptions & { since?: string; json: boolean }) => {
+      const since = options.since;
+      const bySeq = since !== undefined && /^\d+$/.test(since);
+      if (since !== undefined && !bySeq && Number.isNaN(Date.parse(since))) throw new InvalidInput('since', 'must be a record sequence number (e.g. 12) or an ISO time (e.g. 2026-11-01T00:00:00Z)');
+      const target = await openTarget(targetFromOptions(options));
+      try {
+        const records = (await target.admin((s) => readTimedLedger(s))).filter((r) => since === undefined || (bySeq ? r.seq > Number(since) : Date.parse(r.recordedAt) >= Date.parse(since)));
+        if (options.json) terminal.line(JSON.stringify(records, null, 2));
+        else if (records.length === 0) terminal.line('no records');
+        else {
+          for (const r of records) {
+            const what = r.kind === 'kill-switch' ? JSON.stringify(r.payload) : `${r.changeSetId ?? '-'}${typeof r.payload.rowCount === 'number' ? `  ${r.payload.rowCount} IUs` : ''}${typeof r.payload.reverts === 'string' ? `  reverts ${r.payload.reverts}` : ''}`;
+            terminal.line(`#${String(r.seq).padEnd(5)} ${r.kind.padEnd(12)} ${what}  ${terminal.dim(`${r.recordedAt}  ${r.recordHash.slice(0, 16)}…`)}`);
+          }
+        }
+        setExit(ExitCode.Ok);
       } finally {
         await target.close();
       }
