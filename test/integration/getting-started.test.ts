@@ -1,0 +1,64 @@
+/**
+ * docs/getting-started.md, as a newcomer runs it: `npm start`'s job first (cutter demo on the embedded database), then
+ * every line of "A governed run, step by step" in order, each as its own process in a fresh folder. `npx cutter` is
+ * this checkout's CLI; `<run>` is the run id the page's `cutter run` printed. Every line must succeed, and the run
+ * must end with exactly the page's one new IU enacted and a ledger that verifies.
+ */
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, rm, symlink } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { tsxNodeArgs } from '../support/tsx-node.js';
+
+const exec = promisify(execFile);
+
+/** The shell block under a heading of a Markdown page, a command per line. */
+function commandsUnder(markdown: string, heading: string): string[] {
+  const section = markdown.slice(markdown.indexOf(heading));
+  const block = /```sh\n([\s\S]*?)```/.exec(section)?.[1] ?? '';
+  return block.split('\n').map((l) => l.trim()).filter((l) => l !== '' && !l.startsWith('#'));
+}
+
+describe('docs/getting-started.md, in order, after npm start', () => {
+  let dir = '';
+  const cli = tsxNodeArgs('src/cli/main.ts').map((a) => JSON.stringify(a)).join(' ');
+  // `npx cutter …` on the page runs this checkout's CLI; everything else is the shell's.
+  const shell = (line: string, env: Record<string, string>) =>
+    exec('bash', ['-c', `set -euo pipefail; npx() { shift; ${JSON.stringify(process.execPath)} ${cli} "$@"; }; ${line}`], { cwd: dir, env: { ...process.env, NO_COLOR: '1', ...env } });
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'cutter-getting-started-'));
+    // The page's commands name examples/docs, as in a clone.
+    await symlink(join(process.cwd(), 'examples'), join(dir, 'examples'));
+  }, 60_000);
+  afterAll(async () => { await rm(dir, { recursive: true, force: true }); });
+
+  it('the governed run works exactly as written', async () => {
+    const env: Record<string, string> = {};
+    const started = await shell('npx cutter demo', env);
+    expect(started.stdout).toContain('ended completed');
+
+    const lines = commandsUnder(await readFile('docs/getting-started.md', 'utf8'), '## A governed run, step by step');
+    expect(lines.length).toBeGreaterThan(8);
+    let runId = '';
+    for (const line of lines) {
+      const exported = /^export (\w+)=(\S+)$/.exec(line);
+      if (exported?.[1] !== undefined && exported[2] !== undefined) {
+        env[exported[1]] = exported[2];
+        continue;
+      }
+      const result = await shell(line.replaceAll('<run>', runId), env).catch((error: unknown) => {
+        const e = error as { code?: number; stdout?: string; stderr?: string };
+        throw new Error(`"${line}" exited ${String(e.code)}:\n${e.stdout ?? ''}\n${e.stderr ?? ''}`);
+      });
+      if (line.startsWith('npx cutter plan')) expect(result.stdout).toContain('+1 new  ~0 changed  -0 retired  =27 unchanged');
+      if (line.startsWith('npx cutter run')) runId = /^run\s+([0-9a-f-]{36})/m.exec(result.stdout)?.[1] ?? '';
+      if (line.startsWith('npx cutter approve') && line.includes('--gate enact')) expect(result.stdout).toMatch(/state\s+completed/);
+      if (line.startsWith('npx cutter log')) expect(result.stdout).toMatch(/v1\s+enacted\s+cs-/);
+      if (line.startsWith('npx cutter ledger verify')) expect(result.stdout).toContain('chain intact');
+    }
+    expect(runId).toMatch(/^[0-9a-f-]{36}$/);
+  }, 180_000);
+});
