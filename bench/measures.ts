@@ -16,6 +16,8 @@ import { copyTextLine } from '../src/postgres/copy-text.js';
 import { DbRole, type DbSession } from '../src/postgres/port.js';
 import { PostgresLiveExecutionAdapter } from '../src/postgres/postgres-adapter.js';
 import { PostgresRunStore } from '../src/postgres/run-store.js';
+import { classifyPlan } from '../src/postgres/classify.js';
+import { benchPlan } from './plan.js';
 import { inTransaction } from '../src/postgres/transaction.js';
 import { createDurableRun } from '../src/runs/durable-run.js';
 import { benchApproval, benchPolicy } from './approvals.js';
@@ -115,6 +117,18 @@ export async function wholeRun(target: ScratchTarget, plan: Cutplan, mode: Mode)
   if (output.status !== 'completed') throw new Error(`${mode} run ended ${output.status}: ${JSON.stringify(output.error)}`);
   const phaseDbMs = timed.heldMs();
   return { wallMs, phaseDbMs, storeMs, overheadMs: wallMs - phaseDbMs };
+}
+
+/**
+ * Planning's classification against a target that already holds the plan's N addresses enacted (after a LIVE run),
+ * with 1% of the bodies edited: set-based, read-only, every address new, changed or unchanged.
+ */
+export async function classifyHeld(target: ScratchTarget, n: number): Promise<number> {
+  const edited = benchPlan(n, 100);
+  let changed = 0;
+  const ms = await elapsed(async () => { changed = (await classifyPlan(target.provider, edited)).counts.changed; });
+  if (changed !== Math.ceil(n / 100)) throw new Error(`classification found ${changed} changed rows of ${n}, expected ${Math.ceil(n / 100)}`);
+  return ms;
 }
 
 /** The pg_dump backup runner alone, in a backup phase's transaction, of the target as it is (after a LIVE run: N rows). */

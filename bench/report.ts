@@ -60,6 +60,7 @@ export function summarise(size: SizeSamples): SizeSummary {
     line('LIVE run (whole)', size.live, size.n, floorMs),
     line('DRYRUN run (whole)', size.dryrun, size.n, floorMs),
     line('pg_dump runner (N rows)', size.pgDump, size.n, floorMs),
+    line('planning: classify against N held, 1% edited', size.classify ?? [], size.n, floorMs),
     line('DBOS peer (whole)', size.dbos, size.n, floorMs),
   ].filter((l): l is Line => l !== null);
   return { n: size.n, lines, live: overhead(size.live), dryrun: overhead(size.dryrun), dbos: overhead(size.dbos) };

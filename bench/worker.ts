@@ -7,7 +7,7 @@
 import { Mode } from '../src/domain/mode.js';
 import type { BenchArgs } from './args.js';
 import { launchDbosPeer } from './dbos-peer.js';
-import { copyFloor, cutAndEnact, pgDumpBackup, pinAndCut, wholeRun, type RunTiming } from './measures.js';
+import { classifyHeld, copyFloor, cutAndEnact, pgDumpBackup, pinAndCut, wholeRun, type RunTiming } from './measures.js';
 import { benchPlan } from './plan.js';
 import { processPeakRssMb, withPeakRss } from './rss.js';
 import { openScratch, type ScratchTarget } from './scratch.js';
@@ -26,6 +26,8 @@ export interface SizeSamples {
   readonly live: RunSample[];
   readonly dryrun: RunSample[];
   readonly pgDump: Sample[];
+  /** Planning's classification against a target holding the N addresses enacted, 1% of them edited. */
+  readonly classify: Sample[];
   readonly dbos: RunSample[];
 }
 
@@ -57,7 +59,7 @@ async function runSample(work: () => Promise<RunTiming>): Promise<RunSample> {
 
 async function measureSize(target: ScratchTarget, n: number, reps: number): Promise<SizeSamples> {
   const plan = benchPlan(n);
-  const out: SizeSamples = { n, floor: [], cut: [], pin: [], cutPinned: [], enact: [], live: [], dryrun: [], pgDump: [], dbos: [] };
+  const out: SizeSamples = { n, floor: [], cut: [], pin: [], cutPinned: [], enact: [], live: [], dryrun: [], pgDump: [], classify: [], dbos: [] };
   for (let rep = 1; rep <= reps; rep++) {
     log(`  ${target.kind} n=${n} rep ${rep}/${reps}`);
     await target.fresh();
@@ -73,6 +75,7 @@ async function measureSize(target: ScratchTarget, n: number, reps: number): Prom
     await target.fresh();
     out.live.push(await runSample(() => wholeRun(target, plan, Mode.Live)));
     if (target.kind === 'postgres') out.pgDump.push(await sample(() => pgDumpBackup(target)));
+    out.classify.push(await sample(() => classifyHeld(target, n)));
     await target.fresh();
     out.dryrun.push(await runSample(() => wholeRun(target, plan, Mode.DryRun)));
   }
@@ -87,7 +90,7 @@ async function measureDbos(target: ScratchTarget, args: BenchArgs): Promise<Size
     const out: SizeSamples[] = [];
     for (const n of args.dbosSizes) {
       const plan = benchPlan(n);
-      const samples: SizeSamples = { n, floor: [], cut: [], pin: [], cutPinned: [], enact: [], live: [], dryrun: [], pgDump: [], dbos: [] };
+      const samples: SizeSamples = { n, floor: [], cut: [], pin: [], cutPinned: [], enact: [], live: [], dryrun: [], pgDump: [], classify: [], dbos: [] };
       for (let rep = 1; rep <= args.reps; rep++) {
         log(`  dbos n=${n} rep ${rep}/${args.reps}`);
         await target.fresh();

@@ -31,24 +31,24 @@ const CLASSIFY_STAGE: StageTable = { name: 'cutter_classify_stage', columns: [['
 /**
  * Every staged address against the target in one statement, by exception: an address with no version at all (new, at
  * version 1: a first load) does not come back. `enacted` is the one enacted version, `latest` the newest of any status.
+ * Each address is two index probes (LATERAL): the planner cannot estimate a DISTINCT ON over a join (it guesses 200
+ * rows) and then nests loops over whole tables, which took 17 s for 20k held addresses instead of well under one.
  */
 const CLASSIFY_SQL = /* sql */ `
-WITH latest AS (
-  SELECT DISTINCT ON (v.address) v.address, v.version, v.status, v.change_set_id
-  FROM cutter.iu_versions v JOIN cutter_classify_stage s ON s.address = v.address
-  ORDER BY v.address, v.version DESC
-),
-enacted AS (
-  SELECT v.address, v.version, v.content_hash
-  FROM cutter.iu_versions v JOIN cutter_classify_stage s ON s.address = v.address
-  WHERE v.status = 'enacted'
-)
 SELECT s.ord, l.version AS latest, e.version AS enacted, l.change_set_id,
   CASE WHEN l.status = 'draft' THEN 'conflict'
-       WHEN e.address IS NULL THEN 'new'
+       WHEN e.version IS NULL THEN 'new'
        WHEN e.content_hash = s.content_hash THEN 'unchanged'
        ELSE 'changed' END AS action
-FROM cutter_classify_stage s JOIN latest l ON l.address = s.address LEFT JOIN enacted e ON e.address = s.address`;
+FROM cutter_classify_stage s
+JOIN LATERAL (
+  SELECT v.version, v.status, v.change_set_id FROM cutter.iu_versions v
+  WHERE v.address = s.address ORDER BY v.version DESC LIMIT 1
+) l ON true
+LEFT JOIN LATERAL (
+  SELECT v.version, v.content_hash FROM cutter.iu_versions v
+  WHERE v.address = s.address AND v.status = 'enacted'
+) e ON true`;
 
 /** Enacted versions within the given address prefixes that the plan does not name: what `--retire-missing` retires. */
 const MISSING_SQL = /* sql */ `
