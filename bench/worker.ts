@@ -73,11 +73,12 @@ async function measureSize(target: ScratchTarget, n: number, reps: number): Prom
     out.pin.push(await sample(async () => { const t = await pinAndCut(target, plan); cutPinnedMs = t.cutMs; return t.pinMs; }));
     out.cutPinned.push({ ms: cutPinnedMs, peakRssMb: out.pin.at(-1)?.peakRssMb ?? 0 });
     await target.fresh();
+    out.dryrun.push(await runSample(() => wholeRun(target, plan, Mode.DryRun)));
+    await target.fresh();
     out.live.push(await runSample(() => wholeRun(target, plan, Mode.Live)));
     if (target.kind === 'postgres') out.pgDump.push(await sample(() => pgDumpBackup(target)));
+    // Last: it holds a second, edited plan, and the heap it grows is not all given back to the OS before the next peak.
     out.classify.push(await sample(() => classifyHeld(target, n)));
-    await target.fresh();
-    out.dryrun.push(await runSample(() => wholeRun(target, plan, Mode.DryRun)));
   }
   return out;
 }
