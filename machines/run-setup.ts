@@ -12,6 +12,7 @@ import type {
   PhaseInput,
   PhaseResults,
   PrecheckOutput,
+  ApprovalRecord,
   ResumableState,
   RunContext,
   RunEvent,
@@ -58,8 +59,25 @@ function refusedBy(context: RunContext, lock: keyof typeof REFUSALS): Pick<RunCo
   return { refusals: [...context.refusals, { gate: lock, code, reason }], error: { name, code, message: reason } };
 }
 
-/** The parameterised approval guard for one gate. */
+/** The parameterised approval guard for one gate: the event's approval may be collected there. */
 export const approvalValidFor = (gate: Gate) => ({ type: 'approvalValid', params: { gate } }) as const;
+/** The parameterised policy guard for one gate: with the approvals collected (and the event's), the policy is met now. */
+export const gateOpensFor = (gate: Gate) => ({ type: 'gateOpens', params: { gate } }) as const;
+
+/** The approval an APPROVE event carries, as the run keeps it: bound to the policy the run is judged by. */
+export function approvalRecordOf(context: Pick<RunContext, 'policyHash'>, event: RunEvent, gate: Gate): ApprovalRecord {
+  const { approver, reason, issuedAt, expiresAt, reviewDecisionId, notBefore } = (event as Extract<RunEvent, { type: 'APPROVE' }>).approval;
+  return {
+    gate,
+    approver,
+    reason,
+    issuedAt,
+    expiresAt,
+    ...(reviewDecisionId === undefined ? {} : { reviewDecisionId }),
+    ...(notBefore === undefined ? {} : { notBefore }),
+    ...(context.policyHash === null ? {} : { policyHash: context.policyHash }),
+  };
+}
 
 export const output =
   (status: FinalStatus) =>
@@ -102,8 +120,12 @@ export const runSetup = setup({
     executorReady: () => false,
     /** The kill switch reads ON at this moment. Bound by the runner; fails closed here. */
     killSwitchOn: () => false,
-    /** The event's approval is valid for this gate, run, change set and plan. Bound by the runner. */
+    /** The event's approval is valid for this gate, run, change set and plan, and the policy lets it be collected. Bound by the runner. */
     approvalValid: (_, _params: { gate: Gate }) => false,
+    /** The policy is met at this gate now, counting the event's approval if it carries one. Bound by the runner. */
+    gateOpens: (_, _params: { gate: Gate }) => false,
+    /** A BIND_POLICY names the policy in force. Bound by the runner. */
+    policyInForce: () => false,
     isDryRun: ({ context }) => context.mode === 'DRYRUN',
     /** DRYRUN, or LIVE with the kill switch ON: the machine's own kill-switch lock. */
     liveExecutionAllowed: or(['isDryRun', 'killSwitchOn']),
@@ -125,15 +147,33 @@ export const runSetup = setup({
         { gate: params.gate, code: 'E_APPROVAL_INVALID', reason: 'no approval verifier is bound to this run' },
       ],
     }),
-    recordApproval: assign({
-      // Bound to APPROVE transitions only, so the event is an APPROVE.
-      approvals: ({ context, event }, params: { gate: Gate }) => {
-        const { approver, reason, issuedAt, expiresAt, reviewDecisionId } = (event as Extract<RunEvent, { type: 'APPROVE' }>).approval;
-        const record = reviewDecisionId === undefined
-          ? { gate: params.gate, approver, reason, issuedAt, expiresAt }
-          : { gate: params.gate, approver, reason, issuedAt, expiresAt, reviewDecisionId };
-        return { ...context.approvals, [params.gate]: record };
+    /** Keeps the event's approval among those collected at the gate. Bound to APPROVE transitions only. */
+    collectApproval: assign({
+      collected: ({ context, event }, params: { gate: Gate }) => ({
+        ...context.collected,
+        [params.gate]: [...(context.collected[params.gate] ?? []), approvalRecordOf(context, event, params.gate)],
+      }),
+    }),
+    /** The gate opens: the newest approval collected there is the one the run goes on with (SG_2's review decision). */
+    openGate: assign({
+      approvals: ({ context }, params: { gate: Gate }) => {
+        const newest = context.collected[params.gate]?.at(-1);
+        return newest === undefined ? context.approvals : { ...context.approvals, [params.gate]: newest };
       },
+    }),
+    /** Records why the gate did not open yet. The runner binds a version that names each unmet rule. */
+    recordGateWaiting: assign({
+      refusals: ({ context }, params: { gate: Gate }) => [
+        ...context.refusals,
+        { gate: 'policy' as const, code: 'E_APPROVAL_QUORUM', reason: `${params.gate} waits: no approval policy is bound to this run` },
+      ],
+    }),
+    bindPolicy: assign({
+      policyHash: ({ context, event }) => (event.type === 'BIND_POLICY' ? event.policyHash : context.policyHash),
+      error: null,
+    }),
+    recordPolicyBindRefusal: assign({
+      refusals: ({ context }) => [...context.refusals, { gate: 'policy' as const, code: 'E_POLICY_CHANGED', reason: 'the policy named is not the one in force' }],
     }),
     recordKillSwitchRefusal: assign(({ context }) => refusedBy(context, 'kill-switch')),
     recordExecutorRefusal: assign(({ context }) => refusedBy(context, 'executor')),

@@ -41,6 +41,8 @@ export interface RunInput {
   readonly initiator: string;
   /** The plan hash the caller pinned (and showed the approvers), if any: planning refuses content that differs. */
   readonly expectedPlanHash: string | null;
+  /** The hash of the approval policy in force when the run was created: the run is judged by it until a person re-binds it. */
+  readonly policyHash?: string | null;
 }
 
 /** What every mutating phase actor receives. */
@@ -86,11 +88,18 @@ export interface ApprovalRecord {
   readonly issuedAt: string;
   readonly expiresAt: string;
   readonly reviewDecisionId?: string;
+  /** The approval counts only from this instant. */
+  readonly notBefore?: string;
+  /** The policy the approval was collected under (the run's, when it was collected). */
+  readonly policyHash?: string;
 }
 
-/** An approval (or resume) a gate refused. Journalled, never silent. */
+/**
+ * An approval (or resume) a gate refused, or a gate that did not open (`policy`: the policy is not met yet, or a
+ * re-bind was refused). Journalled, never silent.
+ */
 export interface Refusal {
-  readonly gate: Gate | 'kill-switch' | 'executor';
+  readonly gate: Gate | 'kill-switch' | 'executor' | 'policy';
   readonly code: string;
   readonly reason: string;
 }
@@ -112,7 +121,12 @@ export interface RunContext {
   readonly initiator: string;
   readonly expectedPlanHash: string | null;
   readonly changeSet: ChangeSet | null;
+  /** The approval policy the run is judged by (its hash); null for runs stored before policies (judged by the one in force). */
+  readonly policyHash: string | null;
+  /** The approval that opened each gate passed. */
   readonly approvals: Partial<Record<Gate, ApprovalRecord>>;
+  /** Every approval collected at each gate, in order: the policy counts them (quorum, groups, validity). */
+  readonly collected: Partial<Record<Gate, readonly ApprovalRecord[]>>;
   readonly results: PhaseResults;
   /** Mutating phases that committed (in DRYRUN: that the simulator reported as committed). */
   readonly committed: readonly MutatingPhase[];
@@ -130,6 +144,7 @@ export type RunEvent =
   | { readonly type: 'REJECT'; readonly gate: Gate; readonly by: string; readonly reason: string }
   | { readonly type: 'CANCEL'; readonly by: string; readonly reason: string }
   | { readonly type: 'RESUME'; readonly by: string }
+  | { readonly type: 'BIND_POLICY'; readonly policyHash: string; readonly by: string; readonly reason: string }
   | { readonly type: 'ESCALATE'; readonly by: string; readonly reason: string };
 
 /** How a run ended. */

@@ -84,6 +84,17 @@ function reopenPassingRefusals(snapshot: PersistedRun): PersistedRun {
   return reopened('awaitingCutApproval', { approvals: others });
 }
 
+/**
+ * Version 4 collects approvals (a gate opens when the policy is met, not on the first valid approval) and binds each
+ * run to the policy it was created under. A run stored before has each gate it passed opened by the one approval it
+ * kept, which is also all it collected there; it is bound to no policy (null: judged by the one in force).
+ */
+function collectPassedApprovals(context: Context): Record<string, unknown> {
+  const approvals = (context.approvals ?? {}) as Record<string, unknown>;
+  const collected = Object.fromEntries(Object.entries(approvals).map(([gate, record]) => [gate, [record]]));
+  return { ...context, policyHash: context.policyHash ?? null, collected: context.collected ?? collected };
+}
+
 /** Every migration this build carries, in version order. */
 export const SNAPSHOT_MIGRATIONS: readonly SnapshotMigration[] = [
   {
@@ -96,5 +107,11 @@ export const SNAPSHOT_MIGRATIONS: readonly SnapshotMigration[] = [
     to: 3,
     summary: 'refusals that pass (kill switch, busy or unreachable target) halt a run after SG_1 instead of ending it; runs version 2 ended so are reopened where version 3 leaves them',
     snapshot: reopenPassingRefusals,
+  },
+  {
+    from: 3,
+    to: 4,
+    summary: 'gates collect approvals and open when the approval policy is met (quorum, groups, separation of duties, windows); runs are bound to a policy; a run stored before keeps the approvals it passed its gates with, bound to no policy (the one in force judges it)',
+    context: collectPassedApprovals,
   },
 ];

@@ -13,5 +13,8 @@
  * - 3: a refusal that passes (kill switch, busy or unreachable target) after SG_1 halts the run (before the backup or
  *   the cut too) instead of ending it; a valid SG_1 approval with the switch OFF leaves the run at SG_1; a refused
  *   compensation waits at SG_3 again; a run halted before the backup may be cancelled outright.
+ * - 4: gates collect approvals and open when the approval policy is met (quorum, groups, separation of duties, change
+ *   windows), re-checked by RESUME at a gate; a run is bound to the policy it was created under (`policyHash`), and
+ *   BIND_POLICY re-binds it to the one in force.
  */
-export const RUN_SNAPSHOT_VERSION = 3;
+export const RUN_SNAPSHOT_VERSION = 4;

@@ -52,6 +52,9 @@ async function park(scenario: Scenario, runId: string): Promise<{ tables: TableR
     const run = await parkScenario(scenario, db, store, runId);
     // Let what a finished run gives back on its own (its lease) settle before the target is read.
     await new Promise((r) => setTimeout(r, 200));
+    // The process that parked the run is gone by the time anyone restores it: its hold (if it kept one, as a crash
+    // does) has lapsed. Stored so, the fixture restores at once.
+    await db.admin((s) => s.query("UPDATE cutter.run_holds SET expires_at = since"));
     const tables = await db.admin((s) => dumpCutterTables(s));
     const schemaVersion = await db.admin((s) => schemaVersionOf(s));
     const parkedAt = (await store.find(runId))?.run.state ?? '?';

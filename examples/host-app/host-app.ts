@@ -22,6 +22,7 @@ import {
   restoreRun,
   setDatabaseKillSwitch,
   snapshotBackupRunner,
+  type ApprovalPolicy,
   type Logger,
   type Run,
   type TargetConfig,
@@ -29,8 +30,8 @@ import {
 
 export interface HostAppOptions {
   readonly target: TargetConfig;
-  /** Approver name → Ed25519 public key (PEM): the host's approval source. */
-  readonly approvers: Readonly<Record<string, string>>;
+  /** Approver name → Ed25519 public key (PEM), or `{ publicKey, groups }`: the host's approval source. */
+  readonly approvers: ApprovalPolicy['approvers'];
   readonly logger: Logger;
 }
 

@@ -19,9 +19,10 @@ export function generateApproverKeyPair(): ApproverKeyPair {
 
 /** The exact bytes an approver signs: the canonical JSON of the claims (never the signature itself). */
 export function signedBytesOf(claims: ApprovalClaims): Buffer {
-  const { gate, runId, changeSetId, planHash, approver, reason, issuedAt, expiresAt, reviewDecisionId } = claims;
+  const { gate, runId, changeSetId, planHash, approver, reason, issuedAt, expiresAt, reviewDecisionId, notBefore, policyHash } = claims;
+  // Absent optional claims are left out of the canonical JSON, so approvals signed before they existed still verify.
   return Buffer.from(
-    canonicalJson({ approver, changeSetId, expiresAt, gate, issuedAt, planHash, reason, reviewDecisionId, runId }),
+    canonicalJson({ approver, changeSetId, expiresAt, gate, issuedAt, notBefore, planHash, policyHash, reason, reviewDecisionId, runId }),
     'utf8',
   );
 }

@@ -2,17 +2,10 @@ import { ApprovalSchema, Gate, type Approval } from '../domain/approval.js';
 import { ApprovalInvalid, ApprovalRefusal } from '../errors/index.js';
 import { fieldOfIssue } from '../domain/issue-field.js';
 import { canonicalIdentity, entryFor } from '../domain/identity.js';
+import { publicKeyOf, type ApprovalPolicy } from '../policy/resolve.js';
 import { signatureValid } from './signing.js';
 
-/** Who may approve, and how strictly. */
-export interface ApprovalPolicy {
-  /** Approver identity → Ed25519 public key (PEM). Only these may approve; names compare in their canonical form. */
-  readonly approvers: Readonly<Record<string, string>>;
-  /** Let a run's initiator approve their own run. Off by default (I6). */
-  readonly allowSelfApproval?: boolean;
-  /** The clock, for expiry. */
-  readonly now?: () => Date;
-}
+export type { ApprovalPolicy } from '../policy/resolve.js';
 
 /** What an approval must match: the gate being passed and the run, change set and plan it guards. */
 export interface ApprovalExpectation {
@@ -53,6 +46,9 @@ export function checkApproval(candidate: unknown, expected: ApprovalExpectation,
   if (Date.parse(approval.issuedAt) > Date.parse(approval.expiresAt)) {
     return refuse(ApprovalRefusal.Malformed, 'issuedAt is after expiresAt');
   }
+  if (approval.notBefore !== undefined && Date.parse(approval.notBefore) >= Date.parse(approval.expiresAt)) {
+    return refuse(ApprovalRefusal.Malformed, 'notBefore is not before expiresAt');
+  }
   if (expected.gate === Gate.Enact && approval.reviewDecisionId === undefined) {
     return refuse(ApprovalRefusal.MissingReviewDecision, 'SG_2 approvals must carry a reviewDecisionId');
   }
@@ -60,7 +56,8 @@ export function checkApproval(candidate: unknown, expected: ApprovalExpectation,
     const as = approval.approver === expected.initiator ? '' : ` (as ${expected.initiator})`;
     return refuse(ApprovalRefusal.SelfApproval, `${approval.approver} started this run${as} and may not approve it`);
   }
-  const publicKey = entryFor(policy.approvers, approval.approver);
+  const entry = entryFor(policy.approvers, approval.approver);
+  const publicKey = entry === undefined ? undefined : publicKeyOf(entry);
   if (publicKey === undefined) return refuse(ApprovalRefusal.UnknownApprover, `${approval.approver} is not a configured approver`);
   if (!signatureValid(approval, publicKey)) return refuse(ApprovalRefusal.BadSignature, `signature does not verify for ${approval.approver}`);
   return { ok: true, approval };

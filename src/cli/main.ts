@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { Command, CommanderError } from 'commander';
 import { CutterError } from '../errors/index.js';
+import { registerApproval } from './commands/approval.js';
 import { registerChart } from './commands/chart.js';
 import { registerDemo } from './commands/demo.js';
 import { registerInit } from './commands/init.js';
@@ -42,6 +43,7 @@ export function buildProgram(terminal: Terminal, setExit: (code: ExitCode) => vo
   registerPlan(program, terminal, setExit);
   registerRun(program, terminal, setExit);
   registerRunControl(program, terminal, setExit);
+  registerApproval(program, terminal, setExit);
   registerStatus(program, terminal, setExit);
   registerUpgradeCheck(program, terminal, setExit);
   registerReplay(program, terminal, setExit);

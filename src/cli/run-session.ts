@@ -54,7 +54,7 @@ export async function withRunSession<T>(options: SessionOptions, work: (session:
       target,
       store: new PostgresRunStore((w) => target.admin(w)),
       config,
-      policy: { approvers: config.approvers, allowSelfApproval: config.allowSelfApproval },
+      policy: config.approvalPolicy,
       killSwitch,
       logger: cliLogger(),
       executorFor: (mode, state) =>

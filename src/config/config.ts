@@ -4,6 +4,8 @@ import { z } from 'zod';
 import { identityCollisions } from '../domain/identity.js';
 import { fieldOfIssue } from '../domain/issue-field.js';
 import { InvalidInput } from '../errors/index.js';
+import { PolicyRulesSchema } from '../policy/policy.js';
+import { resolvePolicy, type ApprovalPolicy } from '../policy/resolve.js';
 
 /** The environment variable naming the configuration file when `--config` is not given. */
 export const CONFIG_ENV = 'CUTTER_CONFIG';
@@ -15,13 +17,18 @@ const ConfigSchema = z.strictObject({
    * Approver name → Ed25519 public key: PEM text, or a path to a PEM file (relative to the config file). Names are
    * compared in their canonical form (see canonicalIdentity), so two names that are one person are refused.
    */
-  approvers: z.record(z.string().min(1), z.string().min(1)).default({}).superRefine((approvers, ctx) => {
+  approvers: z.record(z.string().min(1), z.union([
+    z.string().min(1),
+    z.strictObject({ publicKey: z.string().min(1), groups: z.array(z.string().trim().min(1).max(100)).default([]) }),
+  ])).default({}).superRefine((approvers, ctx) => {
     for (const group of identityCollisions(Object.keys(approvers))) {
       ctx.addIssue({ code: 'custom', path: [group[1] ?? ''], message: `${group.map((n) => JSON.stringify(n)).join(' and ')} are the same approver once case and Unicode forms are set aside: keep one` });
     }
   }),
   /** Let a run's initiator approve it. Off unless set. */
   allowSelfApproval: z.boolean().default(false),
+  /** What each gate needs: quorum, groups, separation of duties, lifetimes, change windows, risk rules (docs/operations.md, "Approval policy"). */
+  policy: PolicyRulesSchema.default(PolicyRulesSchema.parse({})),
   /** The pre-write backup of LIVE runs. */
   backup: z
     .discriminatedUnion('kind', [
@@ -40,8 +47,11 @@ const ConfigSchema = z.strictObject({
 /** Parsed, resolved and frozen configuration. */
 export interface CutterConfig {
   readonly source: string | null;
+  /** Approver name → public key (PEM), resolved from files. */
   readonly approvers: Readonly<Record<string, string>>;
   readonly allowSelfApproval: boolean;
+  /** The approval policy every run is judged by: approvers with their groups and keys, and the rules (validated, hashed). */
+  readonly approvalPolicy: ApprovalPolicy;
   readonly backup: Readonly<z.infer<typeof ConfigSchema>['backup']>;
   readonly leaseSeconds: number;
 }
@@ -74,13 +84,24 @@ export async function loadConfig(path: string | undefined, env: NodeJS.ProcessEn
     throw new InvalidInput(fieldOfIssue(issue, 'config'), `${issue?.message ?? 'invalid'} (in ${file})`);
   }
   const approvers: Record<string, string> = {};
-  for (const [name, key] of Object.entries(parsed.data.approvers)) {
+  const entries: Record<string, { publicKey: string; groups: readonly string[] }> = {};
+  for (const [name, entry] of Object.entries(parsed.data.approvers)) {
+    const key = typeof entry === 'string' ? entry : entry.publicKey;
     approvers[name] = key.startsWith('-----BEGIN') ? key : await readKey(resolve(dirname(file), key), name);
+    entries[name] = { publicKey: approvers[name], groups: typeof entry === 'string' ? [] : entry.groups };
+  }
+  const approvalPolicy: ApprovalPolicy = { approvers: entries, allowSelfApproval: parsed.data.allowSelfApproval, rules: parsed.data.policy };
+  try {
+    resolvePolicy(approvalPolicy);
+  } catch (error) {
+    if (error instanceof InvalidInput) throw new InvalidInput(error.field, `${error.message.slice(`invalid input: ${error.field}: `.length)} (in ${file})`);
+    throw error;
   }
   return Object.freeze({
     source: text === null ? null : file,
     approvers: Object.freeze(approvers),
     allowSelfApproval: parsed.data.allowSelfApproval,
+    approvalPolicy,
     backup: Object.freeze(parsed.data.backup),
     leaseSeconds: parsed.data.leaseSeconds,
   });

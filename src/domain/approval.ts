@@ -27,6 +27,10 @@ export const ApprovalClaimsSchema = z.strictObject({
   expiresAt: isoInstant,
   /** Required for SG_2: the review decision this enactment carries out. */
   reviewDecisionId: z.string().min(1).max(200).optional(),
+  /** The approval counts only from this instant (with `expiresAt`, its validity window, bound in the signature). */
+  notBefore: isoInstant.optional(),
+  /** The hash of the approval policy the approver signed under (from the approval request); must be the run's. */
+  policyHash: z.string().regex(/^[0-9a-f]{64}$/, 'must be a hex sha256').optional(),
 });
 export type ApprovalClaims = z.infer<typeof ApprovalClaimsSchema>;
 

@@ -51,9 +51,9 @@ type ReplaySnapshot = SnapshotFrom<RunMachine>;
  * is started, no phase runs, no executor or database is touched.
  *
  * Guards. Most of the machine's guards read only the context and the event (a backup's `verified`, a verify's `ok`,
- * an error's code), and those are replayed as they are. Three read the world at the moment of the event: the executor
+ * an error's code), and those are replayed as they are. Five read the world at the moment of the event: the executor
  * (`executorReady`), the kill switch (`killSwitchOn`) and the approval policy with its keys and clock
- * (`approvalValid`). Re-asking them now would answer for today, not for then (an approval that was valid has since
+ * (`approvalValid`, `gateOpens` with its windows and expiries, `policyInForce`). Re-asking them now would answer for today, not for then (an approval that was valid has since
  * expired), and would touch the executor. Every "no" they gave was journalled as a `cutter.refused` entry right
  * after the event it answered, so the replay answers them from the journal: a guard said no iff a refusal of its
  * lock (`executor`, `kill-switch`, or the gate) follows the event. The approval refusal's recorded reason is put back
@@ -80,8 +80,13 @@ export function replayJournal(journal: readonly JournalEntry[], options: ReplayO
       executorReady: () => !refusedBy('executor'),
       killSwitchOn: () => !refusedBy('kill-switch'),
       approvalValid: (_, { gate }: { gate: Gate }) => !refusedBy(gate),
+      // The policy's answers (a gate not open yet, a re-bind refused) were journalled as refusals of the lock `policy`.
+      gateOpens: () => !refusedBy('policy'),
+      policyInForce: () => !refusedBy('policy'),
     },
     actions: {
+      recordGateWaiting: assign({ refusals: ({ context }) => [...context.refusals, recordedPolicyRefusal('E_APPROVAL_QUORUM')] }),
+      recordPolicyBindRefusal: assign({ refusals: ({ context }) => [...context.refusals, recordedPolicyRefusal('E_POLICY_CHANGED')] }),
       recordApprovalRefusal: assign({
         refusals: ({ context }, { gate }: { gate: Gate }) => {
           const recorded = refusalsNow.find((r) => r.gate === gate);
@@ -90,6 +95,11 @@ export function replayJournal(journal: readonly JournalEntry[], options: ReplayO
       }),
     },
   });
+
+  function recordedPolicyRefusal(fallback: string): Refusal {
+    const recorded = refusalsNow.find((r) => r.gate === 'policy');
+    return { gate: 'policy', code: recorded?.code ?? fallback, reason: recorded?.reason ?? 'refused (no reason journalled)' };
+  }
 
   const steps: ReplayStep[] = [];
   let snapshot: ReplaySnapshot | null = null;

@@ -95,11 +95,11 @@ export function deriveRunPath(graph: StatechartGraph, journal: readonly JournalE
 }
 
 /**
- * Whether a transition records the kind of refusal the journal shows next: an approval refused at a gate, or a
- * kill-switch (or executor) lock. Used only to order candidates; the path is still checked against the journal.
+ * Whether a transition records the kind of refusal the journal shows next: an approval refused at a gate, a gate the
+ * policy keeps closed (or a re-bind it refused), or a kill-switch (or executor) lock. Used only to order candidates; the path is still checked against the journal.
  */
 function explains(transition: ChartTransition, refusalGate: string): boolean {
-  const pattern = refusalGate.startsWith('SG_') ? /ApprovalRefusal/ : /KillSwitch|halt|ExecutorRefusal/i;
+  const pattern = refusalGate.startsWith('SG_') ? /ApprovalRefusal/ : refusalGate === 'policy' ? /GateWaiting|PolicyBindRefusal/ : /KillSwitch|halt|ExecutorRefusal/i;
   return transition.actions.some((action) => pattern.test(action));
 }
 

@@ -8,7 +8,7 @@ import type { RunView } from './run-view.js';
  */
 export function approvalClaimsFor(
   view: RunView,
-  request: { gate: Gate; approver: string; reason: string; ttlMs: number; reviewDecisionId?: string },
+  request: { gate: Gate; approver: string; reason: string; ttlMs: number; reviewDecisionId?: string; notBefore?: string; policyHash?: string },
   now: number = Date.now(),
 ): ApprovalClaims {
   const changeSet = view.context.changeSet;
@@ -21,7 +21,10 @@ export function approvalClaimsFor(
     approver: request.approver,
     reason: request.reason,
     issuedAt: new Date(now).toISOString(),
-    expiresAt: new Date(now + request.ttlMs).toISOString(),
+    // The lifetime runs from when the approval starts to count.
+    expiresAt: new Date(Math.max(now, request.notBefore === undefined ? now : Date.parse(request.notBefore)) + request.ttlMs).toISOString(),
     ...(request.reviewDecisionId === undefined ? {} : { reviewDecisionId: request.reviewDecisionId }),
+    ...(request.notBefore === undefined ? {} : { notBefore: request.notBefore }),
+    ...(request.policyHash === undefined ? {} : { policyHash: request.policyHash }),
   };
 }

@@ -1,6 +1,6 @@
 import { assign } from 'xstate';
 import type { RunMachine } from '../../machines/run-machine.js';
-import { pinnedChangeSet } from '../../machines/run-setup.js';
+import { approvalRecordOf, pinnedChangeSet } from '../../machines/run-setup.js';
 import type { RunContext, RunEvent } from '../../machines/run-types.js';
 import type { Gate } from '../domain/approval.js';
 import type { Cutplan } from '../domain/cutplan.js';
@@ -8,6 +8,8 @@ import { checkApproval, type ApprovalExpectation, type ApprovalPolicy } from '..
 import type { Executor } from '../executors/executor.js';
 import { readKillSwitch, type KillSwitch } from '../kill-switch/index.js';
 import type { Logger } from '../logging/logger.js';
+import { admitApproval, describeUnmet, evaluateGate, matchingRiskRules } from '../policy/evaluate.js';
+import { resolvePolicy } from '../policy/resolve.js';
 import { executorFitsMode } from './executor-binding.js';
 import { bindPhaseActors } from './phase-actors.js';
 
@@ -26,33 +28,72 @@ export interface MachineBinding {
   readonly holdToken?: string;
 }
 
+/** The risk rules of `policy` that hold for `plan` (read once: a plan may have many addresses). */
+export function riskRulesOf(policy: ApprovalPolicy, plan: Cutplan): readonly string[] {
+  const { document } = resolvePolicy(policy);
+  if (document.risk.length === 0) return [];
+  return matchingRiskRules(document, {
+    rowCount: plan.rows.length,
+    retireCount: plan.rows.filter((r) => r.action === 'retire').length,
+    revert: plan.reverts !== undefined,
+    addresses: plan.rows.map((r) => r.address),
+  });
+}
+
 /**
  * The run machine with every actor, guard and action bound to one run's executor, kill switch and approval policy.
  * Called once per run (or per restore of it); the result is never handed out.
  */
 export function bindRunMachine({ machine, runId, executor, killSwitch, plan, policy, logger, beforeEffect, holdToken }: MachineBinding) {
+  const resolved = resolvePolicy(policy);
+  let riskRules: readonly string[] | undefined;
+  const risk = () => (riskRules ??= riskRulesOf(policy, plan));
+  const now = () => (policy.now ?? (() => new Date()))();
   const expectationFor = (gate: Gate, context: Pick<RunContext, 'changeSet' | 'initiator'>): ApprovalExpectation => {
     const { changeSetId, planHash } = pinnedChangeSet(context);
     return { gate, runId, changeSetId, planHash, initiator: context.initiator };
   };
-  // Both are bound to APPROVE transitions at a gate, so the event carries a candidate approval (checked, never trusted).
-  const checkAt = (gate: Gate, context: RunContext, event: RunEvent) =>
-    checkApproval((event as { approval?: unknown }).approval, expectationFor(gate, context), policy);
+  /** Why the event's approval may not be collected at `gate` (its signature and binding, then the policy), or null. */
+  const refusalAt = (gate: Gate, context: RunContext, event: RunEvent): { code: string; reason: string } | null => {
+    const check = checkApproval((event as { approval?: unknown }).approval, expectationFor(gate, context), policy);
+    if (!check.ok) return { code: 'E_APPROVAL_INVALID', reason: `${check.refusal}: ${check.detail}` };
+    const admission = admitApproval(resolved, gate, risk(), context, approvalRecordOf(context, event, gate), now());
+    return admission === null ? null : { code: admission.code, reason: admission.detail };
+  };
+  const evaluate = (gate: Gate, context: RunContext, event: RunEvent) =>
+    evaluateGate(resolved, gate, risk(), context, now(), event.type === 'APPROVE' ? approvalRecordOf(context, event, gate) : undefined);
 
   return machine.provide({
     actors: bindPhaseActors({ executor, killSwitch, plan, logger, ...(beforeEffect === undefined ? {} : { beforeEffect }), ...(holdToken === undefined ? {} : { holdToken }) }),
     guards: {
       executorReady: ({ context }) => executorFitsMode(executor, context.mode),
       killSwitchOn: () => readKillSwitch(killSwitch),
-      approvalValid: ({ context, event }, { gate }) => checkAt(gate, context, event).ok,
+      approvalValid: ({ context, event }, { gate }) => refusalAt(gate, context, event) === null,
+      gateOpens: ({ context, event }, { gate }) => evaluate(gate, context, event).open,
+      policyInForce: ({ event }) => event.type === 'BIND_POLICY' && event.policyHash === resolved.hash,
     },
     actions: {
       recordApprovalRefusal: assign({
         refusals: ({ context, event }, { gate }: { gate: Gate }) => {
-          const check = checkAt(gate, context, event);
-          const reason = check.ok ? 'not an approval for this gate' : `${check.refusal}: ${check.detail}`;
-          logger.warn({ gate, reason }, 'approval refused');
-          return [...context.refusals, { gate, code: 'E_APPROVAL_INVALID', reason }];
+          const refusal = refusalAt(gate, context, event) ?? { code: 'E_APPROVAL_INVALID', reason: 'not an approval for this gate' };
+          logger.warn({ gate, ...refusal }, 'approval refused');
+          return [...context.refusals, { gate, ...refusal }];
+        },
+      }),
+      recordGateWaiting: assign({
+        refusals: ({ context, event }, { gate }: { gate: Gate }) => {
+          const { unmet } = evaluate(gate, context, event);
+          const first = unmet[0];
+          const reason = unmet.map((u) => describeUnmet(gate, u)).join('; ') || `${gate} waits`;
+          logger.info({ gate, reason }, 'gate waits for the approval policy');
+          return [...context.refusals, { gate: 'policy' as const, code: first?.code ?? 'E_APPROVAL_QUORUM', reason }];
+        },
+      }),
+      recordPolicyBindRefusal: assign({
+        refusals: ({ context, event }) => {
+          const named = event.type === 'BIND_POLICY' ? event.policyHash.slice(0, 12) : 'none';
+          const reason = `the policy named (${named}) is not the one in force (${resolved.hash.slice(0, 12)}): bind a run only to the policy this process enforces`;
+          return [...context.refusals, { gate: 'policy' as const, code: 'E_POLICY_CHANGED', reason }];
         },
       }),
     },

@@ -11,6 +11,7 @@ import { killSwitchAlwaysOff, type KillSwitch } from '../kill-switch/index.js';
 import { silentLogger, type Logger } from '../logging/logger.js';
 import { CURRENT_RELEASE, type MachineRelease } from '../runs/upgrade/release.js';
 import { bindRunMachine } from './bind-machine.js';
+import { resolvePolicy } from '../policy/resolve.js';
 import { bindExecutor } from './executor-binding.js';
 import { journalEventOf, type RunJournal } from './run-journal.js';
 import { parseRunEvent } from './run-events.js';
@@ -50,7 +51,13 @@ export interface CreateRunOptions {
 }
 
 /** Whether an approval was taken by its gate, and why not if it was not. */
-export type ApprovalOutcome = { readonly accepted: true } | { readonly accepted: false; readonly reason: string; readonly code: string };
+/**
+ * What became of an approval: collected (and the gate opened, or it still `waits` for what the policy needs: more
+ * approvers, a group, a window), or refused with the rule's code.
+ */
+export type ApprovalOutcome =
+  | { readonly accepted: true; readonly waits?: { readonly code: string; readonly reason: string } }
+  | { readonly accepted: false; readonly reason: string; readonly code: string };
 
 /**
  * A run bound to its one executor. It exposes events and views, never the machine or its actors, so nothing can
@@ -66,8 +73,11 @@ export interface Run {
   approve(approval: Approval): ApprovalOutcome;
   reject(gate: Gate, by: string, reason: string): void;
   cancel(by: string, reason: string): void;
+  /** Resumes a halted run; at a gate, checks the policy again (a window opened, an approval became valid). */
   resume(by: string): void;
   escalate(by: string, reason: string): void;
+  /** Binds a parked run to the approval policy this run was given (journalled, with who and why): the run is judged by it from now on. */
+  bindPolicy(by: string, reason: string): void;
   view(): RunView;
   subscribe(listener: (view: RunView) => void): () => void;
   /** Resolves when the run parks (a gate, halted) or ends. Rejects only if the machine itself errors. */
@@ -144,7 +154,7 @@ export function createRunOf(release: MachineRelease, options: CreateRunOptions):
     watch?.(event);
   };
   const actor = createActor(machine, {
-    input: { runId, mode, initiator: options.initiator, expectedPlanHash: options.expectedPlanHash ?? null },
+    input: { runId, mode, initiator: options.initiator, expectedPlanHash: options.expectedPlanHash ?? null, policyHash: resolvePolicy(options.approvals).hash },
     ...(options.snapshot === undefined ? {} : { snapshot: options.snapshot }),
     inspect,
   });
@@ -198,7 +208,10 @@ export function createRunOf(release: MachineRelease, options: CreateRunOptions):
       run.send({ type: 'APPROVE', approval });
       const refusals = actor.getSnapshot().context.refusals;
       const refusal = refusals.length > before ? refusals[refusals.length - 1] : undefined;
-      return refusal === undefined ? { accepted: true } : { accepted: false, reason: refusal.reason, code: refusal.code };
+      if (refusal === undefined) return { accepted: true };
+      // The approval was collected; the gate waits for the policy.
+      if (refusal.gate === 'policy') return { accepted: true, waits: { code: refusal.code, reason: refusal.reason } };
+      return { accepted: false, reason: refusal.reason, code: refusal.code };
     },
     reject(gate, by, reason) {
       run.send({ type: 'REJECT', gate, by, reason });
@@ -211,6 +224,9 @@ export function createRunOf(release: MachineRelease, options: CreateRunOptions):
     },
     escalate(by, reason) {
       run.send({ type: 'ESCALATE', by, reason });
+    },
+    bindPolicy(by, reason) {
+      run.send({ type: 'BIND_POLICY', policyHash: resolvePolicy(options.approvals).hash, by, reason });
     },
     view: () => viewOf(actor.getSnapshot()),
     subscribe(listener) {

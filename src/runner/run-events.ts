@@ -18,6 +18,7 @@ export const RunEventSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('CANCEL'), by: who, reason: why }),
   z.strictObject({ type: z.literal('RESUME'), by: who }),
   z.strictObject({ type: z.literal('ESCALATE'), by: who, reason: why }),
+  z.strictObject({ type: z.literal('BIND_POLICY'), policyHash: z.string().regex(/^[0-9a-f]{64}$/, 'must be the hex sha256 of a policy'), by: who, reason: why }),
 ]);
 
 /** Parses an event from outside; throws {@link InvalidEvent} naming the field at fault. */

@@ -110,7 +110,7 @@ describe('upgrading with runs in flight (CLI, embedded database)', () => {
     const cancel = await cutter('gone', ['cancel', fixture.runId, '--as', 'dave', '--reason', 'cannot continue after the upgrade', '--json']);
     expect(cancel.code).toBe(ExitCode.Torn);
     expect(JSON.parse(cancel.stdout)).toMatchObject({ state: 'torn.awaitingCompensationApproval', gate: 'SG_3' });
-    const compensate = await cutter('gone', ['approve', fixture.runId, '--gate', 'compensate', '--as', 'alice', '--key', 'alice.key', '--reason', 'undo the stranded change set', '--json'], LIVE);
+    const compensate = await cutter('gone', ['approve', fixture.runId, '--gate', 'compensate', '--as', 'bob', '--key', 'bob.key', '--reason', 'undo the stranded change set', '--json'], LIVE);
     expect(JSON.parse(compensate.stdout)).toMatchObject({ state: 'compensated' });
     expect((await cutter('gone', ['replay', fixture.runId])).code).toBe(ExitCode.Ok);
     expect((await cutter('gone', ['ledger', 'verify'])).code).toBe(ExitCode.Ok);

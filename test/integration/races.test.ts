@@ -68,11 +68,12 @@ describe.runIf(TARGET_KINDS.includes('postgres'))('races between real processes 
     await target.reset(); // the database kill switch ON, as in a change window
     store = new PostgresRunStore((work) => target.admin(work));
     dir = await mkdtemp(join(tmpdir(), 'cutter-races-'));
-    for (const name of ['alice', 'bob'] as const) {
+    for (const name of ['alice', 'bob', 'erin'] as const) {
       await writeFile(join(dir, `${name}.key`), keys[name].privateKey);
       await writeFile(join(dir, `${name}.pub`), keys[name].publicKey);
     }
-    await writeFile(join(dir, 'cutter.config.json'), JSON.stringify({ approvers: { alice: join(dir, 'alice.pub'), bob: join(dir, 'bob.pub') } }));
+    // The policy the runs are created under (test/support/fixtures.ts), so the CLI judges them by the same one.
+    await writeFile(join(dir, 'cutter.config.json'), JSON.stringify({ approvers: { alice: join(dir, 'alice.pub'), bob: join(dir, 'bob.pub'), erin: join(dir, 'erin.pub') } }));
     a = startWorker(dir);
     b = startWorker(dir);
   }, 60_000);

@@ -71,7 +71,7 @@ describe.each(TARGET_KINDS)('a release that renames a state and an invoke id, on
     run.cancel('dave', 'the upgrade cannot carry it');
     let view = await run.settled();
     if (view.gate === 'SG_3') {
-      run.approve(approvalFor(view, 'SG_3', 'alice'));
+      run.approve(approvalFor(view, 'SG_3', 'erin'));
       view = await run.settled();
     }
     expect(view.output?.status).toBe(stranded.context.approvals.SG_1 === undefined ? 'cancelled' : 'compensated');

@@ -7,8 +7,37 @@ import type { Gate } from '../../src/domain/approval.js';
 import type { Mode } from '../../src/domain/mode.js';
 import type { Run } from '../../src/runner/create-run.js';
 import { statePath, type RunView } from '../../src/runner/run-view.js';
+import { generateApproverKeyPair, signApproval, type ApprovalPolicy } from '../../src/approvals/index.js';
+import { resolvePolicy } from '../../src/policy/resolve.js';
 import { approvalFor } from '../support/fixtures.js';
 import { PHASE_EVENT, settleModel, type ModelPath, type ModelSnapshot } from './run-model.js';
+
+/** Enough approvers that a path never runs out of people who have not approved (each counts once, at one gate). */
+const POOL = ['alice', 'bob', 'erin', 'frank', 'grace', 'heidi', 'ivan', 'judy'] as const;
+const poolKeys = Object.fromEntries(POOL.map((name) => [name, generateApproverKeyPair()]));
+const mallory = generateApproverKeyPair();
+
+/**
+ * The model's `open` flag, made real: every gate opens only inside one explicit window around the moment the test
+ * file loaded, and the policy's clock, which the driver sets, is inside it or two days before it.
+ */
+const T0 = Date.now();
+let clock = T0;
+export const modelPolicy: ApprovalPolicy = {
+  approvers: Object.fromEntries(POOL.map((name) => [name, poolKeys[name]?.publicKey ?? ''])),
+  rules: {
+    windows: { model: { timeZone: 'UTC', explicit: [{ from: new Date(T0 - 86_400_000).toISOString(), to: new Date(T0 + 86_400_000).toISOString() }] } },
+    gates: { SG_1: { windows: ['model'] }, SG_2: { windows: ['model'] }, SG_3: { windows: ['model'] } },
+  },
+  now: () => new Date(clock),
+};
+/** A valid approval of `gate` by one of the model policy's approvers, signed with their key. */
+export function modelApproval(view: RunView, gate: Gate, approver: (typeof POOL)[number]) {
+  const { signature: _unsigned, ...claims } = approvalFor(view, gate, approver);
+  return signApproval(claims, poolKeys[approver]?.privateKey ?? '');
+}
+
+const setWindow = (open: boolean | undefined) => { clock = open === false ? T0 - 2 * 86_400_000 : T0; };
 
 export interface PathHooks {
   /** Sets the kill switch(es) the run reads. */
@@ -39,6 +68,13 @@ export const planningFails = (path: ModelPath): boolean => path.steps.some((s) =
 
 export async function drivePath(path: ModelPath, run: Run, mode: Mode, hooks: PathHooks): Promise<RunView> {
   let view: RunView = run.view();
+  const used = new Set<string>();
+  const nextApprover = (): string => {
+    const name = POOL.find((n) => !used.has(n));
+    if (name === undefined) throw new Error('the model path used every approver of the pool');
+    used.add(name);
+    return name;
+  };
   const lastPhaseStepAfter = (from: number): number => {
     let i = from;
     while (i < path.steps.length - 1 && PHASE_EVENT.test(path.steps[i + 1]?.event.type ?? '')) i++;
@@ -49,21 +85,26 @@ export async function drivePath(path: ModelPath, run: Run, mode: Mode, hooks: Pa
     const { event } = path.steps[i] ?? { event: undefined };
     if (event === undefined || event.type === 'xstate.init' || PHASE_EVENT.test(event.type)) continue;
     if (event.model?.killSwitch !== undefined) await hooks.setSwitch(event.model.killSwitch === 'on');
+    setWindow(event.model?.open);
     if (event.type === 'START') run.start();
     else if (event.type === 'APPROVE') {
       const gate = view.gate;
       if (gate === null) throw new Error(`APPROVE in ${view.state}`);
-      const approver = gate === 'SG_2' ? 'bob' : 'alice';
       const valid = event.model?.valid === true;
-      const approval = valid ? approvalFor(view, gate, approver) : approvalFor(view, gate, approver, {}, 'mallory');
+      const { signature: _unsigned, ...claims } = approvalFor(view, gate, valid ? nextApprover() : 'alice');
+      // A valid approval by someone who has not approved this run; an invalid one signed by a key the policy does not know.
+      const approval = signApproval(claims, (valid ? poolKeys[claims.approver] : mallory)?.privateKey ?? '');
       // Before sending: an accepted approval starts the next phase within the same call. A valid approval is kept
       // by the run even when the kill switch stops it (a halted run resumes on it).
       if (valid) hooks.beforeValidApproval?.(gate);
       const switchOn = hooks.readSwitch();
       const outcome = run.approve(approval);
       if (!valid) expect(outcome).toMatchObject({ accepted: false, code: 'E_APPROVAL_INVALID' });
+      else if (event.model?.open === false) expect(outcome).toMatchObject({ accepted: true, waits: { code: 'E_CHANGE_WINDOW_CLOSED' } });
       else if (!switchOn && mode === 'LIVE') expect(outcome).toMatchObject({ accepted: false, code: 'E_KILL_SWITCH_OFF' });
-      else expect(outcome.accepted).toBe(true);
+      else expect(outcome).toEqual({ accepted: true });
+    } else if (event.type === 'BIND_POLICY') {
+      run.send({ type: 'BIND_POLICY', policyHash: event.model?.inForce === true ? resolvePolicy(modelPolicy).hash : '0'.repeat(64), by: 'dave', reason: 'model' });
     } else {
       const { model: _flags, ...plain } = event;
       run.send(plain);

@@ -9,9 +9,9 @@ import { PostgresLiveExecutionAdapter } from '../../src/postgres/postgres-adapte
 import { setDatabaseKillSwitch } from '../../src/postgres/sql/kill-switch.js';
 import { createRun } from '../../src/runner/create-run.js';
 import type { RunView } from '../../src/runner/run-view.js';
-import { policy, samplePlan } from '../support/fixtures.js';
+import { samplePlan } from '../support/fixtures.js';
 import { countRows, openTarget, TARGET_KINDS, type Target } from '../support/targets.js';
-import { drivePath, label, planningFails, startsWithoutExecutor } from './drive-path.js';
+import { drivePath, label, modelPolicy, planningFails, startsWithoutExecutor } from './drive-path.js';
 import { outcomesOf, pathsCoveringEveryEdge } from './run-model.js';
 import { ScriptedDatabase } from './scripted-database.js';
 
@@ -46,7 +46,7 @@ describe.each(TARGET_KINDS)('every LIVE path of the statechart, against %s', (ki
     const scripted = new ScriptedDatabase(outcomesOf(path), killSwitch);
     const adapter = new PostgresLiveExecutionAdapter({ killSwitch, connectionProvider: scripted.provider(target.provider), backupRunner: scripted.backupRunner, attempts: 1 });
     const run = createRun({
-      mode: 'LIVE', plan: samplePlan(3), initiator: 'carol', approvals: policy, killSwitch, executor: adapter,
+      mode: 'LIVE', plan: samplePlan(3), initiator: 'carol', approvals: modelPolicy, killSwitch, executor: adapter,
       ...(planningFails(path) ? { expectedPlanHash: '0'.repeat(64) } : {}),
     });
     await drivePath(path, run, 'LIVE', {

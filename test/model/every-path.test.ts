@@ -12,11 +12,10 @@ import type { Gate } from '../../src/domain/approval.js';
 import { InMemoryKillSwitch } from '../../src/kill-switch/index.js';
 import { createRun, type Run } from '../../src/runner/create-run.js';
 import { statePath, type RunView } from '../../src/runner/run-view.js';
-import { policy, samplePlan } from '../support/fixtures.js';
+import { samplePlan } from '../support/fixtures.js';
 import { FakeLiveAdapter, TripwireAdapter, TripwireSimulator } from '../support/executors.js';
-import { approvalFor } from '../support/fixtures.js';
 import type { Snapshot } from 'xstate';
-import { drivePath, label, planningFails, startsWithoutExecutor } from './drive-path.js';
+import { drivePath, label, modelApproval, modelPolicy, planningFails, startsWithoutExecutor } from './drive-path.js';
 import { allTransitions, modelMachine, outcomesOf, pathsCoveringEveryEdge, strandedStarts, strandedTransitionsTaken, transitionsTaken, type ModelPath } from './run-model.js';
 import { Script, ScriptedLiveAdapter, ScriptedSimulator } from './scripted-executors.js';
 
@@ -33,12 +32,12 @@ async function replay(path: ModelPath, mode: Mode): Promise<void> {
   const tripwire = mode === 'LIVE' ? new TripwireSimulator() : new TripwireAdapter(killSwitch);
   if (startsWithoutExecutor(path)) {
     // A run without an executor of its mode is refused at creation, before any START.
-    expect(() => createRun({ mode, plan: samplePlan(3), initiator: 'carol', approvals: policy, killSwitch, executor: tripwire })).toThrow();
+    expect(() => createRun({ mode, plan: samplePlan(3), initiator: 'carol', approvals: modelPolicy, killSwitch, executor: tripwire })).toThrow();
     expect(statePath(path.state.value)).toBe('refused');
     return;
   }
   const run: Run = createRun({
-    mode, plan: samplePlan(3), initiator: 'carol', approvals: policy, killSwitch, executor,
+    mode, plan: samplePlan(3), initiator: 'carol', approvals: modelPolicy, killSwitch, executor,
     ...(planningFails(path) ? { expectedPlanHash: '0'.repeat(64) } : {}),
   });
   const view = await drivePath(path, run, mode, {
@@ -94,7 +93,7 @@ describe.each(['LIVE', 'DRYRUN'] as const)('every edge of the statechart, %s', (
   it.each(strandedStarts(mode).map((s) => [s.from, s] as const))('stranded from %s: CANCEL ends it, through SG_3 if it may have written', async (_, start) => {
     const killSwitch = new InMemoryKillSwitch(true);
     const run = createRun({
-      mode, runId: start.snapshot.context.runId, plan: samplePlan(3), initiator: 'carol', approvals: policy, killSwitch,
+      mode, runId: start.snapshot.context.runId, plan: samplePlan(3), initiator: 'carol', approvals: modelPolicy, killSwitch,
       ...(mode === 'LIVE' ? { executor: new FakeLiveAdapter(killSwitch) } : {}),
       snapshot: start.persisted as unknown as Snapshot<unknown>,
     });
@@ -107,7 +106,8 @@ describe.each(['LIVE', 'DRYRUN'] as const)('every edge of the statechart, %s', (
       return;
     }
     expect(after.gate).toBe('SG_3');
-    run.approve(approvalFor(after, 'SG_3', 'alice'));
+    // Someone who approved no gate of the model's runs (they are all alice's there).
+    run.approve(modelApproval(after, 'SG_3', 'judy'));
     expect((await run.settled()).output?.status).toBe('compensated');
   });
 });

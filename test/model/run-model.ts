@@ -23,6 +23,10 @@ export interface ModelFlags {
   readonly verified?: boolean;
   readonly verifyOk?: boolean;
   readonly errorKind?: 'generic' | 'killSwitch';
+  /** The approval policy is met at the gate (its window open): false stands for any unmet rule. */
+  readonly open?: boolean;
+  /** A BIND_POLICY names the policy in force. */
+  readonly inForce?: boolean;
 }
 export type ModelEvent = EventObject & { readonly model?: ModelFlags } & Record<string, unknown>;
 
@@ -35,6 +39,9 @@ export function toModel(machine: typeof runMachine) {
       executorReady: ({ event }) => flagsOf(event).ready !== false,
       killSwitchOn: ({ event }) => flagsOf(event).killSwitch !== 'off',
       approvalValid: ({ event }) => flagsOf(event).valid === true,
+      // Every quorum is at least one: a RESUME opens a gate only once some approval was collected there.
+      gateOpens: ({ context, event }, { gate }) => flagsOf(event).open !== false && (event.type === 'APPROVE' || (context.collected[gate]?.length ?? 0) > 0),
+      policyInForce: ({ event }) => flagsOf(event).inForce === true,
     },
   });
 }
@@ -72,13 +79,21 @@ function variantsOf(type: string): ModelEvent[] {
   if (type === 'START') return [{ type, model: { ready: true } }, { type, model: { ready: false } }];
   if (type === 'APPROVE') {
     return [
-      { type, approval: fakeApproval, model: { valid: true, killSwitch: 'on' } },
-      { type, approval: fakeApproval, model: { valid: true, killSwitch: 'off' } },
-      { type, approval: fakeApproval, model: { valid: false, killSwitch: 'on' } },
+      { type, approval: fakeApproval, model: { valid: true, open: true, killSwitch: 'on' } },
+      { type, approval: fakeApproval, model: { valid: true, open: true, killSwitch: 'off' } },
+      { type, approval: fakeApproval, model: { valid: true, open: false, killSwitch: 'on' } },
+      { type, approval: fakeApproval, model: { valid: false, open: true, killSwitch: 'on' } },
     ];
   }
+  if (type === 'BIND_POLICY') return [true, false].map((inForce) => ({ type, policyHash: 'f'.repeat(64), by: 'dave', reason: 'model', model: { inForce } }));
   if (type === 'REJECT') return (['SG_1', 'SG_2', 'SG_3'] as const).map((gate) => ({ type, gate, by: 'dave', reason: 'model' }));
-  if (type === 'RESUME') return [{ type, by: 'dave', model: { killSwitch: 'on' } }, { type, by: 'dave', model: { killSwitch: 'off' } }];
+  if (type === 'RESUME') {
+    return [
+      { type, by: 'dave', model: { killSwitch: 'on', open: true } },
+      { type, by: 'dave', model: { killSwitch: 'off', open: true } },
+      { type, by: 'dave', model: { killSwitch: 'on', open: false } },
+    ];
+  }
   if (type.startsWith(DONE)) {
     const id = type.slice(DONE.length);
     const variants: ModelFlags[] = [{ killSwitch: 'on' }, { killSwitch: 'off' }];
@@ -104,8 +119,10 @@ export function eventsFor(snapshot: ModelSnapshot): ModelEvent[] {
 
 /** Identity of a state for traversal: what decides future behaviour, not the ever-growing refusal log. */
 export function serializeState(snapshot: ModelSnapshot): string {
-  const { committed, haltedBefore, approvals, changeSet: pinned } = snapshot.context;
-  return JSON.stringify([statePath(snapshot.value), committed, haltedBefore, Object.keys(approvals).sort(), pinned !== null]);
+  const { committed, haltedBefore, approvals, collected, changeSet: pinned } = snapshot.context;
+  // Whether a gate has collected an approval decides whether a RESUME can open it; how many does not, for the model.
+  const collectedAt = Object.entries(collected ?? {}).filter(([, records]) => (records?.length ?? 0) > 0).map(([gate]) => gate).sort();
+  return JSON.stringify([statePath(snapshot.value), committed, haltedBefore, Object.keys(approvals).sort(), collectedAt, pinned !== null]);
 }
 
 const serializeEvent = (event: ModelEvent): string =>

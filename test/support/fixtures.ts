@@ -1,4 +1,5 @@
-import { generateApproverKeyPair, signApproval, type ApprovalPolicy, type ApproverKeyPair } from '../../src/approvals/index.js';
+import { readFileSync } from 'node:fs';
+import { signApproval, type ApprovalPolicy, type ApproverKeyPair } from '../../src/approvals/index.js';
 import type { Approval, ApprovalClaims, Gate } from '../../src/domain/approval.js';
 import { validateCutplan, type Cutplan } from '../../src/domain/cutplan.js';
 import type { RunView } from '../../src/runner/run-view.js';
@@ -14,17 +15,21 @@ export function samplePlan(n = 3, prefix = 'handbook/test'): Cutplan {
   );
 }
 
-/** Two approvers with real Ed25519 keys; generated once per test file. */
-export const keys: Readonly<Record<'alice' | 'bob' | 'mallory', ApproverKeyPair>> = {
-  alice: generateApproverKeyPair(),
-  bob: generateApproverKeyPair(),
-  mallory: generateApproverKeyPair(),
+/**
+ * Four people with real Ed25519 keys, fixed in test/fixtures/approver-keys.json: the policy below, and so its hash,
+ * is the same in every test process, as a run captured as a fixture needs (it is bound to the policy it was made under).
+ */
+export const keys: Readonly<Record<'alice' | 'bob' | 'erin' | 'mallory', ApproverKeyPair>> = JSON.parse(
+  readFileSync(new URL('../fixtures/approver-keys.json', import.meta.url), 'utf8'),
+) as Record<'alice' | 'bob' | 'erin' | 'mallory', ApproverKeyPair>;
+
+/** Alice, Bob and Erin may approve (Carol starts runs); Mallory has a key but is not configured. One approval per gate, another person at each. */
+export const policy: ApprovalPolicy = {
+  approvers: { alice: keys.alice.publicKey, bob: keys.bob.publicKey, erin: keys.erin.publicKey },
 };
 
-/** Alice and Bob may approve; Mallory has a key but is not configured. */
-export const policy: ApprovalPolicy = {
-  approvers: { alice: keys.alice.publicKey, bob: keys.bob.publicKey },
-};
+/** Who approves each gate unless a test says otherwise: three people, since by default nobody approves two gates of a run. */
+export const APPROVER_OF: Readonly<Record<Gate, 'alice' | 'bob' | 'erin'>> = { SG_1: 'alice', SG_2: 'bob', SG_3: 'erin' };
 
 const HOUR = 3_600_000;
 
@@ -32,7 +37,7 @@ const HOUR = 3_600_000;
 export function approvalFor(
   view: RunView,
   gate: Gate,
-  approver: string = 'alice',
+  approver: string = APPROVER_OF[gate],
   overrides: Partial<ApprovalClaims> = {},
   signer?: keyof typeof keys,
 ): Approval {

@@ -46,7 +46,7 @@ export async function compensatedDryRun(): Promise<JournaledRun> {
   const atEnact = await run.settled();
   run.reject('SG_2', 'bob', 'the review found a typo');
   const torn = await run.settled();
-  run.approve(approvalFor({ ...torn, context: { ...torn.context, changeSet: atEnact.context.changeSet } }, 'SG_3', 'alice'));
+  run.approve(approvalFor({ ...torn, context: { ...torn.context, changeSet: atEnact.context.changeSet } }, 'SG_3', 'erin'));
   await run.done();
   return recorded(store, run.id);
 }

@@ -1,7 +1,11 @@
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { signApproval } from '../../approvals/index.js';
-import { Gate } from '../../domain/approval.js';
+import type { Approval, Gate } from '../../domain/approval.js';
+import { gateRequirements } from '../../policy/evaluate.js';
+import { durationSeconds } from '../../policy/policy.js';
+import { resolvePolicy } from '../../policy/resolve.js';
+import { parseGate } from './approval.js';
 import { InvalidEvent, InvalidInput } from '../../errors/index.js';
 import { approvalClaimsFor } from '../../runner/approval-claims.js';
 import type { Run } from '../../runner/create-run.js';
@@ -16,7 +20,6 @@ import { planAgainstTarget } from '../plan-against-target.js';
 import { withTargetOptions } from '../target-options.js';
 import type { Terminal } from '../terminal.js';
 
-const GATES = { cut: Gate.Cut, enact: Gate.Enact, compensate: Gate.Compensate } as const;
 
 interface ControlOptions extends SessionOptions, InspectOptions {
   readonly as?: string;
@@ -24,7 +27,9 @@ interface ControlOptions extends SessionOptions, InspectOptions {
   readonly gate?: string;
   readonly key?: string;
   readonly reviewDecision?: string;
-  readonly expiresIn: string;
+  readonly expiresIn?: string;
+  readonly notBefore?: string;
+  readonly file?: string;
   readonly json: boolean;
   /** Seconds to wait for a run another command holds (`--wait [seconds]`), or false: refuse at once. */
   readonly wait: string | boolean;
@@ -36,16 +41,26 @@ function required(value: string | undefined, field: string): string {
 }
 
 function gateOf(option: string | undefined): Gate {
-  const gate = GATES[required(option, 'gate') as keyof typeof GATES] as Gate | undefined;
-  if (gate === undefined) throw new InvalidInput('gate', 'must be cut, enact or compensate');
-  return gate;
+  return parseGate(required(option, 'gate'));
+}
+
+/** An approval file (from `cutter approval sign`), parsed as JSON; the gate's guard checks everything else. */
+async function approvalFromFile(path: string, gate: string | undefined): Promise<Approval> {
+  let approval: Approval;
+  try {
+    approval = JSON.parse(await readFile(path, 'utf8')) as Approval;
+  } catch (error) {
+    throw new InvalidInput('file', `cannot read the approval ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+  }
+  if (gate !== undefined && approval.gate !== parseGate(gate)) throw new InvalidInput('gate', `the approval in ${path} is for ${approval.gate as string}, not ${parseGate(gate)}`);
+  return approval;
 }
 
 /** `1h`, `30m`, `2d` → milliseconds. */
 function durationMs(text: string): number {
-  const match = /^(\d+)([smhd])$/.exec(text);
-  if (match === null) throw new InvalidInput('expires-in', 'must look like 30m, 1h or 2d');
-  return Number(match[1]) * { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 }[match[2] as 's' | 'm' | 'h' | 'd'];
+  const seconds = durationSeconds(text);
+  if (seconds === null || seconds <= 0) throw new InvalidInput('expires-in', 'must look like 30m, 1h or 2d');
+  return seconds * 1000;
 }
 
 /** `--wait` as milliseconds: absent → 0, bare → 10 minutes, `--wait 30` → 30 s. */
@@ -69,7 +84,7 @@ async function dryRunTarget(session: RunSession, runId: string) {
  * the same run is refused with E_RUN_BUSY, or waits with --wait), applies `act`, carries the run to its next stop,
  * reports, and gives the run back.
  */
-async function control(command: string, runId: string, options: ControlOptions, terminal: Terminal, setExit: (code: ExitCode) => void, act: (run: Run) => Promise<string | null>): Promise<void> {
+async function control(command: string, runId: string, options: ControlOptions, terminal: Terminal, setExit: (code: ExitCode) => void, act: (run: Run, session: RunSession) => Promise<string | null>): Promise<void> {
   await withRunSession(options, (session) => withInspector(options, terminal, async (inspector) => {
     const stored = await findRun(session.store, runId);
     const mode = stored?.run.mode ?? 'DRYRUN';
@@ -82,16 +97,20 @@ async function control(command: string, runId: string, options: ControlOptions, 
     const stop = options.json ? () => undefined : reportRunProgress(run, terminal);
     let refusal: string | null;
     let view;
+    const before = run.view().context.refusals.length;
     try {
-      refusal = await act(run);
+      refusal = await act(run, session);
       view = await run.settled();
     } finally {
       stop();
       await run.release();
     }
-    if (options.json) terminal.line(JSON.stringify({ ...runJson(view), refusal }, null, 2));
+    // What the policy still waits for, if the command left the run at a gate it did not open (journalled as a refusal of `policy`).
+    const waits = view.context.refusals.slice(before).filter((r) => r.gate === 'policy').at(-1) ?? null;
+    if (options.json) terminal.line(JSON.stringify({ ...runJson(view), refusal, waits }, null, 2));
     else {
       if (refusal !== null) terminal.error(`${terminal.red('refused')}: ${refusal}`);
+      if (waits !== null && refusal === null) terminal.error(`${terminal.yellow('waits')}: ${waits.reason}`);
       printRun(view, terminal);
     }
     setExit(refusal !== null ? ExitCode.Refused : exitCodeForRun(view.state, view.output?.status ?? null));
@@ -106,23 +125,47 @@ export function registerRunControl(program: Command, terminal: Terminal, setExit
       .option('--json', 'print the run as JSON', false)
       .option('--wait [seconds]', 'if another command holds the run, wait for it (default 600 s) instead of refusing with E_RUN_BUSY', false);
 
-  common(program.command('approve').description('sign and give an approval at the gate a stored run waits at; the run then continues to its next stop').argument('<run>', 'run id'))
+  common(program.command('approve').description('sign and give an approval at the gate a stored run waits at (or apply one signed elsewhere, --file); once the policy is met the run continues to its next stop').argument('<run>', 'run id'))
     .option('--gate <gate>', 'cut (SG_1), enact (SG_2) or compensate (SG_3)')
+    .option('--file <approval>', 'apply an approval signed elsewhere (cutter approval sign); no key needed here')
     .option('--as <approver>', 'the approver, as named in the configuration')
     .option('--key <file>', "the approver's Ed25519 private key (PEM), from `cutter keys generate`")
     .option('--reason <text>', 'why this is approved (recorded)')
     .option('--review-decision <id>', 'the review decision this enactment carries out (required for enact)')
-    .option('--expires-in <duration>', 'how long the approval stays valid', '1h')
+    .option('--expires-in <duration>', "how long the approval stays valid (default: the policy's lifetime for the gate, 24h unless set)")
+    .option('--not-before <instant>', 'the approval counts only from this ISO instant (bound in its signature)')
     .action((runId: string, options: ControlOptions) =>
-      control('approve', runId, options, terminal, setExit, async (run) => {
-        const claims = approvalClaimsFor(run.view(), {
-          gate: gateOf(options.gate), approver: required(options.as, 'as'), reason: required(options.reason, 'reason'),
-          ttlMs: durationMs(options.expiresIn),
-          ...(options.reviewDecision === undefined ? {} : { reviewDecisionId: options.reviewDecision }),
-        });
-        const approval = signApproval(claims, await readFile(required(options.key, 'key'), 'utf8'));
+      control('approve', runId, options, terminal, setExit, async (run, session) => {
+        let approval: Approval;
+        if (options.file !== undefined) approval = await approvalFromFile(options.file, options.gate);
+        else {
+          const gate = gateOf(options.gate);
+          const view = run.view();
+          const lifetime = gateRequirements(resolvePolicy(session.policy).document, gate, []).defaultLifetimeSeconds * 1000;
+          const notBefore = options.notBefore === undefined ? undefined : new Date(options.notBefore);
+          if (notBefore !== undefined && Number.isNaN(notBefore.getTime())) throw new InvalidInput('not-before', 'must be an ISO instant such as 2026-12-07T09:00:00+01:00');
+          const claims = approvalClaimsFor(view, {
+            gate, approver: required(options.as, 'as'), reason: required(options.reason, 'reason'),
+            ttlMs: options.expiresIn === undefined ? lifetime : durationMs(options.expiresIn),
+            ...(options.reviewDecision === undefined ? {} : { reviewDecisionId: options.reviewDecision }),
+            ...(notBefore === undefined ? {} : { notBefore: notBefore.toISOString() }),
+            ...(view.context.policyHash === null ? {} : { policyHash: view.context.policyHash }),
+          });
+          const keyFile = required(options.key, 'key');
+          let key: string;
+          try {
+            key = await readFile(keyFile, 'utf8');
+          } catch (error) {
+            throw new InvalidInput('key', `cannot read the private key ${keyFile}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+          }
+          try {
+            approval = signApproval(claims, key);
+          } catch (error) {
+            throw new InvalidInput('key', `${keyFile} is not an Ed25519 private key in PEM form (${(error as Error).message})`);
+          }
+        }
         const outcome = run.approve(approval);
-        return outcome.accepted ? null : `${outcome.code} ${outcome.reason}`;
+        return outcome.accepted ? null : `${outcome.code}: ${outcome.reason}`;
       }));
 
   common(program.command('reject').description('say no at the gate a stored run waits at (at SG_2 or SG_3 the run is torn, not silently ended)').argument('<run>', 'run id'))
@@ -138,12 +181,12 @@ export function registerRunControl(program: Command, terminal: Terminal, setExit
     .action((runId: string, options: ControlOptions) =>
       control('cancel', runId, options, terminal, setExit, (run) => { run.cancel(required(options.as, 'as'), required(options.reason, 'reason')); return Promise.resolve(null); }));
 
-  common(program.command('resume').description('continue a stored run: a halted run resumes (kill switch ON), a run whose process died continues its phase').argument('<run>', 'run id'))
+  common(program.command('resume').description('continue a stored run: a halted run resumes (kill switch ON), a run whose process died continues its phase, a run at a gate has its approval policy checked again (a window opened)').argument('<run>', 'run id'))
     .option('--as <name>', 'who resumes', process.env.USER ?? 'operator')
     .action((runId: string, options: ControlOptions) =>
       control('resume', runId, options, terminal, setExit, (run) => {
         const view = run.view();
-        if (view.state === 'halted') run.resume(required(options.as, 'as'));
+        if (view.state === 'halted' || (view.gate !== null && view.status === 'active')) run.resume(required(options.as, 'as'));
         else if (view.state === 'idle') run.start();
         // A run parked at a gate or ended has nothing to resume (a run whose phase was in flight goes on by being
         // restored; a stranded run is shown, with why it cannot go on): say so rather than exit 0 having done nothing.
@@ -151,6 +194,18 @@ export function registerRunControl(program: Command, terminal: Terminal, setExit
           throw new InvalidEvent('type', `there is nothing to resume: the run is ${view.status === 'active' ? `parked at ${view.gate ?? view.state}` : `ended (${view.output?.status ?? view.state})`}`);
         }
         return Promise.resolve(null);
+      }));
+
+  const policy = program.command('policy').description("the approval policy a run is judged by");
+  common(policy.command('bind').description('bind a parked run to the approval policy now in force (journalled, with who and why): it was created under another').argument('<run>', 'run id'))
+    .option('--as <name>', 'who binds it')
+    .option('--reason <text>', 'why the run may be judged by the new policy')
+    .action((runId: string, options: ControlOptions) =>
+      control('policy bind', runId, options, terminal, setExit, (run) => {
+        const before = run.view().context.refusals.length;
+        run.bindPolicy(required(options.as, 'as'), required(options.reason, 'reason'));
+        const refused = run.view().context.refusals.slice(before).find((r) => r.code === 'E_POLICY_CHANGED');
+        return Promise.resolve(refused === undefined ? null : `${refused.code}: ${refused.reason}`);
       }));
 
   common(program.command('escalate').description('escalate a halted run to SG_3 (compensation)').argument('<run>', 'run id'))

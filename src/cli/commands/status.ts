@@ -5,7 +5,14 @@ import { findRun } from '../../runs/run-store.js';
 import { viewOfStoredRun, type UpgradeStanding } from '../../runs/upgrade/stored-view.js';
 import { ExitCode } from '../exit-codes.js';
 import { printRun, runJson } from '../print-run.js';
-import { withRunSession, type SessionOptions } from '../run-session.js';
+import { withRunSession, type RunSession, type SessionOptions } from '../run-session.js';
+import { runMachine } from '../../../machines/run-machine.js';
+import { describeStatechart } from '../../chart/index.js';
+import { readKillSwitch } from '../../kill-switch/index.js';
+import { nextSteps, type NextStep } from '../../policy/next-steps.js';
+import { resolvePolicy } from '../../policy/resolve.js';
+import { riskRulesOf } from '../../runner/bind-machine.js';
+import type { RunView } from '../../runner/run-view.js';
 import { withTargetOptions } from '../target-options.js';
 import type { Terminal } from '../terminal.js';
 
@@ -18,6 +25,21 @@ export function upgradeLine(upgrade: UpgradeStanding): string | null {
   if (upgrade.kind === 'current') return null;
   if (upgrade.kind === 'migrates') return `stored by snapshot version ${upgrade.from}; the next command that acts on it migrates it to ${upgrade.to} (${upgrade.steps.join('; ')})`;
   return `stored by snapshot version ${upgrade.from}; it cannot continue under version ${upgrade.to} and will be stored stranded: it can then only be cancelled`;
+}
+
+/** What a parked run can do next and what each step needs (the chart, the policy, the kill switch), as of now. */
+async function nextStepsOf(session: RunSession, view: RunView): Promise<NextStep[]> {
+  const plan = (await session.store.load(view.context.runId))?.plan ?? null;
+  const database = await session.target.admin(async (s) => (await s.query<{ enabled: boolean }>('SELECT enabled FROM cutter.kill_switch')).rows[0]?.enabled ?? false).catch(() => null);
+  const killSwitchOn = database === null ? null : database && readKillSwitch(session.killSwitch);
+  return nextSteps({
+    graph: describeStatechart(runMachine),
+    view,
+    policy: resolvePolicy(session.policy),
+    riskRules: plan === null ? [] : riskRulesOf(session.policy, plan),
+    now: new Date(),
+    killSwitchOn,
+  });
 }
 
 /** Registers `cutter status` and `cutter list`: read-only views of stored runs. */
@@ -38,7 +60,8 @@ export function registerStatus(program: Command, terminal: Terminal, setExit: (c
     .option('--journal', 'also print the journal of events the run received', false)
     .option('--json', 'print JSON', false)
     .action(async (runId: string | undefined, options: StatusOptions & { journal: boolean }) => {
-      await withRunSession(options, async ({ store }) => {
+      await withRunSession(options, async (session) => {
+        const { store } = session;
         const id = runId ?? (await store.list()).at(-1)?.runId;
         if (id === undefined) throw new RunNotFound('(none stored)');
         const loaded = await findRun(store, id);
@@ -46,11 +69,17 @@ export function registerStatus(program: Command, terminal: Terminal, setExit: (c
         if (loaded.snapshot === null) throw new RunNotFound(`${id} (stored, but never started)`);
         const { view, upgrade } = viewOfStoredRun(loaded.run, loaded.snapshot);
         const journal = options.journal ? await store.journal(id) : [];
-        if (options.json) terminal.line(JSON.stringify({ ...runJson(view), upgrade, stored: loaded.run, snapshot: loaded.snapshot as Snapshot<unknown> | null, journal }, null, 2));
+        const next = view.parked ? await nextStepsOf(session, view) : [];
+        if (options.json) terminal.line(JSON.stringify({ ...runJson(view), upgrade, next, stored: loaded.run, snapshot: loaded.snapshot as Snapshot<unknown> | null, journal }, null, 2));
         else {
           printRun(view, terminal);
           const line = upgradeLine(upgrade);
           if (line !== null) terminal.line(`${terminal.bold('upgrade')}    ${line}`);
+          if (next.length > 0) terminal.line(terminal.bold('next'));
+          for (const step of next) {
+            terminal.line(`  ${step.event.padEnd(11)}${step.leadsTo.length === 0 ? '' : ` → ${step.leadsTo.join(' | ')}`}`);
+            for (const needed of step.needs) terminal.line(`    ${terminal.dim('·')} ${needed}`);
+          }
           for (const entry of journal) terminal.line(`  ${String(entry.seq).padStart(3)} ${entry.at} ${entry.event.type}`);
         }
         setExit(ExitCode.Ok);

@@ -5,8 +5,13 @@
  */
  
 import { and, assign } from 'xstate';
-import { approvalValidFor, output, phaseInput, runSetup } from '../../../machines/run-setup.js';
-import type { RunOutput } from '../../../machines/run-types.js';
+import { approvalRecordOf, approvalValidFor, output, phaseInput, runSetup } from '../../../machines/run-setup.js';
+import type { RunContext, RunEvent, RunOutput } from '../../../machines/run-types.js';
+import type { Gate } from '../../../src/domain/approval.js';
+
+/** Version 2's way of taking an approval: the gate's one approval, nothing collected (inline: today's setup no longer names it). */
+const recordApproval = (gate: Gate) =>
+  assign({ approvals: ({ context, event }: { context: RunContext; event: RunEvent }) => ({ ...context.approvals, [gate]: approvalRecordOf(context, event, gate) }) }) as never;
 
 /**
  * The run statechart: precheck → planning → SG_1 → backingUp → cutting → recordingLedger → verifying → SG_2 →
@@ -29,7 +34,7 @@ export const runMachineV2 = runSetup.createMachine({
     error: null,
     haltedBefore: null,
     tornReason: null,
-  }),
+  }) as unknown as RunContext, // version 2's context: without the fields later versions added
   initial: 'idle',
   // Each final state computes its output from the context it was reached with; the root hands that on.
   output: ({ event }) => (event as unknown as { output: RunOutput }).output,
@@ -76,12 +81,12 @@ export const runMachineV2 = runSetup.createMachine({
           {
             guard: and([approvalValidFor('SG_1'), 'liveExecutionAllowed']),
             target: 'backingUp',
-            actions: { type: 'recordApproval', params: { gate: 'SG_1' } },
+            actions: recordApproval('SG_1'),
           },
           {
             guard: approvalValidFor('SG_1'),
             target: 'refused',
-            actions: [{ type: 'recordApproval', params: { gate: 'SG_1' } }, 'recordKillSwitchRefusal'],
+            actions: [recordApproval('SG_1'), 'recordKillSwitchRefusal'],
           },
           { actions: { type: 'recordApprovalRefusal', params: { gate: 'SG_1' } } },
         ],
@@ -195,12 +200,12 @@ export const runMachineV2 = runSetup.createMachine({
           {
             guard: and([approvalValidFor('SG_2'), 'liveExecutionAllowed']),
             target: 'enacting',
-            actions: { type: 'recordApproval', params: { gate: 'SG_2' } },
+            actions: recordApproval('SG_2'),
           },
           {
             guard: approvalValidFor('SG_2'),
             target: 'halted',
-            actions: [{ type: 'recordApproval', params: { gate: 'SG_2' } }, { type: 'haltBefore', params: { state: 'enacting' } }],
+            actions: [recordApproval('SG_2'), { type: 'haltBefore', params: { state: 'enacting' } }],
           },
           { actions: { type: 'recordApprovalRefusal', params: { gate: 'SG_2' } } },
         ],
@@ -284,7 +289,7 @@ export const runMachineV2 = runSetup.createMachine({
               {
                 guard: and([approvalValidFor('SG_3'), 'liveExecutionAllowed']),
                 target: 'compensating',
-                actions: { type: 'recordApproval', params: { gate: 'SG_3' } },
+                actions: recordApproval('SG_3'),
               },
               {
                 // Valid, but the kill switch is OFF: stay parked at SG_3; approve again once it is ON.

@@ -3,7 +3,7 @@ import type { RunView } from '../../../src/runner/run-view.js';
 import { approvalFor } from '../fixtures.js';
 
 /** Who answers each gate when a fixture's run is driven on (the fixtures' policy: alice and bob). */
-const APPROVER = { SG_1: 'alice', SG_2: 'bob', SG_3: 'alice' } as const;
+const APPROVER = { SG_1: 'alice', SG_2: 'bob', SG_3: 'erin' } as const;
 
 /**
  * Carries a restored run to its end the way an operator would, with the kill switch ON: a run that was never started

@@ -165,7 +165,7 @@ export const SCENARIOS: readonly Scenario[] = [
       await approveCut(run);
       await atGate(run, 'SG_2');
       run.reject('SG_2', 'bob', 'withdrawn');
-      run.approve(approvalFor(await atGate(run, 'SG_3'), 'SG_3', 'alice'));
+      run.approve(approvalFor(await atGate(run, 'SG_3'), 'SG_3', 'erin'));
       await run.done();
     },
   },

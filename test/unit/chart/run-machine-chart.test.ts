@@ -60,19 +60,33 @@ describe('run machine chart', () => {
   it('keeps the refusal-recording transitions visible as self-loops', () => {
     const stays = graph.transitions.filter((t) => t.target === null);
     expect(stays.map((t) => `${t.source} ${t.event}#${t.index} ${t.guard ?? 'else'}`)).toEqual([
-      'awaitingCutApproval APPROVE#1 approvalValid(SG_1)',
-      'awaitingCutApproval APPROVE#2 else',
-      'awaitingEnactApproval APPROVE#2 else',
+      'awaitingCutApproval APPROVE#1 approvalValid(SG_1) and gateOpens(SG_1)',
+      'awaitingCutApproval APPROVE#2 approvalValid(SG_1)',
+      'awaitingCutApproval APPROVE#3 else',
+      'awaitingCutApproval RESUME#1 gateOpens(SG_1)',
+      'awaitingCutApproval RESUME#2 else',
+      'awaitingCutApproval BIND_POLICY#0 policyInForce',
+      'awaitingCutApproval BIND_POLICY#1 else',
+      'awaitingEnactApproval APPROVE#2 approvalValid(SG_2)',
+      'awaitingEnactApproval APPROVE#3 else',
+      'awaitingEnactApproval RESUME#2 else',
+      'awaitingEnactApproval BIND_POLICY#0 policyInForce',
+      'awaitingEnactApproval BIND_POLICY#1 else',
       'halted RESUME#5 else',
-      'torn.awaitingCompensationApproval APPROVE#1 approvalValid(SG_3)',
-      'torn.awaitingCompensationApproval APPROVE#2 else',
+      'torn.awaitingCompensationApproval APPROVE#1 approvalValid(SG_3) and gateOpens(SG_3)',
+      'torn.awaitingCompensationApproval APPROVE#2 approvalValid(SG_3)',
+      'torn.awaitingCompensationApproval APPROVE#3 else',
+      'torn.awaitingCompensationApproval RESUME#1 gateOpens(SG_3)',
+      'torn.awaitingCompensationApproval RESUME#2 else',
+      'torn.awaitingCompensationApproval BIND_POLICY#0 policyInForce',
+      'torn.awaitingCompensationApproval BIND_POLICY#1 else',
     ]);
     expect(mermaid).toContain('awaitingCutApproval --> awaitingCutApproval : APPROVE [else]');
   });
 
   it('renders combinator guards, invoke outcomes and nesting readably', () => {
     const sg1 = graph.transitions.find((t) => t.source === 'awaitingCutApproval' && t.index === 0);
-    expect(sg1).toMatchObject({ event: 'APPROVE', guard: 'approvalValid(SG_1) and liveExecutionAllowed', target: 'backingUp' });
+    expect(sg1).toMatchObject({ event: 'APPROVE', guard: 'approvalValid(SG_1) and gateOpens(SG_1) and liveExecutionAllowed', target: 'backingUp' });
     const compensated = graph.transitions.find((t) => t.source === 'torn.compensating' && t.target === 'compensated');
     expect(compensated).toMatchObject({ event: 'xstate.done.actor.compensate', eventLabel: 'done: compensate', guard: null });
     expect(graph.states.find((s) => s.path === 'torn')).toMatchObject({

@@ -31,7 +31,7 @@ function machineWith(overrides: { actors?: Record<string, AnyActorLogic>; guards
       cut: ok({ changeSetId: changeSet.changeSetId, created: 2, simulated: true }), ledger: ok({}), verify: ok(verify()),
       ...(overrides.actors ?? {}),
     } as never,
-    guards: { executorReady: () => true, killSwitchOn: () => true, approvalValid: () => true, ...(overrides.guards ?? {}) },
+    guards: { executorReady: () => true, killSwitchOn: () => true, approvalValid: () => true, gateOpens: () => true, ...(overrides.guards ?? {}) },
   });
 }
 
@@ -57,6 +57,8 @@ describe('the base machine fails closed', () => {
     expect(guards.executorReady?.()).toBe(false);
     expect(guards.killSwitchOn?.()).toBe(false);
     expect(guards.approvalValid?.({}, { gate: 'SG_1' })).toBe(false);
+    expect(guards.gateOpens?.({}, { gate: 'SG_1' })).toBe(false);
+    expect(guards.policyInForce?.({})).toBe(false);
   });
 
   it('has phase actors that each fail, naming their phase', async () => {
@@ -89,6 +91,8 @@ describe('the machine records what happened', () => {
     actor.send({ type: 'APPROVE', approval } as never);
     const record = actor.getSnapshot().context.approvals.SG_1;
     expect(record).toEqual({ gate: 'SG_1', approver: 'alice', reason: 'ok', issuedAt: approval.issuedAt, expiresAt: approval.expiresAt });
+    // The gate opened on the one approval it collected (the run's input named no policy).
+    expect(actor.getSnapshot().context.collected).toEqual({ SG_1: [record] });
     expect(Object.keys(record ?? {})).not.toContain('reviewDecisionId');
   });
 

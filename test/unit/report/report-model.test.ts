@@ -76,7 +76,7 @@ describe('buildReportModel', () => {
   it('records rejections, refused resumes (a lock\'s refusal) and resumes as decisions', async () => {
     const torn = buildReportModel(inputOf(await compensatedDryRun()));
     expect(torn.header).toMatchObject({ state: 'compensated', status: 'compensated', tornReason: 'enactment was rejected at SG_2' });
-    expect(torn.decisions.map((d) => [d.action, d.gate, d.who])).toEqual([['approve', 'SG_1', 'alice'], ['reject', 'SG_2', 'bob'], ['approve', 'SG_3', 'alice']]);
+    expect(torn.decisions.map((d) => [d.action, d.gate, d.who])).toEqual([['approve', 'SG_1', 'alice'], ['reject', 'SG_2', 'bob'], ['approve', 'SG_3', 'erin']]);
     expect(torn.decisions[1]?.reason).toBe('the review found a typo');
     expect(torn.timeline.map((r) => r.state).slice(-3)).toEqual(['torn.awaitingCompensationApproval', 'torn.compensating', 'compensated']);
     expect(torn.timeline.find((r) => r.name === 'compensate')).toMatchObject({ outcome: 'done', rows: 2, detail: '2 drafts removed, 0 retired, 0 re-enacted' });

@@ -16,7 +16,7 @@ describe('deriveRunPath', () => {
     expect(path.states).toEqual(HAPPY);
     const atCut = path.steps.filter((s) => s.from === 'awaitingCutApproval');
     expect(atCut.map((s) => [s.event, s.to, s.transition.index])).toEqual([
-      ['APPROVE', 'awaitingCutApproval', 2],
+      ['APPROVE', 'awaitingCutApproval', 3],
       ['APPROVE', 'backingUp', 0],
     ]);
     // Every step carries its journal entry, in journal order.
@@ -58,7 +58,8 @@ describe('deriveRunPath', () => {
     ].map((entry, i) => ({ ...entry, seq: i + 1 }));
     const loopAt = (gate: string) => deriveRunPath(graph, withRefusal(gate), view.state).steps.find((s) => s.to === s.from && s.from === 'torn.awaitingCompensationApproval');
     expect(loopAt('kill-switch')?.transition).toMatchObject({ index: 1, actions: ['recordKillSwitchRefusal'] });
-    expect(loopAt('SG_3')?.transition).toMatchObject({ index: 2, actions: ['recordApprovalRefusal'] });
+    expect(loopAt('SG_3')?.transition).toMatchObject({ index: 3, actions: ['recordApprovalRefusal'] });
+    expect(loopAt('policy')?.transition).toMatchObject({ index: 2, actions: ['collectApproval', 'recordGateWaiting'] });
   });
 
   it('says so when no path through the chart explains the journal, and highlights only what the journal names', async () => {

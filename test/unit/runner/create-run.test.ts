@@ -9,7 +9,7 @@ describe('createRun', () => {
   it('exposes events and views only: no machine, actor or provide to rebind the phases', () => {
     const run = createRun({ mode: 'DRYRUN', plan: samplePlan(), initiator: 'carol', approvals: policy });
     expect(Object.keys(run).sort()).toEqual(
-      ['approve', 'cancel', 'done', 'escalate', 'id', 'mode', 'reject', 'release', 'resume', 'send', 'settled', 'start', 'stop', 'subscribe', 'view'].sort(),
+      ['approve', 'bindPolicy', 'cancel', 'done', 'escalate', 'id', 'mode', 'reject', 'release', 'resume', 'send', 'settled', 'start', 'stop', 'subscribe', 'view'].sort(),
     );
     expect(run).not.toHaveProperty('provide');
     expect(run).not.toHaveProperty('machine');
@@ -50,7 +50,7 @@ describe('events from outside (I13)', () => {
 
   it('an event the current state does not accept is refused, and the run is unchanged', async () => {
     const { run, view } = await startRun({ mode: 'DRYRUN' });
-    expect(() => run.resume('dave')).toThrow(expect.objectContaining({ code: 'E_INVALID_EVENT', message: expect.stringContaining('awaitingCutApproval') }));
+    expect(() => run.escalate('dave', 'not halted')).toThrow(expect.objectContaining({ code: 'E_INVALID_EVENT', message: expect.stringContaining('awaitingCutApproval') }));
     expect(() => run.send({ type: 'START' })).toThrow(expect.objectContaining({ code: 'E_INVALID_EVENT' }));
     expect(run.view()).toEqual(view);
   });

@@ -27,7 +27,7 @@ describe('kill-switch locks, each alone', () => {
         backup: unlockedPhase<BackupResult>('backup'),
         cut: unlockedPhase<CutSummary>('cut'),
       },
-      guards: { executorReady: () => true, approvalValid: () => true, killSwitchOn: () => false },
+      guards: { executorReady: () => true, approvalValid: () => true, gateOpens: () => true, killSwitchOn: () => false },
     });
     const actor = createActor(machine, { input: { runId: 'r', mode: 'LIVE', initiator: 'carol', expectedPlanHash: null } }).start();
     actor.send({ type: 'START' });
@@ -56,7 +56,7 @@ describe('kill-switch locks, each alone', () => {
         planning: fromPromise(() => Promise.resolve(pinChangeSet(samplePlan(1), 'run-1'))),
         backup: fromPromise<BackupResult, PhaseInput>(() => new Promise<BackupResult>(() => undefined)),
       },
-      guards: { executorReady: () => true, approvalValid: () => true, killSwitchOn: () => killSwitch.executionEnabled() },
+      guards: { executorReady: () => true, approvalValid: () => true, gateOpens: () => true, killSwitchOn: () => killSwitch.executionEnabled() },
     });
     const actor = createActor(machine, { input: { runId: 'r', mode: 'LIVE', initiator: 'carol', expectedPlanHash: null } }).start();
     actor.send({ type: 'START' });

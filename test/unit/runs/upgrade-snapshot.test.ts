@@ -52,8 +52,8 @@ describe('upgradeSnapshot', () => {
   it('strands a run no migration reaches, and one whose result the machine would not restore', () => {
     const noStep: MachineRelease = { ...CURRENT_RELEASE, version: V + 1 };
     expect(upgradeSnapshot('r-1', persisted('awaitingCutApproval'), V, noStep)).toMatchObject({ kind: 'stranded', reason: `this build has no migration from snapshot version ${V} to ${V + 1}` });
-    const addsField = nextRelease({ summary: 'adds a field', context: (c) => ({ ...c, policyHash: null }) });
-    expect(upgradeSnapshot('r-1', persisted('awaitingCutApproval'), V, addsField)).toMatchObject({ kind: 'stranded', reason: 'its context has fields this machine does not know: policyHash' });
+    const addsField = nextRelease({ summary: 'adds a field', context: (c) => ({ ...c, quorumOverride: null }) });
+    expect(upgradeSnapshot('r-1', persisted('awaitingCutApproval'), V, addsField)).toMatchObject({ kind: 'stranded', reason: 'its context has fields this machine does not know: quorumOverride' });
   });
 
   it('an ended run that cannot be carried has no snapshot to continue from', () => {

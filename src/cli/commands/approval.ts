@@ -1,0 +1,136 @@
+import { readFile, writeFile } from 'node:fs/promises';
+import type { Command } from 'commander';
+import { APPROVAL_REQUEST_FORMAT, parseApprovalRequest, signApprovalRequest, type ApprovalRequest } from '../../approvals/approval-request.js';
+import { GateSchema, type Gate } from '../../domain/approval.js';
+import { InvalidInput } from '../../errors/index.js';
+import { describeUnmet, evaluateGate, gateRequirements } from '../../policy/evaluate.js';
+import { durationSeconds } from '../../policy/policy.js';
+import { resolvePolicy } from '../../policy/resolve.js';
+import { riskRulesOf } from '../../runner/bind-machine.js';
+import { RunNotFound } from '../../runs/errors.js';
+import { findRun } from '../../runs/run-store.js';
+import { viewOfStoredRun } from '../../runs/upgrade/stored-view.js';
+import { ExitCode } from '../exit-codes.js';
+import { withRunSession, type SessionOptions } from '../run-session.js';
+import { withTargetOptions } from '../target-options.js';
+import type { Terminal } from '../terminal.js';
+
+/** `cut`/`SG_1`, `enact`/`SG_2`, `compensate`/`SG_3` → the gate. */
+export function parseGate(option: string | undefined): Gate {
+  const words: Record<string, Gate> = { cut: 'SG_1', enact: 'SG_2', compensate: 'SG_3' };
+  const gate = option === undefined ? undefined : words[option.toLowerCase()] ?? GateSchema.safeParse(option.toUpperCase()).data;
+  if (gate === undefined) throw new InvalidInput('gate', '--gate must be cut, enact or compensate (or SG_1, SG_2, SG_3)');
+  return gate;
+}
+
+async function readText(path: string, field: string): Promise<string> {
+  try {
+    return await readFile(path, 'utf8');
+  } catch (error) {
+    throw new InvalidInput(field, `cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+  }
+}
+
+interface RequestOptions extends SessionOptions {
+  readonly gate?: string;
+  readonly validFor?: string;
+  readonly notBefore?: string;
+  readonly out?: string;
+  readonly config?: string;
+}
+
+interface SignOptions {
+  readonly as?: string;
+  readonly key?: string;
+  readonly reason?: string;
+  readonly reviewDecision?: string;
+  readonly out?: string;
+}
+
+const need = (value: string | undefined, field: string): string => {
+  if (value === undefined || value.trim() === '') throw new InvalidInput(field, `--${field} is required`);
+  return value;
+};
+
+/** Registers `cutter approval request` (on the machine that drives runs) and `cutter approval sign` (on the approver's). */
+export function registerApproval(program: Command, terminal: Terminal, setExit: (code: ExitCode) => void): void {
+  const approval = program.command('approval').description('approvals signed where the approver is: request one for a parked run, sign it elsewhere, apply it with cutter approve --file');
+
+  withTargetOptions(approval.command('request').description('write what an approver signs for the gate a stored run waits at: run, gate, change set, plan hash, policy hash, counts, validity').argument('<run>', 'run id'))
+    .option('--gate <gate>', 'cut (SG_1), enact (SG_2) or compensate (SG_3); default: the gate the run waits at')
+    .option('--valid-for <duration>', "how long approvals of this request stay valid (default: the policy's lifetime for the gate)")
+    .option('--not-before <instant>', 'approvals count only from this ISO instant (with offset)')
+    .option('--config <file>', 'configuration file (approvers, policy); default $CUTTER_CONFIG or ./cutter.config.json')
+    .option('--out <file>', 'write the request here instead of printing it')
+    .action(async (runId: string, options: RequestOptions) => {
+      await withRunSession(options, async (session) => {
+        const loaded = await findRun(session.store, runId);
+        if (loaded?.snapshot === null || loaded === null) throw new RunNotFound(runId);
+        const { view } = viewOfStoredRun(loaded.run, loaded.snapshot);
+        const gate = options.gate === undefined ? view.gate : parseGate(options.gate);
+        if (gate === null) throw new InvalidInput('gate', `run ${runId} waits at no gate (${view.state}); name one with --gate`);
+        if (view.gate !== gate) throw new InvalidInput('gate', `run ${runId} waits at ${view.gate ?? view.state}, not ${gate}`);
+        const changeSet = view.context.changeSet;
+        if (changeSet === null) throw new InvalidInput('run', `run ${runId} has no pinned change set yet`);
+        const plan = (await session.store.load(runId))?.plan ?? undefined;
+        const policy = resolvePolicy(session.policy);
+        const risk = plan === undefined ? [] : riskRulesOf(session.policy, plan);
+        const requirements = gateRequirements(policy.document, gate, risk);
+        const seconds = options.validFor === undefined ? requirements.defaultLifetimeSeconds : durationSeconds(options.validFor);
+        if (seconds === null || seconds <= 0) throw new InvalidInput('valid-for', 'must be a duration such as 30m, 24h or 7d');
+        if (seconds > requirements.maxLifetimeSeconds) throw new InvalidInput('valid-for', `the policy allows approvals of ${gate} to last at most ${requirements.maxLifetimeSeconds / 3600} h`);
+        const now = new Date();
+        const notBefore = options.notBefore === undefined ? undefined : new Date(options.notBefore);
+        if (notBefore !== undefined && Number.isNaN(notBefore.getTime())) throw new InvalidInput('not-before', 'must be an ISO instant such as 2026-12-07T09:00:00+01:00');
+        const start = notBefore !== undefined && notBefore > now ? notBefore : now;
+        const rows = plan?.rows ?? [];
+        const request: ApprovalRequest = {
+          format: APPROVAL_REQUEST_FORMAT,
+          runId,
+          gate,
+          changeSetId: changeSet.changeSetId,
+          planHash: changeSet.planHash,
+          policyHash: view.context.policyHash ?? policy.hash,
+          counts: {
+            rows: changeSet.rowCount,
+            new: rows.filter((r) => r.action === 'new').length,
+            changed: rows.filter((r) => r.action === 'changed').length,
+            retired: rows.filter((r) => r.action === 'retire').length,
+          },
+          reviewDecisionRequired: gate === 'SG_2',
+          validity: { ...(notBefore === undefined ? {} : { notBefore: notBefore.toISOString() }), notAfter: new Date(start.getTime() + seconds * 1000).toISOString() },
+          needs: evaluateGate(policy, gate, risk, view.context, now).unmet.map((u) => describeUnmet(gate, u)),
+        };
+        const text = `${JSON.stringify(request, null, 2)}\n`;
+        if (options.out === undefined) terminal.line(text.trimEnd());
+        else {
+          await writeFile(options.out, text);
+          terminal.error(`approval request for ${gate} of run ${runId} written to ${options.out}; sign it with: cutter approval sign ${options.out} --as <approver> --key <private key> --reason <why>`);
+        }
+        setExit(ExitCode.Ok);
+      });
+    });
+
+  approval.command('sign').description("sign an approval request with the approver's private key, on their own machine: no database, no configuration").argument('<request>', 'the request file (from cutter approval request)')
+    .option('--as <approver>', 'the approver, as named in the policy')
+    .option('--key <file>', "the approver's Ed25519 private key (PEM)")
+    .option('--reason <text>', 'why this is approved (recorded)')
+    .option('--review-decision <id>', 'the review decision this enactment carries out (required for SG_2)')
+    .option('--out <file>', 'write the approval here instead of printing it')
+    .action(async (requestFile: string, options: SignOptions) => {
+      const request = parseApprovalRequest(await readText(requestFile, 'request'), requestFile);
+      const approval = signApprovalRequest(request, {
+        approver: need(options.as, 'as'),
+        reason: need(options.reason, 'reason'),
+        privateKeyPem: await readText(need(options.key, 'key'), 'key'),
+        ...(options.reviewDecision === undefined ? {} : { reviewDecisionId: options.reviewDecision }),
+      });
+      const text = `${JSON.stringify(approval, null, 2)}\n`;
+      if (options.out === undefined) terminal.line(text.trimEnd());
+      else {
+        await writeFile(options.out, text);
+        terminal.error(`approval of ${request.gate} for run ${request.runId} by ${approval.approver} written to ${options.out}; apply it with: cutter approve ${request.runId} --file ${options.out}`);
+      }
+      setExit(ExitCode.Ok);
+    });
+}

@@ -1,0 +1,90 @@
+/**
+ * I6 under a real approval policy: over random policies (quorum, required groups, who belongs to which group) and
+ * random sequences of approvals (any of five people, any gate, valid or expired, with the clock moving on), a run
+ * never leaves SG_1 or SG_2 for a phase unless the policy was met at that moment, and always leaves once it is met.
+ * Whether it was met is computed here, independently of the policy evaluator: distinct people, not the initiator,
+ * not someone who approved the other gate, approvals not expired, each group's minimum met by distinct people.
+ */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { signApproval } from '../../src/approvals/index.js';
+import type { Gate } from '../../src/domain/approval.js';
+import { createRun } from '../../src/runner/create-run.js';
+import type { RunView } from '../../src/runner/run-view.js';
+import type { ApprovalPolicy } from '../../src/policy/resolve.js';
+import { RecordingSimulator } from '../support/executors.js';
+import { approvalFor, keys, samplePlan } from '../support/fixtures.js';
+
+const PEOPLE = ['alice', 'bob', 'erin', 'carol', 'mallory'] as const;
+type Person = (typeof PEOPLE)[number];
+const GROUPS = ['security', 'content'] as const;
+const HOUR = 3_600_000;
+// Carol starts every run; the others sign with their own keys (Carol's is Mallory's: she is the initiator anyway).
+const keyOf = (p: Person) => (p === 'carol' ? keys.mallory : keys[p]);
+
+const policyArb = fc.record({
+  members: fc.record(Object.fromEntries(PEOPLE.map((p) => [p, fc.subarray([...GROUPS])])) as Record<Person, fc.Arbitrary<('security' | 'content')[]>>),
+  quorum: fc.record({ SG_1: fc.integer({ min: 1, max: 3 }), SG_2: fc.integer({ min: 1, max: 2 }) }),
+  groups: fc.record({ SG_1: fc.subarray([...GROUPS]), SG_2: fc.subarray([...GROUPS]) }),
+});
+
+const stepArb = fc.record({
+  who: fc.constantFrom(...PEOPLE),
+  /** Hours the approval lasts from now; 0 means it has already expired. */
+  lasts: fc.constantFrom(0, 1, 5),
+  /** Hours the clock moves on before the approval is given. */
+  wait: fc.constantFrom(0, 0, 2),
+});
+
+/** The policy was met at `gate` at `now`, computed from what the test sent, not by Cutter's evaluator. */
+function met(gate: Gate, sent: readonly { gate: Gate; who: Person; expires: number }[], opened: Partial<Record<Gate, Person[]>>, now: number, p: fc.GeneratedValueOf<typeof policyArb>): boolean {
+  const others = new Set(Object.entries(opened).filter(([g]) => g !== gate).flatMap(([, people]) => people ?? []));
+  const valid = new Set(sent.filter((s) => s.gate === gate && s.expires > now && s.who !== 'carol' && !others.has(s.who)).map((s) => s.who));
+  const quorum = p.quorum[gate as 'SG_1' | 'SG_2'];
+  return valid.size >= quorum && p.groups[gate as 'SG_1' | 'SG_2'].every((g) => [...valid].some((who) => p.members[who].includes(g)));
+}
+
+describe('the gates under random approval policies', () => {
+  it('leave SG_1 and SG_2 for a phase exactly when the policy is met', async () => {
+    await fc.assert(fc.asyncProperty(policyArb, fc.array(stepArb, { minLength: 1, maxLength: 12 }), async (p, steps) => {
+      let clock = Date.parse('2026-12-07T10:00:00Z');
+      const policy: ApprovalPolicy = {
+        approvers: Object.fromEntries(PEOPLE.map((who) => [who, { publicKey: keyOf(who).publicKey, groups: p.members[who] }])),
+        rules: {
+          gates: {
+            SG_1: { quorum: p.quorum.SG_1, groups: Object.fromEntries(p.groups.SG_1.map((g) => [g, 1])) },
+            SG_2: { quorum: p.quorum.SG_2, groups: Object.fromEntries(p.groups.SG_2.map((g) => [g, 1])) },
+          },
+        },
+        now: () => new Date(clock),
+      };
+      let run;
+      try {
+        run = createRun({ mode: 'DRYRUN', plan: samplePlan(2), initiator: 'carol', approvals: policy, executor: new RecordingSimulator() });
+      } catch {
+        return; // A policy nobody could meet (a group without members, a quorum larger than the people) is refused up front.
+      }
+      run.start();
+      let view: RunView = await run.settled();
+      const sent: { gate: Gate; who: Person; expires: number }[] = [];
+      const opened: Partial<Record<Gate, Person[]>> = {};
+      for (const step of steps) {
+        const gate = view.gate;
+        if (gate === null || gate === 'SG_3') break;
+        clock += step.wait * HOUR;
+        const { signature: _unsigned, ...claims } = approvalFor(view, gate, step.who, {
+          issuedAt: new Date(clock - 2 * HOUR).toISOString(),
+          expiresAt: new Date(clock + step.lasts * HOUR - (step.lasts === 0 ? HOUR : 0)).toISOString(),
+        });
+        const outcome = run.approve(signApproval(claims, keyOf(step.who).privateKey));
+        if (outcome.accepted) sent.push({ gate, who: step.who, expires: Date.parse(claims.expiresAt) });
+        const shouldOpen = met(gate, sent, opened, clock, p);
+        view = await run.settled();
+        // Safety: it left the gate only if met; liveness: it left once met (DRYRUN: no kill switch stands in the way).
+        expect(view.gate !== gate, `${gate} after ${step.who}: ${JSON.stringify(sent)}`).toBe(shouldOpen);
+        // Everyone who approved a gate (counted or not) may not approve the other one.
+        if (view.gate !== gate) opened[gate] = [...new Set(sent.filter((s) => s.gate === gate).map((s) => s.who))];
+      }
+    }), { numRuns: 150 });
+  });
+});
