@@ -1,3 +1,5 @@
+import type { NextStep } from '../policy/next-steps.js';
+import type { RunView } from '../runner/run-view.js';
 import { runMachine } from '../../machines/run-machine.js';
 import { describeStatechart } from '../chart/index.js';
 import type { LedgerRecord } from '../domain/ledger-chain.js';
@@ -16,6 +18,8 @@ export interface RunReportOptions {
   /** Where the run lives, for people: a masked DSN or a folder. */
   readonly target: string;
   readonly now?: Date;
+  /** What the run, if parked, can do next and what each step needs (the CLI reads the policy and kill switches for it). */
+  readonly nextSteps?: (view: RunView) => Promise<readonly NextStep[]>;
 }
 
 /**
@@ -30,10 +34,12 @@ export async function buildRunReport(options: RunReportOptions): Promise<{ model
   if (loaded === null) throw new RunNotFound(options.runId);
   if (loaded.snapshot === null) throw new RunNotFound(`${options.runId} (stored, but never started)`);
   const graph = describeStatechart(runMachine);
+  const { view } = viewOfStoredRun(loaded.run, loaded.snapshot);
   const model = buildReportModel({
     graph,
     stored: loaded.run,
-    view: viewOfStoredRun(loaded.run, loaded.snapshot).view,
+    view,
+    next: view.parked && options.nextSteps !== undefined ? await options.nextSteps(view) : [],
     journal: await options.store.journal(options.runId),
     ledger: await options.readLedger(),
     target: options.target,

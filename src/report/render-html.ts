@@ -119,6 +119,19 @@ function decisionRowHtml(row: DecisionRow, day: string): string {
     + `<td>${e(row.who ?? '—')}</td><td class="reason">${e(row.reason ?? '—')}${review}</td><td>${formatTime(row.signedAt, day)}</td><td>${outcome}</td></tr>`;
 }
 
+function nextHtml(model: ReportModel): string {
+  if (model.next.length === 0) return '';
+  const rows = model.next.map((step) => `<tr><td><code>${e(step.event)}</code></td><td>${e(step.leadsTo.join(' | ') || '(stays)')}</td>`
+    + `<td>${step.needs.length === 0 ? '—' : `<ul>${step.needs.map((n) => `<li>${e(n)}</li>`).join('')}</ul>`}</td></tr>`).join('\n');
+  return `<section id="next">
+<h2>What this run still needs</h2>
+<table><thead><tr><th>Step</th><th>Leads to</th><th>Needs</th></tr></thead>
+<tbody>
+${rows}
+</tbody></table>
+</section>`;
+}
+
 function decisionsHtml(model: ReportModel): string {
   const body = model.decisions.length === 0
     ? '<tr><td colspan="7">No approvals or other decisions were given to this run.</td></tr>'
@@ -171,6 +184,7 @@ export function renderReportHtml(model: ReportModel, chartSvg: string): string {
 ${headerHtml(model)}
 ${chartHtml(model, chartSvg)}
 ${timelineHtml(model)}
+${nextHtml(model)}
 ${decisionsHtml(model)}
 ${ledgerHtml(model)}
 <footer>Written by <code>cutter report</code> from the run's stored snapshot, its journal and the target's ledger. IU bodies are not included.</footer>

@@ -7,6 +7,8 @@ import { buildTimeline, type TimelineRow } from './phase-timeline.js';
 import { deriveRunPath, type RunPath } from './run-path.js';
 
 /** What a report is built from: everything is read beforehand, so building it is pure. */
+import type { NextStep } from '../policy/next-steps.js';
+
 export interface ReportInput {
   readonly graph: StatechartGraph;
   readonly stored: StoredRun;
@@ -18,6 +20,8 @@ export interface ReportInput {
   /** Where the run lives, for people: a masked DSN or the embedded folder, never a secret. */
   readonly target: string;
   readonly generatedAt: string;
+  /** What a parked run can do next, and what each step still needs. */
+  readonly next?: readonly NextStep[];
 }
 
 export interface ReportHeader {
@@ -50,6 +54,7 @@ export interface LedgerRow {
 /** Everything a run report shows, as plain data; {@link renderReportHtml} turns it into a page. */
 export interface ReportModel {
   readonly header: ReportHeader;
+  readonly next: readonly NextStep[];
   readonly path: RunPath;
   readonly timeline: readonly TimelineRow[];
   readonly decisions: readonly DecisionRow[];
@@ -82,6 +87,7 @@ export function buildReportModel(input: ReportInput): ReportModel {
       error: context.error === null ? null : { code: context.error.code, message: context.error.message },
       tornReason: context.tornReason,
     },
+    next: input.next ?? [],
     path,
     timeline: buildTimeline(input.graph, path.steps),
     decisions: collectDecisions(input.journal),

@@ -1,7 +1,10 @@
 import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
+import { loadConfig } from '../../config/config.js';
+import { EnvKillSwitch } from '../../kill-switch/index.js';
 import { openTarget } from '../../postgres/open-target.js';
+import { nextStepsOf } from '../next-steps-of.js';
 import { PostgresRunStore } from '../../postgres/run-store.js';
 import { readTimedLedger } from '../../postgres/sql/ledger.js';
 import { buildRunReport } from '../../report/index.js';
@@ -13,6 +16,7 @@ interface ReportOptions extends TargetOptions {
   readonly html?: boolean;
   readonly out?: string;
   readonly json: boolean;
+  readonly config?: string;
 }
 
 /** The default file name: the run id, kept to characters that are safe in a file name everywhere. */
@@ -29,6 +33,7 @@ export function registerReport(program: Command, terminal: Terminal, setExit: (c
       .argument('<run>', 'run id (see `cutter list`)'),
   )
     .option('--html', 'write HTML (the default, and for now the only format)')
+    .option('--config <file>', 'configuration file (approvers, policy), for what a parked run still needs; default $CUTTER_CONFIG or ./cutter.config.json')
     .option('--out <file>', 'where to write the report (default: ./cutter-report-<run>.html)')
     .option('--json', 'print where the report was written and a summary, as JSON', false)
     .addHelpText('after', [
@@ -41,11 +46,13 @@ export function registerReport(program: Command, terminal: Terminal, setExit: (c
       const target = await openTarget(targetFromOptions(options));
       let report: Awaited<ReturnType<typeof buildRunReport>>;
       try {
+        const store = new PostgresRunStore((work) => target.admin(work));
         report = await buildRunReport({
-          store: new PostgresRunStore((work) => target.admin(work)),
+          store,
           runId,
           readLedger: () => target.admin((session) => readTimedLedger(session)),
           target: target.description,
+          nextSteps: async (view) => nextStepsOf(target, (await loadConfig(options.config)).approvalPolicy, new EnvKillSwitch(), view, (await store.load(runId))?.plan ?? null),
         });
       } finally {
         await target.close();

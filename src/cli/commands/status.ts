@@ -5,14 +5,8 @@ import { findRun } from '../../runs/run-store.js';
 import { viewOfStoredRun, type UpgradeStanding } from '../../runs/upgrade/stored-view.js';
 import { ExitCode } from '../exit-codes.js';
 import { printRun, runJson } from '../print-run.js';
-import { withRunSession, type RunSession, type SessionOptions } from '../run-session.js';
-import { runMachine } from '../../../machines/run-machine.js';
-import { describeStatechart } from '../../chart/index.js';
-import { readKillSwitch } from '../../kill-switch/index.js';
-import { nextSteps, type NextStep } from '../../policy/next-steps.js';
-import { resolvePolicy } from '../../policy/resolve.js';
-import { riskRulesOf } from '../../runner/bind-machine.js';
-import type { RunView } from '../../runner/run-view.js';
+import { withRunSession, type SessionOptions } from '../run-session.js';
+import { nextStepsOf } from '../next-steps-of.js';
 import { withTargetOptions } from '../target-options.js';
 import type { Terminal } from '../terminal.js';
 
@@ -25,21 +19,6 @@ export function upgradeLine(upgrade: UpgradeStanding): string | null {
   if (upgrade.kind === 'current') return null;
   if (upgrade.kind === 'migrates') return `stored by snapshot version ${upgrade.from}; the next command that acts on it migrates it to ${upgrade.to} (${upgrade.steps.join('; ')})`;
   return `stored by snapshot version ${upgrade.from}; it cannot continue under version ${upgrade.to} and will be stored stranded: it can then only be cancelled`;
-}
-
-/** What a parked run can do next and what each step needs (the chart, the policy, the kill switch), as of now. */
-async function nextStepsOf(session: RunSession, view: RunView): Promise<NextStep[]> {
-  const plan = (await session.store.load(view.context.runId))?.plan ?? null;
-  const database = await session.target.admin(async (s) => (await s.query<{ enabled: boolean }>('SELECT enabled FROM cutter.kill_switch')).rows[0]?.enabled ?? false).catch(() => null);
-  const killSwitchOn = database === null ? null : database && readKillSwitch(session.killSwitch);
-  return nextSteps({
-    graph: describeStatechart(runMachine),
-    view,
-    policy: resolvePolicy(session.policy),
-    riskRules: plan === null ? [] : riskRulesOf(session.policy, plan),
-    now: new Date(),
-    killSwitchOn,
-  });
 }
 
 /** Registers `cutter status` and `cutter list`: read-only views of stored runs. */
@@ -69,7 +48,7 @@ export function registerStatus(program: Command, terminal: Terminal, setExit: (c
         if (loaded.snapshot === null) throw new RunNotFound(`${id} (stored, but never started)`);
         const { view, upgrade } = viewOfStoredRun(loaded.run, loaded.snapshot);
         const journal = options.journal ? await store.journal(id) : [];
-        const next = view.parked ? await nextStepsOf(session, view) : [];
+        const next = view.parked ? await nextStepsOf(session.target, session.policy, session.killSwitch, view, (await store.load(id))?.plan ?? null) : [];
         if (options.json) terminal.line(JSON.stringify({ ...runJson(view), upgrade, next, stored: loaded.run, snapshot: loaded.snapshot as Snapshot<unknown> | null, journal }, null, 2));
         else {
           printRun(view, terminal);

@@ -1,0 +1,26 @@
+import { runMachine } from '../../machines/run-machine.js';
+import { describeStatechart } from '../chart/index.js';
+import type { Cutplan } from '../domain/cutplan.js';
+import { readKillSwitch, type KillSwitch } from '../kill-switch/index.js';
+import { nextSteps, type NextStep } from '../policy/next-steps.js';
+import { resolvePolicy, type ApprovalPolicy } from '../policy/resolve.js';
+import type { OpenTarget } from '../postgres/open-target.js';
+import { riskRulesOf } from '../runner/bind-machine.js';
+import type { RunView } from '../runner/run-view.js';
+
+/**
+ * What a parked run can do next and what each step needs as of now: the chart, the policy in force, and both kill
+ * switches (this process's and the database's row; unreadable counts as not ON). Empty for a run that is not parked.
+ */
+export async function nextStepsOf(target: OpenTarget, policy: ApprovalPolicy, killSwitch: KillSwitch, view: RunView, plan: Cutplan | null): Promise<NextStep[]> {
+  if (!view.parked) return [];
+  const database = await target.admin(async (s) => (await s.query<{ enabled: boolean }>('SELECT enabled FROM cutter.kill_switch')).rows[0]?.enabled ?? false).catch(() => null);
+  return nextSteps({
+    graph: describeStatechart(runMachine),
+    view,
+    policy: resolvePolicy(policy),
+    riskRules: plan === null ? [] : riskRulesOf(policy, plan),
+    now: new Date(),
+    killSwitchOn: database === null ? null : database && readKillSwitch(killSwitch),
+  });
+}
