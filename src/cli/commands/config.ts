@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { loadConfig } from '../../config/config.js';
+import { resolvePolicy } from '../../policy/resolve.js';
 import { ExitCode } from '../exit-codes.js';
 import type { Terminal } from '../terminal.js';
 
@@ -9,17 +10,27 @@ export function registerConfig(program: Command, terminal: Terminal, setExit: (c
     .command('config')
     .description('the configuration file')
     .command('check')
-    .description('validate the configuration (approvers\' keys readable, backup settings) and print what was read')
+    .description('validate the configuration (approvers\' keys readable, the approval policy, backup settings) and print what was read; errors name the field')
     .option('--config <file>', 'configuration file; default $CUTTER_CONFIG or ./cutter.config.json')
     .option('--json', 'print JSON', false)
     .action(async (options: { config?: string; json: boolean }) => {
       const config = await loadConfig(options.config);
-      const summary = { source: config.source, approvers: Object.keys(config.approvers), allowSelfApproval: config.allowSelfApproval, backup: config.backup, leaseSeconds: config.leaseSeconds };
+      const policy = resolvePolicy(config.approvalPolicy);
+      const summary = {
+        source: config.source, approvers: Object.keys(config.approvers), allowSelfApproval: config.allowSelfApproval, backup: config.backup, leaseSeconds: config.leaseSeconds,
+        policy: { hash: policy.hash, gates: policy.document.gates, windows: Object.keys(policy.document.windows), risk: policy.document.risk.map((r) => r.name), allowSameApproverAcrossGates: policy.document.allowSameApproverAcrossGates },
+      };
       if (options.json) terminal.line(JSON.stringify(summary, null, 2));
       else {
         terminal.line(`${terminal.green('ok')}: ${config.source ?? '(no file: defaults)'}`);
         terminal.line(`approvers: ${summary.approvers.length === 0 ? '(none: every approval will be refused)' : summary.approvers.join(', ')}`);
         terminal.line(`self-approval: ${config.allowSelfApproval ? 'allowed' : 'refused'}; backup: ${config.backup.kind}; lease: ${config.leaseSeconds}s`);
+        terminal.line(`policy ${policy.hash.slice(0, 12)}: one person ${policy.document.allowSameApproverAcrossGates ? 'may' : 'may not'} approve two gates of a run`);
+        for (const [gate, rules] of Object.entries(policy.document.gates)) {
+          const groups = Object.entries(rules.groups).map(([g, n]) => `${n} of ${g}`);
+          terminal.line(`  ${gate}: ${rules.quorum} approval${rules.quorum === 1 ? '' : 's'}${groups.length === 0 ? '' : ` incl. ${groups.join(' and ')}`}; lasting ${rules.approvalLifetime.default} (at most ${rules.approvalLifetime.max})${rules.windows.length === 0 ? '' : `; only inside ${rules.windows.join(' or ')}`}`);
+        }
+        for (const rule of policy.document.risk) terminal.line(`  risk ${rule.name}: raises ${Object.keys(rule.raise).join(', ')} when ${Object.keys(rule.when).join(' and ')}`);
       }
       setExit(ExitCode.Ok);
     });
