@@ -1,3 +1,4 @@
+import type { NextStep } from '../policy/next-steps.js';
 import type { RunView } from '../runner/run-view.js';
 import type { Terminal } from './terminal.js';
 
@@ -45,4 +46,13 @@ export function printRun(view: RunView, terminal: Terminal): void {
 /** The plain-JSON form of a run for `--json`. */
 export function runJson(view: RunView): Record<string, unknown> {
   return { runId: view.context.runId, state: view.state, status: view.output?.status ?? (view.parked ? 'parked' : view.status), gate: view.gate, context: view.context, output: view.output, next: nextSteps(view) };
+}
+
+/** What a parked run can do next, and what each step still needs (see `nextStepsOf`). */
+export function printNextSteps(next: readonly NextStep[], terminal: Terminal): void {
+  if (next.length > 0) terminal.line(terminal.bold('needs (each step the run accepts, and what stands in its way)'));
+  for (const step of next) {
+    terminal.line(`  ${step.event.padEnd(11)}${step.leadsTo.length === 0 ? '' : ` → ${step.leadsTo.join(' | ')}`}`);
+    for (const needed of step.needs) terminal.line(`    ${terminal.dim('·')} ${needed}`);
+  }
 }

@@ -4,7 +4,8 @@ import type { SimulatedAddress } from '../executors/simulator.js';
 import type { RunInspector } from '../runner/run-inspection.js';
 import { createDurableRun } from '../runs/durable-run.js';
 import { exitCodeForRun, type ExitCode } from './exit-codes.js';
-import { printRun, runJson } from './print-run.js';
+import { nextStepsOf } from './next-steps-of.js';
+import { printNextSteps, printRun, runJson } from './print-run.js';
 import { reportRunProgress } from './run-reporter.js';
 import type { RunSession } from './run-session.js';
 import type { Terminal } from './terminal.js';
@@ -40,7 +41,12 @@ export async function startStoredRun(session: RunSession, terminal: Terminal, se
     stop();
     await run.release();
   }
-  if (start.json) terminal.line(JSON.stringify(runJson(view), null, 2));
-  else printRun(view, terminal);
+  // A run that parks says at once what it needs next: the approvals its policy asks for, and a kill switch that is OFF.
+  const next = await nextStepsOf(session.target, session.policy, session.killSwitch, view, start.plan);
+  if (start.json) terminal.line(JSON.stringify({ ...runJson(view), next }, null, 2));
+  else {
+    printRun(view, terminal);
+    printNextSteps(next, terminal);
+  }
   setExit(exitCodeForRun(view.state, view.output?.status ?? null));
 }

@@ -4,7 +4,7 @@ import { RunNotFound } from '../../runs/errors.js';
 import { findRun } from '../../runs/run-store.js';
 import { viewOfStoredRun, type UpgradeStanding } from '../../runs/upgrade/stored-view.js';
 import { ExitCode } from '../exit-codes.js';
-import { printRun, runJson } from '../print-run.js';
+import { printNextSteps, printRun, runJson } from '../print-run.js';
 import { withRunSession, type SessionOptions } from '../run-session.js';
 import { nextStepsOf } from '../next-steps-of.js';
 import { withTargetOptions } from '../target-options.js';
@@ -54,11 +54,7 @@ export function registerStatus(program: Command, terminal: Terminal, setExit: (c
           printRun(view, terminal);
           const line = upgradeLine(upgrade);
           if (line !== null) terminal.line(`${terminal.bold('upgrade')}    ${line}`);
-          if (next.length > 0) terminal.line(terminal.bold('next'));
-          for (const step of next) {
-            terminal.line(`  ${step.event.padEnd(11)}${step.leadsTo.length === 0 ? '' : ` → ${step.leadsTo.join(' | ')}`}`);
-            for (const needed of step.needs) terminal.line(`    ${terminal.dim('·')} ${needed}`);
-          }
+          printNextSteps(next, terminal);
           for (const entry of journal) terminal.line(`  ${String(entry.seq).padStart(3)} ${entry.at} ${entry.event.type}`);
         }
         setExit(ExitCode.Ok);
