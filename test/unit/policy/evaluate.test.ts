@@ -518,3 +518,30 @@ describe('evaluateGate, property', () => {
     );
   });
 });
+
+describe('eligibility, where a gate names eligible groups', () => {
+  it('refuses up front a group minimum that only ineligible people could meet', () => {
+    expect(() => policyOf({ gates: { SG_2: { eligibleGroups: ['security'], groups: { content: 1 } } } }))
+      .toThrow(expect.objectContaining({ field: 'policy.gates.SG_2.groups.content' }));
+  });
+
+  it('does not count an ineligible approver toward the gate, and says why', () => {
+    const policy = policyOf({ gates: { SG_2: { eligibleGroups: ['security'] } } });
+    const evaluation = evaluateGate(policy, 'SG_2', [], runOf(policy), NOW, approval('carol', 'SG_2'));
+    expect(evaluation.open).toBe(false);
+    expect(evaluation.notCounted).toEqual([{ approver: 'carol', why: 'not eligible at this gate' }]);
+  });
+
+  it('names who may approve when a gate has no eligible groups and the approver is unknown', () => {
+    const policy = policyOf();
+    expect(admitApproval(policy, 'SG_1', [], runOf(policy), approval('mallory', 'SG_1'), NOW)?.detail).toBe('mallory may not approve SG_1: only configured approvers may');
+  });
+
+  it('judges a run stored before policies by the one in force, counting and admitting alike', () => {
+    const policy = policyOf();
+    const run = runOf(policy, {}, { policyHash: null });
+    const record = approval('alice', 'SG_1', { policyHash: OTHER_HASH });
+    expect(admitApproval(policy, 'SG_1', [], run, record, NOW)?.code).toBe('E_APPROVAL_POLICY_MISMATCH');
+    expect(evaluateGate(policy, 'SG_1', [], runOf(policy, { SG_1: [record] }, { policyHash: null }), NOW).notCounted).toEqual([{ approver: 'alice', why: 'under another policy' }]);
+  });
+});
