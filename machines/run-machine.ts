@@ -1,14 +1,7 @@
 import { and, assign } from 'xstate';
-import { approvalValidFor, gateOpensFor, output, phaseInput, runSetup } from './run-setup.js';
+import { gateEvents } from './gate-events.js';
+import { output, phaseInput, runSetup } from './run-setup.js';
 import type { RunOutput } from './run-types.js';
-import type { Gate } from '../src/domain/approval.js';
-
-const collect = (gate: Gate) => ({ type: 'collectApproval', params: { gate } }) as const;
-const open = (gate: Gate) => ({ type: 'openGate', params: { gate } }) as const;
-const collectAndOpen = (gate: Gate) => [collect(gate), open(gate)] as const;
-const waiting = (gate: Gate) => ({ type: 'recordGateWaiting', params: { gate } }) as const;
-/** A person binds a parked run to the policy now in force (journalled with who and why); any other hash is refused. */
-const bindPolicy = [{ guard: 'policyInForce', actions: 'bindPolicy' }, { actions: 'recordPolicyBindRefusal' }] as const;
 
 /**
  * The run statechart: precheck → planning → SG_1 → backingUp → cutting → recordingLedger → verifying → SG_2 →
@@ -76,29 +69,7 @@ export const runMachine = runSetup.createMachine({
       tags: ['gate'],
       meta: { gate: 'SG_1' },
       on: {
-        APPROVE: [
-          {
-            guard: and([approvalValidFor('SG_1'), gateOpensFor('SG_1'), 'liveExecutionAllowed']),
-            target: 'backingUp',
-            // An earlier refusal by the kill switch here is over: the run goes on.
-            actions: [...collectAndOpen('SG_1'), 'clearError'],
-          },
-          {
-            // The policy is met, but the kill switch is OFF: stay parked at SG_1, this approval not taken; approve again once it is ON.
-            guard: and([approvalValidFor('SG_1'), gateOpensFor('SG_1')]),
-            actions: 'recordKillSwitchRefusal',
-          },
-          // Collected; the gate waits for what the policy still needs (more approvers, a group, a window).
-          { guard: approvalValidFor('SG_1'), actions: [collect('SG_1'), waiting('SG_1')] },
-          { actions: { type: 'recordApprovalRefusal', params: { gate: 'SG_1' } } },
-        ],
-        // The policy is checked again: a window opened, an approval's not-before passed.
-        RESUME: [
-          { guard: and([gateOpensFor('SG_1'), 'liveExecutionAllowed']), target: 'backingUp', actions: [open('SG_1'), 'clearError'] },
-          { guard: gateOpensFor('SG_1'), actions: 'recordKillSwitchRefusal' },
-          { actions: waiting('SG_1') },
-        ],
-        BIND_POLICY: bindPolicy,
+        ...gateEvents('SG_1', { opensInto: 'backingUp', clearsError: true, whenKillSwitchOff: 'stay' }),
         REJECT: { guard: { type: 'rejectsGate', params: { gate: 'SG_1' } }, target: 'rejected' },
         CANCEL: 'cancelled',
       },
@@ -206,26 +177,7 @@ export const runMachine = runSetup.createMachine({
       tags: ['gate'],
       meta: { gate: 'SG_2' },
       on: {
-        APPROVE: [
-          {
-            guard: and([approvalValidFor('SG_2'), gateOpensFor('SG_2'), 'liveExecutionAllowed']),
-            target: 'enacting',
-            actions: collectAndOpen('SG_2'),
-          },
-          {
-            guard: and([approvalValidFor('SG_2'), gateOpensFor('SG_2')]),
-            target: 'halted',
-            actions: [...collectAndOpen('SG_2'), { type: 'haltBefore', params: { state: 'enacting' } }],
-          },
-          { guard: approvalValidFor('SG_2'), actions: [collect('SG_2'), waiting('SG_2')] },
-          { actions: { type: 'recordApprovalRefusal', params: { gate: 'SG_2' } } },
-        ],
-        RESUME: [
-          { guard: and([gateOpensFor('SG_2'), 'liveExecutionAllowed']), target: 'enacting', actions: open('SG_2') },
-          { guard: gateOpensFor('SG_2'), target: 'halted', actions: [open('SG_2'), { type: 'haltBefore', params: { state: 'enacting' } }] },
-          { actions: waiting('SG_2') },
-        ],
-        BIND_POLICY: bindPolicy,
+        ...gateEvents('SG_2', { opensInto: 'enacting', whenKillSwitchOff: 'halt' }),
         // Drafts are already written: saying no (or giving up) here leaves a torn run for SG_3, never a silent end.
         REJECT: {
           guard: { type: 'rejectsGate', params: { gate: 'SG_2' } },
@@ -308,26 +260,7 @@ export const runMachine = runSetup.createMachine({
           tags: ['gate'],
           meta: { gate: 'SG_3' },
           on: {
-            APPROVE: [
-              {
-                guard: and([approvalValidFor('SG_3'), gateOpensFor('SG_3'), 'liveExecutionAllowed']),
-                target: 'compensating',
-                actions: collectAndOpen('SG_3'),
-              },
-              {
-                // The policy is met, but the kill switch is OFF: stay parked at SG_3; approve again once it is ON.
-                guard: and([approvalValidFor('SG_3'), gateOpensFor('SG_3')]),
-                actions: 'recordKillSwitchRefusal',
-              },
-              { guard: approvalValidFor('SG_3'), actions: [collect('SG_3'), waiting('SG_3')] },
-              { actions: { type: 'recordApprovalRefusal', params: { gate: 'SG_3' } } },
-            ],
-            RESUME: [
-              { guard: and([gateOpensFor('SG_3'), 'liveExecutionAllowed']), target: 'compensating', actions: open('SG_3') },
-              { guard: gateOpensFor('SG_3'), actions: 'recordKillSwitchRefusal' },
-              { actions: waiting('SG_3') },
-            ],
-            BIND_POLICY: bindPolicy,
+            ...gateEvents('SG_3', { opensInto: 'compensating', whenKillSwitchOff: 'stay' }),
             REJECT: { guard: { type: 'rejectsGate', params: { gate: 'SG_3' } }, target: '#run.compensationDeclined' },
           },
         },

@@ -25,7 +25,7 @@ describe('cutter CLI', () => {
     expect(summary).not.toHaveProperty('changeSetId');
     expect(summary.counts).toEqual({ new: 2, changed: 0, retire: 0, unchanged: 0 });
     expect(summary.addresses.map((a) => `${a.action} ${a.address}`)).toEqual(['new policy/policy', 'new policy/policy/scope']);
-  });
+  }, 30_000); // opens an embedded database (PGlite) for planning: about 4 s on a 2-core machine, near vitest's 5 s default
 
   it('a malformed plan exits 3 and names the row and field, with the error code and a hint', async () => {
     const terminal = captureTerminal();
