@@ -34,7 +34,7 @@ export interface ClassifyOptions {
  *
  * @example
  * const classified = await classifyPlan(target.provider, planFromMarkdown(docs), { retireMissingWithin: ['handbook'] });
- * if (classified.plan === null) console.log('nothing to change');
+ * if (classified.plan === null) logger.info('nothing to change');
  */
 export async function classifyPlan(provider: ConnectionProvider, sources: Cutplan, options: ClassifyOptions = {}): Promise<ClassifiedPlan> {
   const session = await provider(DbRole.Verify);

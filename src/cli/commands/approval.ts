@@ -1,7 +1,6 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { APPROVAL_REQUEST_FORMAT, parseApprovalRequest, signApprovalRequest, type ApprovalRequest } from '../../approvals/approval-request.js';
-import { GateSchema, type Gate } from '../../domain/approval.js';
 import { InvalidInput } from '../../errors/index.js';
 import { describeUnmet, evaluateGate, gateRequirements } from '../../policy/evaluate.js';
 import { durationSeconds } from '../../policy/policy.js';
@@ -10,26 +9,11 @@ import { riskRulesOf } from '../../runner/bind-machine.js';
 import { RunNotFound } from '../../runs/errors.js';
 import { findRun } from '../../runs/run-store.js';
 import { viewOfStoredRun } from '../../runs/upgrade/stored-view.js';
+import { parseGate, readOptionFile, required } from '../command-options.js';
 import { ExitCode } from '../exit-codes.js';
 import { withRunSession, type SessionOptions } from '../run-session.js';
 import { withTargetOptions } from '../target-options.js';
 import type { Terminal } from '../terminal.js';
-
-/** `cut`/`SG_1`, `enact`/`SG_2`, `compensate`/`SG_3` → the gate. */
-export function parseGate(option: string | undefined): Gate {
-  const words: Record<string, Gate> = { cut: 'SG_1', enact: 'SG_2', compensate: 'SG_3' };
-  const gate = option === undefined ? undefined : words[option.toLowerCase()] ?? GateSchema.safeParse(option.toUpperCase()).data;
-  if (gate === undefined) throw new InvalidInput('gate', '--gate must be cut, enact or compensate (or SG_1, SG_2, SG_3)');
-  return gate;
-}
-
-async function readText(path: string, field: string): Promise<string> {
-  try {
-    return await readFile(path, 'utf8');
-  } catch (error) {
-    throw new InvalidInput(field, `cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
-  }
-}
 
 interface RequestOptions extends SessionOptions {
   readonly gate?: string;
@@ -47,10 +31,6 @@ interface SignOptions {
   readonly out?: string;
 }
 
-const need = (value: string | undefined, field: string): string => {
-  if (value === undefined || value.trim() === '') throw new InvalidInput(field, `--${field} is required`);
-  return value;
-};
 
 /** Registers `cutter approval request` (on the machine that drives runs) and `cutter approval sign` (on the approver's). */
 export function registerApproval(program: Command, terminal: Terminal, setExit: (code: ExitCode) => void): void {
@@ -118,11 +98,11 @@ export function registerApproval(program: Command, terminal: Terminal, setExit: 
     .option('--review-decision <id>', 'the review decision this enactment carries out (required for SG_2)')
     .option('--out <file>', 'write the approval here instead of printing it')
     .action(async (requestFile: string, options: SignOptions) => {
-      const request = parseApprovalRequest(await readText(requestFile, 'request'), requestFile);
+      const request = parseApprovalRequest(await readOptionFile(requestFile, 'request'), requestFile);
       const approval = signApprovalRequest(request, {
-        approver: need(options.as, 'as'),
-        reason: need(options.reason, 'reason'),
-        privateKeyPem: await readText(need(options.key, 'key'), 'key'),
+        approver: required(options.as, 'as'),
+        reason: required(options.reason, 'reason'),
+        privateKeyPem: await readOptionFile(required(options.key, 'key'), 'key'),
         ...(options.reviewDecision === undefined ? {} : { reviewDecisionId: options.reviewDecision }),
       });
       const text = `${JSON.stringify(approval, null, 2)}\n`;

@@ -1,11 +1,10 @@
-import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { signApproval } from '../../approvals/index.js';
 import type { Approval, Gate } from '../../domain/approval.js';
 import { gateRequirements } from '../../policy/evaluate.js';
 import { durationSeconds } from '../../policy/policy.js';
 import { resolvePolicy } from '../../policy/resolve.js';
-import { parseGate } from './approval.js';
+import { parseGate, readOptionFile, required } from '../command-options.js';
 import { InvalidEvent, InvalidInput } from '../../errors/index.js';
 import { approvalClaimsFor } from '../../runner/approval-claims.js';
 import type { Run } from '../../runner/create-run.js';
@@ -35,10 +34,6 @@ interface ControlOptions extends SessionOptions, InspectOptions {
   readonly wait: string | boolean;
 }
 
-function required(value: string | undefined, field: string): string {
-  if (value === undefined || value.trim() === '') throw new InvalidInput(field, `--${field} is required`);
-  return value;
-}
 
 function gateOf(option: string | undefined): Gate {
   return parseGate(required(option, 'gate'));
@@ -46,11 +41,12 @@ function gateOf(option: string | undefined): Gate {
 
 /** An approval file (from `cutter approval sign`), parsed as JSON; the gate's guard checks everything else. */
 async function approvalFromFile(path: string, gate: string | undefined): Promise<Approval> {
+  const text = await readOptionFile(path, 'file');
   let approval: Approval;
   try {
-    approval = JSON.parse(await readFile(path, 'utf8')) as Approval;
+    approval = JSON.parse(text) as Approval;
   } catch (error) {
-    throw new InvalidInput('file', `cannot read the approval ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+    throw new InvalidInput('file', `the approval ${path} is not valid JSON: ${(error as Error).message}`);
   }
   if (gate !== undefined && approval.gate !== parseGate(gate)) throw new InvalidInput('gate', `the approval in ${path} is for ${approval.gate as string}, not ${parseGate(gate)}`);
   return approval;
@@ -152,12 +148,7 @@ export function registerRunControl(program: Command, terminal: Terminal, setExit
             ...(view.context.policyHash === null ? {} : { policyHash: view.context.policyHash }),
           });
           const keyFile = required(options.key, 'key');
-          let key: string;
-          try {
-            key = await readFile(keyFile, 'utf8');
-          } catch (error) {
-            throw new InvalidInput('key', `cannot read the private key ${keyFile}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
-          }
+          const key = await readOptionFile(keyFile, 'key');
           try {
             approval = signApproval(claims, key);
           } catch (error) {
