@@ -102,7 +102,12 @@ async function control(command: string, runId: string, options: ControlOptions, 
       await run.release();
     }
     // What the policy still waits for, if the command left the run at a gate it did not open (journalled as a refusal of `policy`).
-    const waits = view.context.refusals.slice(before).filter((r) => r.gate === 'policy').at(-1) ?? null;
+    const added = view.context.refusals.slice(before);
+    const waits = added.filter((r) => r.gate === 'policy').at(-1) ?? null;
+    // A resume that left the run where it was (the policy still waits, the kill switch is OFF) did nothing: it is
+    // refused, with the code of why, never an exit 0 a script would take for progress.
+    const stayed = added.at(-1);
+    if (command === 'resume' && refusal === null && stayed !== undefined && view.parked) refusal = `${stayed.code}: ${stayed.reason}`;
     if (options.json) terminal.line(JSON.stringify({ ...runJson(view), refusal, waits }, null, 2));
     else {
       if (refusal !== null) terminal.error(`${terminal.red('refused')}: ${refusal}`);
