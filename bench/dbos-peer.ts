@@ -15,9 +15,9 @@ import type { IURow } from '../src/domain/iu.js';
 import { snapshotBackupRunner } from '../src/postgres/backups/snapshot-runner.js';
 import { DbRole } from '../src/postgres/port.js';
 import { createStaged, insertChangeSet } from '../src/postgres/sql/iu-create.js';
-import { enactStaged } from '../src/postgres/sql/iu-enact.js';
+import { enactAddresses } from '../src/postgres/sql/iu-enact.js';
 import { appendLedger } from '../src/postgres/sql/ledger.js';
-import { changeSetDigest, insertVerifyResult } from '../src/postgres/sql/verify.js';
+import { changeSetDigest, recordVerification } from '../src/postgres/sql/verify.js';
 import { inTransaction } from '../src/postgres/transaction.js';
 import { createScratchDatabase, type ScratchTarget } from './scratch.js';
 import type { RunTiming } from './measures.js';
@@ -52,16 +52,12 @@ export async function launchDbosPeer(target: ScratchTarget, adminDsn: string): P
       return appendLedger(session, { kind: 'change-set', changeSetId: id, payload: { runId, planHash: changeSet.planHash, rowCount: count, contentDigest: digest } });
     }), { name: 'ledger' });
     await DBOS.runStep(() => inTransaction(provider, DbRole.Verify, undefined, async (session) => {
-      const actual = await changeSetDigest(session, id);
-      const expectedDigest = contentDigestOf(rows);
-      const ok = actual.count === rows.length && actual.digest === expectedDigest;
-      await insertVerifyResult(session, runId, {
-        changeSetId: id, ok, expectedCount: rows.length, actualCount: actual.count, expectedDigest, actualDigest: actual.digest,
-      });
+      const actual = await recordVerification(session, runId, id, { count: rows.length, digest: contentDigestOf(rows) });
+      const ok = actual.ok;
       return ok ? ledger.seq : fail('verify failed');
     }), { name: 'verify' });
     return DBOS.runStep(() => inTransaction(provider, DbRole.Exec, undefined, async (session) => {
-      const enacted = await enactStaged(session, id, rows.map((r) => r.address), 'RD-BENCH', 1000, () => undefined);
+      const enacted = await enactAddresses(session, { changeSetId: id, runId, reviewDecisionId: 'RD-BENCH' }, rows.map((r) => r.address), 1000, () => undefined);
       return enacted.every((r) => r.status === 'enacted') ? enacted.length : fail('an IU was not enacted');
     }), { name: 'enact' });
   }, { name: 'cutterPeer' });

@@ -76,3 +76,17 @@ export class CollaboratorNotConfigured extends CutterError {
     super(`no ${collaborator} was configured; the default refuses`, { phase });
   }
 }
+
+/**
+ * A recorded phase does not agree with what it stands for (a backup row and its checksum, the change set's rows, a
+ * ledger entry, a verification, the lifecycle log): the record was written or altered by hand. The run stops here
+ * rather than skip the phase or report work that did not happen.
+ */
+export class PhaseRecordForged extends CutterError {
+  readonly code = ErrorCode.PhaseRecordForged;
+  readonly hint = 'Nothing was skipped or written. Find who wrote the phase record (cutter.phase_records) and why; remove it as the schema owner to let the phase run, or cancel the run.';
+
+  constructor(phase: string, runId: string, problem: string) {
+    super(`the recorded ${phase} of run ${runId} does not agree with the database: ${problem}`, { phase });
+  }
+}

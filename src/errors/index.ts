@@ -7,6 +7,7 @@ export {
   ExecutorModeMismatch,
   StopInvariantFailed,
   CollaboratorNotConfigured,
+  PhaseRecordForged,
 } from './execution-errors.js';
 export { ApprovalMissing, ApprovalInvalid, ApprovalRefusal } from './approval-errors.js';
 export { PlanInvalid, PlanPinMismatch, PlanStale, PlanConflict, InvalidEvent, InvalidInput, type PlanIssue } from './input-errors.js';

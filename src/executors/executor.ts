@@ -103,5 +103,5 @@ export interface Executor {
    */
   pinPlan?(ctx: { readonly runId: string; readonly signal?: AbortSignal }, plan: Cutplan, expectedPlanHash: string | null): Promise<PinnedPlan>;
   /** Gives back whatever the run holds on the target (its lease) when it ends. Optional; never throws. */
-  releaseTarget?(ctx: { readonly runId: string }): Promise<void>;
+  releaseTarget?(ctx: { readonly runId: string; readonly holdToken?: string }): Promise<void>;
 }

@@ -83,7 +83,7 @@ export abstract class LiveExecutionAdapter implements Executor {
   }
 
   /** Called when a run ends: subclasses that hold something on the target (a lease) give it back. Default: nothing. */
-  releaseTarget(_ctx: { readonly runId: string }): Promise<void> {
+  releaseTarget(_ctx: { readonly runId: string; readonly holdToken?: string }): Promise<void> {
     return Promise.resolve();
   }
 

@@ -22,15 +22,15 @@ import { DbRole, type ConnectionProvider, type DbSession } from './port.js';
 import { cutRows } from './cut-rows.js';
 import { createdRowsOf } from './sql/iu-create.js';
 import { findPin, pinPlan } from './sql/pinned-plan.js';
-import { enactedRowsOf, enactStaged, lifecycleLogHead, lifecycleRowsThisTransaction, retireEnacted } from './sql/iu-enact.js';
+import { enactedRowsOf, enactAddresses, lifecycleLogHead, lifecycleRowsThisTransaction, retireEnacted } from './sql/iu-enact.js';
 import { assertDatabaseKillSwitchOn } from './sql/kill-switch.js';
 import { appendLedger } from './sql/ledger.js';
-import { findPhaseRecord, recordPhase } from './sql/phase-records.js';
+import { assertPhaseRecordAgrees, findPhaseRecord, recordPhase } from './sql/phase-records.js';
 import { acquireTarget, releaseTarget } from './sql/target-lock.js';
 import { assertRunHold } from './sql/run-hold.js';
 import { revertChangeSet, type RevertAction } from './sql/revert.js';
 import { targetFingerprint } from './sql/target-state.js';
-import { changeSetCount, changeSetDigest, insertVerifyResult } from './sql/verify.js';
+import { changeSetCount, changeSetDigest, recordVerification } from './sql/verify.js';
 import { refuseFailedRows } from './refuse-failed-rows.js';
 import { inTransaction } from './transaction.js';
 
@@ -109,9 +109,9 @@ export class PostgresLiveExecutionAdapter extends LiveExecutionAdapter {
   }
 
   /** Gives the target lease back (the run parked or ended). Failures are swallowed: the lease expires anyway. */
-  override async releaseTarget(ctx: { readonly runId: string }): Promise<void> {
+  override async releaseTarget(ctx: { readonly runId: string; readonly holdToken?: string }): Promise<void> {
     try {
-      await inTransaction(this.#provider, DbRole.Exec, undefined, (session) => releaseTarget(session, ctx.runId));
+      await inTransaction(this.#provider, DbRole.Exec, undefined, (session) => releaseTarget(session, ctx.runId, ctx.holdToken));
     } catch {
       // A missing connection here costs at most one lease period.
     }
@@ -132,9 +132,13 @@ export class PostgresLiveExecutionAdapter extends LiveExecutionAdapter {
       // One LIVE run writes to a target at a time: every writing phase takes or renews the lease in its transaction.
       if (role === DbRole.Exec) await acquireTarget(session, ctx.runId, phase, this.#leaseSeconds);
       const recorded = await findPhaseRecord<T>(session, ctx.runId, phase);
-      if (recorded !== undefined) return compact === undefined ? (freezeResult(recorded as object) as T) : compact.replay(session, recorded);
+      if (recorded !== undefined) {
+        // A record is trusted only if the database agrees with it: a forged one stops the run, never skips the phase.
+        await assertPhaseRecordAgrees(session, ctx.runId, phase, ctx.changeSet.changeSetId, recorded);
+        return compact === undefined ? (freezeResult(recorded as object) as T) : compact.replay(session, recorded);
+      }
       const result = await work(session);
-      await recordPhase(session, ctx.runId, phase, ctx.changeSet.changeSetId, compact === undefined ? result : compact.record(result));
+      await recordPhase(session, role, ctx.runId, phase, ctx.changeSet.changeSetId, compact === undefined ? result : compact.record(result));
       return result;
     }));
   }
@@ -236,18 +240,17 @@ export class PostgresLiveExecutionAdapter extends LiveExecutionAdapter {
 
   protected runWriteVerify(ctx: ExecutionContext, expected: VerifyExpectation): Promise<VerifyResult> {
     return this.#phase(ctx, 'writeVerify', DbRole.Verify, async (session) => {
-      const actual = await changeSetDigest(session, ctx.changeSet.changeSetId);
-      const result = freezeResult({
+      // The database computes what it holds and records the comparison itself: a verification cannot be claimed.
+      const actual = await recordVerification(session, ctx.runId, ctx.changeSet.changeSetId, expected);
+      return freezeResult({
         changeSetId: ctx.changeSet.changeSetId,
-        ok: actual.count === expected.count && actual.digest === expected.digest,
+        ok: actual.ok,
         expectedCount: expected.count,
         actualCount: actual.count,
         expectedDigest: expected.digest,
         actualDigest: actual.digest,
         simulated: false,
       });
-      await insertVerifyResult(session, ctx.runId, result);
-      return result;
     });
   }
 
@@ -255,7 +258,7 @@ export class PostgresLiveExecutionAdapter extends LiveExecutionAdapter {
     return this.#phase<EnactBatchResult>(ctx, 'lifecycleEnact', DbRole.Exec, async (session) => {
       const progress = this.#progress('lifecycleEnact', request.addresses.length);
       const head = await lifecycleLogHead(session);
-      const rows = await enactStaged(session, ctx.changeSet.changeSetId, request.addresses, request.reviewDecisionId, this.#chunkSize, progress);
+      const rows = await enactAddresses(session, { changeSetId: ctx.changeSet.changeSetId, runId: ctx.runId, reviewDecisionId: request.reviewDecisionId }, request.addresses, this.#chunkSize, progress);
       refuseFailedRows('lifecycleEnact', rows, 'enacted', 'the whole enactment rolls back');
       const enacted = rows.map((row) => freezeResult({ ...row }));
       const retire = request.retire ?? [];
@@ -270,7 +273,7 @@ export class PostgresLiveExecutionAdapter extends LiveExecutionAdapter {
         throw new StopInvariantFailed('lifecycleEnact', { reason: `the lifecycle trigger logged ${logged.total} rows for ${enacted.length} enactments, ${logged.superseded} supersessions and ${retired.length} retirements` });
       }
       // The run's last phase: it gives the target back in its own transaction, so the lease ends exactly when it does.
-      await releaseTarget(session, ctx.runId);
+      await releaseTarget(session, ctx.runId, ctx.holdToken);
       return freezeResult({ changeSetId: ctx.changeSet.changeSetId, reviewDecisionId: request.reviewDecisionId, enacted, supersededCount: logged.superseded, retiredCount: retired.length, lifecycleLogRows: logged.total, simulated: false });
     }, {
       // Recorded without the per-IU list (100k entries at 100k rows); replay rebuilds it from the table.
@@ -297,7 +300,7 @@ export class PostgresLiveExecutionAdapter extends LiveExecutionAdapter {
         changeSetId: ctx.changeSet.changeSetId,
         payload: { runId: ctx.runId, planHash: ctx.changeSet.planHash, actions: actions.map((a) => `${a.action} ${a.address} v${a.version}`) },
       });
-      await releaseTarget(session, ctx.runId);
+      await releaseTarget(session, ctx.runId, ctx.holdToken);
       return freezeResult({
         changeSetId: ctx.changeSet.changeSetId,
         removedDrafts: count('retire-draft'),

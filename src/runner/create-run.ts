@@ -127,7 +127,7 @@ export function createRunOf(release: MachineRelease, options: CreateRunOptions):
   let targetReleased: Promise<void> = Promise.resolve();
   const releaseTarget = (): void => {
     targetReleased = targetReleased
-      .then(() => executor.releaseTarget?.({ runId }))
+      .then(() => executor.releaseTarget?.({ runId, ...(options.holdToken === undefined ? {} : { holdToken: options.holdToken }) }))
       .catch((error: unknown) => { logger.warn({ err: error }, 'releasing the target failed'); });
   };
   // Before a phase writes: the event that started it (an approval, a resume) and the run in that phase are stored, and

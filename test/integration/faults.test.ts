@@ -92,7 +92,7 @@ describe.runIf(TARGET_KINDS.includes('postgres'))('faults on postgres', () => {
   it('a serialization failure is retried, and the phase commits once', async () => {
     let failures = 0;
     const provider = intercepting(target.provider, (text) => {
-      if (text.includes('INSERT INTO cutter.phase_records') && failures === 0) {
+      if (text.includes('cutter.fn_record_exec_phase(') && failures === 0) {
         failures++;
         return Promise.reject(Object.assign(new Error('could not serialize access due to concurrent update'), { code: '40001' }));
       }

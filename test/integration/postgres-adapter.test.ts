@@ -17,6 +17,7 @@ import { readLedger } from '../../src/postgres/sql/ledger.js';
 import { previewRevert } from '../../src/postgres/sql/revert.js';
 import { setDatabaseKillSwitch } from '../../src/postgres/sql/kill-switch.js';
 import { samplePlan } from '../support/fixtures.js';
+import { verified } from '../support/executors.js';
 import { countRows, openTarget, TARGET_KINDS, type Target } from '../support/targets.js';
 
 describe.each(TARGET_KINDS)('PostgresLiveExecutionAdapter on %s', (kind) => {
@@ -78,6 +79,7 @@ describe.each(TARGET_KINDS)('PostgresLiveExecutionAdapter on %s', (kind) => {
     const a = adapter();
     const ctx1 = ctxFor(first, 'run-1');
     await a.cutLegA(ctx1, first.rows);
+    await verified(a, ctx1, first.rows); // the database enacts only a verified change set
     const r1 = await a.lifecycleEnact(ctx1, { addresses: first.rows.map((r) => r.address), reviewDecisionId: 'RD-1' });
     expect(r1).toMatchObject({ supersededCount: 0, lifecycleLogRows: 3 });
     await a.releaseTarget(ctx1);
@@ -85,6 +87,7 @@ describe.each(TARGET_KINDS)('PostgresLiveExecutionAdapter on %s', (kind) => {
     const second = validateCutplan(first.rows.map((r) => ({ address: r.address, title: r.title, body: `${r.body}\n\nRevised.` })));
     const ctx2 = ctxFor(second, 'run-2');
     await a.cutLegA(ctx2, second.rows);
+    await verified(a, ctx2, second.rows); // the database enacts only a verified change set
     const r2 = await a.lifecycleEnact(ctx2, { addresses: second.rows.map((r) => r.address), reviewDecisionId: 'RD-2' });
     expect(r2.enacted.map((e) => [e.version, e.status])).toEqual([[2, 'enacted'], [2, 'enacted'], [2, 'enacted']]);
     expect(r2).toMatchObject({ supersededCount: 3, lifecycleLogRows: 6 });
@@ -99,6 +102,7 @@ describe.each(TARGET_KINDS)('PostgresLiveExecutionAdapter on %s', (kind) => {
     await a.cutLegA(ctx, plan.rows);
     const addresses = plan.rows.map((r) => r.address);
     addresses.splice(2, 0, 'handbook/test/not-in-this-change-set');
+    await verified(a, ctx, plan.rows); // the database enacts only a verified change set
     await expect(a.lifecycleEnact(ctx, { addresses, reviewDecisionId: 'RD-1' })).rejects.toMatchObject({
       code: 'E_STOP_INVARIANT', address: 'handbook/test/not-in-this-change-set', status: 'not-found',
     });
@@ -225,12 +229,14 @@ describe.each(TARGET_KINDS)('PostgresLiveExecutionAdapter on %s', (kind) => {
     const ctx1 = ctxFor(v1, 'run-1');
     await a.cutLegA(ctx1, v1.rows);
     await a.legBRecord(ctx1);
+    await verified(a, ctx1, v1.rows); // the database enacts only a verified change set
     await a.lifecycleEnact(ctx1, { addresses: v1.rows.map((r) => r.address), reviewDecisionId: 'RD-1' });
     await a.releaseTarget(ctx1);
     const v2 = validateCutplan(v1.rows.map((r) => ({ address: r.address, title: r.title, body: `${r.body} v2` })));
     const ctx2 = ctxFor(v2, 'run-2');
     await a.cutLegA(ctx2, v2.rows);
     await a.legBRecord(ctx2);
+    await verified(a, ctx2, v2.rows); // the database enacts only a verified change set
     await a.lifecycleEnact(ctx2, { addresses: v2.rows.map((r) => r.address), reviewDecisionId: 'RD-2' });
 
     const preview = await target.admin((s) => previewRevert(s, ctx2.changeSet.changeSetId));

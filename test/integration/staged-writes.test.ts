@@ -5,12 +5,14 @@
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { pinChangeSet } from '../../src/domain/change-set.js';
+import { contentDigestOf } from '../../src/domain/change-set.js';
 import { validateCutplan, type Cutplan } from '../../src/domain/cutplan.js';
 import { Mode } from '../../src/domain/mode.js';
 import { InMemoryKillSwitch } from '../../src/kill-switch/index.js';
 import { snapshotBackupRunner } from '../../src/postgres/backups/snapshot-runner.js';
 import { PostgresLiveExecutionAdapter, type PhaseProgress } from '../../src/postgres/postgres-adapter.js';
 import { samplePlan } from '../support/fixtures.js';
+import { verified } from '../support/executors.js';
 import { countRows, openTarget, TARGET_KINDS, type Target } from '../support/targets.js';
 
 describe.each(TARGET_KINDS)('COPY-staged writes on %s', (kind) => {
@@ -47,6 +49,7 @@ describe.each(TARGET_KINDS)('COPY-staged writes on %s', (kind) => {
     const ctx = ctxFor(plan, 'run-progress');
     const a = adapter(2);
     await a.cutLegA(ctx, plan.rows);
+    await verified(a, ctx, plan.rows); // the database enacts only a verified change set
     await a.lifecycleEnact(ctx, { addresses: plan.rows.map((r) => r.address), reviewDecisionId: 'RD-P' });
     const of = (phase: string) => progress.filter((p) => p.phase === phase).map((p) => `${p.done}/${p.total}${p.finished ? ' finished' : ''}`);
     expect(of('cutLegA')).toEqual(['2/5', '4/5', '5/5', '5/5 finished']);
@@ -59,6 +62,7 @@ describe.each(TARGET_KINDS)('COPY-staged writes on %s', (kind) => {
     const a = adapter();
     await a.cutLegA(ctx, plan.rows);
     const request = { addresses: plan.rows.map((r) => r.address), reviewDecisionId: 'RD-R' };
+    await verified(a, ctx, plan.rows); // the database enacts only a verified change set
     const first = await a.lifecycleEnact(ctx, request);
     const logged = await countRows(target, 'lifecycle_log');
     const again = await a.lifecycleEnact(ctx, request);
@@ -74,6 +78,7 @@ describe.each(TARGET_KINDS)('COPY-staged writes on %s', (kind) => {
     // Transaction ids start again in a database restored from a dump: history may hold rows with the ids to come.
     await target.admin((s) => s.query(`INSERT INTO cutter.lifecycle_log (iu_id, address, version, to_status, change_set_id, tx_id)
       SELECT 0, 'history/old', 1, 'enacted', 'cs-old', x FROM generate_series(txid_current() + 1, txid_current() + 200) AS x`));
+    await verified(a, ctx, plan.rows); // the database enacts only a verified change set
     const enacted = await a.lifecycleEnact(ctx, { addresses: plan.rows.map((r) => r.address), reviewDecisionId: 'RD-RESTORED' });
     expect(enacted).toMatchObject({ lifecycleLogRows: 3, supersededCount: 0 });
   });

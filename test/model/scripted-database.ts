@@ -47,10 +47,11 @@ export class ScriptedDatabase {
         await setDatabaseKillSwitch(session, false, 'model', 'scripted refusal');
         await session.query(`SET ROLE ${role}`);
       }
-      if (role === 'cutter_verify' && text.includes('encode(sha256') && text.includes("status IN ('draft', 'enacted')") && this.#head('verify')?.flags.verifyOk === false) {
-        return { rows: [{ count: '-1', digest: 'scripted-mismatch' }] as R[], rowCount: 1 };
+      // A scripted mismatch: the database verifies against an expectation nothing can meet, and records that honestly.
+      if (role === 'cutter_verify' && text.includes('cutter.fn_record_verify(') && this.#head('verify')?.flags.verifyOk === false) {
+        return session.query<R>(text, [params?.[0], params?.[1], -1, 'scripted-mismatch']);
       }
-      if (text.startsWith('INSERT INTO cutter.phase_records')) {
+      if (/cutter\.fn_record_(exec|verify)_phase\(/.test(text)) {
         const actorId = PHASE_OF_RECORD[String(params?.[1])] ?? '';
         const outcome = this.#head(actorId);
         if (outcome !== undefined) {

@@ -23,7 +23,7 @@ const keys = JSON.parse(readFileSync(keysFile, 'utf8')) as Record<'alice' | 'bob
 const die = (): never => { process.kill(process.pid, 'SIGKILL'); throw new Error('unreachable'); };
 
 /** Which phase a transaction belongs to: its phase-record insert names it. */
-const PHASE_OF_RECORD = /INSERT INTO cutter\.phase_records/;
+const PHASE_OF_RECORD = /cutter\.fn_record_(exec|verify)_phase\(/;
 
 const target = await openTarget({ kind: 'postgres', dsn });
 const crashingProvider: ConnectionProvider = async (role) => {

@@ -1,3 +1,4 @@
+import { contentDigestOf } from '../../src/domain/change-set.js';
 import type { IURow } from '../../src/domain/iu.js';
 import { Mode } from '../../src/domain/mode.js';
 import type { ExecutionContext, Executor, ExecutorMethod, VerifyExpectation } from '../../src/executors/executor.js';
@@ -133,4 +134,12 @@ export class TripwireAdapter extends LiveExecutionAdapter {
   protected runWriteVerify(): never { return this.#trip('writeVerify'); }
   protected runLifecycleEnact(): never { return this.#trip('lifecycleEnact'); }
   protected runCompensateChangeSet(): never { return this.#trip('compensateChangeSet'); }
+}
+
+/**
+ * Verifies a cut change set through `adapter`, as a run does before SG_2: the database enacts only a change set whose
+ * verification passed (migration 10), so a test that enacts directly verifies first.
+ */
+export function verified(adapter: Pick<LiveExecutionAdapter, 'writeVerify'>, ctx: ExecutionContext, rows: readonly IURow[]) {
+  return adapter.writeVerify(ctx, { count: rows.length, digest: contentDigestOf(rows) });
 }

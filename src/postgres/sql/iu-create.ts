@@ -50,7 +50,8 @@ const CLASSIFY_STAGED_SQL = classifySql('SELECT ord, address, content_hash, blan
 /** The columns a cut writes, in COPY order. */
 const IU_VERSIONS: StageTable = {
   name: 'cutter.iu_versions',
-  columns: [['address', 'text'], ['version', 'integer'], ['title', 'text'], ['body', 'text'], ['content_hash', 'text'], ['status', 'text'], ['change_set_id', 'text']],
+  // No status column: a version enters as a draft by default, and the phase roles may not name another (migration 10).
+  columns: [['address', 'text'], ['version', 'integer'], ['title', 'text'], ['body', 'text'], ['content_hash', 'text'], ['change_set_id', 'text']],
 };
 
 /**
@@ -90,7 +91,7 @@ async function stageAndClassify(session: DbSession, rows: readonly IURow[], chun
 
 /** COPYs the checked rows into cutter.iu_versions as drafts, a chunk at a time (by INSERT where the session cannot COPY). */
 async function writeRows(session: DbSession, rows: readonly IURow[], created: readonly CreatedRow[], changeSetId: string, chunkSize: number, afterChunk: (written: number) => void): Promise<void> {
-  const fields = (r: IURow, i: number) => [r.address, created[i]?.version ?? 1, r.title, r.body, r.contentHash, 'draft', changeSetId];
+  const fields = (r: IURow, i: number) => [r.address, created[i]?.version ?? 1, r.title, r.body, r.contentHash, changeSetId];
   await loadRows(session, IU_VERSIONS, rows, fields, chunkSize, afterChunk);
 }
 

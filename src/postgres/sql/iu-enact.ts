@@ -1,5 +1,4 @@
 import type { DbSession } from '../port.js';
-import { stageRows, type StageTable } from './stage.js';
 
 /** What the enactment reports per address, in plan order. */
 export interface EnactedRow {
@@ -8,69 +7,46 @@ export interface EnactedRow {
   readonly status: 'enacted' | 'not-found' | 'not-draft';
 }
 
-/** Where an enactment's addresses are staged: by COPY, in the enactment's transaction. */
-export const ENACT_STAGE: StageTable = { name: 'cutter_enact_stage', columns: [['ord', 'integer'], ['address', 'text']] };
-
-/** Supersedes the enacted versions of the staged addresses that this change set has a draft for (migration 2's order). */
-export const SUPERSEDE_STAGED_SQL = /* sql */ `
-UPDATE cutter.iu_versions v SET status = 'superseded', superseded_by = $1
-FROM cutter_enact_stage s
-WHERE v.address = s.address AND v.status = 'enacted'
-  AND EXISTS (SELECT 1 FROM cutter.iu_versions d WHERE d.address = v.address AND d.change_set_id = $1 AND d.status = 'draft')`;
+/** Whose enactment this is: the change set, the run carrying it out, and the review decision it enacts. */
+export interface Enactment {
+  readonly changeSetId: string;
+  readonly runId: string;
+  readonly reviewDecisionId: string;
+}
 
 /**
- * Enacts the change set's drafts at the staged addresses and reports a status per address (enacted | not-found |
- * not-draft), by exception: addresses enacted at version 1 (the usual case) do not come back.
+ * Enacts this change set's drafts at `addresses`, a chunk per call of `cutter.fn_enact_addresses` (migration 10: the
+ * phase roles cannot move a version themselves; the function refuses a change set with no passing verification and
+ * records its SG_2 pass), in the caller's transaction. The lifecycle triggers check and log every move. A status per
+ * address, in input order; the function reports only rows not enacted at version 1.
  */
-export const ENACT_STAGED_SQL = /* sql */ `
-WITH enacted AS (
-  UPDATE cutter.iu_versions v SET status = 'enacted', review_decision_id = $2
-  FROM cutter_enact_stage s
-  WHERE v.address = s.address AND v.change_set_id = $1 AND v.status = 'draft'
-  RETURNING v.address, v.version
-)
-SELECT s.ord, coalesce(e.version, x.version, 0) AS version,
-       CASE WHEN e.address IS NOT NULL THEN 'enacted' WHEN x.address IS NULL THEN 'not-found' ELSE 'not-draft' END AS status
-FROM cutter_enact_stage s
-LEFT JOIN enacted e ON e.address = s.address
-LEFT JOIN LATERAL (
-  SELECT v.address, v.version FROM cutter.iu_versions v
-  WHERE e.address IS NULL AND v.address = s.address AND v.change_set_id = $1 ORDER BY v.version DESC LIMIT 1
-) x ON true
-WHERE e.address IS NULL OR e.version <> 1`;
-
-/**
- * Enacts this change set's drafts at `addresses`, staged by COPY, in the caller's transaction: the lifecycle
- * triggers check and log every move. A status per address, in input order.
- */
-export async function enactStaged(
+export async function enactAddresses(
   session: DbSession,
-  changeSetId: string,
+  enactment: Enactment,
   addresses: readonly string[],
-  reviewDecisionId: string,
   chunkSize: number,
-  afterChunk: (staged: number) => void,
+  afterChunk: (done: number) => void,
 ): Promise<EnactedRow[]> {
-  await stageRows(session, ENACT_STAGE, addresses, (address, ord) => [ord, address], chunkSize, afterChunk);
-  await session.query("SELECT set_config('cutter.acting_change_set', $1, true)", [changeSetId]);
-  await session.query(SUPERSEDE_STAGED_SQL, [changeSetId]);
-  const { rows } = await session.query<{ ord: number; version: number; status: EnactedRow['status'] }>(ENACT_STAGED_SQL, [changeSetId, reviewDecisionId]);
   const out: EnactedRow[] = addresses.map((address) => ({ address, version: 1, status: 'enacted' }));
-  for (const r of rows) out[r.ord] = { address: addresses[r.ord] ?? '', version: r.version, status: r.status };
+  for (let start = 0; start < addresses.length; start += chunkSize) {
+    const chunk = addresses.slice(start, start + chunkSize);
+    const { rows } = await session.query<{ ord: number; version: number; status: EnactedRow['status'] }>(
+      'SELECT ord, version, status FROM cutter.fn_enact_addresses($1, $2, $3, $4::text[])',
+      [enactment.changeSetId, enactment.reviewDecisionId, enactment.runId, chunk],
+    );
+    for (const r of rows) out[start + r.ord] = { address: chunk[r.ord] ?? '', version: r.version, status: r.status };
+    afterChunk(start + chunk.length);
+  }
   return out;
 }
 
 /**
- * Retires the enacted versions at `addresses`, naming the change set that retired them (so its revert can enact them
- * again); the lifecycle trigger logs each move with the acting change set. Returns the addresses retired.
+ * Retires the enacted versions at `addresses` through `cutter.fn_retire_addresses`, naming the change set that
+ * retired them (so its revert can enact them again); the lifecycle trigger logs each move. Returns the addresses retired.
  */
 export async function retireEnacted(session: DbSession, changeSetId: string, addresses: readonly string[]): Promise<string[]> {
   if (addresses.length === 0) return [];
-  await session.query("SELECT set_config('cutter.acting_change_set', $1, true)", [changeSetId]);
-  const { rows } = await session.query<{ address: string }>(
-    "UPDATE cutter.iu_versions SET status = 'retired', retired_by = $1 WHERE address = ANY ($2::text[]) AND status = 'enacted' RETURNING address",
-    [changeSetId, [...addresses]],
-  );
+  const { rows } = await session.query<{ address: string }>('SELECT address FROM cutter.fn_retire_addresses($1, $2::text[])', [changeSetId, [...addresses]]);
   return rows.map((r) => r.address);
 }
 

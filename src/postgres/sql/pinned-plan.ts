@@ -80,8 +80,8 @@ const CLASSIFY_PINNED_SQL = classifySql("SELECT ord, address, content_hash, blan
 
 /** Inserts the pinned rows as drafts server-side; an address given in $3 gets the version given in $4, any other version 1. */
 const INSERT_FROM_PIN_SQL = /* sql */ `
-INSERT INTO cutter.iu_versions (address, version, title, body, content_hash, status, change_set_id)
-SELECT p.address, coalesce(e.version, 1), p.title, p.body, p.content_hash, 'draft', $2
+INSERT INTO cutter.iu_versions (address, version, title, body, content_hash, change_set_id)
+SELECT p.address, coalesce(e.version, 1), p.title, p.body, p.content_hash, $2
 FROM cutter.pinned_plan_rows p LEFT JOIN unnest($3::text[], $4::integer[]) AS e (address, version) ON e.address = p.address
 WHERE p.run_id = $1 AND p.action IS DISTINCT FROM 'retire'`;
 

@@ -29,8 +29,11 @@ export async function acquireTarget(session: DbSession, runId: string, phase: st
   }
 }
 
-/** Gives the lease back if `runId` holds it. */
-export async function releaseTarget(session: DbSession, runId: string): Promise<boolean> {
-  const { rows } = await session.query<{ released: boolean }>('SELECT cutter.fn_release_target($1) AS released', [runId]);
+/**
+ * Gives the lease back if `runId` holds it. Where a process holds the run, only with that process's hold token
+ * (migration 10): another process, or a phase role naming someone else's run, cannot release it.
+ */
+export async function releaseTarget(session: DbSession, runId: string, holdToken?: string): Promise<boolean> {
+  const { rows } = await session.query<{ released: boolean }>('SELECT cutter.fn_release_target_held($1, $2) AS released', [runId, holdToken ?? null]);
   return rows[0]?.released === true;
 }

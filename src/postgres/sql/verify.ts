@@ -23,14 +23,15 @@ export async function changeSetCount(session: DbSession, changeSetId: string): P
   return Number(rows[0]?.count ?? 0);
 }
 
-export async function insertVerifyResult(
-  session: DbSession,
-  runId: string,
-  result: { changeSetId: string; ok: boolean; expectedCount: number; actualCount: number; expectedDigest: string; actualDigest: string },
-): Promise<void> {
-  await session.query(
-    `INSERT INTO cutter.verify_results (run_id, change_set_id, ok, expected_count, actual_count, expected_digest, actual_digest)
-     VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-    [runId, result.changeSetId, result.ok, result.expectedCount, result.actualCount, result.expectedDigest, result.actualDigest],
+/**
+ * Verification through `cutter.fn_record_verify` (migration 10): the database computes the change set's count and
+ * digest ({@link changeSetDigest}'s way), compares them with the expectation, and records the result itself.
+ */
+export async function recordVerification(session: DbSession, runId: string, changeSetId: string, expected: { count: number; digest: string }): Promise<{ ok: boolean; count: number; digest: string }> {
+  const { rows } = await session.query<{ ok: boolean; actual_count: number; actual_digest: string }>(
+    'SELECT ok, actual_count, actual_digest FROM cutter.fn_record_verify($1, $2, $3, $4)',
+    [runId, changeSetId, expected.count, expected.digest],
   );
+  const row = rows[0];
+  return { ok: row?.ok === true, count: Number(row?.actual_count ?? 0), digest: row?.actual_digest ?? '' };
 }
