@@ -5,7 +5,6 @@
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { pinChangeSet } from '../../src/domain/change-set.js';
-import { contentDigestOf } from '../../src/domain/change-set.js';
 import { validateCutplan, type Cutplan } from '../../src/domain/cutplan.js';
 import { Mode } from '../../src/domain/mode.js';
 import { InMemoryKillSwitch } from '../../src/kill-switch/index.js';

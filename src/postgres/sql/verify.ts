@@ -33,5 +33,5 @@ export async function recordVerification(session: DbSession, runId: string, chan
     [runId, changeSetId, expected.count, expected.digest],
   );
   const row = rows[0];
-  return { ok: row?.ok === true, count: Number(row?.actual_count ?? 0), digest: row?.actual_digest ?? '' };
+  return { ok: row?.ok === true, count: row?.actual_count ?? 0, digest: row?.actual_digest ?? '' };
 }
