@@ -25,6 +25,9 @@ REVOKE INSERT, UPDATE ON cutter.iu_versions FROM cutter_exec;
 GRANT INSERT (address, version, title, body, content_hash, change_set_id) ON cutter.iu_versions TO cutter_exec;
 GRANT SELECT ON cutter.gate_passes, cutter.backups TO cutter_exec, cutter_verify;
 
+-- No function of the schema is anyone's by default: each role is granted what its phases call, and nothing else.
+REVOKE EXECUTE ON ALL FUNCTIONS IN SCHEMA cutter FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION cutter.fn_iu_create(text, text, text, text, text), cutter.fn_iu_create_batch(text[], text[], text[], text[], text) TO cutter_exec;
 REVOKE ALL ON FUNCTION cutter.fn_phase_record_disagreement(text, text, text, jsonb) FROM PUBLIC;
 REVOKE ALL ON FUNCTION cutter.fn_record_exec_phase(text, text, text, jsonb) FROM PUBLIC;
 REVOKE ALL ON FUNCTION cutter.fn_record_verify_phase(text, text, text, jsonb) FROM PUBLIC;
