@@ -9,7 +9,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { giveBackKillSwitch, takeKillSwitch } from '../../src/cli/demo/demo-kill-switch.js';
 import { ExitCode } from '../../src/cli/exit-codes.js';
 import { main } from '../../src/cli/main.js';
@@ -81,13 +81,11 @@ describe.runIf(TARGET_KINDS.includes('postgres'))('cutter demo on a real Postgre
       expect(refused.out).toBe('');
     }
     // The environment's URL is a real target too.
-    const saved = process.env[DATABASE_URL_ENV];
-    process.env[DATABASE_URL_ENV] = empty.dsn;
+    vi.stubEnv(DATABASE_URL_ENV, empty.dsn);
     try {
       expect((await cutter(['demo'])).code).toBe(ExitCode.Refused);
     } finally {
-      if (saved === undefined) delete process.env[DATABASE_URL_ENV];
-      else process.env[DATABASE_URL_ENV] = saved;
+      vi.unstubAllEnvs();
     }
     expect(await empty.contents()).toEqual({ schemas: [], relations: [], functions: 0 });
   }, 30_000);
