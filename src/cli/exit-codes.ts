@@ -44,6 +44,7 @@ const BY_ERROR_CODE: Readonly<Record<string, ExitCode>> = {
   E_RUN_STRANDED: ExitCode.Refused,
   E_REPLAY_DIVERGED: ExitCode.IntegrityFailure,
   E_PHASE_RECORD_FORGED: ExitCode.IntegrityFailure,
+  E_DEMO_TARGET_REFUSED: ExitCode.Refused,
 };
 
 /** The exit code for an error code. */

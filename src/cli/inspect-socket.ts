@@ -29,7 +29,7 @@ export interface SocketInspector {
 }
 
 /**
- * Opens a WebSocket to an inspector relay on this machine (for example `createInspectorServer` from
+ * Opens a WebSocket to an inspector relay on this machine (`cutter inspector`, or `createInspectorServer` from
  * `@statelyai/inspect/server`, which serves the viewer at http://localhost:<port>) and returns a Stately inspector
  * writing to it.
  *

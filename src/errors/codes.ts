@@ -38,6 +38,7 @@ export const ErrorCode = {
   SchemaTooNew: 'E_SCHEMA_TOO_NEW',
   ReplayDiverged: 'E_REPLAY_DIVERGED',
   PhaseRecordForged: 'E_PHASE_RECORD_FORGED',
+  DemoTargetRefused: 'E_DEMO_TARGET_REFUSED',
   Unexpected: 'E_UNEXPECTED',
 } as const;
 

@@ -11,3 +11,4 @@ export {
 } from './execution-errors.js';
 export { ApprovalMissing, ApprovalInvalid, ApprovalRefusal } from './approval-errors.js';
 export { PlanInvalid, PlanPinMismatch, PlanStale, PlanConflict, InvalidEvent, InvalidInput, type PlanIssue } from './input-errors.js';
+export { DemoTargetRefused } from './demo-errors.js';

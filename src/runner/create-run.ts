@@ -144,7 +144,7 @@ export function createRunOf(release: MachineRelease, options: CreateRunOptions):
   });
 
   // The watcher sees sanitised copies only; the journal keeps the events as the run received them.
-  const watch = options.inspect === undefined ? undefined : sanitizedInspector(options.inspect);
+  const watch = options.inspect === undefined ? undefined : sanitizedInspector(options.inspect, runId);
   const inspect = (event: InspectionEvent): void => {
     // The root actor's received events are the run's journal: human events and each phase's done/error.
     if (journal !== undefined && event.type === '@xstate.event' && event.actorRef.sessionId === event.rootId) {

@@ -1,4 +1,5 @@
 import type { AnyActorRef, InspectionEvent, Observer, Snapshot } from 'xstate';
+import { inspectionSessionId } from './inspection-session-id.js';
 import { sanitizeForInspection } from './sanitize-for-inspection.js';
 
 /**
@@ -9,7 +10,9 @@ import { sanitizeForInspection } from './sanitize-for-inspection.js';
  * What it receives is sanitised (see `sanitizeForInspection`): no IU bodies, no approval signatures, no DSNs, keys
  * or tokens. Every `actorRef` / `sourceRef` in an event is a read-only stand-in: it has the actor's `id`,
  * `sessionId`, `_parent`, its machine definition (`logic.config`) and a `getSnapshot()` that returns the sanitised
- * plain snapshot; its `send` throws, so a watcher can never drive the run.
+ * plain snapshot; its `send` throws, so a watcher can never drive the run. Session ids (and `rootId`) name the run
+ * and the process as well as xstate's own id (`<run id>/<pid>-<random>/x:0`), so that runs of several processes
+ * watched in one viewer never share one.
  */
 export type RunInspector = Observer<InspectionEvent> | ((event: InspectionEvent) => void);
 
@@ -47,39 +50,43 @@ const refused = (): never => {
   throw new Error('a watched run is read-only: send events through the Run, not its inspection events');
 };
 
+/** Makes the session ids of one run's actors unique across runs and processes (see `inspectionSessionId`). */
+type QualifySessionId = (localId: string) => string;
+
 /** The read-only stand-in of one actor, made once per actor so identities stay stable for the watcher. */
-function standInFor(ref: AnyActorRef, cache: WeakMap<object, StandIn>): StandIn {
+function standInFor(ref: AnyActorRef, cache: WeakMap<object, StandIn>, qualify: QualifySessionId): StandIn {
   const known = cache.get(ref);
   if (known !== undefined) return known;
   const config = (ref as { logic?: { config?: unknown } }).logic?.config;
   const standIn: StandIn = {
     id: ref.id,
-    sessionId: ref.sessionId,
+    sessionId: qualify(ref.sessionId),
     send: refused,
     getSnapshot: () => inspectedSnapshotOf(ref.getSnapshot()),
     // A machine's definition is structure only (states, transitions, guard names); a promise's "config" is its code.
     ...(config !== null && typeof config === 'object' ? { logic: { config } } : {}),
-    ...(ref._parent === undefined ? {} : { _parent: standInFor(ref._parent, cache) }),
+    ...(ref._parent === undefined ? {} : { _parent: standInFor(ref._parent, cache, qualify) }),
   };
   cache.set(ref, standIn);
   return standIn;
 }
 
 /**
- * Wraps a watcher so it only ever receives sanitised inspection events. Returns a plain function to hand to
- * `createActor({ inspect })`.
+ * Wraps a watcher of the run `runId` so it only ever receives sanitised inspection events, with session ids unique
+ * to this run and process. Returns a plain function to hand to `createActor({ inspect })`.
  */
-export function sanitizedInspector(watcher: RunInspector): (event: InspectionEvent) => void {
+export function sanitizedInspector(watcher: RunInspector, runId: string): (event: InspectionEvent) => void {
   const cache = new WeakMap<object, StandIn>();
+  const qualify: QualifySessionId = (localId) => inspectionSessionId(runId, localId);
   const deliver = typeof watcher === 'function' ? watcher : (event: InspectionEvent) => { watcher.next?.(event); };
   return (event) => {
-    deliver(sanitizeInspectionEvent(event, cache));
+    deliver(sanitizeInspectionEvent(event, cache, qualify));
   };
 }
 
-function sanitizeInspectionEvent(event: InspectionEvent, cache: WeakMap<object, StandIn>): InspectionEvent {
-  const actorRef = standInFor(event.actorRef as AnyActorRef, cache) as unknown as AnyActorRef;
-  const base = { rootId: event.rootId, actorRef };
+function sanitizeInspectionEvent(event: InspectionEvent, cache: WeakMap<object, StandIn>, qualify: QualifySessionId): InspectionEvent {
+  const actorRef = standInFor(event.actorRef as AnyActorRef, cache, qualify) as unknown as AnyActorRef;
+  const base = { rootId: qualify(event.rootId), actorRef };
   switch (event.type) {
     case '@xstate.actor':
       return { ...base, type: event.type };
@@ -88,7 +95,7 @@ function sanitizeInspectionEvent(event: InspectionEvent, cache: WeakMap<object, 
         ...base,
         type: event.type,
         event: sanitizeForInspection(event.event) as { type: string },
-        sourceRef: event.sourceRef === undefined ? undefined : standInFor(event.sourceRef as AnyActorRef, cache),
+        sourceRef: event.sourceRef === undefined ? undefined : standInFor(event.sourceRef as AnyActorRef, cache, qualify),
       };
     case '@xstate.snapshot':
     case '@xstate.transition':

@@ -30,7 +30,8 @@ describe.each(TARGET_KINDS)('cutter demo on %s', (kind) => {
     } else {
       testTarget = await openTestTarget('postgres');
       const dsn = testTarget.dsn ?? '';
-      args = ['--database-url', dsn];
+      // A real PostgreSQL target is refused without the flag (see cli-demo-real-target.test.ts).
+      args = ['--database-url', dsn, '--allow-real-target'];
       open = () => openCutterTarget({ kind: 'postgres', dsn });
     }
   }, 60_000);

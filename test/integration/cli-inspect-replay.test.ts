@@ -2,7 +2,7 @@
  * `cutter run --inspect` / `cutter approve --inspect` stream a run, sanitised, to a WebSocket relay on this machine,
  * and exit when done whether or not a relay listens; `cutter replay` rebuilds the stored run from its journal,
  * read-only, prints its timeline (or JSON steps), checks it against the stored snapshot, and can stream it too.
- * The relay here is a plain `ws` server on a free port, standing in for `@statelyai/inspect/server`.
+ * The relay here is a plain `ws` server on a free port, standing in for `cutter inspector`.
  */
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';

@@ -1,6 +1,6 @@
 /**
  * `cutter inspector` is the relay `--inspect` streams to: it runs in its own process until SIGINT, serves the viewer
- * page, and passes each event a command sends on to the viewers connected to it.
+ * page, and passes each event a command sends on to the viewers connected to it. It listens on 127.0.0.1 only.
  */
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
@@ -13,6 +13,7 @@ import { ExitCode } from '../../src/cli/exit-codes.js';
 import { main } from '../../src/cli/main.js';
 import { captureTerminal } from '../support/capture-terminal.js';
 import { freePort } from '../support/free-port.js';
+import { listeningAddresses } from '../support/listening-sockets.js';
 import { tsxNodeArgs } from '../support/tsx-node.js';
 
 describe('cutter inspector', () => {
@@ -31,6 +32,8 @@ describe('cutter inspector', () => {
         relay.once('exit', (code) => { reject(new Error(`the relay exited early (${String(code)})`)); });
       });
       expect(banner).toContain(`ws://127.0.0.1:${port}`);
+      // Issue 15: `ss -ltn` shows the relay on 127.0.0.1 only (it used to listen on every interface).
+      expect(listeningAddresses(port)).toEqual([`127.0.0.1:${port}`]);
       const page = await fetch(`http://127.0.0.1:${port}/`);
       expect(page.status).toBe(200);
       expect(await page.text()).toContain('<html');

@@ -7,12 +7,14 @@ import { InMemoryKillSwitch } from '../../kill-switch/index.js';
 import { loadPlanSources } from '../../planning/index.js';
 import { snapshotBackupRunner } from '../../postgres/backups/snapshot-runner.js';
 import { PostgresLiveExecutionAdapter } from '../../postgres/postgres-adapter.js';
-import { setDatabaseKillSwitch } from '../../postgres/sql/kill-switch.js';
+import { maskDsn } from '../../postgres/providers/mask-dsn.js';
+import { DemoTargetRefused } from '../../errors/index.js';
 import { createRun } from '../../runner/create-run.js';
 import { cliLogger } from '../cli-logger.js';
 import { stderrProgress } from '../progress-printer.js';
-import { openTarget, type OpenTarget } from '../../postgres/open-target.js';
+import { openTarget, type OpenTarget, type TargetConfig } from '../../postgres/open-target.js';
 import { demoApprovers } from '../demo-approvers.js';
+import { giveBackKillSwitch, takeKillSwitch } from '../demo/demo-kill-switch.js';
 import { driveWithDemoApprovals } from '../demo/drive-with-demo-approvals.js';
 import { printLedger } from '../demo/print-ledger.js';
 import { ExitCode, exitCodeForRun } from '../exit-codes.js';
@@ -26,6 +28,7 @@ import { countsLine, planAgainstTarget } from '../plan-against-target.js';
 interface DemoOptions extends TargetOptions {
   readonly json: boolean;
   readonly dryRunOnly: boolean;
+  readonly allowRealTarget: boolean;
 }
 
 /** DRYRUN first: what a LIVE run would write, phase by phase, predicted from what the target holds. */
@@ -45,25 +48,38 @@ async function dryRun(plan: Cutplan, target: ReadonlyMap<string, SimulatedAddres
 }
 
 /**
- * LIVE on the target. The kill switch is turned ON for this run only, in memory and in the database, and turned OFF
- * again afterwards whatever happens: the demo target is a harmless local one.
+ * LIVE on the target. The in-memory switch is ON for this run only. The database's switch is the operator's: if it is
+ * OFF the demo turns it ON for this run and afterwards puts back exactly what was there (state, who, why, when); if
+ * it is ON it is left alone.
  */
 async function liveRun(plan: Cutplan, target: OpenTarget, terminal: Terminal, json: boolean) {
   const killSwitch = new InMemoryKillSwitch(true);
-  await target.admin((s) => setDatabaseKillSwitch(s, true, 'cutter demo', 'demo LIVE run on a local target'));
+  const taken = await takeKillSwitch(target);
   try {
     const adapter = new PostgresLiveExecutionAdapter({ killSwitch, connectionProvider: target.provider, backupRunner: snapshotBackupRunner, onProgress: stderrProgress() });
     const approvers = demoApprovers();
     const run = createRun({ mode: Mode.Live, plan, executor: adapter, killSwitch, initiator: approvers.initiator, approvals: approvers.policy, logger: cliLogger() });
-    if (!json) terminal.line(terminal.bold(`\n2. LIVE on ${target.description} (kill switch ON for this run only)`));
+    if (!json) terminal.line(terminal.bold(`\n2. LIVE on ${target.description} (${taken.set === null ? 'kill switch already ON: left as it is' : 'kill switch ON for this run only'})`));
     const stop = json ? () => undefined : reportRunProgress(run, terminal);
     const end = await driveWithDemoApprovals(run, approvers, terminal, json);
     stop();
     return end;
   } finally {
     killSwitch.turnOff();
-    await target.admin((s) => setDatabaseKillSwitch(s, false, 'cutter demo', 'demo run finished'));
+    const ended = await giveBackKillSwitch(target, taken);
+    if (ended === 'changed-by-someone-else') terminal.error(terminal.yellow('kill switch: changed by someone else during the demo; their setting stands, the demo did not put back the one it found'));
   }
+}
+
+/**
+ * The demo signs its own approvals and writes LIVE: it runs on the embedded database unless the operator says, with
+ * `--allow-real-target`, that this PostgreSQL database may take that. Checked before connecting, so a refusal reads
+ * and writes nothing.
+ */
+function demoTarget(options: DemoOptions): TargetConfig {
+  const config = targetFromOptions(options);
+  if (config.kind !== 'embedded' && !options.allowRealTarget) throw new DemoTargetRefused(`PostgreSQL ${maskDsn(config.dsn)}`);
+  return config;
 }
 
 /**
@@ -74,7 +90,9 @@ async function liveRun(plan: Cutplan, target: OpenTarget, terminal: Terminal, js
 export async function runDemo(sources: readonly string[], options: DemoOptions, terminal: Terminal): Promise<ExitCode> {
   const paths = sources.length > 0 ? sources : [join(packageRoot(), 'examples', 'docs')];
   const fullPlan = await loadPlanSources(paths);
-  const target = await openTarget(targetFromOptions(options));
+  const config = demoTarget(options);
+  if (config.kind === 'postgres') terminal.error(terminal.yellow(`demo on a real target (--allow-real-target): it writes LIVE to PostgreSQL ${maskDsn(config.dsn)} with approvals it signs itself`));
+  const target = await openTarget(config);
   try {
     if (!options.json) {
       terminal.line(terminal.bold('Cutter demo: plan the example documents, dry-run them, then run them LIVE on a local target'));
@@ -124,6 +142,7 @@ export function registerDemo(program: Command, terminal: Terminal, setExit: (cod
       .argument('[sources...]', 'Markdown/JSON/NDJSON files or folders to plan (default: the bundled examples/docs)'),
   )
     .option('--dry-run-only', 'stop after the DRYRUN run', false)
+    .option('--allow-real-target', 'let the demo write LIVE, with its self-signed approvals, to the PostgreSQL database --database-url (or $CUTTER_DATABASE_URL) names; without it only the embedded database is accepted', false)
     .option('--json', 'print the runs\' output as JSON instead of the report', false)
     .action(async (sources: string[], options: DemoOptions) => {
       setExit(await runDemo(sources, options, terminal));

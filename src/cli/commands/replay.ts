@@ -4,6 +4,7 @@ import { openTarget } from '../../postgres/open-target.js';
 import { PostgresRunStore } from '../../postgres/run-store.js';
 import type { ReplayStep } from '../../replay/replay-journal.js';
 import { assertReplayMatches, replayStoredRun, type StoredRunReplay } from '../../replay/replay-stored-run.js';
+import { inspectionSessionId } from '../../runner/inspection-session-id.js';
 import { inspectedSnapshotOf } from '../../runner/run-inspection.js';
 import type { RunView } from '../../runner/run-view.js';
 import { ExitCode } from '../exit-codes.js';
@@ -55,7 +56,8 @@ function streamReplay(replay: StoredRunReplay, socket: SocketInspector): void {
   const snapshotOf = (step: ReplayStep) => inspectedSnapshotOf({ status: step.view.status, value: valueOf(step.after), context: step.view.context, output: step.view.output ?? undefined });
   const ref = {
     id: 'run',
-    sessionId: `replay:${replay.run.runId}`,
+    // Unique per process too: two replays of one run streamed to one viewer are two actors, not one.
+    sessionId: inspectionSessionId(`replay:${replay.run.runId}`, 'run'),
     logic: { config: runMachine.config },
     getSnapshot: () => snapshotOf(replay.steps.at(-1) ?? first),
     send: () => { throw new Error('a replay is read-only'); },

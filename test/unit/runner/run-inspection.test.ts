@@ -99,4 +99,23 @@ describe('watching a run (the inspect option)', () => {
     const root = received.find((e) => e.type === '@xstate.actor')?.actorRef;
     expect(() => root?.send({ type: 'CANCEL', by: 'watcher', reason: 'no' })).toThrow(/read-only/);
   });
+
+  it('session ids name the run and the process, so two runs in one process (or two processes) never share one', async () => {
+    const sessions = async () => {
+      const ids: string[] = [];
+      const run = createRun({
+        mode: 'DRYRUN', plan, initiator: 'carol', approvals: policy, executor: new DryRunSimulator(),
+        inspect: (event) => { ids.push(event.actorRef.sessionId, event.rootId); },
+      });
+      run.start();
+      await run.settled();
+      return { runId: run.id, ids: [...new Set(ids)] };
+    };
+    const [first, second] = [await sessions(), await sessions()];
+    for (const { runId, ids } of [first, second]) {
+      expect(ids.length).toBeGreaterThan(1);
+      for (const id of ids) expect(id).toMatch(new RegExp(`^${runId}/${process.pid}-[0-9a-f]{6}/x:\\d+$`));
+    }
+    expect(first.ids.filter((id) => second.ids.includes(id))).toEqual([]);
+  });
 });
