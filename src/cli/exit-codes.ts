@@ -43,7 +43,7 @@ const BY_ERROR_CODE: Readonly<Record<string, ExitCode>> = {
   E_SCHEMA_TOO_NEW: ExitCode.Refused,
   E_RUN_STRANDED: ExitCode.Refused,
   E_REPLAY_DIVERGED: ExitCode.IntegrityFailure,
-  E_PHASE_RECORD_FORGED: ExitCode.IntegrityFailure,
+  E_PHASE_RECORD_FORGED: ExitCode.RunNotCompleted,
   E_DEMO_TARGET_REFUSED: ExitCode.Refused,
 };
 
