@@ -19,6 +19,7 @@ import type { RunView } from '../../src/runner/run-view.js';
 import { createDurableRun, restoreRun } from '../../src/runs/durable-run.js';
 import { approvalFor, policy, samplePlan } from '../support/fixtures.js';
 import { onDurableTarget } from '../support/durable-target.js';
+import { verified } from '../support/executors.js';
 import { countRows, TARGET_KINDS, type Target } from '../support/targets.js';
 
 /** The server's content hash of a pinned row, as the cut recomputes it. */
@@ -206,6 +207,7 @@ describe.each(TARGET_KINDS)('pinned plans on %s', (kind) => {
   async function enacted(plan: Cutplan, runId: string): Promise<Cutplan> {
     const ctx = await pinnedContext(plan, runId);
     await adapter().cutLegA(ctx, plan.rows);
+    await verified(adapter(), ctx, plan.rows); // the database enacts only a verified change set
     await adapter().lifecycleEnact(ctx, { addresses: plan.rows.map((r) => r.address), reviewDecisionId: `RD-${runId}` });
     await adapter().releaseTarget(ctx);
     return plan;

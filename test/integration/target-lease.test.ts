@@ -13,6 +13,7 @@ import type { PostgresRunStore } from '../../src/postgres/run-store.js';
 import { createDurableRun } from '../../src/runs/durable-run.js';
 import { approvalFor, policy, samplePlan } from '../support/fixtures.js';
 import { onDurableTarget } from '../support/durable-target.js';
+import { verified } from '../support/executors.js';
 import { countRows, TARGET_KINDS, type Target } from '../support/targets.js';
 
 describe.each(TARGET_KINDS)('the target lease on %s', (kind) => {
@@ -50,6 +51,7 @@ describe.each(TARGET_KINDS)('the target lease on %s', (kind) => {
     const a = adapter();
     await a.cutLegA(ctx, plan.rows);
     expect(await countRows(target, 'target_lock', 'run_id = $1', ['run-last'])).toBe(1);
+    await verified(a, ctx, plan.rows); // the database enacts only a verified change set
     await a.lifecycleEnact(ctx, { addresses: plan.rows.map((r) => r.address), reviewDecisionId: 'RD-LAST' });
     expect(await countRows(target, 'target_lock')).toBe(0);
   }, 60_000);
