@@ -43,6 +43,7 @@ const BY_ERROR_CODE: Readonly<Record<string, ExitCode>> = {
   E_SCHEMA_TOO_NEW: ExitCode.Refused,
   E_RUN_STRANDED: ExitCode.Refused,
   E_REPLAY_DIVERGED: ExitCode.IntegrityFailure,
+  E_KEY_EXISTS: ExitCode.InvalidInput,
 };
 
 /** The exit code for an error code. */

@@ -37,6 +37,7 @@ export const ErrorCode = {
   RunStranded: 'E_RUN_STRANDED',
   SchemaTooNew: 'E_SCHEMA_TOO_NEW',
   ReplayDiverged: 'E_REPLAY_DIVERGED',
+  KeyExists: 'E_KEY_EXISTS',
   Unexpected: 'E_UNEXPECTED',
 } as const;
 
