@@ -45,6 +45,7 @@ const BY_ERROR_CODE: Readonly<Record<string, ExitCode>> = {
   E_REPLAY_DIVERGED: ExitCode.IntegrityFailure,
   E_PHASE_RECORD_FORGED: ExitCode.RunNotCompleted,
   E_DEMO_TARGET_REFUSED: ExitCode.Refused,
+  E_KEY_EXISTS: ExitCode.InvalidInput,
 };
 
 /** The exit code for an error code. */

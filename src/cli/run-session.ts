@@ -1,9 +1,11 @@
 import { loadConfig, type CutterConfig } from '../config/config.js';
+import { insideCutterFolder, makeOutputFolder } from '../config/cutter-folder.js';
 import { Mode } from '../domain/mode.js';
 import { InvalidInput } from '../errors/index.js';
 import type { Executor } from '../executors/executor.js';
 import { DryRunSimulator, type SimulatedAddress } from '../executors/simulator.js';
 import { EnvKillSwitch, type KillSwitch } from '../kill-switch/index.js';
+import type { BackupRunner } from '../postgres/backups/backup-runner.js';
 import { createPgDumpBackupRunner } from '../postgres/backups/pg-dump-runner.js';
 import { snapshotBackupRunner } from '../postgres/backups/snapshot-runner.js';
 import { assertSchemaVersion } from '../postgres/errors.js';
@@ -45,10 +47,14 @@ export async function withRunSession<T>(options: SessionOptions, work: (session:
     const version = await target.admin((s) => schemaVersionOf(s));
     assertSchemaVersion(version, LATEST_SCHEMA_VERSION);
     const killSwitch = new EnvKillSwitch();
-    const backupRunner = (() => {
+    const backupRunner = ((): BackupRunner => {
       if (config.backup.kind === 'snapshot') return snapshotBackupRunner;
       if (targetConfig.kind !== 'postgres') throw new InvalidInput('backup.kind', 'pg_dump needs a PostgreSQL target; use "snapshot" for the embedded database');
-      return createPgDumpBackupRunner({ dsn: targetConfig.dsn, directory: config.backup.directory, ...(config.backup.gpgRecipient === undefined ? {} : { gpgRecipient: config.backup.gpgRecipient }) });
+      const { directory, gpgRecipient } = config.backup;
+      const runner = createPgDumpBackupRunner({ dsn: targetConfig.dsn, directory, ...(gpgRecipient === undefined ? {} : { gpgRecipient }) });
+      if (!insideCutterFolder(directory)) return runner;
+      // Dumps in .cutter/ (the default folder) must be ignored by git before the first one is written there.
+      return { kind: runner.kind, take: async (request) => { await makeOutputFolder(directory, 0o700); return runner.take(request); } };
     })();
     return await work({
       target,

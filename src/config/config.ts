@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { z } from 'zod';
@@ -6,11 +7,27 @@ import { fieldOfIssue } from '../domain/issue-field.js';
 import { InvalidInput } from '../errors/index.js';
 import { PolicyRulesSchema } from '../policy/policy.js';
 import { resolvePolicy, type ApprovalPolicy } from '../policy/resolve.js';
+import { DefaultPath } from './cutter-folder.js';
 
 /** The environment variable naming the configuration file when `--config` is not given. */
 export const CONFIG_ENV = 'CUTTER_CONFIG';
 /** The configuration file read from the working folder when neither is given (it may be absent). */
 export const DEFAULT_CONFIG_FILE = 'cutter.config.json';
+/** The other place looked at when neither is given: in .cutter/, which git ignores, beside the keys it names. */
+export const CUTTER_FOLDER_CONFIG_FILE = DefaultPath.config;
+
+/**
+ * The configuration file a command reads: `--config`, else $CUTTER_CONFIG, else ./cutter.config.json or
+ * .cutter/cutter.config.json, whichever exists. Both existing is refused: which policy is in force must never depend
+ * on a precedence rule nobody remembers. With neither, `file` is .cutter/cutter.config.json, where one would go.
+ */
+export function configFileOf(path: string | undefined, env: NodeJS.ProcessEnv = process.env): { readonly file: string; readonly explicit: boolean } {
+  const explicit = path ?? env[CONFIG_ENV];
+  if (explicit !== undefined) return { file: resolve(explicit), explicit: true };
+  const found = [DEFAULT_CONFIG_FILE, CUTTER_FOLDER_CONFIG_FILE].filter((candidate) => existsSync(candidate));
+  if (found.length > 1) throw new InvalidInput('config', `both ./${DEFAULT_CONFIG_FILE} and ${CUTTER_FOLDER_CONFIG_FILE} exist: keep one, or name it with --config`);
+  return { file: resolve(found[0] ?? CUTTER_FOLDER_CONFIG_FILE), explicit: false };
+}
 
 const ConfigSchema = z.strictObject({
   /**
@@ -35,7 +52,8 @@ const ConfigSchema = z.strictObject({
       z.strictObject({ kind: z.literal('snapshot') }),
       z.strictObject({
         kind: z.literal('pg_dump'),
-        directory: z.string().min(1),
+        /** Where dumps go; relative to the working folder. (Default: .cutter/backups) */
+        directory: z.string().min(1).default(DefaultPath.backups),
         gpgRecipient: z.string().regex(/^[0-9A-Fa-f]{40}$/, 'must be a 40-hex-digit key fingerprint').optional(),
       }),
     ])
@@ -57,17 +75,16 @@ export interface CutterConfig {
 }
 
 /**
- * Reads the configuration once: `--config`, else $CUTTER_CONFIG, else ./cutter.config.json if present, else the
- * defaults (no approvers: every approval is refused). Errors name the field and the fix.
+ * Reads the configuration once: the file {@link configFileOf} names, else the defaults (no approvers: every approval
+ * is refused). Errors name the field and the fix.
  */
 export async function loadConfig(path: string | undefined, env: NodeJS.ProcessEnv = process.env): Promise<CutterConfig> {
-  const explicit = path ?? env[CONFIG_ENV];
-  const file = resolve(explicit ?? DEFAULT_CONFIG_FILE);
+  const { file, explicit } = configFileOf(path, env);
   let text: string | null;
   try {
     text = await readFile(file, 'utf8');
   } catch (error) {
-    if (explicit !== undefined) throw new InvalidInput('config', `cannot read ${file}: ${(error as Error).message}`);
+    if (explicit) throw new InvalidInput('config', `cannot read ${file}: ${(error as Error).message}`);
     text = null;
   }
   let raw: unknown = {};

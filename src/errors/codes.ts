@@ -39,6 +39,7 @@ export const ErrorCode = {
   ReplayDiverged: 'E_REPLAY_DIVERGED',
   PhaseRecordForged: 'E_PHASE_RECORD_FORGED',
   DemoTargetRefused: 'E_DEMO_TARGET_REFUSED',
+  KeyExists: 'E_KEY_EXISTS',
   Unexpected: 'E_UNEXPECTED',
 } as const;
 

@@ -87,7 +87,7 @@ describe.each(TARGET_KINDS)('forged progress on %s', (kind) => {
     expect(view.status).toBe('done');
     expect(view.output).toMatchObject({ status: 'failed', committed: [], error: { code: 'E_PHASE_RECORD_FORGED', phase: 'preWriteBackup' } });
     expect(view.output?.error?.message).toMatch(/no verified backup backup-forged/);
-    expect(view.context.results.preWriteBackup).toBeUndefined();
+    expect(view.context.results.backup).toBeUndefined();
     expect(view.context.results.ledger).toBeUndefined();
     for (const table of ['iu_versions', 'ledger', 'backups', 'change_sets']) expect(await countRows(target, table), table).toBe(0);
   }, 60_000);

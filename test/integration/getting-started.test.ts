@@ -1,8 +1,9 @@
 /**
  * docs/getting-started.md, as a newcomer runs it: `npm start`'s job first (cutter demo on the embedded database), then
- * every line of "A governed run, step by step" in order, each as its own process in a fresh folder. `npx cutter` is
- * this checkout's CLI; `<run>` is the run id the page's `cutter run` printed. Every line must succeed, and the run
- * must end with exactly the page's one new IU enacted and a ledger that verifies.
+ * every line of "A governed run, step by step" in order, each as its own process in a fresh git work tree standing in
+ * for a clone. `npx cutter` is this checkout's CLI; `<run>` is the run id the page's `cutter run` printed. Every line
+ * must succeed, the run must end with exactly the page's one new IU enacted and a ledger that verifies, and `git
+ * status` must show nothing new: keys, configuration, report and database all land in .cutter/, which ignores itself.
  */
 import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm, symlink } from 'node:fs/promises';
@@ -30,8 +31,11 @@ describe('docs/getting-started.md, in order, after npm start', () => {
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'cutter-getting-started-'));
-    // The page's commands name examples/docs, as in a clone.
+    // The page's commands name examples/docs, as in a clone; committed, so that only what the commands add shows.
     await symlink(join(process.cwd(), 'examples'), join(dir, 'examples'));
+    await exec('git', ['init', '--quiet'], { cwd: dir });
+    await exec('git', ['add', '.'], { cwd: dir });
+    await exec('git', ['-c', 'user.name=newcomer', '-c', 'user.email=newcomer@example.com', 'commit', '--quiet', '-m', 'clone'], { cwd: dir });
   }, 60_000);
   afterAll(async () => { await rm(dir, { recursive: true, force: true }); });
 
@@ -58,7 +62,12 @@ describe('docs/getting-started.md, in order, after npm start', () => {
       if (line.startsWith('npx cutter approve') && line.includes('--gate enact')) expect(result.stdout).toMatch(/state\s+completed/);
       if (line.startsWith('npx cutter log')) expect(result.stdout).toMatch(/v1\s+enacted\s+cs-/);
       if (line.startsWith('npx cutter ledger verify')) expect(result.stdout).toContain('chain intact');
+      if (line.startsWith('npx cutter keys generate')) expect(result.stderr).toContain('is inside the git work tree');
+      if (line.startsWith('npx cutter report')) expect(result.stdout).toContain(join('.cutter', 'reports', `cutter-report-${runId}.html`));
     }
     expect(runId).toMatch(/^[0-9a-f-]{36}$/);
+    // Nothing new outside .cutter/, and nothing of .cutter/ either: it ignores itself.
+    expect((await exec('git', ['status', '--porcelain', '--untracked-files=all', '--ignored=no'], { cwd: dir })).stdout).toBe('');
+    expect(await readFile(join(dir, '.cutter', '.gitignore'), 'utf8')).toBe('*\n');
   }, 180_000);
 });

@@ -15,6 +15,7 @@ const NPM = process.platform === 'win32' ? 'npm.cmd' : 'npm';
 describe('the packed package', () => {
   let root = '';
   let scratch = '';
+  let install = { stdout: '', stderr: '' };
   const env = { ...process.env, NO_COLOR: '1', CUTTER_LOG_LEVEL: 'silent' };
 
   beforeAll(async () => {
@@ -24,7 +25,8 @@ describe('the packed package', () => {
     scratch = join(root, 'project');
     await mkdir(scratch);
     await writeFile(join(scratch, 'package.json'), JSON.stringify({ name: 'scratch', version: '1.0.0', private: true, type: 'module' }));
-    await run(NPM, ['install', tarball, '--no-audit', '--no-fund', '--prefer-offline', '--silent'], { cwd: scratch, env });
+    // As a user installs it, scripts allowed: npm must not ask to approve one (a `prepare` would be one, from a tarball).
+    install = await run(NPM, ['install', tarball, '--no-audit', '--no-fund', '--prefer-offline'], { cwd: scratch, env });
   }, 300_000);
 
   afterAll(async () => {
@@ -38,6 +40,30 @@ describe('the packed package', () => {
     expect(await readdir(join(installed, 'examples'))).toEqual(['docs']);
     expect(await readdir(join(installed, 'dist', 'src'))).toContain('index.d.ts');
   });
+
+  it('installs without an install script to approve: the build runs at pack time (prepack), not at install', () => {
+    expect(install.stderr).not.toMatch(/install-scripts|prepare/);
+  });
+
+  it('its public types compile for a strict consumer without skipLibCheck (no TS7016 for pg, no missing @types)', async () => {
+    await writeFile(join(scratch, 'tsconfig.json'), JSON.stringify({
+      compilerOptions: { strict: true, skipLibCheck: false, module: 'nodenext', moduleResolution: 'nodenext', target: 'es2022', noEmit: true },
+      include: ['consumer.ts'],
+    }));
+    // Every entry point of the exports map, and the declarations that reach pg, pino, xstate and zod.
+    await writeFile(join(scratch, 'consumer.ts'), [
+      "import { createRun, createPgConnections, planFromMarkdown, InMemoryKillSwitch, type Cutplan, type PgConnectionConfig } from 'iu-cutter';",
+      "import { runMachine } from 'iu-cutter/machine';",
+      "const plan: Cutplan = planFromMarkdown([{ documentId: 'handbook', markdown: '# Retention\\nKeep 35 days.\\n' }]);",
+      'const config: PgConnectionConfig | undefined = undefined;',
+      'export const used = [createRun, createPgConnections, runMachine, new InMemoryKillSwitch(false), plan.rows.length, config];',
+      '',
+    ].join('\n'));
+    const tsc = join(process.cwd(), 'node_modules', 'typescript', 'bin', 'tsc');
+    const compiled = await run(process.execPath, [tsc, '-p', scratch], { cwd: scratch, env }).catch((error: unknown) => error as { code: number; stdout: string });
+    expect(compiled.stdout).toBe('');
+    expect('code' in compiled ? compiled.code : 0).toBe(0);
+  }, 60_000);
 
   it('`npx cutter --help` lists the commands', async () => {
     const { stdout } = await run('npx', ['--no-install', 'cutter', '--help'], { cwd: scratch, env });

@@ -1,4 +1,3 @@
-import { writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { APPROVAL_REQUEST_FORMAT, parseApprovalRequest, signApprovalRequest, type ApprovalRequest } from '../../approvals/approval-request.js';
 import { InvalidInput } from '../../errors/index.js';
@@ -11,6 +10,7 @@ import { findRun } from '../../runs/run-store.js';
 import { viewOfStoredRun } from '../../runs/upgrade/stored-view.js';
 import { parseGate, readOptionFile, required } from '../command-options.js';
 import { ExitCode } from '../exit-codes.js';
+import { writeOutputFile } from '../output-file.js';
 import { withRunSession, type SessionOptions } from '../run-session.js';
 import { withTargetOptions } from '../target-options.js';
 import type { Terminal } from '../terminal.js';
@@ -40,7 +40,7 @@ export function registerApproval(program: Command, terminal: Terminal, setExit: 
     .option('--gate <gate>', 'cut (SG_1), enact (SG_2) or compensate (SG_3); default: the gate the run waits at')
     .option('--valid-for <duration>', "how long approvals of this request stay valid (default: the policy's lifetime for the gate)")
     .option('--not-before <instant>', 'approvals count only from this ISO instant (with offset)')
-    .option('--config <file>', 'configuration file (approvers, policy); default $CUTTER_CONFIG or ./cutter.config.json')
+    .option('--config <file>', 'configuration file (approvers, policy); default $CUTTER_CONFIG, else ./cutter.config.json or .cutter/cutter.config.json')
     .option('--out <file>', 'write the request here instead of printing it')
     .action(async (runId: string, options: RequestOptions) => {
       await withRunSession(options, async (session) => {
@@ -84,7 +84,7 @@ export function registerApproval(program: Command, terminal: Terminal, setExit: 
         const text = `${JSON.stringify(request, null, 2)}\n`;
         if (options.out === undefined) terminal.line(text.trimEnd());
         else {
-          await writeFile(options.out, text);
+          await writeOutputFile(options.out, text);
           terminal.error(`approval request for ${gate} of run ${runId} written to ${options.out}; sign it with: cutter approval sign ${options.out} --as <approver> --key <private key> --reason <why>`);
         }
         setExit(ExitCode.Ok);
@@ -108,7 +108,7 @@ export function registerApproval(program: Command, terminal: Terminal, setExit: 
       const text = `${JSON.stringify(approval, null, 2)}\n`;
       if (options.out === undefined) terminal.line(text.trimEnd());
       else {
-        await writeFile(options.out, text);
+        await writeOutputFile(options.out, text);
         terminal.error(`approval of ${request.gate} for run ${request.runId} by ${approval.approver} written to ${options.out}; apply it with: cutter approve ${request.runId} --file ${options.out}`);
       }
       setExit(ExitCode.Ok);

@@ -14,7 +14,7 @@ export function registerConfig(program: Command, terminal: Terminal, setExit: (c
     .command('check');
   withTargetOptions(check)
     .description('validate the configuration (approvers\' keys readable, the approval policy, backup settings) and print what was read, with what the target\'s roles are worth as a privilege boundary; errors name the field')
-    .option('--config <file>', 'configuration file; default $CUTTER_CONFIG or ./cutter.config.json')
+    .option('--config <file>', 'configuration file; default $CUTTER_CONFIG, else ./cutter.config.json or .cutter/cutter.config.json')
     .option('--json', 'print JSON', false)
     .action(async (options: TargetOptions & { config?: string; json: boolean }) => {
       const config = await loadConfig(options.config);

@@ -1,4 +1,4 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { ledgerCheckpointValid, parseLedgerCheckpoint, signLedgerCheckpoint, type LedgerCheckpoint } from '../../approvals/ledger-checkpoint.js';
 import { loadConfig } from '../../config/config.js';
@@ -10,6 +10,7 @@ import { openTarget, type OpenTarget } from '../../postgres/open-target.js';
 import { readLedger, readTimedLedger } from '../../postgres/sql/ledger.js';
 import { readLedgerAnchors } from '../../postgres/sql/ledger-anchors.js';
 import { ExitCode } from '../exit-codes.js';
+import { writeOutputFile } from '../output-file.js';
 import { targetFromOptions, withTargetOptions, type TargetOptions } from '../target-options.js';
 import type { Terminal } from '../terminal.js';
 
@@ -148,7 +149,7 @@ export function registerLedger(program: Command, terminal: Terminal, setExit: (c
         const text = `${JSON.stringify(checkpoint, null, 2)}\n`;
         if (options.out === undefined) terminal.line(text.trimEnd());
         else {
-          await writeFile(options.out, text);
+          await writeOutputFile(options.out, text);
           terminal.line(`${terminal.green('signed')}: ledger head #${checkpoint.seq} ${checkpoint.recordHash} by ${checkpoint.signer}, written to ${options.out}`);
         }
         setExit(ExitCode.Ok);

@@ -1,10 +1,10 @@
-import { writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { planHashOf } from '../../domain/change-set.js';
 import type { RowAction } from '../../domain/iu.js';
 import { openTarget } from '../../postgres/open-target.js';
 import { loadPlanSources } from '../../planning/index.js';
 import { ExitCode } from '../exit-codes.js';
+import { writeOutputFile } from '../output-file.js';
 import { bodyDiffs, planAgainstTarget, printClassified, type RetireOptions } from '../plan-against-target.js';
 import { targetFromOptions, withTargetOptions, type TargetOptions } from '../target-options.js';
 import type { Terminal } from '../terminal.js';
@@ -41,7 +41,7 @@ export async function runPlan(sources: readonly string[], options: PlanOptions, 
         planHash,
         rows: plan.rows.map(({ address, title, body, contentHash, action }) => ({ address, title, body, contentHash, ...(action === undefined ? {} : { action }) })),
       };
-      await writeFile(options.out, `${JSON.stringify(file, null, 2)}\n`, 'utf8');
+      await writeOutputFile(options.out, `${JSON.stringify(file, null, 2)}\n`);
     }
     if (options.json) {
       terminal.line(JSON.stringify({

@@ -1,7 +1,7 @@
-import { writeFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { join } from 'node:path';
 import type { Command } from 'commander';
 import { loadConfig } from '../../config/config.js';
+import { DefaultPath } from '../../config/cutter-folder.js';
 import { EnvKillSwitch } from '../../kill-switch/index.js';
 import { openTarget } from '../../postgres/open-target.js';
 import { nextStepsOf } from '../next-steps-of.js';
@@ -9,6 +9,7 @@ import { PostgresRunStore } from '../../postgres/run-store.js';
 import { readTimedLedger } from '../../postgres/sql/ledger.js';
 import { buildRunReport } from '../../report/index.js';
 import { ExitCode } from '../exit-codes.js';
+import { writeOutputFile } from '../output-file.js';
 import { targetFromOptions, withTargetOptions, type TargetOptions } from '../target-options.js';
 import type { Terminal } from '../terminal.js';
 
@@ -24,6 +25,11 @@ export function defaultReportFile(runId: string): string {
   return `cutter-report-${runId.replace(/[^\w.-]/g, '_')}.html`;
 }
 
+/** Where the report goes without `--out`: in .cutter/reports/, which git ignores. */
+export function defaultReportPath(runId: string): string {
+  return join(DefaultPath.reports, defaultReportFile(runId));
+}
+
 /** Registers `cutter report`: one self-contained HTML page about a stored run, for reviewers and auditors. */
 export function registerReport(program: Command, terminal: Terminal, setExit: (code: ExitCode) => void): void {
   withTargetOptions(
@@ -33,14 +39,14 @@ export function registerReport(program: Command, terminal: Terminal, setExit: (c
       .argument('<run>', 'run id (see `cutter list`)'),
   )
     .option('--html', 'write HTML (the default, and for now the only format)')
-    .option('--config <file>', 'configuration file (approvers, policy), for what a parked run still needs; default $CUTTER_CONFIG or ./cutter.config.json')
-    .option('--out <file>', 'where to write the report (default: ./cutter-report-<run>.html)')
+    .option('--config <file>', 'configuration file (approvers, policy), for what a parked run still needs; default $CUTTER_CONFIG, else ./cutter.config.json or .cutter/cutter.config.json')
+    .option('--out <file>', `where to write the report (default: ${DefaultPath.reports}/cutter-report-<run>.html)`)
     .option('--json', 'print where the report was written and a summary, as JSON', false)
     .addHelpText('after', [
       '',
       'The page needs no network and no script: inline CSS, the statechart as inline SVG (rendered now), and a',
       'Content-Security-Policy that forbids fetching anything. It shows no IU bodies and no secrets (DSNs masked).',
-      'Exit codes: 0 written · 3 no such run · 1 the file could not be written.',
+      'Exit codes: 0 written · 3 no such run, or the file cannot be written there (E_INVALID_INPUT naming --out).',
     ].join('\n'))
     .action(async (runId: string, options: ReportOptions) => {
       const target = await openTarget(targetFromOptions(options));
@@ -57,8 +63,7 @@ export function registerReport(program: Command, terminal: Terminal, setExit: (c
       } finally {
         await target.close();
       }
-      const file = resolve(options.out ?? defaultReportFile(runId));
-      await writeFile(file, report.html, 'utf8');
+      const file = await writeOutputFile(options.out ?? defaultReportPath(runId), report.html);
       const { header, timeline, decisions, ledger, path } = report.model;
       if (options.json) {
         terminal.line(JSON.stringify({

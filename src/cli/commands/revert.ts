@@ -50,7 +50,7 @@ export function registerRevert(program: Command, terminal: Terminal, setExit: (c
     .option('--out-of-order', 'revert even where a later change set has touched the addresses, overwriting what it did there', false)
     .option('--mode <mode>', 'dryrun or live', 'live')
     .option('--initiator <name>', 'who starts the revert run (may not approve it)', process.env.USER ?? 'operator')
-    .option('--config <file>', 'configuration file (approvers, backup); default $CUTTER_CONFIG or ./cutter.config.json')
+    .option('--config <file>', 'configuration file (approvers, backup); default $CUTTER_CONFIG, else ./cutter.config.json or .cutter/cutter.config.json')
     .option('--all', 'also list the addresses the revert leaves as they are', false)
     .option('--json', 'print JSON', false)
     .action(async (changeSetId: string, options: RevertOptions) => {

@@ -122,7 +122,7 @@ async function control(command: string, runId: string, options: ControlOptions, 
 export function registerRunControl(program: Command, terminal: Terminal, setExit: (code: ExitCode) => void): void {
   const common = (command: Command) =>
     withInspectOptions(withTargetOptions(command))
-      .option('--config <file>', 'configuration file (approvers, backup); default $CUTTER_CONFIG or ./cutter.config.json')
+      .option('--config <file>', 'configuration file (approvers, backup); default $CUTTER_CONFIG, else ./cutter.config.json or .cutter/cutter.config.json')
       .option('--json', 'print the run as JSON', false)
       .option('--wait [seconds]', 'if another command holds the run, wait for it (default 600 s) instead of refusing with E_RUN_BUSY', false);
 

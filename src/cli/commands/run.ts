@@ -49,7 +49,7 @@ export function registerRun(program: Command, terminal: Terminal, setExit: (code
     .option('--initiator <name>', 'who starts the run (may not approve it)', process.env.USER ?? 'operator')
     .option('--retire-missing', 'retire enacted addresses the sources no longer name, within the sources\' documents (or --scope)', false)
     .option('--scope <prefix...>', 'with --retire-missing: the address prefixes to retire within')
-    .option('--config <file>', 'configuration file (approvers, backup); default $CUTTER_CONFIG or ./cutter.config.json')
+    .option('--config <file>', 'configuration file (approvers, backup); default $CUTTER_CONFIG, else ./cutter.config.json or .cutter/cutter.config.json')
     .option('--json', 'print the run as JSON', false)
     .action(async (sources: string[], options: RunOptions) => {
       const mode = options.mode.toUpperCase();

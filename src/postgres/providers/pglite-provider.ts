@@ -1,5 +1,6 @@
 import { mkdir } from 'node:fs/promises';
 import { PGlite } from '@electric-sql/pglite';
+import { ignoreAllInGit } from '../../files/ignore-all.js';
 import { copyStatement } from '../copy-text.js';
 import { DbRole, type ConnectionProvider, type DbSession, type QueryResult } from '../port.js';
 
@@ -20,7 +21,9 @@ export interface EmbeddedDatabase {
  */
 export async function openEmbeddedDatabase(dataDir: string): Promise<EmbeddedDatabase> {
   // PGlite makes the data folder itself but not its parents: `--data-dir state/cutter` should just work.
-  await mkdir(dataDir, { recursive: true });
+  const created = await mkdir(dataDir, { recursive: true });
+  // A folder made here holds nothing but the database: git should never offer to commit it (`.cutter/` in a clone).
+  if (created !== undefined) await ignoreAllInGit(dataDir);
   const db = await PGlite.create(dataDir);
   let queue: Promise<void> = Promise.resolve();
 
