@@ -9,4 +9,5 @@ export {
   CollaboratorNotConfigured,
 } from './execution-errors.js';
 export { ApprovalMissing, ApprovalInvalid, ApprovalRefusal } from './approval-errors.js';
+export { RowDuplicate, RowConstraintViolated, RowDataInvalid, type RefusedRow } from './row-errors.js';
 export { PlanInvalid, PlanPinMismatch, PlanStale, PlanConflict, InvalidEvent, InvalidInput, type PlanIssue } from './input-errors.js';
