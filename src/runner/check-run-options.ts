@@ -102,12 +102,12 @@ function checkFields(options: unknown, checks: Readonly<Record<string, FieldChec
  * @throws {InvalidInput} naming the first field at fault (`options` when there is no options object at all).
  */
 export function checkCreateRunOptions(options: unknown, call = 'createRun'): void {
-  checkFields(options, CREATE_CHECKS, ['mode', 'plan', 'initiator', 'approvals'], call);
+  checkFields(options, CREATE_CHECKS, ['mode', 'initiator', 'approvals'], call);
 }
 
 /** Checks the options of `createDurableRun`: those of `createRun`, and a run store. */
 export function checkDurableRunOptions(options: unknown): void {
-  checkFields(options, CREATE_CHECKS, ['mode', 'plan', 'initiator', 'approvals', 'store'], 'createDurableRun');
+  checkFields(options, CREATE_CHECKS, ['mode', 'initiator', 'approvals', 'store'], 'createDurableRun');
 }
 
 /** Checks the options of `restoreRun`: the run's id, a run store and an approval policy; the rest comes from the store. */
