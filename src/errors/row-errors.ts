@@ -58,7 +58,7 @@ export class RowDuplicate extends TargetRefusedRow {
 /** A row broke a constraint of the schema (CHECK, NOT NULL, ...: SQLSTATE class 23), such as the plan-row limits. */
 export class RowConstraintViolated extends TargetRefusedRow {
   readonly code = ErrorCode.RowConstraint;
-  readonly hint = 'Nothing of the phase was kept. The row breaks a limit the schema holds (docs/embedding.md, "Plan limits"): fix the named row and field, and plan again.';
+  readonly hint = 'Nothing of the phase was kept. The row breaks a limit the schema holds (docs/embedding.md, "What the library validates"): fix the named row and field, and plan again.';
 
   constructor(phase: string, row: RefusedRow, cause?: unknown) {
     super(phase, 'it breaks a constraint of the schema', row, cause);
