@@ -27,7 +27,7 @@ const stringOr = (value: unknown): string | undefined => (typeof value === 'stri
 /** The error in `error`'s cause chain that carries the SQLSTATE (the fields are on it). */
 function databaseErrorIn(error: unknown): DatabaseErrorFields {
   for (let current: unknown = error, depth = 0; current !== null && typeof current === 'object' && depth < 10; depth++) {
-    if (typeof (current as { code?: unknown }).code === 'string' && (current as { code: string }).code === sqlStateOf(current)) return current as DatabaseErrorFields;
+    if (typeof (current as { code?: unknown }).code === 'string' && (current as { code: string }).code === sqlStateOf(current)) return current;
     current = (current as { cause?: unknown }).cause;
   }
   return {};

@@ -80,7 +80,7 @@ describe('revalidateCutplan: planning’s validator, applied to any plan a run i
 
   it('a hand-built plan is validated into a frozen copy, with content hashes computed, that later edits cannot reach', () => {
     const rows = [{ address: 'docs/a', title: 'A', body: 'Body' }];
-    const plan = revalidateCutplan({ rows } as unknown as Cutplan);
+    const plan = revalidateCutplan({ rows });
     expect(plan).not.toBe(rows);
     expect(Object.isFrozen(plan.rows[0])).toBe(true);
     expect(plan.rows[0]?.contentHash).toMatch(/^[0-9a-f]{64}$/);
@@ -92,9 +92,9 @@ describe('revalidateCutplan: planning’s validator, applied to any plan a run i
     const rows = [{ address: 'BAD ADDR/../x', title: 'T'.repeat(5000), body: 'b' }, null];
     const planning = (() => { try { validateCutplan(rows); } catch (error) { return (error as PlanInvalid).issues; } return []; })();
     expect(planning.length).toBeGreaterThan(0);
-    expect(() => revalidateCutplan({ rows } as unknown as Cutplan)).toThrow(PlanInvalid);
+    expect(() => revalidateCutplan({ rows })).toThrow(PlanInvalid);
     try {
-      revalidateCutplan({ rows } as unknown as Cutplan);
+      revalidateCutplan({ rows });
     } catch (error) {
       expect((error as PlanInvalid).issues).toEqual(planning);
     }
@@ -109,7 +109,7 @@ describe('createDurableRun and restoreRun check their options and plan before th
   it.each([['store', null], ['store', {}], ['store', undefined], ['hold', null], ['hold', { waitMs: -1 }], ['hold', { ttlSeconds: 'long' }]] as const)(
     'createDurableRun with %s = %j: E_INVALID_INPUT naming it, and nothing stored', async (field, value) => {
       const store = new MemoryRunStore();
-      await expect(createDurableRun({ ...valid(), store, [field]: value } as never)).rejects.toMatchObject({ code: 'E_INVALID_INPUT', field });
+      await expect(createDurableRun({ ...valid(), store, [field]: value })).rejects.toMatchObject({ code: 'E_INVALID_INPUT', field });
       expect(await store.list()).toEqual([]);
     },
   );
