@@ -18,6 +18,7 @@ import { snapshotBackupRunner } from '../../src/postgres/backups/snapshot-runner
 import type { ConnectionProvider, DbSession } from '../../src/postgres/port.js';
 import { PostgresLiveExecutionAdapter } from '../../src/postgres/postgres-adapter.js';
 import { PostgresRunStore } from '../../src/postgres/run-store.js';
+import { applyMigrations, LATEST_SCHEMA_VERSION } from '../../src/postgres/migrations/index.js';
 import { FIELD_CHECKS } from '../../src/postgres/sql/row-limits.js';
 import { createRun } from '../../src/runner/create-run.js';
 import { createDurableRun } from '../../src/runs/durable-run.js';
@@ -252,5 +253,25 @@ describe.runIf(TARGET_KINDS.includes('postgres'))('a LIVE run whose cut the data
     } finally {
       await target.admin((s) => s.exec('DROP TRIGGER test_refuse_row ON cutter.iu_versions; DROP FUNCTION cutter.test_refuse_row();'));
     }
+  }, 30_000);
+
+  it('upgrading a target that already holds rows breaking a limit keeps them, and still checks every new row', async () => {
+    // As issue 15 found: rows written before the limits were enforced. They are governed history, not rewritten.
+    await target.admin((s) => s.exec('DROP SCHEMA cutter CASCADE'));
+    await target.admin((s) => applyMigrations(s, { upTo: 9 }));
+    await target.admin((s) => s.query(
+      "INSERT INTO cutter.iu_versions (address, version, title, body, content_hash, change_set_id) VALUES ('BAD ADDR/../x', 1, 't', 'b', $1, 'cs-old')", ['a'.repeat(64)],
+    ));
+    expect(await target.admin((s) => applyMigrations(s))).toMatchObject({ version: LATEST_SCHEMA_VERSION });
+    const validated = await target.admin(async (s) => Object.fromEntries((await s.query<{ conname: string; convalidated: boolean }>(
+      "SELECT conname, convalidated FROM pg_constraint WHERE conrelid = 'cutter.iu_versions'::regclass AND conname LIKE '%\\_limit'",
+    )).rows.map((r) => [r.conname, r.convalidated])));
+    expect(validated).toEqual({ iu_versions_address_limit: false, iu_versions_title_limit: true, iu_versions_body_limit: true });
+    expect(await countRows(target, 'iu_versions', "address = 'BAD ADDR/../x'")).toBe(1);
+    await expect(target.admin((s) => s.query(
+      "INSERT INTO cutter.iu_versions (address, version, title, body, content_hash, change_set_id) VALUES ('ALSO BAD', 1, 't', 'b', $1, 'cs-new')", ['a'.repeat(64)],
+    ))).rejects.toMatchObject({ code: '23514', constraint: 'iu_versions_address_limit' });
+    // Applying the migrations again changes nothing (each constraint is added only if missing).
+    expect(await target.admin((s) => applyMigrations(s))).toMatchObject({ applied: [] });
   }, 30_000);
 });
