@@ -123,6 +123,7 @@ export { holdRun, type HoldOptions, type RunHold } from './runs/run-hold.js';
 export { RUN_SNAPSHOT_VERSION } from '../machines/snapshot-version.js';
 export { type RunJournal, type JournalEvent } from './runner/run-journal.js';
 export { PlanStale, PlanConflict } from './errors/index.js';
+export { RowDuplicate, RowConstraintViolated, RowDataInvalid, type RefusedRow } from './errors/index.js';
 export { TargetUnavailable } from './postgres/errors.js';
 export { TargetBusy } from './postgres/sql/target-lock.js';
 export { loadConfig, type CutterConfig } from './config/config.js';

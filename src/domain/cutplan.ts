@@ -11,6 +11,12 @@ export interface Cutplan {
 }
 
 /**
+ * Plans {@link validateCutplan} returned. Such a plan is frozen all the way down (the plan, its rows, each row), so it
+ * cannot have changed since: {@link revalidateCutplan} takes it as it is instead of validating 100k rows again.
+ */
+const validatedPlans = new WeakSet<object>();
+
+/**
  * Validates rows as a caller gave them (parsed JSON, NDJSON lines, or the Markdown cutter's output) and returns a
  * frozen cutplan. Every problem is collected, each naming its row and field; any problem throws {@link PlanInvalid}.
  * A supplied `contentHash` must match the content.
@@ -53,5 +59,27 @@ export function validateCutplan(rows: unknown, options: { readonly reverts?: str
     issues.push({ row: first, field: 'action', message: 'some rows carry an action and this one does not: a plan is classified against a target as a whole (cutter plan)' });
   }
   if (issues.length > 0) throw new PlanInvalid(issues);
-  return Object.freeze({ rows: Object.freeze(valid), ...(options.reverts === undefined ? {} : { reverts: options.reverts }) });
+  const plan: Cutplan = Object.freeze({ rows: Object.freeze(valid), ...(options.reverts === undefined ? {} : { reverts: options.reverts }) });
+  validatedPlans.add(plan);
+  return plan;
+}
+
+/**
+ * A plan as a library caller handed it over, validated whatever its static type says (a `Cutplan` may be built by
+ * hand, cast, or come from JSON): with {@link validateCutplan}'s rules and errors, so a run refuses exactly what
+ * planning refuses. A plan validateCutplan returned is returned as it is. The result is the plan the run must use: its
+ * rows are frozen copies, with their content hashes computed.
+ *
+ * @throws {PlanInvalid} naming the field (`plan`, `reverts`, `rows`) or each bad row and field.
+ */
+export function revalidateCutplan(plan: unknown): Cutplan {
+  if (typeof plan === 'object' && plan !== null && validatedPlans.has(plan)) return plan as Cutplan;
+  if (typeof plan !== 'object' || plan === null || Array.isArray(plan)) {
+    throw new PlanInvalid([{ row: undefined, field: 'plan', message: `must be a cutplan { rows: [...] }, not ${plan === null ? 'null' : Array.isArray(plan) ? 'an array' : typeof plan} (build one with planFromRows)` }]);
+  }
+  const { rows, reverts } = plan as { rows?: unknown; reverts?: unknown };
+  if (reverts !== undefined && (typeof reverts !== 'string' || reverts.trim() === '' || reverts.includes('\u0000'))) {
+    throw new PlanInvalid([{ row: undefined, field: 'reverts', message: 'must be the id of the change set the plan reverts, or absent' }]);
+  }
+  return validateCutplan(rows, reverts === undefined ? {} : { reverts });
 }

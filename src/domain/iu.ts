@@ -28,7 +28,13 @@ export const IURowSchema = z.strictObject({
     .refine(wellFormed, 'must be well-formed Unicode (no lone surrogate code units)'),
   contentHash: z.string().regex(/^[0-9a-f]{64}$/, 'must be a hex sha256').optional(),
   /** Where the row came from (document id and line), for people; not part of any hash. */
-  source: z.string().max(1024).optional(),
+  source: z
+    .string()
+    .max(PlanLimits.maxSourceChars, `must be at most ${PlanLimits.maxSourceChars} characters`)
+    // Stored with the plan: PostgreSQL text cannot hold NUL, and a lone surrogate would not survive UTF-8.
+    .refine((s) => !hasNul(s), 'must not contain NUL bytes')
+    .refine(wellFormed, 'must be well-formed Unicode (no lone surrogate code units)')
+    .optional(),
   /**
    * What the run does at this address, as planning found it against the target (see `classifyPlan`): `new` (version
    * 1, or the next after a retired one), `changed` (a new version superseding the enacted one), `retire` (the enacted

@@ -1,4 +1,11 @@
-/** Size and shape limits for plan rows. Exported so that docs and error messages quote the same numbers. */
+/**
+ * Size and shape limits for plan rows. Exported so that docs and error messages quote the same numbers, and so that
+ * the schema's CHECK constraints are generated from them (src/postgres/sql/row-limits.ts): a row planning accepts is
+ * a row the database accepts, and no other. Changing a limit here needs a new migration that replaces those
+ * constraints; the one that added them (011) is applied once per target.
+ *
+ * "Characters" are UTF-16 code units, as JavaScript's `length` counts them (an emoji outside the BMP counts 2).
+ */
 export const PlanLimits = {
   /** Characters of a title. */
   maxTitleChars: 500,
@@ -6,6 +13,8 @@ export const PlanLimits = {
   maxBodyBytes: 1024 * 1024,
   /** Characters of an address. */
   maxAddressChars: 512,
+  /** Characters of a row's `source` (where it came from, for people). */
+  maxSourceChars: 1024,
   /** Rows in one plan. */
   maxRows: 1_000_000,
 } as const;

@@ -11,5 +11,6 @@ export {
 } from './execution-errors.js';
 export { ApprovalMissing, ApprovalInvalid, ApprovalRefusal } from './approval-errors.js';
 export { KeyFileExists } from './file-errors.js';
+export { RowDuplicate, RowConstraintViolated, RowDataInvalid, type RefusedRow } from './row-errors.js';
 export { PlanInvalid, PlanPinMismatch, PlanStale, PlanConflict, InvalidEvent, InvalidInput, type PlanIssue } from './input-errors.js';
 export { DemoTargetRefused } from './demo-errors.js';

@@ -32,6 +32,7 @@ import { revertChangeSet, type RevertAction } from './sql/revert.js';
 import { targetFingerprint } from './sql/target-state.js';
 import { changeSetCount, changeSetDigest, recordVerification } from './sql/verify.js';
 import { refuseFailedRows } from './refuse-failed-rows.js';
+import { mapRowError } from './row-error-mapping.js';
 import { inTransaction } from './transaction.js';
 
 export interface PostgresAdapterOptions {
@@ -117,13 +118,17 @@ export class PostgresLiveExecutionAdapter extends LiveExecutionAdapter {
     }
   }
 
-  /** One phase: its role's transaction, the database kill switch, replay if already committed, then the work. */
+  /**
+   * One phase: its role's transaction, the database kill switch, replay if already committed, then the work. `rows`
+   * are the plan rows the phase writes, if any: a row the database refuses is looked for among them, to be named.
+   */
   async #phase<T>(
     ctx: ExecutionContext,
     phase: string,
     role: DbRole,
     work: (session: DbSession) => Promise<T>,
     compact?: { record: (result: T) => unknown; replay: (session: DbSession, recorded: unknown) => Promise<T> },
+    rows?: readonly IURow[],
   ): Promise<T> {
     return this.#withRetries(phase, ctx.signal, () => inTransaction(this.#provider, role, ctx.signal, async (session) => {
       await assertDatabaseKillSwitchOn(session, phase);
@@ -140,15 +145,17 @@ export class PostgresLiveExecutionAdapter extends LiveExecutionAdapter {
       const result = await work(session);
       await recordPhase(session, role, ctx.runId, phase, ctx.changeSet.changeSetId, compact === undefined ? result : compact.record(result));
       return result;
-    }));
+    }), rows);
   }
 
   /**
    * Runs a whole phase transaction again after a serialization failure, a deadlock or a dropped connection: each
    * attempt rolled back whole, and a phase that committed is found by its record, so a retry never applies twice.
-   * A connection failure that outlasts the retries becomes {@link TargetUnavailable} (resumable).
+   * A connection failure that outlasts the retries becomes {@link TargetUnavailable} (resumable); a row the database
+   * refused (SQLSTATE classes 22, 23) becomes an error naming the row (`E_ROW_DUPLICATE`, `E_ROW_CONSTRAINT`,
+   * `E_ROW_DATA_INVALID`), looked for among `rows` where the database's error does not name it.
    */
-  async #withRetries<T>(phase: string, signal: AbortSignal | undefined, attempt: () => Promise<T>): Promise<T> {
+  async #withRetries<T>(phase: string, signal: AbortSignal | undefined, attempt: () => Promise<T>, rows?: readonly IURow[]): Promise<T> {
     for (let tries = 1; ; tries++) {
       try {
         return await attempt();
@@ -156,7 +163,7 @@ export class PostgresLiveExecutionAdapter extends LiveExecutionAdapter {
         const connection = isConnectionFailure(error);
         const retryable = connection || RETRYABLE_SQLSTATES.has(sqlStateOf(error) ?? '');
         if (!retryable || tries >= this.#attempts || signal?.aborted === true) {
-          throw connection ? new TargetUnavailable(phase, error) : error;
+          throw connection ? new TargetUnavailable(phase, error) : mapRowError(phase, error, rows);
         }
         await new Promise((resolve) => setTimeout(resolve, 50 * 2 ** tries));
       }
@@ -192,6 +199,7 @@ export class PostgresLiveExecutionAdapter extends LiveExecutionAdapter {
         record: (results) => ({ created: results.length }),
         replay: async (session) => Object.freeze((await createdRowsOf(session, ctx.changeSet.changeSetId)).map((r) => freezeResult({ ...r, status: 'created' as const, simulated: false }))),
       },
+      rows,
     );
   }
 
@@ -217,7 +225,7 @@ export class PostgresLiveExecutionAdapter extends LiveExecutionAdapter {
       if (expectedPlanHash !== null && expectedPlanHash !== pin.planHash) throw new PlanPinMismatch(expectedPlanHash, pin.planHash);
       if (pinned === undefined) progress(plan.rows.length, true);
       return pin;
-    }));
+    }), plan.rows);
   }
 
   protected runLegBRecord(ctx: ExecutionContext): Promise<LegBResult> {

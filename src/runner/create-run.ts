@@ -2,15 +2,16 @@ import { randomUUID } from 'node:crypto';
 import { createActor, waitFor, type InspectionEvent, type Snapshot } from 'xstate';
 import type { RunEvent, RunOutput } from '../../machines/run-types.js';
 import type { Approval, Gate } from '../domain/approval.js';
-import type { Cutplan } from '../domain/cutplan.js';
-import { Mode } from '../domain/mode.js';
-import { InvalidEvent, InvalidInput } from '../errors/index.js';
+import { revalidateCutplan, type Cutplan } from '../domain/cutplan.js';
+import type { Mode } from '../domain/mode.js';
+import { InvalidEvent } from '../errors/index.js';
 import type { ApprovalPolicy } from '../approvals/index.js';
 import type { Executor } from '../executors/executor.js';
 import { killSwitchAlwaysOff, type KillSwitch } from '../kill-switch/index.js';
 import { silentLogger, type Logger } from '../logging/logger.js';
 import { CURRENT_RELEASE, type MachineRelease } from '../runs/upgrade/release.js';
 import { bindRunMachine } from './bind-machine.js';
+import { checkCreateRunOptions } from './check-run-options.js';
 import { resolvePolicy } from '../policy/resolve.js';
 import { bindExecutor } from './executor-binding.js';
 import { journalEventOf, type RunJournal } from './run-journal.js';
@@ -94,8 +95,13 @@ export interface Run {
 }
 
 /**
- * Creates a run: validates its mode and executor (a LIVE run without a live adapter, or with the simulator, is refused
- * here), binds every phase actor once to that executor, and returns a handle.
+ * Creates a run: validates its options and its plan, whatever their static types say (the plan with planning's own
+ * rules and errors: a row planning would refuse is refused here, before any connection is opened), and its mode and
+ * executor (a LIVE run without a live adapter, or with the simulator, is refused here); binds every phase actor once
+ * to that executor, and returns a handle.
+ *
+ * @throws {InvalidInput} naming the option at fault (`options`, `mode`, `initiator`, `approvals`, ...).
+ * @throws {PlanInvalid} naming each bad row and field of the plan (or `plan` itself).
  *
  * @example
  * const run = createRun({ mode: 'DRYRUN', plan, initiator: 'ci', approvals: { approvers: { alice: alicePublicKey } } });
@@ -112,8 +118,9 @@ export function createRun(options: CreateRunOptions): Run {
  * of, and for tests of upgrades. `options.snapshot` must be of `release`'s machine.
  */
 export function createRunOf(release: MachineRelease, options: CreateRunOptions): Run {
-  if (!Object.values(Mode).includes(options.mode)) throw new InvalidInput('mode', `must be ${Mode.DryRun} or ${Mode.Live}`);
-  if (options.initiator.trim() === '') throw new InvalidInput('initiator', 'must name who starts the run');
+  checkCreateRunOptions(options);
+  // Nothing downstream (the machine, the simulator, a host's adapter, the schema) is left to find a bad row first.
+  const plan = revalidateCutplan(options.plan);
   const mode = options.mode;
   const executor = bindExecutor(mode, options.executor);
   const killSwitch = options.killSwitch ?? killSwitchAlwaysOff;
@@ -139,7 +146,7 @@ export function createRunOf(release: MachineRelease, options: CreateRunOptions):
   };
 
   const machine = bindRunMachine({
-    machine: release.machine, runId, executor, killSwitch, plan: options.plan, policy: options.approvals, logger, beforeEffect,
+    machine: release.machine, runId, executor, killSwitch, plan, policy: options.approvals, logger, beforeEffect,
     ...(options.holdToken === undefined ? {} : { holdToken: options.holdToken }),
   });
 

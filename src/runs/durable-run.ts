@@ -2,9 +2,10 @@ import { randomUUID } from 'node:crypto';
 import type { Snapshot } from 'xstate';
 import type { PersistedRun } from '../../machines/snapshot-migrations.js';
 import { planHashOf } from '../domain/change-set.js';
-import type { Cutplan } from '../domain/cutplan.js';
+import { revalidateCutplan, type Cutplan } from '../domain/cutplan.js';
 import { Mode } from '../domain/mode.js';
 import { silentLogger } from '../logging/logger.js';
+import { checkDurableRunOptions, checkRestoreRunOptions } from '../runner/check-run-options.js';
 import { createRunOf, type CreateRunOptions, type Run } from '../runner/create-run.js';
 import { viewOfStored } from '../runner/run-view.js';
 import { ApprovedPlanChanged, RunEndedUnderEarlierRelease, RunNotFound, RunNotPlanned } from './errors.js';
@@ -25,23 +26,28 @@ export interface DurableRunOptions extends Omit<CreateRunOptions, 'journal' | 's
  * Creates a run that records itself in a store after every step (plan, snapshot with its format version, and the
  * journal of every event), so that any process can restore it with {@link restoreRun}. This process holds the run
  * until `run.release()`: call it when done with the run (it is parked or ended), so another process may act on it.
+ * Its options and plan are validated as {@link createRun} validates them, before anything is stored.
  *
+ * @throws {InvalidInput} naming the option at fault; {@link PlanInvalid} naming each bad row and field.
  * @example
  * const run = await createDurableRun({ ...options, store: new PostgresRunStore(target.admin) });
  * run.start();
  * await run.settled(); // parked at SG_1, and durable: this process may now exit
  */
 export async function createDurableRun(options: DurableRunOptions, release: MachineRelease = CURRENT_RELEASE): Promise<Run> {
+  checkDurableRunOptions(options);
+  // Validated before the store sees it: a plan planning would refuse is never stored, nor pinned.
+  const plan = revalidateCutplan(options.plan);
   const runId = options.runId ?? randomUUID();
   // A LIVE run whose executor pins the plan in the database this store reads keeps its plan there only: the rows
   // cross the wire once, at planning, and the plan is hashed once, as it is pinned.
   const pinnedInTarget = options.mode === Mode.Live && options.executor?.pinPlan !== undefined && options.store.readsPinnedPlans === true;
   await options.store.create({
     runId, mode: options.mode, initiator: options.initiator, snapshotVersion: release.version,
-    ...(pinnedInTarget ? { planHash: null, plan: null } : { planHash: planHashOf(options.plan), plan: options.plan }),
+    ...(pinnedInTarget ? { planHash: null, plan: null } : { planHash: planHashOf(plan), plan }),
   });
   const hold = await holdRun(options.store, runId, options.hold);
-  const run = createRunOf(release, { ...options, runId, journal: storeJournal(options.store, runId, 1, fenceOf(release, hold)), ...holdTokenOf(hold) });
+  const run = createRunOf(release, { ...options, plan, runId, journal: storeJournal(options.store, runId, 1, fenceOf(release, hold)), ...holdTokenOf(hold) });
   return withHold(run, hold);
 }
 
@@ -90,8 +96,14 @@ function withHold(run: Run, hold: RunHold | null): Run {
  *
  * One writer per run: this process holds the run from before it reads it until `run.release()`. A run another
  * process holds is refused at once (`E_RUN_BUSY`, naming that process), or after `hold.waitMs`, and nothing changes.
+ *
+ * Its options are checked before the store is touched, and the stored plan is validated as {@link createRun}
+ * validates a plan (a store is the host's, and may hand back anything) before anything is written for the run.
+ *
+ * @throws {InvalidInput} naming the option at fault; {@link PlanInvalid} naming each bad row and field of the stored plan.
  */
 export async function restoreRun(options: RestoreRunOptions, release: MachineRelease = CURRENT_RELEASE): Promise<Run> {
+  checkRestoreRunOptions(options);
   const hold = await holdRun(options.store, options.runId, options.hold);
   try {
     return withHold(await restoreHeld(options, release, hold), hold);
@@ -106,12 +118,13 @@ async function restoreHeld(options: RestoreRunOptions, release: MachineRelease, 
   for (let attempt = 1; ; attempt += 1) {
     const loaded = await options.store.load(options.runId);
     if (loaded === null) throw new RunNotFound(options.runId);
-    const { run, plan } = loaded;
+    const { run } = loaded;
     const upgrade = upgradeSnapshot(run.runId, loaded.snapshot, run.snapshotVersion, release);
     if (upgrade.snapshot === null && loaded.snapshot !== null) {
       throw new RunEndedUnderEarlierRelease(run.runId, run.state, run.snapshotVersion, release.version, upgrade.kind === 'stranded' ? upgrade.reason : 'no snapshot');
     }
-    if (plan === null) throw new RunNotPlanned(run.runId);
+    if (loaded.plan === null) throw new RunNotPlanned(run.runId);
+    const plan = revalidateCutplan(loaded.plan);
     assertApprovedPlan(run.runId, upgrade.snapshot, plan);
     const journaled = await options.store.journal(run.runId);
     let nextSeq = (journaled.at(-1)?.seq ?? 0) + 1;
