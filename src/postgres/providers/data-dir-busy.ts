@@ -17,7 +17,7 @@ export class DataDirBusy extends CutterError {
   readonly holder: DataDirHolder | null;
 
   constructor(dataDir: string, holder: DataDirHolder | null, waitedMs = 0) {
-    super(`the embedded database in ${dataDir} is busy: it is open in ${describeHolder(holder)}${waitedMs > 0 ? `; waited ${Math.round(waitedMs / 1000)} s` : ''}`);
+    super(`the embedded database in ${dataDir} is busy: it is open in ${describeHolder(holder)}${waitedMs > 0 ? `; waited ${Number((waitedMs / 1000).toFixed(1))} s` : ''}`);
     this.dataDir = dataDir;
     this.holder = holder;
     const lockFile = join(dataDir, LOCK_FILE);
