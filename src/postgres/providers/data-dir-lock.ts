@@ -1,5 +1,5 @@
 import { readFileSync, unlinkSync } from 'node:fs';
-import { link, rm, writeFile } from 'node:fs/promises';
+import { link, mkdir, rm, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DataDirBusy } from './data-dir-busy.js';
@@ -41,7 +41,8 @@ export async function acquireDataDirLock(dataDir: string, options: DataDirLockOp
   const path = join(dataDir, LOCK_FILE);
   const isAlive = options.isHolderAlive ?? holderIsAlive;
   const waitMs = options.waitMs ?? 0;
-  const record = holderRecord(options.command ?? `library (${basename(process.argv[1] ?? process.argv0)})`);
+  let record = holderRecord(options.command ?? `library (${basename(process.argv[1] ?? process.argv0)})`);
+  await mkdir(dataDir, { recursive: true });
   const started = Date.now();
   let delay = 50;
   let announced = false;
@@ -49,6 +50,8 @@ export async function acquireDataDirLock(dataDir: string, options: DataDirLockOp
   heldNonces.add(record.nonce);
   try {
     for (;;) {
+      // `since` says when it took the folder, not when it began to wait for it.
+      record = { ...record, since: new Date().toISOString() };
       const claim = await claimLock(path, record, isAlive);
       if (claim.acquired) break;
       const waited = Date.now() - started;
@@ -65,17 +68,18 @@ export async function acquireDataDirLock(dataDir: string, options: DataDirLockOp
   held.set(path, record.nonce);
   watchExit();
   let released = false;
+  const taken = record;
   return {
-    holder: record,
+    holder: taken,
     async release() {
       if (released) return;
       released = true;
       held.delete(path);
       if (held.size === 0) unwatchExit();
       try {
-        await removeIfOurs(path, record.nonce);
+        await removeIfOurs(path, taken.nonce);
       } finally {
-        heldNonces.delete(record.nonce);
+        heldNonces.delete(taken.nonce);
       }
     },
   };

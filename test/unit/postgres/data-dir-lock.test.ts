@@ -127,6 +127,7 @@ describe('the embedded data folder lock', () => {
     const taken = await waiting;
     expect(Date.now() - started).toBeGreaterThanOrEqual(300);
     expect(waits).toEqual([holding.holder]);
+    expect(Date.parse(taken.holder.since), 'since: when it took the folder, not when it began to wait').toBeGreaterThanOrEqual(started + 300);
     expect((await lockOnDisk()).command).toBe('cutter list');
 
     const started2 = Date.now();
