@@ -99,6 +99,9 @@ export { PostgresLiveExecutionAdapter, type PostgresAdapterOptions, type PhasePr
 export { type ConnectionProvider, type DbSession, type QueryResult, DbRole } from './postgres/port.js';
 export { createPgConnections, type PgConnectionConfig, type PgConnections } from './postgres/providers/pg-provider.js';
 export { openEmbeddedDatabase, type EmbeddedDatabase } from './postgres/providers/pglite-provider.js';
+export { acquireDataDirLock, type DataDirLock, type DataDirLockOptions } from './postgres/providers/data-dir-lock.js';
+export { DataDirBusy } from './postgres/providers/data-dir-busy.js';
+export { type DataDirHolder } from './postgres/providers/data-dir-holder.js';
 export { maskDsn } from './postgres/providers/mask-dsn.js';
 export { openTarget, type TargetConfig, type OpenTarget } from './postgres/open-target.js';
 export { applyMigrations, LATEST_SCHEMA_VERSION, type MigrationReport } from './postgres/migrations/index.js';

@@ -2,11 +2,17 @@ import pg from 'pg';
 import type { ConnectionProvider, DbRole, DbSession } from './port.js';
 import { createPgConnections, withPoolSession } from './providers/pg-provider.js';
 import { maskDsn } from './providers/mask-dsn.js';
+import type { DataDirLockOptions } from './providers/data-dir-lock.js';
 import { openEmbeddedDatabase } from './providers/pglite-provider.js';
 
 /** Where a run writes: the embedded database in a local folder, or a PostgreSQL server. */
 export type TargetConfig =
-  | { readonly kind: 'embedded'; readonly dataDir: string }
+  | {
+      readonly kind: 'embedded';
+      readonly dataDir: string;
+      /** Who opens the folder and how long to wait for another process that has it open (Default: refuse at once). */
+      readonly lock?: DataDirLockOptions;
+    }
   | {
       readonly kind: 'postgres';
       /** The administrator's DSN (init, maintenance); also the phases' DSN when no per-role DSNs are given. */
@@ -31,7 +37,7 @@ export interface OpenTarget {
  */
 export async function openTarget(config: TargetConfig): Promise<OpenTarget> {
   if (config.kind === 'embedded') {
-    const db = await openEmbeddedDatabase(config.dataDir);
+    const db = await openEmbeddedDatabase(config.dataDir, config.lock);
     return { provider: db.provider, admin: (work) => db.admin(work), description: `embedded database in ${config.dataDir}`, close: () => db.close() };
   }
   const connections = createPgConnections(config.dsnByRole === undefined ? { dsn: config.dsn, setRole: true } : { dsnByRole: config.dsnByRole });

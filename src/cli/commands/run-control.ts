@@ -16,7 +16,7 @@ import { printRun, runJson } from '../print-run.js';
 import { reportRunProgress } from '../run-reporter.js';
 import { withRunSession, type RunSession, type SessionOptions } from '../run-session.js';
 import { planAgainstTarget } from '../plan-against-target.js';
-import { withTargetOptions } from '../target-options.js';
+import { waitMsOf, withTargetOptions } from '../target-options.js';
 import type { Terminal } from '../terminal.js';
 
 
@@ -30,8 +30,6 @@ interface ControlOptions extends SessionOptions, InspectOptions {
   readonly notBefore?: string;
   readonly file?: string;
   readonly json: boolean;
-  /** Seconds to wait for a run another command holds (`--wait [seconds]`), or false: refuse at once. */
-  readonly wait: string | boolean;
 }
 
 
@@ -59,15 +57,6 @@ function durationMs(text: string): number {
   return seconds * 1000;
 }
 
-/** `--wait` as milliseconds: absent → 0, bare → 10 minutes, `--wait 30` → 30 s. */
-function waitMs(wait: string | boolean): number {
-  if (wait === false) return 0;
-  if (wait === true) return 600_000;
-  const seconds = Number(wait);
-  if (!Number.isFinite(seconds) || seconds < 0) throw new InvalidInput('wait', 'must be a number of seconds, e.g. --wait 60');
-  return seconds * 1000;
-}
-
 /** What the target holds at a DRYRUN run's addresses, so its simulator predicts what a LIVE run would do there. */
 async function dryRunTarget(session: RunSession, runId: string) {
   const plan = (await session.store.load(runId))?.plan ?? null;
@@ -87,7 +76,7 @@ async function control(command: string, runId: string, options: ControlOptions, 
     const run = await restoreRun({
       store: session.store, runId, approvals: session.policy, executor: session.executorFor(mode, mode === 'DRYRUN' ? await dryRunTarget(session, runId) : undefined),
       killSwitch: session.killSwitch, logger: session.logger,
-      hold: { command: `cutter ${command}`, waitMs: waitMs(options.wait) },
+      hold: { command: `cutter ${command}`, waitMs: waitMsOf(options.wait) },
       ...(inspector === null ? {} : { inspect: inspector.inspect }),
     });
     const stop = options.json ? () => undefined : reportRunProgress(run, terminal);
@@ -123,8 +112,7 @@ export function registerRunControl(program: Command, terminal: Terminal, setExit
   const common = (command: Command) =>
     withInspectOptions(withTargetOptions(command))
       .option('--config <file>', 'configuration file (approvers, backup); default $CUTTER_CONFIG, else ./cutter.config.json or .cutter/cutter.config.json')
-      .option('--json', 'print the run as JSON', false)
-      .option('--wait [seconds]', 'if another command holds the run, wait for it (default 600 s) instead of refusing with E_RUN_BUSY', false);
+      .option('--json', 'print the run as JSON', false);
 
   common(program.command('approve').description('sign and give an approval at the gate a stored run waits at (or apply one signed elsewhere, --file); once the policy is met the run continues to its next stop').argument('<run>', 'run id'))
     .option('--gate <gate>', 'cut (SG_1), enact (SG_2) or compensate (SG_3)')

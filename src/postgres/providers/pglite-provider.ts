@@ -3,6 +3,7 @@ import { PGlite } from '@electric-sql/pglite';
 import { ignoreAllInGit } from '../../files/ignore-all.js';
 import { copyStatement } from '../copy-text.js';
 import { DbRole, type ConnectionProvider, type DbSession, type QueryResult } from '../port.js';
+import { acquireDataDirLock, type DataDirLockOptions } from './data-dir-lock.js';
 
 /** The embedded target: PostgreSQL in WebAssembly, in this process, with its data in a local folder. */
 export interface EmbeddedDatabase {
@@ -11,20 +12,34 @@ export interface EmbeddedDatabase {
   /** A session as the database owner (no role switch), for `init` and maintenance. */
   admin<T>(work: (session: DbSession) => Promise<T>): Promise<T>;
   readonly dataDir: string;
+  /** Closes the database, then releases the folder's lock. */
   close(): Promise<void>;
 }
 
 /**
- * Opens (creating if needed) an embedded database. PGlite is one connection, so sessions are handed out one at a
- * time: a second phase waits for the first to release. Roles are taken with `SET ROLE`, so the same grants apply as
- * on a server. PGlite cannot interrupt a running statement; `cancel` is a no-op there.
+ * Opens (creating if needed) an embedded database. One process at a time: the folder's lock is taken first and held
+ * until `close` (PGlite cannot share a folder; two processes on one lose and corrupt data), so another process gets
+ * `E_DATA_DIR_BUSY` naming this one, or waits (`lock.waitMs`). PGlite is one connection, so sessions are handed out
+ * one at a time: a second phase waits for the first to release. Roles are taken with `SET ROLE`, so the same grants
+ * apply as on a server. PGlite cannot interrupt a running statement; `cancel` is a no-op there.
+ *
+ * @example
+ * const db = await openEmbeddedDatabase('.cutter', { command: 'my-app sync', waitMs: 30_000 });
+ * try { await db.admin((s) => applyMigrations(s)); } finally { await db.close(); }
  */
-export async function openEmbeddedDatabase(dataDir: string): Promise<EmbeddedDatabase> {
+export async function openEmbeddedDatabase(dataDir: string, lock: DataDirLockOptions = {}): Promise<EmbeddedDatabase> {
   // PGlite makes the data folder itself but not its parents: `--data-dir state/cutter` should just work.
   const created = await mkdir(dataDir, { recursive: true });
   // A folder made here holds nothing but the database: git should never offer to commit it (`.cutter/` in a clone).
   if (created !== undefined) await ignoreAllInGit(dataDir);
-  const db = await PGlite.create(dataDir);
+  const held = await acquireDataDirLock(dataDir, lock);
+  let db: PGlite;
+  try {
+    db = await PGlite.create(dataDir);
+  } catch (error) {
+    await held.release();
+    throw error;
+  }
   let queue: Promise<void> = Promise.resolve();
 
   const acquire = async (role: DbRole | null): Promise<DbSession> => {
@@ -85,6 +100,13 @@ export async function openEmbeddedDatabase(dataDir: string): Promise<EmbeddedDat
       }
     },
     dataDir,
-    close: () => db.close(),
+    async close() {
+      // The lock goes only once PGlite has written everything and let go of the folder.
+      try {
+        await db.close();
+      } finally {
+        await held.release();
+      }
+    },
   };
 }

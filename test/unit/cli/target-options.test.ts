@@ -1,11 +1,19 @@
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { targetFromOptions } from '../../../src/cli/target-options.js';
+import { targetFromOptions, waitMsOf } from '../../../src/cli/target-options.js';
 
 describe('targetFromOptions', () => {
   it('defaults to the embedded database in .cutter/', () => {
-    expect(targetFromOptions({}, {})).toEqual({ kind: 'embedded', dataDir: resolve('.cutter') });
-    expect(targetFromOptions({ dataDir: '/tmp/x' }, {})).toEqual({ kind: 'embedded', dataDir: '/tmp/x' });
+    expect(targetFromOptions({}, {})).toMatchObject({ kind: 'embedded', dataDir: resolve('.cutter') });
+    expect(targetFromOptions({ dataDir: '/tmp/x' }, {})).toMatchObject({ kind: 'embedded', dataDir: '/tmp/x' });
+  });
+
+  it('opens the embedded folder as the command, refusing at once unless --wait says how long to wait for another process', () => {
+    expect(targetFromOptions({ commandPath: 'cutter approval request' }, {})).toMatchObject({ lock: { command: 'cutter approval request', waitMs: 0 } });
+    expect(targetFromOptions({ wait: true }, {})).toMatchObject({ lock: { waitMs: 600_000 } });
+    expect(targetFromOptions({ wait: '2.5' }, {})).toMatchObject({ lock: { waitMs: 2500 } });
+    expect(waitMsOf(false)).toBe(0);
+    for (const bad of ['soon', '-1', '']) expect(() => waitMsOf(bad), bad).toThrow(expect.objectContaining({ code: 'E_INVALID_INPUT', field: 'wait' }) as Error);
   });
 
   it('takes --database-url before CUTTER_DATABASE_URL', () => {
