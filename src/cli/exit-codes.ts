@@ -43,6 +43,11 @@ const BY_ERROR_CODE: Readonly<Record<string, ExitCode>> = {
   E_SCHEMA_TOO_NEW: ExitCode.Refused,
   E_RUN_STRANDED: ExitCode.Refused,
   E_REPLAY_DIVERGED: ExitCode.IntegrityFailure,
+  E_BACKUP_FOLDER_UNSAFE: ExitCode.Refused,
+  E_BACKUP_ENCRYPTION_FAILED: ExitCode.Refused,
+  E_BACKUP_NOT_FOUND: ExitCode.InvalidInput,
+  E_RESTORE_TARGET_UNCONFIRMED: ExitCode.Refused,
+  E_RESTORE_MISMATCH: ExitCode.IntegrityFailure,
 };
 
 /** The exit code for an error code. */

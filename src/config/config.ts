@@ -35,6 +35,7 @@ const ConfigSchema = z.strictObject({
       z.strictObject({ kind: z.literal('snapshot') }),
       z.strictObject({
         kind: z.literal('pg_dump'),
+        /** Relative to the config file's folder (resolved once, here), not to the folder a command runs in. */
         directory: z.string().min(1),
         gpgRecipient: z.string().regex(/^[0-9A-Fa-f]{40}$/, 'must be a 40-hex-digit key fingerprint').optional(),
       }),
@@ -102,9 +103,17 @@ export async function loadConfig(path: string | undefined, env: NodeJS.ProcessEn
     approvers: Object.freeze(approvers),
     allowSelfApproval: parsed.data.allowSelfApproval,
     approvalPolicy,
-    backup: Object.freeze(parsed.data.backup),
+    backup: Object.freeze(absoluteBackup(parsed.data.backup, dirname(file))),
     leaseSeconds: parsed.data.leaseSeconds,
   });
+}
+
+/**
+ * The backup folder made absolute against the config file's folder, once, when the configuration is read: whichever
+ * process approves (in whatever current folder) writes to the same place, and that place is recorded in full.
+ */
+function absoluteBackup(backup: z.infer<typeof ConfigSchema>['backup'], configFolder: string): z.infer<typeof ConfigSchema>['backup'] {
+  return backup.kind === 'pg_dump' ? { ...backup, directory: resolve(configFolder, backup.directory) } : backup;
 }
 
 async function readKey(path: string, name: string): Promise<string> {

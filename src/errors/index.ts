@@ -10,3 +10,4 @@ export {
 } from './execution-errors.js';
 export { ApprovalMissing, ApprovalInvalid, ApprovalRefusal } from './approval-errors.js';
 export { PlanInvalid, PlanPinMismatch, PlanStale, PlanConflict, InvalidEvent, InvalidInput, type PlanIssue } from './input-errors.js';
+export { BackupFolderUnsafe, BackupEncryptionFailed, BackupNotFound, RestoreTargetUnconfirmed, RestoreMismatch } from './backup-errors.js';

@@ -10,11 +10,12 @@ import { migration006 } from './006-run-plan-rows.js';
 import { migration007 } from './007-pinned-plans.js';
 import { migration008 } from './008-holds-pins-ledger-head.js';
 import { migration009 } from './009-actions-retirements.js';
+import { migration012 } from './012-backup-host-restores.js';
 
 /** Every migration, in order. */
-export const MIGRATIONS = [migration001, migration002, migration003, migration004, migration005, migration006, migration007, migration008, migration009] as const;
+export const MIGRATIONS = [migration001, migration002, migration003, migration004, migration005, migration006, migration007, migration008, migration009, migration012] as const;
 /** The schema version this build of Cutter needs. */
-export const LATEST_SCHEMA_VERSION: number = migration009.version;
+export const LATEST_SCHEMA_VERSION: number = migration012.version;
 
 export interface MigrationReport {
   readonly applied: readonly number[];
