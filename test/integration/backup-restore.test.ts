@@ -95,9 +95,10 @@ describe('cutter backup restore (embedded target, snapshots)', () => {
     } finally {
       await scratch.close();
     }
-    expect((await cutter('ledger', 'verify', '--data-dir', dataDir)).code).toBe(ExitCode.Ok);
     const target = await openCliTarget({ kind: 'embedded', dataDir });
     try {
+      // The chain verifies here; the next test runs `cutter ledger verify` itself, anchors included.
+      expect(verifyLedgerChain(await target.admin(readLedger)).ok).toBe(true);
       expect(await restoreRecords((w) => target.admin(w))).toEqual([expect.objectContaining({ changeSetId: backup.changeSetId, payload: expect.objectContaining({ backupId: backup.backupId, by: 'ops', reason: 'drill', rows: 3, intoTarget: false }) })]);
       // The target itself was not touched: it still holds both cuts.
       expect((await target.admin((s) => iuDigest(s))).rows).toBe(5);
@@ -113,6 +114,18 @@ describe('cutter backup restore (embedded target, snapshots)', () => {
     expect(refused.err).toContain(`--confirm-target ${basename(dataDir)}`);
     const wrongName = await cutter('backup', 'restore', backup.backupId, '--data-dir', dataDir, '--into', dataDir, '--confirm-target', 'other');
     expect(wrongName.code).toBe(ExitCode.Refused);
+
+    // A LIVE run writing now holds the target's lease: the restore waits its turn rather than pull rows from under it.
+    const held = await openCliTarget({ kind: 'embedded', dataDir });
+    await held.admin((s) => s.query("INSERT INTO cutter.target_lock (run_id, holder, expires_at) VALUES ('run-busy', 'elsewhere:1', now() + interval '1 hour')"));
+    await held.close();
+    const busy = await cutter('backup', 'restore', backup.backupId, '--data-dir', dataDir, '--into', dataDir, '--confirm-target', basename(dataDir));
+    expect(busy.code).toBe(ExitCode.Refused);
+    expect(busy.err).toContain('E_TARGET_BUSY');
+    const freed = await openCliTarget({ kind: 'embedded', dataDir });
+    expect((await freed.admin((s) => iuDigest(s))).rows).toBe(5);
+    await freed.admin((s) => s.query('DELETE FROM cutter.target_lock'));
+    await freed.close();
 
     const done = await cutter('backup', 'restore', backup.backupId, '--data-dir', dataDir, '--into', dataDir, '--confirm-target', basename(dataDir), '--json');
     expect(done.code).toBe(ExitCode.Ok);

@@ -15,7 +15,9 @@ import { createPgDumpBackupRunner, type PgDumpRunnerOptions } from '../../src/po
 import { iuDigest } from '../../src/postgres/backups/iu-digest.js';
 import { sha256File } from '../../src/postgres/backups/private-files.js';
 import { PostgresLiveExecutionAdapter } from '../../src/postgres/postgres-adapter.js';
+import { migration012 } from '../../src/postgres/migrations/012-backup-host-restores.js';
 import { findBackup } from '../../src/postgres/sql/backups.js';
+import { appendLedger } from '../../src/postgres/sql/ledger.js';
 import { startRun } from '../support/drive.js';
 import { samplePlan } from '../support/fixtures.js';
 import { countRows, openTarget, TARGET_KINDS, type Target } from '../support/targets.js';
@@ -103,6 +105,14 @@ describe.runIf(onPostgres)('safe pg_dump backups', () => {
     expect(error).toMatchObject({ code: 'E_BACKUP_FOLDER_UNSAFE', message: expect.stringContaining('0755'), hint: expect.stringContaining(`chmod 700 ${folder}`) });
     expect((await stat(folder)).mode & 0o777).toBe(0o755);
     expect(await readdir(folder)).toEqual([]);
+  }, 60_000);
+
+  it('migration 12 is idempotent, and the ledger then takes a restore record but still no unknown kind', async () => {
+    await target.admin((s) => s.exec(migration012.sql));
+    await target.admin((s) => s.exec(migration012.sql));
+    await target.admin((s) => appendLedger(s, { kind: 'restore', changeSetId: null, payload: { backupId: 'b' } }));
+    const bogus = await target.admin((s) => appendLedger(s, { kind: 'bogus' as 'restore', changeSetId: null, payload: {} })).catch((e: unknown) => e);
+    expect(bogus).toMatchObject({ code: '23514' });
   }, 60_000);
 
   it('records the absolute location, the host, the file\'s checksum and the rows\' digest', async () => {

@@ -4,6 +4,7 @@ import { applyMigrations, LATEST_SCHEMA_VERSION, schemaVersionOf } from '../migr
 import type { DbSession } from '../port.js';
 import { findBackup, type BackupRecord } from '../sql/backups.js';
 import { appendLedger } from '../sql/ledger.js';
+import { acquireTarget, releaseTarget } from '../sql/target-lock.js';
 import { withinTransaction } from '../transaction.js';
 import { iuDigest, type IUDigest } from './iu-digest.js';
 import { iuVersionRows, replaceIUVersions } from './replace-iu-versions.js';
@@ -48,20 +49,29 @@ function assertMatches(backup: BackupRecord, actual: IUDigest): void {
   if (expected !== null && actual.sha256 !== expected) throw new RestoreMismatch(backup.backupId, `the restored rows hash to ${actual.sha256}, the backup recorded ${expected}`);
 }
 
-/** Replaces the destination's IU rows with `rows`, verifies them, and (into the source) records the restore, atomically. */
+type Appended = { readonly seq: number; readonly recordHash: string };
+
+/**
+ * Replaces the destination's IU rows with `rows` and verifies them, in one transaction. Into the source itself, the
+ * transaction also holds the target's lease (a LIVE run writing now makes it {@link TargetBusy}; none can start until
+ * it commits) and appends the ledger record, so the replacement and its record commit together, or neither does.
+ */
 async function replaceAndVerify(
-  into: RestoreDestination, backup: BackupRecord, rows: (work: (r: AsyncIterable<readonly string[]>) => Promise<IUDigest>) => Promise<IUDigest>,
-  record: (s: DbSession, digest: IUDigest) => Promise<void>,
-): Promise<IUDigest> {
+  into: RestoreDestination, backup: BackupRecord, rows: (s: DbSession) => AsyncIterable<readonly string[]>,
+  record: (s: DbSession, digest: IUDigest) => Promise<Appended>,
+): Promise<{ digest: IUDigest; appended?: Appended }> {
   if (!into.isSource && (await into.admin(schemaVersionOf)) < LATEST_SCHEMA_VERSION) await into.admin((s) => applyMigrations(s));
-  return rows((source) => into.admin((s) => withinTransaction(s, async () => {
-    await replaceIUVersions(s, source);
+  return into.admin((s) => withinTransaction(s, async () => {
+    const holder = `restore:${backup.backupId}`;
+    if (into.isSource) await acquireTarget(s, holder, 'restore', 300);
+    await replaceIUVersions(s, rows(s));
     const digest = await iuDigest(s);
     assertMatches(backup, digest);
-    // Into the target itself: the replacement and its ledger record commit together, or neither does.
-    if (into.isSource) await record(s, digest);
-    return digest;
-  })));
+    if (!into.isSource) return { digest };
+    const appended = await record(s, digest);
+    await releaseTarget(s, holder);
+    return { digest, appended };
+  }));
 }
 
 /**
@@ -83,32 +93,27 @@ export async function restoreBackup(request: RestoreRequest): Promise<RestoreRep
   if (!backup.verified) throw new BackupNotFound(backupId, 'was not verified when it was taken, so it is not restored');
 
   let fileSha256: string | null = null;
-  let pending: { seq: number; recordHash: string } | undefined;
-  const payloadOf = (digest: IUDigest) => ({
-    backupId, runId: backup.runId, backupKind: backup.kind, into: into.description, intoTarget: into.isSource, by: request.by,
-    ...(request.reason === undefined ? {} : { reason: request.reason }), rows: digest.rows, contentSha256: digest.sha256,
-    ...(fileSha256 === null ? {} : { fileSha256 }), host: hostname(),
+  const record = (s: DbSession, digest: IUDigest): Promise<Appended> => appendLedger(s, {
+    kind: 'restore',
+    changeSetId: backup.changeSetId,
+    payload: {
+      backupId, runId: backup.runId, backupKind: backup.kind, into: into.description, intoTarget: into.isSource, by: request.by,
+      ...(request.reason === undefined ? {} : { reason: request.reason }), rows: digest.rows, contentSha256: digest.sha256,
+      ...(fileSha256 === null ? {} : { fileSha256 }), host: hostname(),
+    },
   });
-  const record = async (s: DbSession, digest: IUDigest): Promise<void> => {
-    pending = await appendLedger(s, { kind: 'restore', changeSetId: backup.changeSetId, payload: payloadOf(digest) });
-  };
 
-  let digest: IUDigest;
+  let outcome: { digest: IUDigest; appended?: Appended };
   if (backup.kind === 'snapshot') {
-    digest = into.isSource
-      ? await into.admin((s) => withinTransaction(s, async () => {
-          // One database: read the snapshot and replace the table on one session.
-          await replaceIUVersions(s, snapshotRows(s, backupId));
-          const d = await iuDigest(s);
-          assertMatches(backup, d);
-          await record(s, d);
-          return d;
-        }))
-      : await replaceAndVerify(into, backup, (work) => source.admin((s) => work(snapshotRows(s, backupId))), record);
+    // Rows read on the destination's own session when it is the source (one database, maybe one connection).
+    outcome = into.isSource
+      ? await replaceAndVerify(into, backup, (s) => snapshotRows(s, backupId), record)
+      : await source.admin((src) => replaceAndVerify(into, backup, () => snapshotRows(src, backupId), record));
   } else if (into.scratch && into.dsn !== null) {
     fileSha256 = await restoreDumpInto(backup, into.dsn, request);
-    digest = await into.admin((s) => iuDigest(s));
+    const digest = await into.admin((s) => iuDigest(s));
     assertMatches(backup, digest);
+    outcome = { digest };
   } else {
     // The dump goes into a staging database first; only its IU rows are carried over, so the destination keeps its
     // own ledger and runs.
@@ -117,12 +122,12 @@ export async function restoreBackup(request: RestoreRequest): Promise<RestoreRep
     const staging = await createScratchDatabase(stagingServer, backupId, { dropOnClose: true });
     try {
       fileSha256 = await restoreDumpInto(backup, staging.dsn ?? '', request);
-      digest = await replaceAndVerify(into, backup, (work) => staging.admin((s) => work(iuVersionRows(s))), record);
+      outcome = await staging.admin((st) => replaceAndVerify(into, backup, () => iuVersionRows(st), record));
     } finally {
       await staging.close();
     }
   }
-  if (pending === undefined) await source.admin((s) => withinTransaction(s, () => record(s, digest)));
-  const ledger = pending ?? { seq: 0, recordHash: '' };
+  const { digest } = outcome;
+  const ledger = outcome.appended ?? await source.admin((s) => withinTransaction(s, () => record(s, digest)));
   return Object.freeze({ backupId, kind: backup.kind, into: into.description, intoSource: into.isSource, rows: digest.rows, contentSha256: digest.sha256, fileSha256, ledger });
 }
