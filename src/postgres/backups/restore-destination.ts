@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { realpath, rm } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
 import pg from 'pg';
+import { InvalidInput } from '../../errors/index.js';
 import type { OpenTarget, TargetConfig } from '../open-target.js';
 import type { DbSession } from '../port.js';
 import { maskDsn } from '../providers/mask-dsn.js';
@@ -110,6 +111,7 @@ async function identityOf(session: DbSession): Promise<string> {
  */
 export async function openIntoDestination(into: string, source: { config: TargetConfig; target: OpenTarget }): Promise<RestoreDestination> {
   if (isDsn(into)) {
+    if (!URL.canParse(into)) throw new InvalidInput('into', `${maskDsn(into)} is not a PostgreSQL URL (postgres://user@host:port/database)`);
     const destination = pgDestination(into, { scratch: false, isSource: false });
     if (source.config.kind !== 'postgres') return destination;
     const [mine, theirs] = await Promise.all([destination.admin(identityOf), source.target.admin(identityOf)]);
