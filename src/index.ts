@@ -111,6 +111,9 @@ export { readAddressHistory, readChangeSets, type AddressVersion, type ChangeSet
 export { type BackupRunner, type BackupRequest } from './postgres/backups/backup-runner.js';
 export { snapshotBackupRunner, restoreSnapshot } from './postgres/backups/snapshot-runner.js';
 export { createPgDumpBackupRunner, type PgDumpRunnerOptions } from './postgres/backups/pg-dump-runner.js';
+export { restoreBackup, type RestoreRequest, type RestoreReport, type RestoreSource } from './postgres/backups/restore-backup.js';
+export { createScratchDatabase, createScratchFolder, openIntoDestination, type RestoreDestination } from './postgres/backups/restore-destination.js';
+export { listBackups, findBackup, type BackupRecord } from './postgres/sql/backups.js';
 export { setDatabaseKillSwitch } from './postgres/sql/kill-switch.js';
 export { readLedger, readTimedLedger, type TimedLedgerRecord } from './postgres/sql/ledger.js';
 export { TargetNotReady, TargetSchemaTooNew } from './postgres/errors.js';

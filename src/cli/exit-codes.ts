@@ -47,6 +47,11 @@ const BY_ERROR_CODE: Readonly<Record<string, ExitCode>> = {
   E_PHASE_RECORD_FORGED: ExitCode.RunNotCompleted,
   E_DEMO_TARGET_REFUSED: ExitCode.Refused,
   E_KEY_EXISTS: ExitCode.InvalidInput,
+  E_BACKUP_FOLDER_UNSAFE: ExitCode.Refused,
+  E_BACKUP_ENCRYPTION_FAILED: ExitCode.Refused,
+  E_BACKUP_NOT_FOUND: ExitCode.InvalidInput,
+  E_RESTORE_TARGET_UNCONFIRMED: ExitCode.Refused,
+  E_RESTORE_MISMATCH: ExitCode.IntegrityFailure,
 };
 
 /** The exit code for an error code. */

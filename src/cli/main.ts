@@ -2,6 +2,7 @@
 import { Command, CommanderError } from 'commander';
 import { CutterError } from '../errors/index.js';
 import { registerApproval } from './commands/approval.js';
+import { registerBackup } from './commands/backup.js';
 import { registerChart } from './commands/chart.js';
 import { registerDemo } from './commands/demo.js';
 import { registerInit } from './commands/init.js';
@@ -57,6 +58,7 @@ export function buildProgram(terminal: Terminal, setExit: (code: ExitCode) => vo
   registerLog(program, terminal, setExit);
   registerReport(program, terminal, setExit);
   registerInspector(program, terminal, setExit);
+  registerBackup(program, terminal, setExit);
   program.addHelpText('after', '\nExit codes: 0 ok · 1 unexpected · 2 usage · 3 invalid input · 4 refused · 5 run not completed · 6 torn · 7 integrity check failed (see docs/cli.md)');
   return program;
 }

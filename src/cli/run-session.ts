@@ -54,7 +54,7 @@ export async function withRunSession<T>(options: SessionOptions, work: (session:
       const runner = createPgDumpBackupRunner({ dsn: targetConfig.dsn, directory, ...(gpgRecipient === undefined ? {} : { gpgRecipient }) });
       if (!insideCutterFolder(directory)) return runner;
       // Dumps in .cutter/ (the default folder) must be ignored by git before the first one is written there.
-      return { kind: runner.kind, take: async (request) => { await makeOutputFolder(directory, 0o700); return runner.take(request); } };
+      return { ...runner, take: async (request) => { await makeOutputFolder(directory, 0o700); return runner.take(request); } };
     })();
     return await work({
       target,

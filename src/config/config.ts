@@ -52,8 +52,11 @@ const ConfigSchema = z.strictObject({
       z.strictObject({ kind: z.literal('snapshot') }),
       z.strictObject({
         kind: z.literal('pg_dump'),
-        /** Where dumps go; relative to the working folder. (Default: .cutter/backups) */
-        directory: z.string().min(1).default(DefaultPath.backups),
+        /**
+         * Relative to the config file's folder (resolved once, at load), not to the folder a command runs in. Absent:
+         * .cutter/backups in the working folder.
+         */
+        directory: z.string().min(1).optional(),
         gpgRecipient: z.string().regex(/^[0-9A-Fa-f]{40}$/, 'must be a 40-hex-digit key fingerprint').optional(),
       }),
     ])
@@ -70,7 +73,7 @@ export interface CutterConfig {
   readonly allowSelfApproval: boolean;
   /** The approval policy every run is judged by: approvers with their groups and keys, and the rules (validated, hashed). */
   readonly approvalPolicy: ApprovalPolicy;
-  readonly backup: Readonly<z.infer<typeof ConfigSchema>['backup']>;
+  readonly backup: Readonly<ResolvedBackup>;
   readonly leaseSeconds: number;
 }
 
@@ -119,9 +122,22 @@ export async function loadConfig(path: string | undefined, env: NodeJS.ProcessEn
     approvers: Object.freeze(approvers),
     allowSelfApproval: parsed.data.allowSelfApproval,
     approvalPolicy,
-    backup: Object.freeze(parsed.data.backup),
+    backup: Object.freeze(absoluteBackup(parsed.data.backup, dirname(file))),
     leaseSeconds: parsed.data.leaseSeconds,
   });
+}
+
+/** The backup settings as read: a pg_dump folder is always there, and absolute. */
+export type ResolvedBackup =
+  | Extract<z.infer<typeof ConfigSchema>['backup'], { kind: 'snapshot' }>
+  | (Omit<Extract<z.infer<typeof ConfigSchema>['backup'], { kind: 'pg_dump' }>, 'directory'> & { readonly directory: string });
+
+/**
+ * The backup folder made absolute against the config file's folder, once, when the configuration is read: whichever
+ * process approves (in whatever current folder) writes to the same place, and that place is recorded in full.
+ */
+function absoluteBackup(backup: z.infer<typeof ConfigSchema>['backup'], configFolder: string): ResolvedBackup {
+  return backup.kind === 'pg_dump' ? { ...backup, directory: backup.directory === undefined ? resolve(DefaultPath.backups) : resolve(configFolder, backup.directory) } : backup;
 }
 
 async function readKey(path: string, name: string): Promise<string> {

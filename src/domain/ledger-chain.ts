@@ -5,7 +5,7 @@ export const GENESIS_HASH = '0'.repeat(64);
 
 /** What one ledger record commits to. */
 export interface LedgerEntry {
-  readonly kind: 'change-set' | 'revert' | 'kill-switch';
+  readonly kind: 'change-set' | 'revert' | 'kill-switch' | 'restore';
   readonly changeSetId: string | null;
   readonly payload: Readonly<Record<string, unknown>>;
 }

@@ -171,13 +171,17 @@ export class PostgresLiveExecutionAdapter extends LiveExecutionAdapter {
   }
 
   protected async runPrecheck(ctx: { readonly runId: string; readonly mode: Mode; readonly signal?: AbortSignal }): Promise<PrecheckReport> {
-    return this.#withRetries('precheck', ctx.signal, () => inTransaction(this.#provider, DbRole.Verify, ctx.signal, async (session) => {
+    const report = await this.#withRetries('precheck', ctx.signal, () => inTransaction(this.#provider, DbRole.Verify, ctx.signal, async (session) => {
       // A version that cannot be read (no schema, no grant) is a target that is not ready, as ever.
       const version = await schemaVersionOf(session).catch(() => 0);
       assertSchemaVersion(version, LATEST_SCHEMA_VERSION);
       const { rows } = await session.query<{ db: string }>('SELECT current_database() AS db');
       return freezeResult({ target: `postgres database ${rows[0]?.db ?? '?'}, cutter schema v${version}`, simulated: false });
     }, { readOnly: true }));
+    // A backup that could not be taken safely (a folder others may read, a recipient gpg cannot encrypt to) refuses
+    // the run now, before anyone approves it, rather than after SG_1.
+    await this.#backupRunner.check?.(ctx.signal);
+    return report;
   }
 
   protected runPreWriteBackup(ctx: ExecutionContext): Promise<BackupResult> {

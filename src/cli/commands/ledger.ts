@@ -106,7 +106,7 @@ export function registerLedger(program: Command, terminal: Terminal, setExit: (c
         else if (records.length === 0) terminal.line('no records');
         else {
           for (const r of records) {
-            const what = r.kind === 'kill-switch' ? JSON.stringify(r.payload) : `${r.changeSetId ?? '-'}${typeof r.payload.rowCount === 'number' ? `  ${r.payload.rowCount} IUs` : ''}${typeof r.payload.reverts === 'string' ? `  reverts ${r.payload.reverts}` : ''}`;
+            const what = r.kind === 'kill-switch' ? JSON.stringify(r.payload) : r.kind === 'restore' ? `${r.changeSetId ?? '-'}  backup ${String(r.payload.backupId)} into ${String(r.payload.into)}  ${String(r.payload.rows)} IUs` : `${r.changeSetId ?? '-'}${typeof r.payload.rowCount === 'number' ? `  ${r.payload.rowCount} IUs` : ''}${typeof r.payload.reverts === 'string' ? `  reverts ${r.payload.reverts}` : ''}`;
             terminal.line(`#${String(r.seq).padEnd(5)} ${r.kind.padEnd(12)} ${what}  ${terminal.dim(`${r.recordedAt}  ${r.recordHash.slice(0, 16)}…`)}`);
           }
         }

@@ -15,6 +15,12 @@ export interface BackupRequest {
 export interface BackupRunner {
   readonly kind: 'snapshot' | 'pg_dump';
   take(request: BackupRequest): Promise<BackupResult>;
+  /**
+   * Refuses, at the run's precheck (before anything is approved or written), a backup that could not be taken
+   * safely: a folder others may read, a gpg recipient gpg cannot encrypt to. Optional: a runner without it has
+   * nothing to check ahead.
+   */
+  check?(signal?: AbortSignal): Promise<void>;
 }
 
 /** The default: no backup runner was injected, so the backup phase (and with it every LIVE run) refuses. */

@@ -1,15 +1,22 @@
-import { createHash, randomUUID } from 'node:crypto';
-import { createReadStream } from 'node:fs';
-import { mkdir, rm, stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { chmod, rm, stat } from 'node:fs/promises';
+import { hostname } from 'node:os';
+import { join, resolve } from 'node:path';
 import { freezeResult, type BackupResult } from '../../domain/results.js';
+import { insertBackupRecord } from '../sql/backups.js';
 import type { BackupRequest, BackupRunner } from './backup-runner.js';
+import { assertGpgCanEncrypt, encryptFile, listEncrypted, type GpgSettings } from './gpg.js';
+import { iuDigest } from './iu-digest.js';
+import { createPrivateFile, ensurePrivateFolder, PRIVATE_FILE_MODE, sha256File } from './private-files.js';
 import { runTool } from './run-tool.js';
 
 export interface PgDumpRunnerOptions {
   /** The DSN pg_dump connects with. Its password goes to pg_dump through PGPASSWORD, never its arguments or a log. */
   readonly dsn: string;
-  /** The folder backups are written to. */
+  /**
+   * The folder backups are written to. A relative path is resolved once, when the runner is created, against the
+   * current folder (the CLI resolves it against the config file's folder before that), and recorded absolute.
+   */
   readonly directory: string;
   /** Encrypt each dump to this GPG recipient (a key fingerprint from configuration); the plaintext is removed. */
   readonly gpgRecipient?: string;
@@ -20,13 +27,8 @@ export interface PgDumpRunnerOptions {
   readonly gpgPath?: string;
 }
 
-async function sha256File(path: string): Promise<string> {
-  const hash = createHash('sha256');
-  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
-  return hash.digest('hex');
-}
-
-function connectionArgs(dsn: string): { args: string[]; password: string } {
+/** pg_dump's connection arguments and the password it gets through its environment. */
+export function connectionArgs(dsn: string): { args: string[]; password: string } {
   const url = new URL(dsn);
   const args = ['--no-password'];
   if (url.hostname !== '') args.push('--host', decodeURIComponent(url.hostname));
@@ -39,45 +41,71 @@ function connectionArgs(dsn: string): { args: string[]; password: string } {
 
 /**
  * A backup runner that takes a `pg_dump` of the `cutter` schema in custom format, optionally encrypts it to a GPG
- * recipient, and verifies it before the cut may start: the checksum is computed, the file is read back as a dump
- * (`pg_restore --list`, or `gpg --list-only --decrypt` when encrypted) and its checksum computed again. The result and the
- * file's location are recorded in `cutter.backups` in the backup phase's transaction.
+ * recipient, and verifies it before the cut may start.
  *
- * Restore: `pg_restore --clean --if-exists --dbname <db> <file>` (decrypt first with `gpg --decrypt`); see
- * docs/operations.md.
+ * - Private: the folder is 0700 (created so, or refused if others may enter it), each file 0600 from its creation.
+ * - Never plaintext left behind when encrypting: gpg is tried first (an empty message, no file), so a recipient it
+ *   cannot encrypt to refuses the run before the dump exists; a dump whose encryption still fails is deleted.
+ * - Verified: the checksum is computed, the file read back as a dump (`pg_restore --list`, or `gpg --list-only`
+ *   when encrypted), and its checksum computed again.
+ * - Recorded in `cutter.backups` in the backup phase's transaction: absolute location, host, file checksum, and the
+ *   digest of the IU rows it holds (for verifying a restore).
+ *
+ * Restore with `cutter backup restore <id>` ({@link restoreBackup}).
  */
 export function createPgDumpBackupRunner(options: PgDumpRunnerOptions): BackupRunner {
-  const gpgEnv = options.gpgHome === undefined ? {} : { GNUPGHOME: options.gpgHome };
+  const directory = resolve(options.directory);
+  const gpg: GpgSettings | undefined = options.gpgRecipient === undefined ? undefined : {
+    recipient: options.gpgRecipient,
+    ...(options.gpgHome === undefined ? {} : { gpgHome: options.gpgHome }),
+    ...(options.gpgPath === undefined ? {} : { gpgPath: options.gpgPath }),
+  };
+  const check = async (signal?: AbortSignal, phase?: string): Promise<void> => {
+    await ensurePrivateFolder(directory);
+    if (gpg !== undefined) await assertGpgCanEncrypt(gpg, signal, phase);
+  };
   return {
     kind: 'pg_dump',
+    check: (signal) => check(signal, 'precheck'),
     async take({ runId, changeSetId, session, signal }: BackupRequest): Promise<BackupResult> {
-      await mkdir(options.directory, { recursive: true });
+      // Checked again here: the run may have waited at SG_1 for days, and the keyring or the folder changed since.
+      await check(signal);
       const backupId = `dump-${randomUUID()}`;
-      const dumpFile = join(options.directory, `${backupId}.dump`);
+      const dumpFile = join(directory, `${backupId}.dump`);
+      const file = gpg === undefined ? dumpFile : `${dumpFile}.gpg`;
       const { args, password } = connectionArgs(options.dsn);
-      const secrets = [password, options.dsn];
-      const common = { secrets, ...(signal === undefined ? {} : { signal }) };
-      await runTool(options.pgDumpPath ?? 'pg_dump', ['--format=custom', '--schema=cutter', `--file=${dumpFile}`, ...args], { env: { PGPASSWORD: password }, ...common });
-
-      let file = dumpFile;
-      if (options.gpgRecipient !== undefined) {
-        file = `${dumpFile}.gpg`;
-        await runTool(options.gpgPath ?? 'gpg', ['--batch', '--yes', '--trust-model', 'always', '--recipient', options.gpgRecipient, '--output', file, '--encrypt', dumpFile], { env: gpgEnv, ...common });
-        await rm(dumpFile);
+      const common = { secrets: [password, options.dsn], ...(signal === undefined ? {} : { signal }) };
+      try {
+        await createPrivateFile(dumpFile);
+        try {
+          await runTool(options.pgDumpPath ?? 'pg_dump', ['--format=custom', '--schema=cutter', `--file=${dumpFile}`, ...args], { env: { PGPASSWORD: password }, ...common });
+          if (gpg !== undefined) {
+            await createPrivateFile(file);
+            await encryptFile(gpg, dumpFile, file, signal);
+          }
+        } finally {
+          // The plaintext of an encrypted backup never outlives this call, whatever happened above.
+          if (gpg !== undefined) await rm(dumpFile, { force: true });
+        }
+        await chmod(file, PRIVATE_FILE_MODE);
+        const sha256 = await sha256File(file);
+        if (gpg === undefined) await runTool(options.pgRestorePath ?? 'pg_restore', ['--list', file], common);
+        else await listEncrypted(gpg, file, signal);
+        const verified = (await sha256File(file)) === sha256;
+        const { size } = await stat(file);
+        // The lease keeps every other run from writing, so the rows the dump holds are the rows this transaction sees.
+        const content = await iuDigest(session);
+        await insertBackupRecord(session, {
+          backupId, runId, changeSetId, kind: 'pg_dump', location: file, host: hostname(), sha256, contentSha256: content.sha256,
+          bytes: size, rows: content.rows, verified,
+        });
+        return freezeResult({ backupId, location: file, sha256, bytes: size, verified, takenAt: new Date().toISOString(), simulated: false });
+      } catch (error) {
+        // A backup that is not recorded is not kept: its phase rolls back, and no stray dump is left behind.
+        await rm(file, { force: true });
+        await rm(dumpFile, { force: true });
+        throw error;
       }
-      const sha256 = await sha256File(file);
-      if (options.gpgRecipient === undefined) await runTool(options.pgRestorePath ?? 'pg_restore', ['--list', file], common);
-      // Readable without the private key: --list-only parses the message and lists its recipients, decrypting nothing.
-      else await runTool(options.gpgPath ?? 'gpg', ['--batch', '--list-only', '--decrypt', file], { env: gpgEnv, ...common });
-      const verified = (await sha256File(file)) === sha256;
-      const { size } = await stat(file);
-      const { rows } = await session.query<{ n: string }>('SELECT count(*) AS n FROM cutter.iu_versions');
-      await session.query(
-        `INSERT INTO cutter.backups (backup_id, run_id, change_set_id, kind, location, sha256, bytes, row_count, verified)
-         VALUES ($1, $2, $3, 'pg_dump', $4, $5, $6, $7, $8)`,
-        [backupId, runId, changeSetId, file, sha256, size, Number(rows[0]?.n ?? 0), verified],
-      );
-      return freezeResult({ backupId, location: file, sha256, bytes: size, verified, takenAt: new Date().toISOString(), simulated: false });
     },
   };
 }
