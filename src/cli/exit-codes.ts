@@ -35,7 +35,6 @@ const BY_ERROR_CODE: Readonly<Record<string, ExitCode>> = {
   E_COLLABORATOR_NOT_CONFIGURED: ExitCode.Refused,
   E_TARGET_NOT_READY: ExitCode.Refused,
   E_TARGET_BUSY: ExitCode.Refused,
-  E_DATA_DIR_BUSY: ExitCode.Refused,
   E_TARGET_UNAVAILABLE: ExitCode.Refused,
   E_RUN_NOT_FOUND: ExitCode.InvalidInput,
   E_RUN_NOT_PLANNED: ExitCode.Refused,

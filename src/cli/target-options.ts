@@ -41,7 +41,7 @@ export function withTargetOptions(command: Command): Command {
   return command
     .option('--database-url <url>', `a PostgreSQL target (default: $${DATABASE_URL_ENV}, else the embedded database)`)
     .option('--data-dir <dir>', `the embedded database's folder (default: ${DEFAULT_DATA_DIR})`)
-    .option('--wait [seconds]', 'if another process has the embedded database open (or, for approve, reject, cancel, resume and escalate, holds the run), wait for it (default 600 s) instead of refusing with E_DATA_DIR_BUSY (or E_RUN_BUSY)', false)
+    .option('--wait [seconds]', 'if another process has the embedded database open (or, for approve, reject, cancel, resume and escalate, holds the run), wait for it (default 600 s) instead of refusing with E_TARGET_BUSY (or E_RUN_BUSY)', false)
     .hook('preAction', (_command, action) => { action.setOptionValue('commandPath', commandPathOf(action)); });
 }
 

@@ -37,7 +37,6 @@ export const ErrorCode = {
   TargetNotReady: 'E_TARGET_NOT_READY',
   LedgerBroken: 'E_LEDGER_BROKEN',
   TargetBusy: 'E_TARGET_BUSY',
-  DataDirBusy: 'E_DATA_DIR_BUSY',
   TargetUnavailable: 'E_TARGET_UNAVAILABLE',
   RunNotFound: 'E_RUN_NOT_FOUND',
   RunNotPlanned: 'E_RUN_NOT_PLANNED',

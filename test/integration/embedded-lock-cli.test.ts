@@ -1,6 +1,6 @@
 /**
  * Issue 15, point 6, with real processes on one embedded data folder: one process at a time opens it. Parallel
- * `cutter init` and `cutter run`: one proceeds, the others are told the folder is busy (exit 4, E_DATA_DIR_BUSY,
+ * `cutter init` and `cutter run`: one proceeds, the others are told the folder is busy (exit 4, E_TARGET_BUSY,
  * naming the holder's pid and command), and nothing is lost. `--wait` waits for the holder, then proceeds. A holder
  * killed with SIGKILL leaves its lock, which the next command takes over; SIGTERM releases it.
  */
@@ -49,7 +49,7 @@ function expectOneProceededOthersBusy(started: readonly Started[], ended: readon
   const winnerPid = started[ended.findIndex((e) => e.code === ExitCode.Ok)]?.pid;
   for (const refused of ended.filter((e) => e.code !== ExitCode.Ok)) {
     expect(refused.code, refused.stderr).toBe(ExitCode.Refused);
-    expect(refused.stderr).toContain('error E_DATA_DIR_BUSY: the embedded database in');
+    expect(refused.stderr).toContain('error E_TARGET_BUSY: the embedded database in');
     expect(refused.stderr).toMatch(new RegExp(`is open in pid ${String(winnerPid)} on \\S+ \\(${command}, since \\d{4}-`));
     expect(refused.stderr).toContain('hint:');
   }

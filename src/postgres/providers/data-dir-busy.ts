@@ -6,11 +6,12 @@ import { describeHolder, LOCK_FILE, type DataDirHolder } from './data-dir-holder
 /**
  * Another process has the embedded database's folder open. PGlite cannot share a folder between processes (two
  * instances on one folder lose and corrupt data), so one process at a time opens it, read-only commands included.
- * Not `E_TARGET_BUSY`: that is a LIVE run's lease inside the database, held by a run and resumable; this is a
- * process's hold on a folder, held until that process closes it or is gone.
+ * Its code is `E_TARGET_BUSY`, the target being busy, as for a LIVE run's lease (`TargetBusy`); but this is a
+ * process's hold on a folder, held until that process closes it or is gone, met before anything is opened: it never
+ * reaches a run, so a run never halts on it.
  */
 export class DataDirBusy extends CutterError {
-  readonly code = ErrorCode.DataDirBusy;
+  readonly code = ErrorCode.TargetBusy;
   readonly hint: string;
   readonly dataDir: string;
   /** Who has it open; null when the lock file names no process (written by hand, or damaged). */

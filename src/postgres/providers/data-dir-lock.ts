@@ -9,7 +9,7 @@ import { heldNonces, holderIsAlive, holderRecord, LOCK_FILE, readLockFile, type 
 export interface DataDirLockOptions {
   /** What is opening it, recorded for whoever finds it busy. (Default: `library (<script>)`.) */
   readonly command?: string;
-  /** How long to wait for another process to close the folder before refusing with `E_DATA_DIR_BUSY`. (Default: 0.) */
+  /** How long to wait for another process to close the folder before refusing with `E_TARGET_BUSY`. (Default: 0.) */
   readonly waitMs?: number;
   /** Called once, when this process starts to wait, with who has the folder open. */
   readonly onWait?: (holder: DataDirHolder | null) => void;

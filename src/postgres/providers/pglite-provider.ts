@@ -19,7 +19,7 @@ export interface EmbeddedDatabase {
 /**
  * Opens (creating if needed) an embedded database. One process at a time: the folder's lock is taken first and held
  * until `close` (PGlite cannot share a folder; two processes on one lose and corrupt data), so another process gets
- * `E_DATA_DIR_BUSY` naming this one, or waits (`lock.waitMs`). PGlite is one connection, so sessions are handed out
+ * `E_TARGET_BUSY` naming this one, or waits (`lock.waitMs`). PGlite is one connection, so sessions are handed out
  * one at a time: a second phase waits for the first to release. Roles are taken with `SET ROLE`, so the same grants
  * apply as on a server. PGlite cannot interrupt a running statement; `cancel` is a no-op there.
  *

@@ -38,7 +38,7 @@ describe('the embedded data folder lock', () => {
     const first = await acquireDataDirLock(dir, { command: 'cutter run' });
     expect(await lockOnDisk()).toEqual({ ...first.holder, pid: process.pid, host: hostname(), command: 'cutter run' });
     const busy = await busyOf(acquireDataDirLock(dir, { command: 'cutter list' }));
-    expect(busy).toMatchObject({ code: 'E_DATA_DIR_BUSY', holder: { pid: process.pid, command: 'cutter run', since: first.holder.since } });
+    expect(busy).toMatchObject({ code: 'E_TARGET_BUSY', holder: { pid: process.pid, command: 'cutter run', since: first.holder.since } });
     expect(busy.message).toContain(`pid ${process.pid} on ${hostname()} (cutter run, since ${first.holder.since})`);
     expect(busy.hint).toContain('--wait');
 
