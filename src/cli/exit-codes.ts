@@ -82,6 +82,12 @@ export function exitCodeForError(code: string): ExitCode {
   return BY_ERROR_CODE[code] ?? ExitCode.Unexpected;
 }
 
+/** The exit code of a command refused at a gate: the refusal code's documented one; 4 for a code this build does not know. */
+export function exitCodeForRefusal(code: string): ExitCode {
+  const exit = exitCodeForError(code);
+  return exit === ExitCode.Unexpected ? ExitCode.Refused : exit;
+}
+
 /**
  * The exit code for how a run ended (or where it parked). A run that ended refused or failed on a documented error
  * exits with that error's code (a stale plan 3, a row the database refused 5, the kill switch 4), as the same error

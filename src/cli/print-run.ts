@@ -55,10 +55,10 @@ export function printRun(view: RunView, terminal: Terminal): void {
 export function hintOf(view: RunView): string | null {
   const status = view.output?.status;
   if (status === 'completed') return null;
-  const code = view.context.error?.code ?? (view.parked || status !== undefined ? view.context.refusals.at(-1)?.code : undefined);
-  if (code !== undefined) return outcomeHintFor(code).replaceAll('<run>', view.context.runId);
+  // A person ended it: an earlier refusal on the way (kill switch OFF at SG_1) is not what to act on now.
   if (status === 'rejected' || status === 'cancelled') return `The run ended ${status}; plan again and start a new run if the change is still wanted.`;
-  return null;
+  const code = view.context.error?.code ?? (view.parked || status !== undefined ? view.context.refusals.at(-1)?.code : undefined);
+  return code === undefined ? null : outcomeHintFor(code).replaceAll('<run>', view.context.runId);
 }
 
 /** The plain-JSON form of a run for `--json`. */

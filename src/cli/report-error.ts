@@ -14,6 +14,7 @@ const CLI_HINTS: Readonly<Partial<Record<string, string>>> = {
   [ErrorCode.InvalidEvent]: 'The run is not where this command applies: `cutter status <run>` shows where it is and the commands it accepts (an ended run accepts none).',
   [ErrorCode.LiveAdapterRequired]: 'The CLI gives a LIVE run its PostgreSQL adapter itself: check the target (--database-url / --data-dir) and run `cutter init` on it.',
   [ErrorCode.ExecutorModeMismatch]: 'Start the run again with the mode it needs (--mode dryrun or --mode live).',
+  [ErrorCode.RowConstraint]: 'Nothing of the phase was kept. The row breaks a limit the schema holds (title at most 500 characters, body at most 1 MiB, no NUL; docs/cli.md, "Sources"): fix the named row and field, and plan again.',
   [ErrorCode.CollaboratorNotConfigured]: 'Check the target (--database-url / --data-dir) and the backup settings in the configuration (`cutter config check`).',
 };
 

@@ -11,7 +11,7 @@ import { approvalClaimsFor } from '../../runner/approval-claims.js';
 import type { Run } from '../../runner/create-run.js';
 import { restoreRun } from '../../runs/durable-run.js';
 import { findRun } from '../../runs/run-store.js';
-import { exitCodeForError, exitCodeForView, ExitCode } from '../exit-codes.js';
+import { exitCodeForRefusal, exitCodeForView, ExitCode } from '../exit-codes.js';
 import { outcomeHintFor } from '../outcome-hints.js';
 import { withInspectOptions, withInspector, type InspectOptions } from '../inspect-option.js';
 import { printRun, runJson } from '../print-run.js';
@@ -26,12 +26,6 @@ import type { Terminal } from '../terminal.js';
 interface Refusal {
   readonly code: string;
   readonly reason: string;
-}
-
-/** A refusal's exit code: its documented one, and 4 (refused) for a code this build does not know. */
-function refusalExit(code: string): ExitCode {
-  const exit = exitCodeForError(code);
-  return exit === ExitCode.Unexpected ? ExitCode.Refused : exit;
 }
 
 interface ControlOptions extends SessionOptions, InspectOptions {
@@ -142,7 +136,7 @@ async function control(command: string, runId: string, options: ControlOptions, 
     }
     // A refusal exits with its code's exit (4 for every refusal); otherwise by where the run is: an approval that
     // halted the run (kill switch OFF at SG_2) is 4 as well, never 0.
-    setExit(refusal !== null ? refusalExit(refusal.code) : exitCodeForView(view));
+    setExit(refusal !== null ? exitCodeForRefusal(refusal.code) : exitCodeForView(view));
   }));
 }
 
