@@ -8,7 +8,7 @@
 import { readFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:net';
-import { tmpdir } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exitCodeForRefusal, exitCodeForRun, ExitCode } from '../../../src/cli/exit-codes.js';
@@ -130,6 +130,12 @@ describe('docs/errors.md, walked through the CLI', () => {
     expect(hintLine(terminal.err).length).toBeGreaterThan(20);
     // A CLI hint never sends an operator to the library's docs.
     expect(hintLine(terminal.err)).not.toContain('embedding.md');
+  });
+
+  it('a code with two classes maps each the same: DataDirBusy (E_TARGET_BUSY) and TargetUnreachable (E_TARGET_UNAVAILABLE, raised for real below)', () => {
+    const terminal = captureTerminal();
+    expect(reportError(new DataDirBusy('/data', { pid: 1, host: hostname(), command: 'cutter run', since: '2030-01-01T00:00:00Z', nonce: 'n' }), terminal)).toBe(documentedExit('E_TARGET_BUSY'));
+    expect(hintLine(terminal.err)).toContain('--wait');
   });
 
   it.each(Object.entries(RECORDED))('%s recorded by a run: the exit and the hint the CLI prints for the run', (code, how) => {
