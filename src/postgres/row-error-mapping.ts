@@ -1,6 +1,10 @@
 import { IURowSchema, type IURow } from '../domain/iu.js';
 import { CutterError, RowConstraintViolated, RowDataInvalid, RowDuplicate, type RefusedRow } from '../errors/index.js';
+import { StopInvariantFailed } from '../errors/index.js';
 import { sqlStateOf } from './errors.js';
+
+/** The SQLSTATE of migration 10's refusal to enact a change set that was not verified. */
+const LIFECYCLE_REFUSED = 'CR003';
 import { fieldOfLimitConstraint } from './sql/row-limits.js';
 
 /**
@@ -94,6 +98,9 @@ function firstDuplicate(rows: readonly IURow[]): string | undefined {
 export function mapRowError(phase: string, error: unknown, rows: readonly IURow[] = []): unknown {
   if (error instanceof CutterError) return error;
   const sqlState = sqlStateOf(error);
+  // A lifecycle move the database refuses (migration 10: enacting a change set with no passing verification): a stop
+  // of the phase, with the database's words, not a row's fault.
+  if (sqlState === LIFECYCLE_REFUSED) return new StopInvariantFailed(phase, { reason: `the database refused it: ${(error as Error).message}` });
   if (sqlState === undefined || !(sqlState.startsWith('22') || sqlState.startsWith('23'))) return error;
   const fields = databaseErrorIn(error);
   const base: RefusedRow = {

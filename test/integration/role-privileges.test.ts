@@ -103,7 +103,7 @@ describe.runIf(TARGET_KINDS.includes('postgres'))('what each phase role may do, 
     const verify = (sql: string, params: unknown[] = []) => attemptAs(how, DbRole.Verify, dsn, logins, sql, params);
     // A draft enters; it cannot be enacted without a recorded verification, whoever asks.
     expect(await exec("INSERT INTO cutter.iu_versions (address, version, title, body, content_hash, change_set_id) VALUES ('kb/a', 1, 't', 'b', repeat('0', 64), 'cs-1')")).toBeNull();
-    expect(await exec("SELECT * FROM cutter.fn_enact_addresses('cs-1', 'RD-1', 'run-1', ARRAY['kb/a'])")).toBe('23514');
+    expect(await exec("SELECT * FROM cutter.fn_enact_addresses('cs-1', 'RD-1', 'run-1', ARRAY['kb/a'])")).toBe('CR003');
     // A phase record that the database does not bear out is refused; a role records only its own phases.
     expect(await exec("SELECT cutter.fn_record_exec_phase('run-1', 'preWriteBackup', 'cs-1', '{\"backupId\": \"forged\", \"sha256\": \"00\"}')")).toBe('CR002');
     expect(await exec("SELECT cutter.fn_record_exec_phase('run-1', 'legBRecord', 'cs-1', '{\"ledgerEntryId\": \"999\", \"recordHash\": \"00\"}')")).toBe('CR002');

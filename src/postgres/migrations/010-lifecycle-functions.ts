@@ -68,7 +68,7 @@ LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $fn$
 BEGIN
   IF NOT EXISTS (SELECT 1 FROM cutter.verify_results r WHERE r.change_set_id = p_change_set_id AND r.ok) THEN
     RAISE EXCEPTION 'change set % has no passing verification recorded: it cannot be enacted', p_change_set_id
-      USING ERRCODE = 'check_violation';
+      USING ERRCODE = 'CR003';
   END IF;
   INSERT INTO cutter.gate_passes (change_set_id, gate, run_id, review_decision_id)
     VALUES (p_change_set_id, 'SG_2', p_run_id, p_review_decision_id) ON CONFLICT (change_set_id, gate) DO NOTHING;
