@@ -3,7 +3,6 @@
  * the statechart with the run store, a DRYRUN run, and the pg_dump backup runner. Every function returns
  * milliseconds (and, for runs, where the time went); none asserts a time.
  */
-import { contentDigestOf } from '../src/domain/change-set.js';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
