@@ -77,6 +77,7 @@ async function control(command: string, runId: string, options: ControlOptions, 
       store: session.store, runId, approvals: session.policy, executor: session.executorFor(mode, mode === 'DRYRUN' ? await dryRunTarget(session, runId) : undefined),
       killSwitch: session.killSwitch, logger: session.logger,
       hold: { command: `cutter ${command}`, waitMs: waitMsOf(options.wait) },
+      ...(options.as === undefined ? {} : { restoredBy: options.as }),
       ...(inspector === null ? {} : { inspect: inspector.inspect }),
     });
     const stop = options.json ? () => undefined : reportRunProgress(run, terminal);
