@@ -78,8 +78,7 @@ export interface Run {
   /**
    * Gives an approval to the gate the run waits at. Never throws for the run's state: an approval it cannot take (the
    * run ended, or is not at a gate) comes back `{ accepted: false, code: 'E_INVALID_EVENT', reason }`, and one the gate
-   * refuses (bad signature, expired, self-approval, ...) with that rule's code. Throws {@link InvalidEvent} only for
-   * an approval that is not an approval at all (malformed).
+   * refuses (bad signature, expired, self-approval, malformed, ...) with that rule's code.
    */
   approve(approval: Approval): ApprovalOutcome;
   reject(gate: Gate, by: string, reason: string): void;
@@ -224,7 +223,7 @@ export function createRunOf(release: MachineRelease, options: CreateRunOptions):
       const event = parseRunEvent({ type: 'APPROVE', approval });
       const snapshot = actor.getSnapshot();
       // An approval the run cannot take now (it ended, or waits at no gate) is refused like one a gate refuses, so a
-      // host hears "no" one way; only a malformed approval throws (InvalidEvent), as bad input does everywhere.
+      // host hears "no" one way; only an event that is not an APPROVE at all throws (InvalidEvent), as bad input does.
       if (snapshot.status !== 'active') return { accepted: false, code: 'E_INVALID_EVENT', reason: `the run has ended (${viewOf(snapshot).output?.status ?? snapshot.status}); it takes no approval` };
       if (!snapshot.can(event)) return { accepted: false, code: 'E_INVALID_EVENT', reason: `the run is in state ${viewOf(snapshot).state}, at no gate that takes this approval` };
       const before = snapshot.context.refusals.length;

@@ -15,6 +15,9 @@ interface StatusOptions extends SessionOptions {
   readonly json: boolean;
 }
 
+/** Read for the policy a parked run is judged by; a backup it names is never built by these read-only commands. */
+const CONFIG_OPTION = 'configuration file (approvers, policy); default $CUTTER_CONFIG, else ./cutter.config.json or .cutter/cutter.config.json';
+
 /** What restoring a run of an earlier version will do, for people; null for a run of this build's version. */
 export function upgradeLine(upgrade: UpgradeStanding): string | null {
   if (upgrade.kind === 'current') return null;
@@ -25,6 +28,7 @@ export function upgradeLine(upgrade: UpgradeStanding): string | null {
 /** Registers `cutter status` and `cutter list`: read-only views of stored runs. */
 export function registerStatus(program: Command, terminal: Terminal, setExit: (code: ExitCode) => void): void {
   withTargetOptions(program.command('list').description('list the runs stored in the target, oldest first (the newest is the last line)'))
+    .option('--config <file>', CONFIG_OPTION)
     .option('--json', 'print JSON', false)
     .action(async (options: StatusOptions) => {
       await withRunSession(options, async ({ store }) => {
@@ -42,6 +46,7 @@ export function registerStatus(program: Command, terminal: Terminal, setExit: (c
 
   withTargetOptions(program.command('status').description('show where a stored run is, what it did, and what can be done next').argument('[run]', 'run id (default: the most recent run)'))
     .option('--journal', 'also print the journal of events the run received', false)
+    .option('--config <file>', CONFIG_OPTION)
     .option('--json', 'print JSON', false)
     .action(async (runId: string | undefined, options: StatusOptions & { journal: boolean }) => {
       await withRunSession(options, async (session) => {
