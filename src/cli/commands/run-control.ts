@@ -150,6 +150,9 @@ export function registerRunControl(program: Command, terminal: Terminal, setExit
           }
         }
         const outcome = run.approve(approval);
+        // A run that takes no approval now (ended, at no gate) is the command's mistake, not a gate's refusal: exit 3
+        // with the invalid-event hint, as every other event the run cannot take.
+        if (!outcome.accepted && outcome.code === 'E_INVALID_EVENT') throw new InvalidEvent('type', outcome.reason);
         return outcome.accepted ? null : `${outcome.code}: ${outcome.reason}`;
       }));
 
