@@ -3,6 +3,7 @@ import type { TimelineRow } from './phase-timeline.js';
 import type { ReportModel } from './report-model.js';
 import { REPORT_CSS } from './report-styles.js';
 import { addressesHtml, killSwitchHtml } from './render-sections.js';
+import { counted } from '../text/plural.js';
 
 /** Escapes text for HTML element content and quoted attribute values. Every string from a run goes through it. */
 export function escapeHtml(text: string): string {
@@ -167,7 +168,7 @@ ${body}
 function ledgerHtml(model: ReportModel): string {
   const { entries, chain } = model.ledger;
   const verdict = chain.ok
-    ? `<span class="outcome ok">chain intact</span>: ${chain.records} records, head <code>${e(chain.headHash.slice(0, 16))}…</code>`
+    ? `<span class="outcome ok">chain intact</span>: ${counted(chain.records, 'record')}, head <code>${e(chain.headHash.slice(0, 16))}…</code>`
     : `<span class="outcome bad">chain BROKEN</span> at record #${chain.seq}: ${e(chain.reason)}`;
   const body = entries.length === 0
     ? '<tr><td colspan="4">No ledger entries for this change set.</td></tr>'
