@@ -35,11 +35,12 @@ const elapsed = async (work: () => Promise<unknown>): Promise<number> => {
 
 /** The floor: COPY of the plan's rows straight into cutter.iu_versions (its indexes and triggers), one transaction, as cutter_exec. */
 export function copyFloor(target: ScratchTarget, plan: Cutplan): Promise<number> {
-  const columns = ['address', 'version', 'title', 'body', 'content_hash', 'status', 'change_set_id'];
+  // No status column: a version enters as a draft by default, and cutter_exec may not name another (migration 10).
+  const columns = ['address', 'version', 'title', 'body', 'content_hash', 'change_set_id'];
   function* chunks(): Generator<string> {
     for (let start = 0; start < plan.rows.length; start += CHUNK) {
       let text = '';
-      for (const r of plan.rows.slice(start, start + CHUNK)) text += copyTextLine([r.address, 1, r.title, r.body, r.contentHash, 'draft', 'cs-floor']);
+      for (const r of plan.rows.slice(start, start + CHUNK)) text += copyTextLine([r.address, 1, r.title, r.body, r.contentHash, 'cs-floor']);
       yield text;
     }
   }

@@ -19,7 +19,12 @@ export const ExitCode = {
 } as const;
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
 
+/**
+ * The exit code of each documented error code (docs/errors.md, last column). A test walks that table against this one,
+ * so a code missing here (which would exit 1) or mapped differently fails it.
+ */
 const BY_ERROR_CODE: Readonly<Record<string, ExitCode>> = {
+  E_OPTION_MISSING: ExitCode.Usage,
   E_PLAN_INVALID: ExitCode.InvalidInput,
   E_PLAN_PIN_MISMATCH: ExitCode.InvalidInput,
   E_PLAN_STALE: ExitCode.InvalidInput,
@@ -32,6 +37,24 @@ const BY_ERROR_CODE: Readonly<Record<string, ExitCode>> = {
   E_EXECUTOR_MODE_MISMATCH: ExitCode.Refused,
   E_APPROVAL_MISSING: ExitCode.Refused,
   E_APPROVAL_INVALID: ExitCode.Refused,
+  E_APPROVAL_DUPLICATE: ExitCode.Refused,
+  E_APPROVAL_SEPARATION: ExitCode.Refused,
+  E_APPROVAL_LIFETIME: ExitCode.Refused,
+  E_APPROVAL_NOT_ELIGIBLE: ExitCode.Refused,
+  E_APPROVAL_POLICY_MISMATCH: ExitCode.Refused,
+  E_APPROVAL_REVIEW_DECISION: ExitCode.Refused,
+  E_POLICY_CHANGED: ExitCode.Refused,
+  // The gate waits: `approve` took the approval and exits by where the run is (0 at a gate); only a `resume` that
+  // leaves the run waiting is refused with one of these.
+  E_APPROVAL_QUORUM: ExitCode.Refused,
+  E_APPROVAL_GROUP: ExitCode.Refused,
+  E_CHANGE_WINDOW_CLOSED: ExitCode.Refused,
+  E_STOP_INVARIANT: ExitCode.RunNotCompleted,
+  E_ROW_DUPLICATE: ExitCode.RunNotCompleted,
+  E_ROW_CONSTRAINT: ExitCode.RunNotCompleted,
+  E_ROW_DATA_INVALID: ExitCode.RunNotCompleted,
+  E_BACKUP_UNVERIFIED: ExitCode.RunNotCompleted,
+  E_VERIFY_MISMATCH: ExitCode.Torn,
   E_COLLABORATOR_NOT_CONFIGURED: ExitCode.Refused,
   E_TARGET_NOT_READY: ExitCode.Refused,
   E_TARGET_BUSY: ExitCode.Refused,
@@ -42,6 +65,7 @@ const BY_ERROR_CODE: Readonly<Record<string, ExitCode>> = {
   E_SNAPSHOT_VERSION: ExitCode.Refused,
   E_SCHEMA_TOO_NEW: ExitCode.Refused,
   E_RUN_STRANDED: ExitCode.Refused,
+  E_LEDGER_BROKEN: ExitCode.IntegrityFailure,
   E_REPLAY_DIVERGED: ExitCode.IntegrityFailure,
   E_PHASE_RECORD_FORGED: ExitCode.RunNotCompleted,
   E_DEMO_TARGET_REFUSED: ExitCode.Refused,
@@ -58,14 +82,31 @@ export function exitCodeForError(code: string): ExitCode {
   return BY_ERROR_CODE[code] ?? ExitCode.Unexpected;
 }
 
-/** The exit code for how a run ended (or where it parked). */
-export function exitCodeForRun(state: string, status: string | null): ExitCode {
+/** The exit code of a command refused at a gate: the refusal code's documented one; 4 for a code this build does not know. */
+export function exitCodeForRefusal(code: string): ExitCode {
+  const exit = exitCodeForError(code);
+  return exit === ExitCode.Unexpected ? ExitCode.Refused : exit;
+}
+
+/**
+ * The exit code for how a run ended (or where it parked). A run that ended refused or failed on a documented error
+ * exits with that error's code (a stale plan 3, a row the database refused 5, the kill switch 4), as the same error
+ * thrown by a command would: docs/errors.md gives one exit code per error, however it surfaced.
+ */
+export function exitCodeForRun(state: string, status: string | null, errorCode?: string | null): ExitCode {
   if (status === 'completed') return ExitCode.Ok;
+  const byError = errorCode === undefined || errorCode === null ? undefined : BY_ERROR_CODE[errorCode];
+  if ((status === 'refused' || status === 'failed') && byError !== undefined) return byError;
   if (status === 'refused') return ExitCode.Refused;
   if (state.startsWith('torn')) return ExitCode.Torn;
   // Parked, but not as intended: a halted run could not go on now (kill switch, busy or unreachable target); a stranded
   // one cannot continue under this release.
   if (state === 'stranded' || state === 'halted') return ExitCode.Refused;
-  if (status === null) return ExitCode.Ok; // parked at a gate or halted: waiting as intended
+  if (status === null) return ExitCode.Ok; // parked at a gate: waiting as intended
   return ExitCode.RunNotCompleted;
+}
+
+/** {@link exitCodeForRun} of a run's view. */
+export function exitCodeForView(view: { readonly state: string; readonly output: { readonly status: string } | null; readonly context: { readonly error: { readonly code: string } | null } }): ExitCode {
+  return exitCodeForRun(view.state, view.output?.status ?? null, view.context.error?.code ?? null);
 }

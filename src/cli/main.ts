@@ -1,6 +1,5 @@
 #!/usr/bin/env node
 import { Command, CommanderError } from 'commander';
-import { CutterError } from '../errors/index.js';
 import { registerApproval } from './commands/approval.js';
 import { registerBackup } from './commands/backup.js';
 import { registerChart } from './commands/chart.js';
@@ -21,7 +20,8 @@ import { registerUpgradeCheck } from './commands/upgrade-check.js';
 import { registerPlan } from './commands/plan.js';
 import { registerReport } from './commands/report.js';
 import { createCliLogger, LOG_LEVELS, resolveLogSettings, useCliLogger } from './cli-logger.js';
-import { ExitCode, exitCodeForError } from './exit-codes.js';
+import { ExitCode } from './exit-codes.js';
+import { reportError, UNEXPECTED_HINT } from './report-error.js';
 import { packageVersion } from '../package-root.js';
 import { createTerminal, type Terminal } from './terminal.js';
 
@@ -74,16 +74,7 @@ export async function main(argv: readonly string[], terminal: Terminal = createT
     if (error instanceof CommanderError) {
       return error.exitCode === 0 ? ExitCode.Ok : ExitCode.Usage;
     }
-    if (error instanceof CutterError) {
-      terminal.error(`${terminal.red('error')} ${error.code}: ${error.message}`);
-      const issues = (error as { issues?: readonly { row: number | undefined; field: string; message: string }[] }).issues;
-      for (const issue of issues?.slice(0, 20) ?? []) terminal.error(`  ${issue.row === undefined ? 'plan' : `row ${issue.row}`} · ${issue.field}: ${issue.message}`);
-      if (issues !== undefined && issues.length > 20) terminal.error(`  … and ${issues.length - 20} more`);
-      terminal.error(`${terminal.dim('hint:')} ${error.hint}`);
-      return exitCodeForError(error.code);
-    }
-    terminal.error(`${terminal.red('error')} E_UNEXPECTED: ${error instanceof Error ? error.message : String(error)}`);
-    return ExitCode.Unexpected;
+    return reportError(error, terminal);
   }
 }
 
@@ -95,7 +86,7 @@ if (/(?:^|[\\/])(?:cutter|main\.[cm]?[jt]s)$/.test(invokedAs)) {
   main(process.argv.slice(2)).then(
     (code) => { process.exitCode = code; },
     (error: unknown) => {
-      process.stderr.write(`error E_UNEXPECTED: ${String(error)}\n`);
+      process.stderr.write(`error E_UNEXPECTED: ${String(error)}\nhint: ${UNEXPECTED_HINT}\n`);
       process.exitCode = ExitCode.Unexpected;
     },
   );

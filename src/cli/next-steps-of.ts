@@ -8,19 +8,25 @@ import type { OpenTarget } from '../postgres/open-target.js';
 import { riskRulesOf } from '../runner/bind-machine.js';
 import type { RunView } from '../runner/run-view.js';
 
+/** Both kill switches as of now: the database's row (null when it cannot be read) and this process's. */
+export async function killSwitchesOf(target: OpenTarget, killSwitch: KillSwitch): Promise<{ readonly database: boolean | null; readonly process: boolean }> {
+  const database = await target.admin(async (s) => (await s.query<{ enabled: boolean }>('SELECT enabled FROM cutter.kill_switch')).rows[0]?.enabled ?? false).catch(() => null);
+  return { database, process: readKillSwitch(killSwitch) };
+}
+
 /**
  * What a parked run can do next and what each step needs as of now: the chart, the policy in force, and both kill
  * switches (this process's and the database's row; unreadable counts as not ON). Empty for a run that is not parked.
  */
 export async function nextStepsOf(target: OpenTarget, policy: ApprovalPolicy, killSwitch: KillSwitch, view: RunView, plan: Cutplan | null): Promise<NextStep[]> {
   if (!view.parked) return [];
-  const database = await target.admin(async (s) => (await s.query<{ enabled: boolean }>('SELECT enabled FROM cutter.kill_switch')).rows[0]?.enabled ?? false).catch(() => null);
+  const switches = await killSwitchesOf(target, killSwitch);
   return nextSteps({
     graph: describeStatechart(runMachine),
     view,
     policy: resolvePolicy(policy),
     riskRules: plan === null ? [] : riskRulesOf(policy, plan),
     now: new Date(),
-    killSwitchOn: database === null ? null : database && readKillSwitch(killSwitch),
+    killSwitchOn: switches.database === null ? null : switches.database && switches.process,
   });
 }

@@ -1,6 +1,7 @@
 import type { NextStep } from '../policy/next-steps.js';
 import { counted } from '../text/plural.js';
 import type { RunView } from '../runner/run-view.js';
+import { outcomeHintFor } from './outcome-hints.js';
 import type { Terminal } from './terminal.js';
 
 /** How many of a run's refusals `status` prints: the most recent ones. */
@@ -22,7 +23,9 @@ export function nextSteps(view: RunView): string[] {
   if (view.state === 'stranded') return [`cutter cancel ${id} --as <name> --reason "<why>"   (to SG_3 for compensation if it may have written; it cannot continue under this release)`];
   if (view.state === 'halted') return [`cutter resume ${id} --as <name>   (with the kill switch ON)`, `cutter escalate ${id} --as <name> --reason "<why>"`];
   if (view.status === 'active') return [`cutter resume ${id}   (continues the phase that was in flight)`];
-  return [];
+  // An ended run takes no more commands; what is left is to read what happened (and, when it did not complete, to
+  // start again once the hint's cause is fixed).
+  return [`cutter report ${id}   (what the run did, with its journal and approvals)`, `cutter status ${id} --journal`];
 }
 
 /** A short report of where a run is: state, change set, results, refusals, error, and the next steps. */
@@ -43,11 +46,26 @@ export function printRun(view: RunView, terminal: Terminal): void {
   for (const refusal of context.refusals.slice(-SHOWN_REFUSALS)) terminal.line(`${terminal.yellow('refused')}    ${refusal.gate}: ${refusal.code} ${refusal.reason}`);
   if (context.error !== null) terminal.line(`${terminal.red('error')}      ${context.error.code}: ${context.error.message}`);
   if (context.tornReason !== null) terminal.line(`${terminal.red('torn')}       ${context.tornReason}`);
+  const hint = hintOf(view);
+  if (hint !== null) terminal.line(`${terminal.dim('hint:')} ${hint}`);
   const steps = nextSteps(view);
   if (steps.length > 0) {
     terminal.line(terminal.dim('next:'));
     for (const step of steps) terminal.line(`  ${step}`);
   }
+}
+
+/**
+ * What to do about a run that did not get where it was asked to go: the hint of the error it ended or halted on (or
+ * its last refusal), with its id filled in. Null for a run that completed or waits at a gate with nothing refused.
+ */
+export function hintOf(view: RunView): string | null {
+  const status = view.output?.status;
+  if (status === 'completed') return null;
+  // A person ended it: an earlier refusal on the way (kill switch OFF at SG_1) is not what to act on now.
+  if (status === 'rejected' || status === 'cancelled') return `The run ended ${status}; plan again and start a new run if the change is still wanted.`;
+  const code = view.context.error?.code ?? (view.parked || status !== undefined ? view.context.refusals.at(-1)?.code : undefined);
+  return code === undefined ? null : outcomeHintFor(code).replaceAll('<run>', view.context.runId);
 }
 
 /** The plain-JSON form of a run for `--json`. */

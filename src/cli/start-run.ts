@@ -3,8 +3,8 @@ import type { Mode } from '../domain/mode.js';
 import type { SimulatedAddress } from '../executors/simulator.js';
 import type { RunInspector } from '../runner/run-inspection.js';
 import { createDurableRun } from '../runs/durable-run.js';
-import { exitCodeForRun, type ExitCode } from './exit-codes.js';
-import { nextStepsOf } from './next-steps-of.js';
+import { exitCodeForView, type ExitCode } from './exit-codes.js';
+import { killSwitchesOf, nextStepsOf } from './next-steps-of.js';
 import { printNextSteps, printRun, runJson } from './print-run.js';
 import { reportRunProgress } from './run-reporter.js';
 import type { RunSession } from './run-session.js';
@@ -21,6 +21,21 @@ export interface StartRun {
   readonly command: string;
   readonly expectedPlanHash?: string;
   readonly inspect?: RunInspector | undefined;
+}
+
+/**
+ * A LIVE run parks at SG_1 whatever the kill switch says, but with it OFF the cut cannot start: say so at once, on
+ * stderr, with how to turn each switch ON, rather than let the operator find out at the approval.
+ */
+async function warnIfKillSwitchOff(session: RunSession, terminal: Terminal, runId: string): Promise<void> {
+  const switches = await killSwitchesOf(session.target, session.killSwitch);
+  const off = [
+    ...(switches.database === true ? [] : [`the target's kill switch is ${switches.database === null ? 'unreadable' : 'OFF'}: cutter kill-switch on --as <name> --reason "<why>"`]),
+    ...(switches.process ? [] : ['this process\'s kill switch is OFF: export CUTTER_EXECUTION_ENABLED=on (in the shell that approves or resumes)']),
+  ];
+  if (off.length === 0) return;
+  terminal.error(`${terminal.yellow('warning')}: the kill switch is OFF, so the cut of ${runId} cannot start: SG_1 does not open (E_KILL_SWITCH_OFF) until it is ON. To turn it on:`);
+  for (const line of off) terminal.error(`  ${line}`);
 }
 
 /** Starts a stored run of the plan, carries it to its first gate (or end), prints it, and gives the run back. */
@@ -43,10 +58,11 @@ export async function startStoredRun(session: RunSession, terminal: Terminal, se
   }
   // A run that parks says at once what it needs next: the approvals its policy asks for, and a kill switch that is OFF.
   const next = await nextStepsOf(session.target, session.policy, session.killSwitch, view, start.plan);
+  if (start.mode === 'LIVE' && view.parked) await warnIfKillSwitchOff(session, terminal, view.context.runId);
   if (start.json) terminal.line(JSON.stringify({ ...runJson(view), next }, null, 2));
   else {
     printRun(view, terminal);
     printNextSteps(next, terminal);
   }
-  setExit(exitCodeForRun(view.state, view.output?.status ?? null));
+  setExit(exitCodeForView(view));
 }

@@ -9,6 +9,8 @@ export const DATABASE_URL_ENV = 'CUTTER_DATABASE_URL';
 /** Per-role DSNs: when both are set, each phase role logs in as itself instead of using SET ROLE. */
 export const EXEC_DATABASE_URL_ENV = 'CUTTER_EXEC_DATABASE_URL';
 export const VERIFY_DATABASE_URL_ENV = 'CUTTER_VERIFY_DATABASE_URL';
+/** Seconds a connection attempt to a PostgreSQL target may take (default 10). */
+export const CONNECT_TIMEOUT_ENV = 'CUTTER_CONNECT_TIMEOUT';
 /** The embedded database's folder when neither is given. */
 export const DEFAULT_DATA_DIR = '.cutter';
 
@@ -45,16 +47,49 @@ export function withTargetOptions(command: Command): Command {
     .hook('preAction', (_command, action) => { action.setOptionValue('commandPath', commandPathOf(action)); });
 }
 
+/**
+ * A DSN checked before anything connects: pg would read `notaurl` as a host name and fail in DNS, and refuse a port
+ * past 65535 only as "Invalid URL". The field is named as the person gave it (the flag or the variable); the value is
+ * shown only when it holds no credentials.
+ */
+export function checkedDsn(dsn: string, field: string): string {
+  const shown = dsn.includes('@') ? 'the URL' : `"${dsn}"`;
+  const example = 'postgres://user@host:5432/database';
+  if (dsn.startsWith('/')) return dsn; // a Unix socket folder, as pg accepts it
+  let url: URL;
+  try {
+    url = new URL(dsn);
+  } catch {
+    const port = /^[a-z]+:\/\/[^/?#]*:(\d+)(?:[/?#]|$)/i.exec(dsn)?.[1];
+    if (port !== undefined && Number(port) > 65535) throw new InvalidInput(field, `port ${port} is out of range (1-65535); it should look like ${example}`);
+    throw new InvalidInput(field, `${shown} is not a PostgreSQL URL; it should look like ${example}`);
+  }
+  if (!['postgres:', 'postgresql:', 'socket:'].includes(url.protocol)) throw new InvalidInput(field, `${shown} is not a PostgreSQL URL (it must start with postgres:// or postgresql://), e.g. ${example}`);
+  return dsn;
+}
+
+/** `$CUTTER_CONNECT_TIMEOUT` (seconds) as milliseconds, or undefined for the default. */
+function connectTimeoutMsOf(env: NodeJS.ProcessEnv): number | undefined {
+  const text = env[CONNECT_TIMEOUT_ENV];
+  if (text === undefined || text === '') return undefined;
+  const seconds = Number(text);
+  if (!Number.isFinite(seconds) || seconds <= 0) throw new InvalidInput(CONNECT_TIMEOUT_ENV, 'must be a positive number of seconds, e.g. 30');
+  return seconds * 1000;
+}
+
 /** The target the options name: PostgreSQL if a URL is given (flag, then environment), else the embedded database. */
 export function targetFromOptions(options: TargetOptions, env: NodeJS.ProcessEnv = process.env): TargetConfig {
   const url = options.databaseUrl ?? env[DATABASE_URL_ENV];
   if (url !== undefined && url !== '') {
+    const dsn = checkedDsn(url, options.databaseUrl === undefined ? `$${DATABASE_URL_ENV}` : 'database-url');
+    const timeoutMs = connectTimeoutMsOf(env);
+    const timeout = timeoutMs === undefined ? {} : { connectTimeoutMs: timeoutMs };
     const exec = env[EXEC_DATABASE_URL_ENV];
     const verify = env[VERIFY_DATABASE_URL_ENV];
     if (exec !== undefined && exec !== '' && verify !== undefined && verify !== '') {
-      return { kind: 'postgres', dsn: url, dsnByRole: { cutter_exec: exec, cutter_verify: verify } };
+      return { kind: 'postgres', dsn, dsnByRole: { cutter_exec: checkedDsn(exec, `$${EXEC_DATABASE_URL_ENV}`), cutter_verify: checkedDsn(verify, `$${VERIFY_DATABASE_URL_ENV}`) }, ...timeout };
     }
-    return { kind: 'postgres', dsn: url };
+    return { kind: 'postgres', dsn, ...timeout };
   }
   const dataDir = resolve(options.dataDir ?? DEFAULT_DATA_DIR);
   const waitMs = waitMsOf(options.wait);

@@ -26,6 +26,7 @@ export const ErrorCode = {
   RevertOutOfOrder: 'E_REVERT_OUT_OF_ORDER',
   InvalidEvent: 'E_INVALID_EVENT',
   InvalidInput: 'E_INVALID_INPUT',
+  OptionMissing: 'E_OPTION_MISSING',
   CollaboratorNotConfigured: 'E_COLLABORATOR_NOT_CONFIGURED',
   VerifyMismatch: 'E_VERIFY_MISMATCH',
   BackupUnverified: 'E_BACKUP_UNVERIFIED',

@@ -63,6 +63,22 @@ export class InvalidInput extends CutterError {
   }
 }
 
+/**
+ * A command was given without an option it needs (one commander cannot require, because another option can stand
+ * in for it, as `--file` does for `approve`'s `--as`, `--key` and `--reason`). A usage error: exit 2, like any other.
+ */
+export class OptionMissing extends CutterError {
+  readonly code = ErrorCode.OptionMissing;
+  readonly hint: string;
+  readonly field: string;
+
+  constructor(field: string, why?: string) {
+    super(`--${field} is required${why === undefined ? '' : `: ${why}`}`);
+    this.field = field;
+    this.hint = `Give --${field} (the command's --help lists what it needs).`;
+  }
+}
+
 /** The target changed, at the plan's addresses, since the plan was pinned and approved: the cut is refused. */
 export class PlanStale extends CutterError {
   readonly code = ErrorCode.PlanStale;

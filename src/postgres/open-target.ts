@@ -4,6 +4,7 @@ import { createPgConnections, withPoolSession } from './providers/pg-provider.js
 import { maskDsn } from './providers/mask-dsn.js';
 import type { DataDirLockOptions } from './providers/data-dir-lock.js';
 import { openEmbeddedDatabase } from './providers/pglite-provider.js';
+import { DEFAULT_CONNECT_TIMEOUT_MS } from './target-unreachable.js';
 
 /** Where a run writes: the embedded database in a local folder, or a PostgreSQL server. */
 export type TargetConfig =
@@ -19,6 +20,8 @@ export type TargetConfig =
       readonly dsn: string;
       /** A DSN per phase role: each logs in as its role. Without it, `dsn`'s user acts as each role by SET ROLE. */
       readonly dsnByRole?: Readonly<Record<DbRole, string>>;
+      /** How long a connection attempt may take before it is refused with `E_TARGET_UNAVAILABLE` (Default: 10 000 ms). */
+      readonly connectTimeoutMs?: number;
     };
 
 /** An opened target: sessions per role for the adapter, an administrator's session for init and maintenance. */
@@ -40,13 +43,17 @@ export async function openTarget(config: TargetConfig): Promise<OpenTarget> {
     const db = await openEmbeddedDatabase(config.dataDir, config.lock);
     return { provider: db.provider, admin: (work) => db.admin(work), description: `embedded database in ${config.dataDir}`, close: () => db.close() };
   }
-  const connections = createPgConnections(config.dsnByRole === undefined ? { dsn: config.dsn, setRole: true } : { dsnByRole: config.dsnByRole });
-  const adminPool = new pg.Pool({ connectionString: config.dsn, max: 1 });
+  const connectTimeoutMs = config.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
+  const connections = createPgConnections(config.dsnByRole === undefined ? { dsn: config.dsn, setRole: true, connectTimeoutMs } : { dsnByRole: config.dsnByRole, connectTimeoutMs });
+  // No statement timeout: a migration, a ledger verification or a restore may rightly take long, and a phase is bounded
+  // by its lease and abort signal instead. Only connecting is bounded, so a silent server cannot hang a command.
+  const adminPool = new pg.Pool({ connectionString: config.dsn, max: 1, connectionTimeoutMillis: connectTimeoutMs });
   adminPool.on('error', () => undefined);
+  const description = `PostgreSQL ${maskDsn(config.dsn)}`;
   return {
     provider: connections.provider,
-    admin: (work) => withPoolSession(adminPool, work),
-    description: `PostgreSQL ${maskDsn(config.dsn)}`,
+    admin: (work) => withPoolSession(adminPool, work, description),
+    description,
     async close() {
       await connections.end();
       await adminPool.end();

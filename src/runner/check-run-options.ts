@@ -53,7 +53,8 @@ const SHARED_CHECKS: Readonly<Record<string, FieldCheck>> = {
   executor: (value) => (isObject(value) ? null : `must be an executor (a LiveExecutionAdapter for LIVE), not ${kindOf(value)}`),
   killSwitch: objectWith(['executionEnabled'], 'a kill switch'),
   logger: objectWith(['child'], 'a pino logger'),
-  inspect: (value) => (typeof value === 'function' ? null : `must be a function receiving inspection events, not ${kindOf(value)}`),
+  // A function, or an observer ({ next }) such as @statelyai/inspect's `inspector.inspect`.
+  inspect: (value) => (typeof value === 'function' || (typeof value === 'object' && value !== null && typeof (value as { next?: unknown }).next === 'function') ? null : `must be a function or an observer ({ next }) receiving inspection events, not ${kindOf(value)}`),
   hold: (value) => {
     if (!isObject(value)) return `must be { command?, ttlSeconds?, waitMs? }, not ${kindOf(value)}`;
     for (const key of ['ttlSeconds', 'waitMs'] as const) {

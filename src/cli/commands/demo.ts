@@ -17,7 +17,7 @@ import { demoApprovers } from '../demo-approvers.js';
 import { giveBackKillSwitch, takeKillSwitch } from '../demo/demo-kill-switch.js';
 import { driveWithDemoApprovals } from '../demo/drive-with-demo-approvals.js';
 import { printLedger } from '../demo/print-ledger.js';
-import { ExitCode, exitCodeForRun } from '../exit-codes.js';
+import { ExitCode, exitCodeForView } from '../exit-codes.js';
 import { packageRoot } from '../../package-root.js';
 import { reportRunProgress } from '../run-reporter.js';
 import { targetFromOptions, withTargetOptions, type TargetOptions } from '../target-options.js';
@@ -118,7 +118,7 @@ export async function runDemo(sources: readonly string[], options: DemoOptions, 
     const dry = await dryRun(plan, classified.target, terminal, options.json);
     if (dry.end.output?.status !== 'completed' || options.dryRunOnly) {
       if (options.json) terminal.line(JSON.stringify({ dryRun: dry.end.output, wouldWrite: dry.writes }, null, 2));
-      return exitCodeForRun(dry.end.state, dry.end.output?.status ?? null);
+      return exitCodeForView(dry.end);
     }
     const live = await liveRun(plan, target, terminal, options.json);
     if (options.json) {
@@ -128,7 +128,7 @@ export async function runDemo(sources: readonly string[], options: DemoOptions, 
         (live.output?.error === null || live.output?.error === undefined ? '' : `: ${live.output.error.code} ${live.output.error.message}`));
       await printLedger(target, terminal);
     }
-    return exitCodeForRun(live.state, live.output?.status ?? null);
+    return exitCodeForView(live);
   } finally {
     await target.close();
   }

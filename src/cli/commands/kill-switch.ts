@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { InvalidInput } from '../../errors/index.js';
+import { InvalidInput, OptionMissing } from '../../errors/index.js';
 import { openTarget } from '../../postgres/open-target.js';
 import { setDatabaseKillSwitch } from '../../postgres/sql/kill-switch.js';
 import { appendLedger } from '../../postgres/sql/ledger.js';
@@ -27,7 +27,7 @@ export function registerKillSwitch(program: Command, terminal: Terminal, setExit
     .option('--json', 'print JSON', false)
     .action(async (action: string, options: KillSwitchOptions) => {
       if (!['on', 'off', 'status'].includes(action)) throw new InvalidInput('action', 'must be on, off or status');
-      if (action !== 'status' && (options.as === undefined || options.reason === undefined)) throw new InvalidInput(options.as === undefined ? 'as' : 'reason', `kill-switch ${action} needs --as and --reason`);
+      if (action !== 'status' && (options.as === undefined || options.reason === undefined)) throw new OptionMissing(options.as === undefined ? 'as' : 'reason', `kill-switch ${action} records who and why`);
       const target = await openTarget(targetFromOptions(options));
       try {
         if (action !== 'status') {

@@ -5,7 +5,7 @@ import { loadConfig } from '../../config/config.js';
 import { entryFor } from '../../domain/identity.js';
 import { checkLedgerAnchors, type LedgerAnchor } from '../../domain/ledger-anchors.js';
 import { GENESIS_HASH, verifyLedgerChain, type LedgerRecord } from '../../domain/ledger-chain.js';
-import { ErrorCode, InvalidInput } from '../../errors/index.js';
+import { ErrorCode, InvalidInput, OptionMissing } from '../../errors/index.js';
 import { openTarget, type OpenTarget } from '../../postgres/open-target.js';
 import { readLedger, readTimedLedger } from '../../postgres/sql/ledger.js';
 import { readLedgerAnchors } from '../../postgres/sql/ledger-anchors.js';
@@ -47,10 +47,16 @@ async function trustedCheckpoint(file: string, configFile: string | undefined): 
   return checkpoint;
 }
 
+/** What to do when the chain does not verify: nothing Cutter can repair, a matter for whoever keeps the database. */
+export const LEDGER_BROKEN_HINT = 'Stop LIVE runs on this target (cutter kill-switch off) and investigate: compare the named record with a backup or a signed checkpoint (cutter ledger verify --checkpoint <file>) and find who changed it.';
+
 function printVerdict(verdict: Verdict, terminal: Terminal, json: boolean): void {
   if (json) terminal.line(JSON.stringify(verdict, null, 2));
   else if (verdict.ok) terminal.line(`${terminal.green('ok')}: ${counted(verdict.records, 'record')}, chain intact, head #${verdict.headSeq} ${verdict.headHash}, ${verdict.anchors} anchors hold`);
-  else terminal.error(`error ${terminal.red(ErrorCode.LedgerBroken)}: record #${verdict.seq}: ${verdict.reason}`);
+  else {
+    terminal.error(`${terminal.red('error')} ${ErrorCode.LedgerBroken}: record #${verdict.seq}: ${verdict.reason}`);
+    terminal.error(`${terminal.dim('hint:')} ${LEDGER_BROKEN_HINT}`);
+  }
 }
 
 interface LedgerOptions extends TargetOptions {
@@ -127,8 +133,8 @@ export function registerLedger(program: Command, terminal: Terminal, setExit: (c
     .option('--out <file>', 'write the checkpoint here (default: print it)')
     .option('--json', 'print the checkpoint as JSON (the default when --out is not given)', false)
     .action(async (options: LedgerOptions) => {
-      if (options.as === undefined || options.as.trim() === '') throw new InvalidInput('as', '--as is required: who signs the checkpoint');
-      if (options.key === undefined) throw new InvalidInput('key', '--key is required: the signer\'s private key file');
+      if (options.as === undefined || options.as.trim() === '') throw new OptionMissing('as', 'who signs the checkpoint');
+      if (options.key === undefined) throw new OptionMissing('key', 'the signer\'s private key file');
       let privateKey: string;
       try {
         privateKey = await readFile(options.key, 'utf8');

@@ -1,3 +1,4 @@
+import { createPrivateKey, type KeyObject } from 'node:crypto';
 import type { Command } from 'commander';
 import { signApproval } from '../../approvals/index.js';
 import type { Approval, Gate } from '../../domain/approval.js';
@@ -10,7 +11,8 @@ import { approvalClaimsFor } from '../../runner/approval-claims.js';
 import type { Run } from '../../runner/create-run.js';
 import { restoreRun } from '../../runs/durable-run.js';
 import { findRun } from '../../runs/run-store.js';
-import { exitCodeForRun, ExitCode } from '../exit-codes.js';
+import { exitCodeForRefusal, exitCodeForView, ExitCode } from '../exit-codes.js';
+import { outcomeHintFor } from '../outcome-hints.js';
 import { withInspectOptions, withInspector, type InspectOptions } from '../inspect-option.js';
 import { printRun, runJson } from '../print-run.js';
 import { reportRunProgress } from '../run-reporter.js';
@@ -19,6 +21,12 @@ import { planAgainstTarget } from '../plan-against-target.js';
 import { waitMsOf, withTargetOptions } from '../target-options.js';
 import type { Terminal } from '../terminal.js';
 
+
+/** Why a command did not move the run: a refusal's code and reason. */
+interface Refusal {
+  readonly code: string;
+  readonly reason: string;
+}
 
 interface ControlOptions extends SessionOptions, InspectOptions {
   readonly as?: string;
@@ -50,6 +58,26 @@ async function approvalFromFile(path: string, gate: string | undefined): Promise
   return approval;
 }
 
+/** What `approve` signs with, from its options: checked, and the private key read and parsed, before the run is touched. */
+async function signingInput(options: ControlOptions): Promise<{ gate: Gate; approver: string; reason: string; key: string; notBefore?: string }> {
+  const gate = gateOf(options.gate);
+  const approver = required(options.as, 'as');
+  const reason = required(options.reason, 'reason');
+  const keyFile = required(options.key, 'key');
+  if (options.expiresIn !== undefined) durationMs(options.expiresIn);
+  const notBefore = options.notBefore === undefined ? undefined : new Date(options.notBefore);
+  if (notBefore !== undefined && Number.isNaN(notBefore.getTime())) throw new InvalidInput('not-before', 'must be an ISO instant such as 2026-12-07T09:00:00+01:00');
+  const pem = await readOptionFile(keyFile, 'key');
+  let key: KeyObject;
+  try {
+    key = createPrivateKey(pem);
+  } catch (error) {
+    throw new InvalidInput('key', `${keyFile} is not a private key in PEM form (${(error as Error).message}); give the .key file from cutter keys generate, not the .pub`);
+  }
+  if (key.asymmetricKeyType !== 'ed25519') throw new InvalidInput('key', `${keyFile} is a ${key.asymmetricKeyType ?? 'unknown'} key, not Ed25519 (cutter keys generate writes one)`);
+  return { gate, approver, reason, key: pem, ...(notBefore === undefined ? {} : { notBefore: notBefore.toISOString() }) };
+}
+
 /** `1h`, `30m`, `2d` → milliseconds. */
 function durationMs(text: string): number {
   const seconds = durationSeconds(text);
@@ -69,7 +97,7 @@ async function dryRunTarget(session: RunSession, runId: string) {
  * the same run is refused with E_RUN_BUSY, or waits with --wait), applies `act`, carries the run to its next stop,
  * reports, and gives the run back.
  */
-async function control(command: string, runId: string, options: ControlOptions, terminal: Terminal, setExit: (code: ExitCode) => void, act: (run: Run, session: RunSession) => Promise<string | null>): Promise<void> {
+async function control(command: string, runId: string, options: ControlOptions, terminal: Terminal, setExit: (code: ExitCode) => void, act: (run: Run, session: RunSession) => Promise<Refusal | null>): Promise<void> {
   await withRunSession(options, (session) => withInspector(options, terminal, async (inspector) => {
     const stored = await findRun(session.store, runId);
     const mode = stored?.run.mode ?? 'DRYRUN';
@@ -81,7 +109,7 @@ async function control(command: string, runId: string, options: ControlOptions, 
       ...(inspector === null ? {} : { inspect: inspector.inspect }),
     });
     const stop = options.json ? () => undefined : reportRunProgress(run, terminal);
-    let refusal: string | null;
+    let refusal: Refusal | null;
     let view;
     const before = run.view().context.refusals.length;
     try {
@@ -97,14 +125,19 @@ async function control(command: string, runId: string, options: ControlOptions, 
     // A resume that left the run where it was (the policy still waits, the kill switch is OFF) did nothing: it is
     // refused, with the code of why, never an exit 0 a script would take for progress.
     const stayed = added.at(-1);
-    if (command === 'resume' && refusal === null && stayed !== undefined && view.parked) refusal = `${stayed.code}: ${stayed.reason}`;
-    if (options.json) terminal.line(JSON.stringify({ ...runJson(view), refusal, waits }, null, 2));
+    if (command === 'resume' && refusal === null && stayed !== undefined && view.parked) refusal = { code: stayed.code, reason: stayed.reason };
+    if (options.json) terminal.line(JSON.stringify({ ...runJson(view), refusal: refusal === null ? null : `${refusal.code}: ${refusal.reason}`, waits }, null, 2));
     else {
-      if (refusal !== null) terminal.error(`${terminal.red('refused')}: ${refusal}`);
+      if (refusal !== null) {
+        terminal.error(`${terminal.red('refused')} ${refusal.code}: ${refusal.reason}`);
+        terminal.error(`${terminal.dim('hint:')} ${outcomeHintFor(refusal.code).replaceAll('<run>', runId)}`);
+      }
       if (waits !== null && refusal === null) terminal.error(`${terminal.yellow('waits')}: ${waits.reason}`);
       printRun(view, terminal);
     }
-    setExit(refusal !== null ? ExitCode.Refused : exitCodeForRun(view.state, view.output?.status ?? null));
+    // A refusal exits with its code's exit (4 for every refusal); otherwise by where the run is: an approval that
+    // halted the run (kill switch OFF at SG_2) is 4 as well, never 0.
+    setExit(refusal !== null ? exitCodeForRefusal(refusal.code) : exitCodeForView(view));
   }));
 }
 
@@ -124,37 +157,32 @@ export function registerRunControl(program: Command, terminal: Terminal, setExit
     .option('--review-decision <id>', 'the review decision this enactment carries out (required for enact)')
     .option('--expires-in <duration>', "how long the approval stays valid (default: the policy's lifetime for the gate, 24h unless set)")
     .option('--not-before <instant>', 'the approval counts only from this ISO instant (bound in its signature)')
-    .action((runId: string, options: ControlOptions) =>
-      control('approve', runId, options, terminal, setExit, async (run, session) => {
+    .action(async (runId: string, options: ControlOptions) => {
+      // Everything the command line gives is checked, and the key read, before the run is touched: a missing option
+      // is a usage error (exit 2) and a bad key file names the file, and neither restores (nor journals) the run.
+      const signing = options.file === undefined ? await signingInput(options) : null;
+      await control('approve', runId, options, terminal, setExit, async (run, session) => {
         let approval: Approval;
-        if (options.file !== undefined) approval = await approvalFromFile(options.file, options.gate);
+        if (signing === null) approval = await approvalFromFile(options.file ?? '', options.gate);
         else {
-          const gate = gateOf(options.gate);
           const view = run.view();
-          const lifetime = gateRequirements(resolvePolicy(session.policy).document, gate, []).defaultLifetimeSeconds * 1000;
-          const notBefore = options.notBefore === undefined ? undefined : new Date(options.notBefore);
-          if (notBefore !== undefined && Number.isNaN(notBefore.getTime())) throw new InvalidInput('not-before', 'must be an ISO instant such as 2026-12-07T09:00:00+01:00');
+          const lifetime = gateRequirements(resolvePolicy(session.policy).document, signing.gate, []).defaultLifetimeSeconds * 1000;
           const claims = approvalClaimsFor(view, {
-            gate, approver: required(options.as, 'as'), reason: required(options.reason, 'reason'),
+            gate: signing.gate, approver: signing.approver, reason: signing.reason,
             ttlMs: options.expiresIn === undefined ? lifetime : durationMs(options.expiresIn),
             ...(options.reviewDecision === undefined ? {} : { reviewDecisionId: options.reviewDecision }),
-            ...(notBefore === undefined ? {} : { notBefore: notBefore.toISOString() }),
+            ...(signing.notBefore === undefined ? {} : { notBefore: signing.notBefore }),
             ...(view.context.policyHash === null ? {} : { policyHash: view.context.policyHash }),
           });
-          const keyFile = required(options.key, 'key');
-          const key = await readOptionFile(keyFile, 'key');
-          try {
-            approval = signApproval(claims, key);
-          } catch (error) {
-            throw new InvalidInput('key', `${keyFile} is not an Ed25519 private key in PEM form (${(error as Error).message})`);
-          }
+          approval = signApproval(claims, signing.key);
         }
         const outcome = run.approve(approval);
         // A run that takes no approval now (ended, at no gate) is the command's mistake, not a gate's refusal: exit 3
         // with the invalid-event hint, as every other event the run cannot take.
         if (!outcome.accepted && outcome.code === 'E_INVALID_EVENT') throw new InvalidEvent('type', outcome.reason);
-        return outcome.accepted ? null : `${outcome.code}: ${outcome.reason}`;
-      }));
+        return outcome.accepted ? null : { code: outcome.code, reason: outcome.reason };
+      });
+    });
 
   common(program.command('reject').description('say no at the gate a stored run waits at (at SG_2 or SG_3 the run is torn, not silently ended)').argument('<run>', 'run id'))
     .option('--gate <gate>', 'cut, enact or compensate')
@@ -193,7 +221,7 @@ export function registerRunControl(program: Command, terminal: Terminal, setExit
         const before = run.view().context.refusals.length;
         run.bindPolicy(required(options.as, 'as'), required(options.reason, 'reason'));
         const refused = run.view().context.refusals.slice(before).find((r) => r.code === 'E_POLICY_CHANGED');
-        return Promise.resolve(refused === undefined ? null : `${refused.code}: ${refused.reason}`);
+        return Promise.resolve(refused === undefined ? null : { code: refused.code, reason: refused.reason });
       }));
 
   common(program.command('escalate').description('escalate a halted run to SG_3 (compensation)').argument('<run>', 'run id'))

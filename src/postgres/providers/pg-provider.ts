@@ -5,11 +5,18 @@ import { from as copyFrom } from 'pg-copy-streams';
 import { copyStatement } from '../copy-text.js';
 import { DbRole, type ConnectionProvider, type DbSession, type QueryResult } from '../port.js';
 import { maskDsn } from './mask-dsn.js';
+import { connectOrExplain, DEFAULT_CONNECT_TIMEOUT_MS } from '../target-unreachable.js';
+
+/** How long to wait for a connection: a server that accepts and never answers must not hang the caller. */
+export interface ConnectTimeout {
+  /** Milliseconds a connection attempt may take; past it, `E_TARGET_UNAVAILABLE` (Default: 10 000). */
+  readonly connectTimeoutMs?: number;
+}
 
 /** How to reach the target: a DSN per role, or one DSN whose user may `SET ROLE` to each. */
 export type PgConnectionConfig =
-  | { readonly dsnByRole: Readonly<Record<DbRole, string>>; readonly poolSize?: number }
-  | { readonly dsn: string; readonly setRole: true; readonly poolSize?: number };
+  | ({ readonly dsnByRole: Readonly<Record<DbRole, string>>; readonly poolSize?: number } & ConnectTimeout)
+  | ({ readonly dsn: string; readonly setRole: true; readonly poolSize?: number } & ConnectTimeout);
 
 /** A provider over `pg` pools, with a way to close them and a description that never shows a password. */
 export interface PgConnections {
@@ -27,10 +34,11 @@ export function createPgConnections(config: PgConnectionConfig): PgConnections {
   const pools = new Map<string, pg.Pool>();
   const dsnFor = (role: DbRole): string => ('dsnByRole' in config ? config.dsnByRole[role] : config.dsn);
   const setRole = 'setRole' in config;
+  const timeoutMs = config.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
   const poolFor = (dsn: string): pg.Pool => {
     let pool = pools.get(dsn);
     if (pool === undefined) {
-      pool = new pg.Pool({ connectionString: dsn, max: config.poolSize ?? 4 });
+      pool = new pg.Pool({ connectionString: dsn, max: config.poolSize ?? 4, connectionTimeoutMillis: timeoutMs });
       // An idle client's error (a terminated backend) must not crash the host; the pool discards the client.
       pool.on('error', () => undefined);
       pools.set(dsn, pool);
@@ -41,14 +49,15 @@ export function createPgConnections(config: PgConnectionConfig): PgConnections {
   const provider: ConnectionProvider = async (role) => {
     if (!Object.values(DbRole).includes(role)) throw new Error(`unknown role ${role as string}`);
     const dsn = dsnFor(role);
-    const client = guarded(await poolFor(dsn).connect());
+    const pool = poolFor(dsn);
+    const client = guarded(await connectOrExplain(`PostgreSQL ${maskDsn(dsn)}`, () => pool.connect()));
     try {
       if (setRole) await client.query(`SET ROLE ${role}`);
     } catch (error) {
       client.release(true);
       throw error;
     }
-    return sessionOver(client, dsn, setRole);
+    return sessionOver(client, dsn, setRole, timeoutMs);
   };
 
   return {
@@ -63,10 +72,11 @@ export function createPgConnections(config: PgConnectionConfig): PgConnections {
 
 /**
  * Runs `work` on a session of a pool's client as its own user (no role switch): an administrator's session for
- * init and maintenance. The client goes back to the pool afterwards.
+ * init and maintenance. The client goes back to the pool afterwards. A failure to connect is named
+ * (`E_TARGET_UNAVAILABLE`, naming `description`) when one is given.
  */
-export async function withPoolSession<T>(pool: pg.Pool, work: (session: DbSession) => Promise<T>): Promise<T> {
-  const client = guarded(await pool.connect());
+export async function withPoolSession<T>(pool: pg.Pool, work: (session: DbSession) => Promise<T>, description?: string): Promise<T> {
+  const client = guarded(await (description === undefined ? pool.connect() : connectOrExplain(description, () => pool.connect())));
   try {
     return await work({ ...queriesOver(client), cancel: () => Promise.resolve(), release: () => Promise.resolve() });
   } finally {
@@ -104,14 +114,14 @@ function queriesOver(client: pg.PoolClient): Pick<DbSession, 'query' | 'exec' | 
   };
 }
 
-function sessionOver(client: pg.PoolClient, dsn: string, setRole: boolean): DbSession {
+function sessionOver(client: pg.PoolClient, dsn: string, setRole: boolean, connectTimeoutMs: number): DbSession {
   return {
     ...queriesOver(client),
     async cancel() {
       // pg has no in-band cancel: ask the server from a second connection to cancel this backend's statement.
       const pid = (client as unknown as { processID?: number }).processID;
       if (pid === undefined) return;
-      const canceller = new pg.Client({ connectionString: dsn });
+      const canceller = new pg.Client({ connectionString: dsn, connectionTimeoutMillis: connectTimeoutMs });
       await canceller.connect();
       try {
         await canceller.query('SELECT pg_cancel_backend($1)', [pid]);
