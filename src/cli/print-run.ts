@@ -1,7 +1,11 @@
 import type { NextStep } from '../policy/next-steps.js';
+import { counted } from '../text/plural.js';
 import type { RunView } from '../runner/run-view.js';
 import { outcomeHintFor } from './outcome-hints.js';
 import type { Terminal } from './terminal.js';
+
+/** How many of a run's refusals `status` prints: the most recent ones. */
+export const SHOWN_REFUSALS = 3;
 
 const GATE_OPTION = { SG_1: 'cut', SG_2: 'enact', SG_3: 'compensate' } as const;
 
@@ -30,13 +34,16 @@ export function printRun(view: RunView, terminal: Terminal): void {
   const status = view.output?.status ?? (view.parked ? 'parked' : view.status);
   terminal.line(`${terminal.bold('run')}        ${context.runId} (${context.mode}, started by ${context.initiator})`);
   terminal.line(`${terminal.bold('state')}      ${view.state} ${terminal.dim(`[${status}]`)}`);
-  if (context.changeSet !== null) terminal.line(`${terminal.bold('change set')} ${context.changeSet.changeSetId}, ${context.changeSet.rowCount} rows, plan hash ${context.changeSet.planHash}`);
+  if (context.changeSet !== null) terminal.line(`${terminal.bold('change set')} ${context.changeSet.changeSetId}, ${counted(context.changeSet.rowCount, 'row')}, plan hash ${context.changeSet.planHash}`);
   if (context.committed.length > 0) {
     // A DRYRUN writes nothing: its simulator only says what a LIVE run would commit.
     terminal.line(context.mode === 'DRYRUN' ? `${terminal.bold('would commit')} ${context.committed.join(', ')} ${terminal.dim('(DRYRUN: nothing was written)')}` : `${terminal.bold('committed')}  ${context.committed.join(', ')}`);
   }
   for (const [gate, approval] of Object.entries(context.approvals)) terminal.line(`${terminal.bold(gate)}       approved by ${approval.approver}: ${approval.reason}`);
-  for (const refusal of context.refusals.slice(-3)) terminal.line(`${terminal.yellow('refused')}    ${refusal.gate}: ${refusal.code} ${refusal.reason}`);
+  // The last few refusals say why the run stands where it does; the rest are counted, never dropped without a word.
+  const earlier = context.refusals.length - SHOWN_REFUSALS;
+  if (earlier > 0) terminal.line(`${terminal.yellow('refused')}    ${terminal.dim(`${earlier} earlier ${earlier === 1 ? 'refusal' : 'refusals'} not shown (all of them: cutter status ${context.runId} --json, or cutter report ${context.runId})`)}`);
+  for (const refusal of context.refusals.slice(-SHOWN_REFUSALS)) terminal.line(`${terminal.yellow('refused')}    ${refusal.gate}: ${refusal.code} ${refusal.reason}`);
   if (context.error !== null) terminal.line(`${terminal.red('error')}      ${context.error.code}: ${context.error.message}`);
   if (context.tornReason !== null) terminal.line(`${terminal.red('torn')}       ${context.tornReason}`);
   const hint = hintOf(view);

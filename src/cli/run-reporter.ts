@@ -1,6 +1,8 @@
 import type { Run } from '../runner/create-run.js';
 import { gateOfState, type RunView } from '../runner/run-view.js';
 import type { Terminal } from './terminal.js';
+import type { BackupResult } from '../domain/results.js';
+import { counted } from '../text/plural.js';
 
 /** What each state means to an operator, phrased for the mode. */
 const DESCRIPTIONS: Readonly<Record<string, (live: boolean) => string>> = {
@@ -36,25 +38,25 @@ function printPhaseResult(left: string, view: RunView, terminal: Terminal): void
   const detail = (text: string) => { terminal.line(`  ${terminal.dim('└')} ${text}`); };
   switch (left) {
     case 'precheck':
-      if (results.precheck !== undefined) detail(`executor ${results.precheck.executor}; target ${results.precheck.target}; ${results.precheck.rowCount} rows planned`);
+      if (results.precheck !== undefined) detail(`executor ${results.precheck.executor}; target ${results.precheck.target}; ${counted(results.precheck.rowCount, 'row')} planned`);
       break;
     case 'planning':
-      if (changeSet !== null) detail(`change set ${changeSet.changeSetId}, plan hash ${changeSet.planHash}, ${changeSet.rowCount} rows`);
+      if (changeSet !== null) detail(`change set ${changeSet.changeSetId}, plan hash ${changeSet.planHash}, ${counted(changeSet.rowCount, 'row')}`);
       break;
     case 'backingUp':
-      if (results.backup !== undefined) detail(`backup ${results.backup.location} (${results.backup.bytes} bytes, sha256 ${results.backup.sha256.slice(0, 12)}…, verified ${results.backup.verified})`);
+      if (results.backup !== undefined) detail(backupLine(results.backup));
       break;
     case 'cutting':
-      if (results.cut !== undefined) detail(`${results.cut.simulated ? 'would create' : 'created'} ${results.cut.created} IU drafts`);
+      if (results.cut !== undefined) detail(`${results.cut.simulated ? 'would create' : 'created'} ${counted(results.cut.created, 'IU draft')}`);
       break;
     case 'recordingLedger':
       if (results.ledger !== undefined) detail(`ledger entry ${results.ledger.ledgerEntryId}, record hash ${results.ledger.recordHash.slice(0, 12)}…`);
       break;
     case 'verifying':
-      if (results.verify !== undefined) detail(`${results.verify.actualCount}/${results.verify.expectedCount} rows, digest ${results.verify.ok ? 'matches' : 'DIFFERS'}`);
+      if (results.verify !== undefined) detail(`${results.verify.actualCount}/${counted(results.verify.expectedCount, 'row')}, digest ${results.verify.ok ? 'matches' : 'DIFFERS'}`);
       break;
     case 'enacting':
-      if (results.enact !== undefined) detail(`${results.enact.simulated ? 'would enact' : 'enacted'} ${results.enact.enacted}, superseding ${results.enact.supersededCount}; ${results.enact.lifecycleLogRows} lifecycle-log rows`);
+      if (results.enact !== undefined) detail(`${results.enact.simulated ? 'would enact' : 'enacted'} ${counted(results.enact.enacted, 'IU')}, superseding ${results.enact.supersededCount}; ${counted(results.enact.lifecycleLogRows, 'lifecycle-log row')}`);
       break;
     default: {
       const gate = gateOfState(left);
@@ -63,4 +65,14 @@ function printPhaseResult(left: string, view: RunView, terminal: Terminal): void
       break;
     }
   }
+}
+
+/**
+ * `backup <location> (1,234 bytes, sha256 ab12…, read back and verified)`. An empty backup (a target with nothing in
+ * it yet) says so, rather than "0 bytes … verified true", which reads like a failed dump.
+ */
+export function backupLine(backup: BackupResult): string {
+  const checked = backup.verified ? 'read back and verified' : 'NOT verified';
+  if (backup.bytes === 0) return `backup ${backup.location}: empty (the target held nothing to back up), ${checked}`;
+  return `backup ${backup.location} (${counted(backup.bytes, 'byte')}, sha256 ${backup.sha256.slice(0, 12)}…, ${checked})`;
 }

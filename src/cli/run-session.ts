@@ -10,7 +10,7 @@ import { createPgDumpBackupRunner } from '../postgres/backups/pg-dump-runner.js'
 import { snapshotBackupRunner } from '../postgres/backups/snapshot-runner.js';
 import { assertSchemaVersion } from '../postgres/errors.js';
 import { LATEST_SCHEMA_VERSION, schemaVersionOf } from '../postgres/migrations/index.js';
-import { openTarget, type OpenTarget } from '../postgres/open-target.js';
+import { openTarget, type OpenTarget, type TargetConfig } from '../postgres/open-target.js';
 import { PostgresLiveExecutionAdapter } from '../postgres/postgres-adapter.js';
 import { PostgresRunStore } from '../postgres/run-store.js';
 import type { ApprovalPolicy } from '../approvals/index.js';
@@ -37,6 +37,20 @@ export interface RunSession {
   executorFor(mode: Mode, target?: ReadonlyMap<string, SimulatedAddress>): Executor;
 }
 
+/**
+ * The pre-write backup the configuration names, built only when a LIVE executor is: a read-only command (status,
+ * list, a DRYRUN) needs only what it reads, so a pg_dump backup on the embedded target does not stop it.
+ */
+function backupRunnerFor(config: CutterConfig, targetConfig: TargetConfig): BackupRunner {
+  if (config.backup.kind === 'snapshot') return snapshotBackupRunner;
+  if (targetConfig.kind !== 'postgres') throw new InvalidInput('backup.kind', 'pg_dump needs a PostgreSQL target; use "snapshot" for the embedded database');
+  const { directory, gpgRecipient } = config.backup;
+  const runner = createPgDumpBackupRunner({ dsn: targetConfig.dsn, directory, ...(gpgRecipient === undefined ? {} : { gpgRecipient }) });
+  if (!insideCutterFolder(directory)) return runner;
+  // Dumps in .cutter/ (the default folder) must be ignored by git before the first one is written there.
+  return { ...runner, take: async (request) => { await makeOutputFolder(directory, 0o700); return runner.take(request); } };
+}
+
 /** Opens the target and configuration for one command, and closes the target afterwards. */
 export async function withRunSession<T>(options: SessionOptions, work: (session: RunSession) => Promise<T>): Promise<T> {
   const config = await loadConfig(options.config);
@@ -47,15 +61,6 @@ export async function withRunSession<T>(options: SessionOptions, work: (session:
     const version = await target.admin((s) => schemaVersionOf(s));
     assertSchemaVersion(version, LATEST_SCHEMA_VERSION);
     const killSwitch = new EnvKillSwitch();
-    const backupRunner = ((): BackupRunner => {
-      if (config.backup.kind === 'snapshot') return snapshotBackupRunner;
-      if (targetConfig.kind !== 'postgres') throw new InvalidInput('backup.kind', 'pg_dump needs a PostgreSQL target; use "snapshot" for the embedded database');
-      const { directory, gpgRecipient } = config.backup;
-      const runner = createPgDumpBackupRunner({ dsn: targetConfig.dsn, directory, ...(gpgRecipient === undefined ? {} : { gpgRecipient }) });
-      if (!insideCutterFolder(directory)) return runner;
-      // Dumps in .cutter/ (the default folder) must be ignored by git before the first one is written there.
-      return { ...runner, take: async (request) => { await makeOutputFolder(directory, 0o700); return runner.take(request); } };
-    })();
     return await work({
       target,
       store: new PostgresRunStore((w) => target.admin(w)),
@@ -65,7 +70,7 @@ export async function withRunSession<T>(options: SessionOptions, work: (session:
       logger: cliLogger(),
       executorFor: (mode, state) =>
         mode === Mode.Live
-          ? new PostgresLiveExecutionAdapter({ killSwitch, connectionProvider: target.provider, backupRunner, leaseSeconds: config.leaseSeconds, onProgress: stderrProgress() })
+          ? new PostgresLiveExecutionAdapter({ killSwitch, connectionProvider: target.provider, backupRunner: backupRunnerFor(config, targetConfig), leaseSeconds: config.leaseSeconds, onProgress: stderrProgress() })
           : new DryRunSimulator(state === undefined ? {} : { target: state }),
     });
   } finally {

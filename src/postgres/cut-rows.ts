@@ -83,10 +83,12 @@ export async function cutRows(
   // Every row but a retirement writes a version; a retirement is done at enactment.
   const writing = rows.every(writesVersion) ? rows : rows.filter(writesVersion);
   let created: CreatedRow[];
+  // Said before the first row is written, so a printer's rate runs from the start of the writing, not its first chunk.
+  progress(0);
   if (pin === undefined) {
     created = await createStaged(session, writing, ctx.changeSet.changeSetId, chunkSize, progress);
   } else {
-    const fromPin = await createFromPin(session, ctx.runId, rows, contentDigestOf(rows), ctx.changeSet.changeSetId);
+    const fromPin = await createFromPin(session, ctx.runId, rows, contentDigestOf(rows), ctx.changeSet.changeSetId, chunkSize, progress);
     if (fromPin.difference !== null) throw pinDiffers(ctx.runId, fromPin.difference);
     created = fromPin.created;
   }

@@ -45,8 +45,9 @@ export interface PostgresAdapterOptions {
   /** Rows per staged chunk (one COPY write, or one INSERT where the session cannot COPY) in a phase's transaction. */
   readonly chunkSize?: number;
   /**
-   * Hears how far a writing phase is: after each staged chunk (at least every 10,000 rows) and once at the end. It
-   * must not throw; a throw is ignored. Progress of a phase that later rolls back is not taken back.
+   * Hears how far a writing phase is: once with `done: 0` as its writing starts, after each chunk the database has
+   * written (at least every 10,000 rows), and once at the end (`finished`). It must not throw; a throw is ignored.
+   * Progress of a phase that later rolls back is not taken back.
    */
   readonly onProgress?: (progress: PhaseProgress) => void;
   /** How long the target lease lasts without renewal; a crashed holder blocks the target at most this long. */
@@ -225,6 +226,7 @@ export class PostgresLiveExecutionAdapter extends LiveExecutionAdapter {
         if (pinned.planHash !== planHash) throw new PlanPinMismatch(pinned.planHash, planHash);
       }
       const progress = this.#progress('planning', plan.rows.length);
+      if (pinned === undefined) progress(0);
       const pin = pinned ?? await pinPlan(session, ctx.runId, plan, this.#chunkSize, progress);
       if (expectedPlanHash !== null && expectedPlanHash !== pin.planHash) throw new PlanPinMismatch(expectedPlanHash, pin.planHash);
       if (pinned === undefined) progress(plan.rows.length, true);
@@ -269,6 +271,8 @@ export class PostgresLiveExecutionAdapter extends LiveExecutionAdapter {
   protected runLifecycleEnact(ctx: ExecutionContext, request: EnactRequest): Promise<EnactBatchResult> {
     return this.#phase<EnactBatchResult>(ctx, 'lifecycleEnact', DbRole.Exec, async (session) => {
       const progress = this.#progress('lifecycleEnact', request.addresses.length);
+      // Said before the first chunk, so the rate runs from the start of the work; then once per chunk the database enacted.
+      progress(0);
       const head = await lifecycleLogHead(session);
       const rows = await enactAddresses(session, { changeSetId: ctx.changeSet.changeSetId, runId: ctx.runId, reviewDecisionId: request.reviewDecisionId }, request.addresses, this.#chunkSize, progress);
       refuseFailedRows('lifecycleEnact', rows, 'enacted', 'the whole enactment rolls back');

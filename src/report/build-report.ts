@@ -40,6 +40,8 @@ export async function buildRunReport(options: RunReportOptions): Promise<{ model
     stored: loaded.run,
     view,
     next: view.parked && options.nextSteps !== undefined ? await options.nextSteps(view) : [],
+    // Only addresses and actions of the plan reach the page; a plan the store cannot give back leaves the section out.
+    plan: await options.store.load(options.runId).then((stored) => stored?.plan ?? null, () => null),
     journal: await options.store.journal(options.runId),
     ledger: await options.readLedger(),
     target: options.target,

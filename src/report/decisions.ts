@@ -14,6 +14,8 @@ export interface DecisionRow {
   readonly reason: string | null;
   /** When an approval was signed. */
   readonly signedAt: string | null;
+  /** Until when an approval counts (bound in its signature); null for other decisions. */
+  readonly expiresAt: string | null;
   readonly reviewDecisionId: string | null;
   /** Set when the run refused it, or when a lock refused to go on after it. */
   readonly refusal: { readonly gate: string; readonly code: string; readonly reason: string } | null;
@@ -43,7 +45,7 @@ export function collectDecisions(journal: readonly JournalEntry[]): DecisionRow[
         last = { row, index };
         return;
       }
-      rows.push({ seq: entry.seq, at: entry.at, action: 'refusal', gate: refusal.gate, who: null, reason: null, signedAt: null, reviewDecisionId: null, refusal });
+      rows.push({ seq: entry.seq, at: entry.at, action: 'refusal', gate: refusal.gate, who: null, reason: null, signedAt: null, expiresAt: null, reviewDecisionId: null, refusal });
       last = null;
       return;
     }
@@ -53,9 +55,9 @@ export function collectDecisions(journal: readonly JournalEntry[]): DecisionRow[
     const row: DecisionRow = action === 'approve'
       ? {
           seq: entry.seq, at: entry.at, action, gate: text(approval.gate), who: text(approval.approver), reason: text(approval.reason),
-          signedAt: text(approval.issuedAt), reviewDecisionId: text(approval.reviewDecisionId), refusal: null,
+          signedAt: text(approval.issuedAt), expiresAt: text(approval.expiresAt), reviewDecisionId: text(approval.reviewDecisionId), refusal: null,
         }
-      : { seq: entry.seq, at: entry.at, action, gate: text(event.gate), who: text(event.by), reason: text(event.reason), signedAt: null, reviewDecisionId: null, refusal: null };
+      : { seq: entry.seq, at: entry.at, action, gate: text(event.gate), who: text(event.by), reason: text(event.reason), signedAt: null, expiresAt: null, reviewDecisionId: null, refusal: null };
     rows.push(row);
     last = { row, index };
   });

@@ -2,6 +2,7 @@ import type { StatechartGraph } from '../chart/index.js';
 import type { Gate } from '../domain/approval.js';
 import { gateOfState } from '../runner/run-view.js';
 import type { PathStep } from './run-path.js';
+import { counted } from '../text/plural.js';
 
 /** What a visited state was: a phase (an invoked actor), a gate, a parked or torn state, or where the run ended. */
 export type TimelineKind = 'phase' | 'gate' | 'parked' | 'final';
@@ -24,6 +25,7 @@ export interface TimelineRow {
   readonly detail: string;
 }
 
+const countOrUnknown = (n: number | null, noun: string): string => (n === null ? `? ${noun}s` : counted(n, noun));
 const num = (value: unknown): number | null => (typeof value === 'number' && Number.isFinite(value) ? value : null);
 const str = (value: unknown): string => (typeof value === 'string' ? value : '');
 const field = (value: unknown, key: string): unknown =>
@@ -38,20 +40,26 @@ export function phaseSummary(phase: string, output: unknown): { rows: number | n
     case 'planning':
       return { rows: num(get('rowCount')), detail: `change set ${str(get('changeSetId'))}` };
     case 'backup':
-      return { rows: null, detail: `${get('verified') === true ? 'verified' : 'NOT verified'} backup at ${str(get('location'))}, ${num(get('bytes')) ?? '?'} bytes` };
+      {
+      const bytes = num(get('bytes'));
+      const verified = get('verified') === true ? 'verified' : 'NOT verified';
+      // An empty target gives an empty backup: say so, not "0 bytes", which reads like a dump that failed.
+      return { rows: null, detail: bytes === 0 ? `${verified} backup at ${str(get('location'))}: empty (the target held nothing to back up)` : `${verified} backup at ${str(get('location'))}, ${bytes === null ? '? bytes' : counted(bytes, 'byte')}` };
+    }
     case 'cut':
-      return { rows: num(get('created')), detail: `${num(get('created')) ?? '?'} IU versions created as drafts` };
+      return { rows: num(get('created')), detail: `${countOrUnknown(num(get('created')), 'IU version')} created as drafts` };
     case 'ledger':
       return { rows: 1, detail: `ledger record ${str(get('recordHash')).slice(0, 12)}…` };
     case 'verify': {
       const actual = num(get('actualCount'));
-      return { rows: actual, detail: `${actual ?? '?'} of ${num(get('expectedCount')) ?? '?'} rows read back; ${get('ok') === true ? 'digest matches' : 'MISMATCH'}` };
+      return { rows: actual, detail: `${actual ?? '?'} of ${countOrUnknown(num(get('expectedCount')), 'row')} read back; ${get('ok') === true ? 'digest matches' : 'MISMATCH'}` };
     }
     case 'enact':
-      return { rows: num(get('enacted')), detail: `${num(get('enacted')) ?? '?'} enacted, ${num(get('supersededCount')) ?? '?'} superseded` };
+      return { rows: num(get('enacted')), detail: `${countOrUnknown(num(get('enacted')), 'IU')} enacted, ${num(get('supersededCount')) ?? '?'} superseded` };
     case 'compensate': {
-      const parts = ['removedDrafts', 'retired', 'reEnacted'].map((k) => num(get(k)) ?? 0);
-      return { rows: parts.reduce((a, b) => a + b, 0), detail: `${parts[0]} drafts removed, ${parts[1]} retired, ${parts[2]} re-enacted` };
+      const [drafts = 0, retired = 0, reEnacted = 0] = ['removedDrafts', 'retired', 'reEnacted'].map((k) => num(get(k)) ?? 0);
+      // Compensation deletes nothing: a draft it undoes is marked `retired` in the database, as an enacted version is.
+      return { rows: drafts + retired + reEnacted, detail: `${counted(drafts, 'draft')} retired (never enacted), ${counted(retired, 'enacted version')} retired, ${counted(reEnacted, 'earlier version')} enacted again` };
     }
     default:
       return { rows: null, detail: '' };
@@ -73,8 +81,29 @@ function leaving(step: PathStep, phase: string | null): Pick<TimelineRow, 'outco
   return { outcome: HUMAN_OUTCOME[step.event] ?? step.event, rows: null, detail: '' };
 }
 
-/** The stays in each state after the initial one, from the path's steps, with each phase's rows and result. */
-export function buildTimeline(graph: StatechartGraph, steps: readonly PathStep[]): TimelineRow[] {
+/** A `cutter.restored` entry of the journal: a process picked the run up (after a crash, or to act on it). */
+export interface RestoreMark {
+  readonly seq: number;
+  readonly at: string;
+  /** Who picked it up (`--as`), when the process said. */
+  readonly by: string | null;
+  readonly pid: number | null;
+}
+
+/** The restores of a journal, in order. */
+export function restoresOf(journal: readonly { seq: number; at: string; event: { type: string } & Readonly<Record<string, unknown>> }[]): RestoreMark[] {
+  return journal.filter((e) => e.event.type === 'cutter.restored')
+    .map((e) => ({ seq: e.seq, at: e.at, by: typeof e.event.by === 'string' ? e.event.by : null, pid: num(e.event.pid) }));
+}
+
+const pickedUp = (mark: RestoreMark): string => `${mark.by ?? 'another process'}${mark.pid === null ? '' : ` (pid ${mark.pid})`}`;
+
+/**
+ * The stays in each state after the initial one, from the path's steps, with each phase's rows and result. A phase
+ * whose process died is split where another process picked the run up (a restore journalled while the phase was in
+ * flight): one row `interrupted`, then the row of the phase as it continued, so a crash is never one long row.
+ */
+export function buildTimeline(graph: StatechartGraph, steps: readonly PathStep[], restores: readonly RestoreMark[] = []): TimelineRow[] {
   const byPath = new Map(graph.states.map((s) => [s.path, s]));
   const describe = (state: string): { kind: TimelineKind; name: string | null } => {
     const chart = byPath.get(state);
@@ -85,19 +114,37 @@ export function buildTimeline(graph: StatechartGraph, steps: readonly PathStep[]
     return phase === undefined ? { kind: 'parked', name: null } : { kind: 'phase', name: phase };
   };
   const rows: TimelineRow[] = [];
-  let open: { state: string; start: string } | null = null;
+  /** Rows of the interrupted part(s) of a phase stay; returns where its last, continued part starts. */
+  const interruptions = (open: { state: string; start: string; seq: number }, untilSeq: number): { start: string; resumed: RestoreMark | null } => {
+    const { kind, name } = describe(open.state);
+    let start = open.start;
+    let resumed: RestoreMark | null = null;
+    if (kind !== 'phase') return { start, resumed };
+    for (const mark of restores.filter((r) => r.seq > open.seq && r.seq < untilSeq)) {
+      rows.push({ state: open.state, kind, name, start, end: mark.at, durationMs: Date.parse(mark.at) - Date.parse(start), rows: null, outcome: 'interrupted',
+        detail: `the process running this phase stopped before it ended; ${pickedUp(mark)} restored the run and the phase ran again (what had committed is not written twice)` });
+      start = mark.at;
+      resumed = mark;
+    }
+    return { start, resumed };
+  };
+  const continued = (resumed: RestoreMark | null, detail: string): string => (resumed === null ? detail : `continued by ${pickedUp(resumed)}${detail === '' ? '' : `; ${detail}`}`);
+  let open: { state: string; start: string; seq: number } | null = null;
   for (const step of steps) {
     if (step.to === step.from) continue;
     if (open !== null) {
       const { kind, name } = describe(open.state);
-      rows.push({ state: open.state, kind, name, start: open.start, end: step.at, durationMs: Date.parse(step.at) - Date.parse(open.start), ...leaving(step, kind === 'phase' ? name : null) });
+      const { start, resumed } = interruptions(open, step.seq);
+      const left = leaving(step, kind === 'phase' ? name : null);
+      rows.push({ state: open.state, kind, name, start, end: step.at, durationMs: Date.parse(step.at) - Date.parse(start), ...left, detail: continued(resumed, left.detail) });
     }
-    open = { state: step.to, start: step.at };
+    open = { state: step.to, start: step.at, seq: step.seq };
   }
   if (open !== null) {
     const { kind, name } = describe(open.state);
+    const { start, resumed } = interruptions(open, Number.POSITIVE_INFINITY);
     const outcome = kind === 'final' ? 'ended' : kind === 'phase' ? 'in flight' : 'waiting';
-    rows.push({ state: open.state, kind, name, start: open.start, end: null, durationMs: null, rows: null, outcome, detail: '' });
+    rows.push({ state: open.state, kind, name, start, end: null, durationMs: null, rows: null, outcome, detail: continued(resumed, '') });
   }
   return rows;
 }

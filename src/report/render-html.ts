@@ -2,6 +2,8 @@ import type { DecisionRow } from './decisions.js';
 import type { TimelineRow } from './phase-timeline.js';
 import type { ReportModel } from './report-model.js';
 import { REPORT_CSS } from './report-styles.js';
+import { addressesHtml, killSwitchHtml } from './render-sections.js';
+import { counted } from '../text/plural.js';
 
 /** Escapes text for HTML element content and quoted attribute values. Every string from a run goes through it. */
 export function escapeHtml(text: string): string {
@@ -37,14 +39,18 @@ export function formatDuration(ms: number | null): string {
   return `${Math.floor(s / 86_400)} d ${Math.floor((s % 86_400) / 3600)} h`;
 }
 
+/**
+ * A status's colour: green only for a run that did what it set out to do. A compensated run tore and was undone: the
+ * undoing worked, the change did not happen, so it is amber, never the green of success.
+ */
 const tone = (status: string): string =>
-  status === 'completed' || status === 'compensated' ? 'ok'
-    : status === 'parked' || status === 'active' ? 'warn'
+  status === 'completed' ? 'ok'
+    : status === 'parked' || status === 'active' || status === 'compensated' ? 'warn'
     : 'bad';
 
 const OUTCOME_TONE: Readonly<Record<string, string>> = {
   done: 'ok', approved: 'ok', resumed: 'ok', ended: 'ok', error: 'bad', rejected: 'bad', cancelled: 'bad', escalated: 'warn',
-  waiting: 'warn', 'in flight': 'warn',
+  waiting: 'warn', 'in flight': 'warn', interrupted: 'warn',
 };
 
 function headerHtml(model: ReportModel): string {
@@ -66,6 +72,7 @@ function headerHtml(model: ReportModel): string {
   const alerts = [
     ...(h.error === null ? [] : [`<p class="alert">Error <code>${e(h.error.code)}</code>: ${e(h.error.message)}</p>`]),
     ...(h.tornReason === null ? [] : [`<p class="alert">Torn: ${e(h.tornReason)}</p>`]),
+    ...(h.interruptions === 0 ? [] : [`<p class="alert warn" id="interrupted">Interrupted: ${h.interruptions === 1 ? 'once' : `${h.interruptions} times`} the process running a phase stopped before the phase ended, and the run was restored and the phase run again (rows marked <em>interrupted</em> in the timeline).</p>`]),
   ];
   return `<header class="report">
 <h1>Cutter run report <span class="badge ${tone(h.status)}" id="run-status">${e(h.status)}</span></h1>
@@ -101,22 +108,35 @@ function timelineHtml(model: ReportModel): string {
     : model.timeline.map((row, i) => timelineRowHtml(row, i, dayOf(model))).join('\n');
   return `<section id="timeline">
 <h2>Phase timeline</h2>
-<table><thead><tr><th>#</th><th>State</th><th>Kind</th><th>Start (UTC)</th><th>End (UTC)</th><th>Duration</th><th>Rows</th><th>Outcome</th><th>Detail</th></tr></thead>
+<div class="scroll"><table class="timeline"><thead><tr><th>#</th><th>State</th><th>Kind</th><th>Start (UTC)</th><th>End (UTC)</th><th>Duration</th><th>Rows</th><th>Outcome</th><th>Detail</th></tr></thead>
 <tbody>
 ${body}
-</tbody></table>
+</tbody></table></div>
 <p class="note">Times are UTC; those on the run's first day, ${dayOf(model)}, are shown without their date. Hover a time for the full instant.</p>
 </section>`;
 }
 
+/**
+ * What the run made of a decision it took, in words and colour: an approval accepted is good news, a rejection or a
+ * cancellation taken is the run stopping (red), never an "accepted" in green.
+ */
+const DECISION_OUTCOME: Readonly<Record<DecisionRow['action'], { word: string; tone: string }>> = {
+  approve: { word: 'accepted', tone: 'ok' },
+  reject: { word: 'rejected: the run stops here', tone: 'bad' },
+  cancel: { word: 'cancelled', tone: 'bad' },
+  resume: { word: 'resumed', tone: 'ok' },
+  escalate: { word: 'escalated to SG_3', tone: 'warn' },
+  refusal: { word: 'refused', tone: 'bad' },
+};
+
 function decisionRowHtml(row: DecisionRow, day: string): string {
   const refused = row.refusal !== null;
   const outcome = !refused
-    ? '<span class="outcome ok">accepted</span>'
+    ? `<span class="outcome ${DECISION_OUTCOME[row.action].tone}">${DECISION_OUTCOME[row.action].word}</span>`
     : `<span class="outcome bad">refused</span> <code>${e(row.refusal.code)}</code> ${e(row.refusal.gate === row.gate ? '' : `(${row.refusal.gate}) `)}${e(row.refusal.reason)}`;
   const review = row.reviewDecisionId === null ? '' : `<br><span class="note">review decision <code>${e(row.reviewDecisionId)}</code></span>`;
   return `<tr class="${refused ? 'refused' : ''}"><td>${formatTime(row.at, day)}</td><td>${e(row.gate ?? '—')}</td><td>${e(row.action)}</td>`
-    + `<td>${e(row.who ?? '—')}</td><td class="reason">${e(row.reason ?? '—')}${review}</td><td>${formatTime(row.signedAt, day)}</td><td>${outcome}</td></tr>`;
+    + `<td>${e(row.who ?? '—')}</td><td class="reason">${e(row.reason ?? '—')}${review}</td><td>${formatTime(row.signedAt, day)}</td><td>${formatTime(row.expiresAt, day)}</td><td>${outcome}</td></tr>`;
 }
 
 function nextHtml(model: ReportModel): string {
@@ -134,21 +154,21 @@ ${rows}
 
 function decisionsHtml(model: ReportModel): string {
   const body = model.decisions.length === 0
-    ? '<tr><td colspan="7">No approvals or other decisions were given to this run.</td></tr>'
+    ? '<tr><td colspan="8">No approvals or other decisions were given to this run.</td></tr>'
     : model.decisions.map((row) => decisionRowHtml(row, dayOf(model))).join('\n');
   return `<section id="approvals">
 <h2>Approvals and decisions</h2>
-<table><thead><tr><th>Received (UTC)</th><th>Gate</th><th>Action</th><th>Who</th><th>Reason</th><th>Signed (UTC)</th><th>Outcome</th></tr></thead>
+<div class="scroll"><table><thead><tr><th>Received (UTC)</th><th>Gate</th><th>Action</th><th>Who</th><th>Reason</th><th>Signed (UTC)</th><th>Expires (UTC)</th><th>Outcome</th></tr></thead>
 <tbody>
 ${body}
-</tbody></table>
+</tbody></table></div>
 </section>`;
 }
 
 function ledgerHtml(model: ReportModel): string {
   const { entries, chain } = model.ledger;
   const verdict = chain.ok
-    ? `<span class="outcome ok">chain intact</span>: ${chain.records} records, head <code>${e(chain.headHash.slice(0, 16))}…</code>`
+    ? `<span class="outcome ok">chain intact</span>: ${counted(chain.records, 'record')}, head <code>${e(chain.headHash.slice(0, 16))}…</code>`
     : `<span class="outcome bad">chain BROKEN</span> at record #${chain.seq}: ${e(chain.reason)}`;
   const body = entries.length === 0
     ? '<tr><td colspan="4">No ledger entries for this change set.</td></tr>'
@@ -186,6 +206,8 @@ ${chartHtml(model, chartSvg)}
 ${timelineHtml(model)}
 ${nextHtml(model)}
 ${decisionsHtml(model)}
+${killSwitchHtml(model, { e, time: (iso) => formatTime(iso, dayOf(model)) })}
+${addressesHtml(model, { e })}
 ${ledgerHtml(model)}
 <footer>Written by <code>cutter report</code> from the run's stored snapshot, its journal and the target's ledger. IU bodies are not included.</footer>
 </main>

@@ -24,8 +24,14 @@ code, .mono { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, "Liber
 .badge.bad { background: var(--bad-soft); color: var(--bad); border-color: #fecaca; }
 .badge.warn { background: var(--warn-soft); color: var(--warn); border-color: #fde68a; }
 .alert { margin: 14px 0 0; padding: 8px 12px; border-radius: 6px; background: var(--bad-soft); color: var(--bad); }
+.alert.warn { background: var(--warn-soft); color: var(--warn); }
 .note { color: var(--muted); font-size: 13px; margin: 8px 0 0; }
 table { width: 100%; border-collapse: collapse; }
+/* A wide table scrolls inside its card instead of running out of it; long words in a detail wrap. */
+.scroll { overflow-x: auto; max-width: 100%; }
+table.timeline td:last-child { min-width: 220px; overflow-wrap: anywhere; }
+section { min-width: 0; overflow-wrap: anywhere; }
+#addresses .scroll { max-height: 480px; overflow-y: auto; }
 th, td { text-align: left; vertical-align: top; padding: 7px 10px; border-bottom: 1px solid var(--line); }
 th { font-size: 12px; font-weight: 600; color: var(--muted); text-transform: uppercase; letter-spacing: .03em; background: var(--soft); }
 td time, td.kind { white-space: nowrap; }

@@ -63,6 +63,7 @@ const SHARED_CHECKS: Readonly<Record<string, FieldCheck>> = {
     }
     return value.command === undefined ? null : text(value.command);
   },
+  restoredBy: text,
   store: objectWith(['create', 'load', 'journal', 'saveSnapshot', 'appendJournal'], 'a run store (see PostgresRunStore)'),
 };
 

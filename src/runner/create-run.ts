@@ -49,9 +49,13 @@ export interface CreateRunOptions {
    * its own transaction, so a process that lost the run cannot write for it.
    */
   readonly holdToken?: string;
+  /**
+   * Who picks a restored run up (the CLI passes `--as`): journalled on its `cutter.restored` entry with this process's
+   * pid, so the record says who continued a phase whose process died, not only that one did.
+   */
+  readonly restoredBy?: string;
 }
 
-/** Whether an approval was taken by its gate, and why not if it was not. */
 /**
  * What became of an approval: collected (and the gate opened, or it still `waits` for what the policy needs: more
  * approvers, a group, a window), or refused with the rule's code.
@@ -71,6 +75,11 @@ export interface Run {
   start(): void;
   /** Sends a validated event; throws {@link InvalidEvent} for an unknown, malformed or not-now event. */
   send(event: unknown): void;
+  /**
+   * Gives an approval to the gate the run waits at. Never throws for the run's state: an approval it cannot take (the
+   * run ended, or is not at a gate) comes back `{ accepted: false, code: 'E_INVALID_EVENT', reason }`, and one the gate
+   * refuses (bad signature, expired, self-approval, malformed, ...) with that rule's code.
+   */
   approve(approval: Approval): ApprovalOutcome;
   reject(gate: Gate, by: string, reason: string): void;
   cancel(by: string, reason: string): void;
@@ -156,7 +165,7 @@ export function createRunOf(release: MachineRelease, options: CreateRunOptions):
     // The root actor's received events are the run's journal: human events and each phase's done/error.
     if (journal !== undefined && event.type === '@xstate.event' && event.actorRef.sessionId === event.rootId) {
       // A restored run's init is not a new start: journal it as the restore it is (who picked the run up, when).
-      journal.event(options.snapshot !== undefined && event.event.type === 'xstate.init' ? { type: 'cutter.restored', pid: process.pid } : journalEventOf(event.event));
+      journal.event(options.snapshot !== undefined && event.event.type === 'xstate.init' ? { type: 'cutter.restored', pid: process.pid, ...(options.restoredBy === undefined ? {} : { by: options.restoredBy }) } : journalEventOf(event.event));
     }
     watch?.(event);
   };
@@ -211,8 +220,14 @@ export function createRunOf(release: MachineRelease, options: CreateRunOptions):
       sendChecked(parseRunEvent(candidate));
     },
     approve(approval) {
-      const before = actor.getSnapshot().context.refusals.length;
-      run.send({ type: 'APPROVE', approval });
+      const event = parseRunEvent({ type: 'APPROVE', approval });
+      const snapshot = actor.getSnapshot();
+      // An approval the run cannot take now (it ended, or waits at no gate) is refused like one a gate refuses, so a
+      // host hears "no" one way; only an event that is not an APPROVE at all throws (InvalidEvent), as bad input does.
+      if (snapshot.status !== 'active') return { accepted: false, code: 'E_INVALID_EVENT', reason: `the run has ended (${viewOf(snapshot).output?.status ?? snapshot.status}); it takes no approval` };
+      if (!snapshot.can(event)) return { accepted: false, code: 'E_INVALID_EVENT', reason: `the run is in state ${viewOf(snapshot).state}, at no gate that takes this approval` };
+      const before = snapshot.context.refusals.length;
+      sendChecked(event);
       const refusals = actor.getSnapshot().context.refusals;
       const refusal = refusals.length > before ? refusals[refusals.length - 1] : undefined;
       if (refusal === undefined) return { accepted: true };

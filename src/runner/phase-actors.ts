@@ -85,23 +85,35 @@ export function bindPhaseActors(binding: PhaseBinding) {
           ? new LiveAdapterRequired('precheck', describeExecutor(executor))
           : new ExecutorModeMismatch(input.mode, executor.mode);
       }
+      const log = binding.logger.child({ phase: 'precheck' });
+      const started = performance.now();
+      log.info({ executor: executor.name, rowCount: plan.rows.length }, 'phase started');
       const report = await executor.precheck({ runId: input.runId, mode: input.mode, signal });
+      // The target as the executor describes it (a masked DSN or a folder): never a credential, never a body.
+      log.info({ ms: Math.round(performance.now() - started), target: report.target }, 'phase finished');
       return { executor: executor.name, target: report.target, rowCount: plan.rows.length };
     }),
 
     planning: fromPromise<ChangeSet, { runId: string; expectedPlanHash: string | null }>(async ({ input, signal }) => {
       const ctx = { runId: input.runId, signal };
+      const log = binding.logger.child({ phase: 'planning' });
+      const started = performance.now();
+      log.info({ rowCount: plan.rows.length, pinsInTarget: executor.pinPlan !== undefined }, 'phase started');
+      const pinned = (changeSet: ChangeSet): ChangeSet => {
+        log.info({ ms: Math.round(performance.now() - started), changeSetId: changeSet.changeSetId, planHash: changeSet.planHash, rowCount: changeSet.rowCount }, 'phase finished');
+        return changeSet;
+      };
       // An executor that pins the plan in the target hashes it there as it stores it (one pass over the rows).
       if (executor.pinPlan !== undefined) {
         const pin = await executor.pinPlan(ctx, plan, input.expectedPlanHash);
         if (pin.rowCount !== plan.rows.length) throw new StopInvariantFailed('planning', { reason: `${pin.rowCount} rows pinned for ${plan.rows.length} planned` });
-        return changeSetOf(pin.planHash, pin.rowCount, input.runId, pin, plan.reverts);
+        return pinned(changeSetOf(pin.planHash, pin.rowCount, input.runId, pin, plan.reverts));
       }
       const planHash = planHashOf(plan);
       if (input.expectedPlanHash !== null && input.expectedPlanHash !== planHash) throw new PlanPinMismatch(input.expectedPlanHash, planHash);
       // The target as it is now, so the cut can refuse if it changed while the run waited for approval.
       const target = executor.fingerprintTarget === undefined ? null : await executor.fingerprintTarget(ctx, plan.rows.map((r) => r.address));
-      return pinChangeSet(plan, input.runId, target);
+      return pinned(pinChangeSet(plan, input.runId, target));
     }),
 
     backup: phaseActor<BackupResult, PhaseInput>(binding, 'preWriteBackup', (ctx) => executor.preWriteBackup(ctx)),

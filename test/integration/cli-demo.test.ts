@@ -66,7 +66,7 @@ describe.each(TARGET_KINDS)('cutter demo on %s', (kind) => {
     expect(text).toContain('1. DRYRUN');
     expect(text).toMatch(/2\. LIVE on/);
     expect(text).toMatch(/LIVE run .* ended completed/);
-    expect(text).toMatch(/Governance ledger \(1 records, chain verifies\)/);
+    expect(text).toMatch(/Governance ledger \(1 record, chain verifies\)/);
     expect(await counts()).toEqual({ enacted: planned, versions: planned, log: planned * 2, ledger: 1, switchOn: 0 });
   }, 60_000);
 

@@ -22,7 +22,7 @@ import { snapshotBackupRunner } from '../../src/postgres/backups/snapshot-runner
 import { openTarget } from '../../src/postgres/open-target.js';
 import { PostgresLiveExecutionAdapter } from '../../src/postgres/postgres-adapter.js';
 import { PostgresRunStore } from '../../src/postgres/run-store.js';
-import { readTimedLedger } from '../../src/postgres/sql/ledger.js';
+import { appendLedger, readTimedLedger } from '../../src/postgres/sql/ledger.js';
 import { createDurableRun } from '../../src/runs/durable-run.js';
 import { captureTerminal } from '../support/capture-terminal.js';
 import { approvalFor, policy, samplePlan } from '../support/fixtures.js';
@@ -74,6 +74,8 @@ describe.runIf(chromiumFound || CHROMIUM_REQUIRED)('cutter report --html in head
       expect(run.approve(approvalFor(atCut, 'SG_1', 'carol', { reason: HOSTILE_REASON }))).toMatchObject({ accepted: false });
       expect(run.approve(approvalFor(atCut, 'SG_1', 'alice', { reason: 'plan reviewed in CHG-7' }))).toEqual({ accepted: true });
       const atEnact = await run.settled();
+      // The database switch re-armed while the run waits at SG_2: the report lists it among the run's kill-switch records.
+      await target.admin((s) => appendLedger(s, { kind: 'kill-switch', changeSetId: null, payload: { enabled: true, by: 'ops', reason: 're-armed for CHG-7' } }));
       expect(run.approve(approvalFor(atEnact, 'SG_2', 'bob', { reason: 'content review passed' }))).toEqual({ accepted: true });
       expect((await run.done()).status).toBe('completed');
       const changeSetId = atEnact.context.changeSet?.changeSetId;
@@ -86,7 +88,7 @@ describe.runIf(chromiumFound || CHROMIUM_REQUIRED)('cutter report --html in head
     reportFile = join(dir, 'report.html');
     const written = await cli('report', runId, '--html', '--out', reportFile, '--json');
     expect(written.code).toBe(ExitCode.Ok);
-    expect(JSON.parse(written.out)).toMatchObject({ file: reportFile, runId, state: 'completed', status: 'completed', pathComplete: true, decisions: 3, ledgerEntries: 1, ledgerChainOk: true });
+    expect(JSON.parse(written.out)).toMatchObject({ file: reportFile, runId, state: 'completed', status: 'completed', pathComplete: true, decisions: 3, ledgerEntries: 1, ledgerChainOk: true, addresses: 4, killSwitchRecords: 1, interruptions: 0 });
 
     context = await chromium.launchPersistentContext(join(dir, 'chromium-profile'), {
       executablePath: CHROMIUM_PATH,
@@ -149,7 +151,40 @@ describe.runIf(chromiumFound || CHROMIUM_REQUIRED)('cutter report --html in head
     const text = await rows.first().innerText();
     expect(text).toContain(ledgerHash.slice(0, 16));
     expect(text).toContain('change-set');
-    expect(await page.locator('#ledger').innerText()).toMatch(/chain intact: 2 records/);
+    expect(await page.locator('#ledger').innerText()).toMatch(/chain intact: 3 records/);
+  });
+
+  it('shows the addresses the change set touched, each approval\'s expiry, and the kill-switch record made during the run', async () => {
+    const addresses = await page.locator('#addresses').innerText();
+    expect(addresses).toContain('Addresses in the change set (4 addresses)');
+    expect(await page.locator('#addresses tbody tr').count()).toBe(4);
+    expect(addresses).toContain('handbook/test/section-4');
+    const approvals = page.locator('#approvals');
+    expect(await approvals.locator('th').allInnerTexts()).toContain('EXPIRES (UTC)');
+    const bob = (await approvals.locator('tbody tr').allInnerTexts()).find((row) => row.includes('bob')) ?? '';
+    // Signed, then expires (an hour later: on the run's first day it is shown without its date), then the outcome.
+    expect(bob).toMatch(/\d\d:\d\d:\d\d\.\d{3}\s+(?:\d{4}-\d\d-\d\d )?\d\d:\d\d:\d\d\.\d{3}\s+accepted$/);
+    const killSwitch = await page.locator('#kill-switch tbody').innerText();
+    expect(killSwitch).toMatch(/ON\s+ops\s+re-armed for CHG-7/);
+    expect(killSwitch).not.toContain('change window CHG-7');
+  });
+
+  it('keeps every table inside its card, even in a narrow window: a wide one scrolls within it', async () => {
+    await page.setViewportSize({ width: 760, height: 900 });
+    try {
+      for (const id of ['timeline', 'approvals', 'addresses', 'kill-switch', 'ledger']) {
+        // Runs in the page; the project compiles without the DOM's types, so the element is typed here.
+        const fits = await page.locator(`#${id}`).evaluate((section) => {
+          const box = section as unknown as { scrollWidth: number; clientWidth: number; getBoundingClientRect(): { right: number }; querySelector(s: string): { getBoundingClientRect(): { right: number } } | null };
+          const table = box.querySelector('.scroll') ?? box.querySelector('table');
+          return { overflow: box.scrollWidth - box.clientWidth, sticksOut: (table?.getBoundingClientRect().right ?? 0) - box.getBoundingClientRect().right };
+        });
+        expect({ id, ...fits }).toEqual({ id, overflow: 0, sticksOut: expect.any(Number) as number });
+        expect(fits.sticksOut).toBeLessThanOrEqual(0);
+      }
+    } finally {
+      await page.setViewportSize({ width: 1280, height: 900 });
+    }
   });
 
   it('draws the statechart as a visible SVG, the visited states filled and outlined unlike the others', async () => {

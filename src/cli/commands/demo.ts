@@ -24,6 +24,7 @@ import { targetFromOptions, withTargetOptions, type TargetOptions } from '../tar
 import type { Terminal } from '../terminal.js';
 import { initTarget } from './init.js';
 import { countsLine, planAgainstTarget } from '../plan-against-target.js';
+import { counted } from '../../text/plural.js';
 
 interface DemoOptions extends TargetOptions {
   readonly json: boolean;
@@ -42,7 +43,7 @@ async function dryRun(plan: Cutplan, target: ReadonlyMap<string, SimulatedAddres
   stop();
   const writes = end.context.changeSet === null ? [] : simulator.simulatedWrites(end.context.changeSet.changeSetId);
   if (!json) {
-    terminal.line(`  would write ${writes.length} IUs: ${writes.slice(0, 4).map((w) => `${w.address} v${w.version}`).join(', ')}${writes.length > 4 ? ', …' : ''}`);
+    terminal.line(`  would write ${counted(writes.length, 'IU')}: ${writes.slice(0, 4).map((w) => `${w.address} v${w.version}`).join(', ')}${writes.length > 4 ? ', …' : ''}`);
   }
   return { end, writes };
 }
@@ -96,7 +97,7 @@ export async function runDemo(sources: readonly string[], options: DemoOptions, 
   try {
     if (!options.json) {
       terminal.line(terminal.bold('Cutter demo: plan the example documents, dry-run them, then run them LIVE on a local target'));
-      terminal.line(terminal.dim(`sources: ${paths.join(', ')} (${fullPlan.rows.length} IUs)`));
+      terminal.line(terminal.dim(`sources: ${paths.join(', ')} (${counted(fullPlan.rows.length, 'IU')})`));
     }
     const report = await initTarget(target, options.json ? { ...terminal, line: () => undefined } : terminal, false);
     if (report.rolesPending !== null) return ExitCode.Refused;
@@ -106,7 +107,7 @@ export async function runDemo(sources: readonly string[], options: DemoOptions, 
     if (plan === null) {
       if (options.json) terminal.line(JSON.stringify({ nothingChanged: true, target: target.description }, null, 2));
       else {
-        terminal.line(terminal.green(`\nNothing changed: all ${fullPlan.rows.length} IUs are already in the target with the same content. Nothing was written.`));
+        terminal.line(terminal.green(`\nNothing changed: all ${counted(fullPlan.rows.length, 'IU')} are already in the target with the same content. Nothing was written.`));
         terminal.line(terminal.dim('Edit a document under examples/docs (or pass your own sources) and run again.'));
         await printLedger(target, terminal);
       }

@@ -13,6 +13,7 @@ import { ExitCode } from '../exit-codes.js';
 import { writeOutputFile } from '../output-file.js';
 import { targetFromOptions, withTargetOptions, type TargetOptions } from '../target-options.js';
 import type { Terminal } from '../terminal.js';
+import { counted } from '../../text/plural.js';
 
 type Verdict = { readonly ok: true; readonly records: number; readonly headSeq: number; readonly headHash: string; readonly anchors: number } | { readonly ok: false; readonly seq: number; readonly reason: string };
 
@@ -51,7 +52,7 @@ export const LEDGER_BROKEN_HINT = 'Stop LIVE runs on this target (cutter kill-sw
 
 function printVerdict(verdict: Verdict, terminal: Terminal, json: boolean): void {
   if (json) terminal.line(JSON.stringify(verdict, null, 2));
-  else if (verdict.ok) terminal.line(`${terminal.green('ok')}: ${verdict.records} records, chain intact, head #${verdict.headSeq} ${verdict.headHash}, ${verdict.anchors} anchors hold`);
+  else if (verdict.ok) terminal.line(`${terminal.green('ok')}: ${counted(verdict.records, 'record')}, chain intact, head #${verdict.headSeq} ${verdict.headHash}, ${verdict.anchors} anchors hold`);
   else {
     terminal.error(`${terminal.red('error')} ${ErrorCode.LedgerBroken}: record #${verdict.seq}: ${verdict.reason}`);
     terminal.error(`${terminal.dim('hint:')} ${LEDGER_BROKEN_HINT}`);

@@ -8,6 +8,7 @@ import { writeOutputFile } from '../output-file.js';
 import { bodyDiffs, planAgainstTarget, printClassified, type RetireOptions } from '../plan-against-target.js';
 import { targetFromOptions, withTargetOptions, type TargetOptions } from '../target-options.js';
 import type { Terminal } from '../terminal.js';
+import { counted } from '../../text/plural.js';
 
 interface PlanOptions extends TargetOptions, RetireOptions {
   readonly json: boolean;
@@ -60,7 +61,7 @@ export async function runPlan(sources: readonly string[], options: PlanOptions, 
       terminal.line(terminal.green('nothing to change: the target already holds these sources'));
       return ExitCode.Ok;
     }
-    terminal.line(`${terminal.bold('plan hash')}  ${planHash ?? ''}  ${terminal.dim(`(${plan.rows.length} rows; an approval approves exactly this diff)`)}`);
+    terminal.line(`${terminal.bold('plan hash')}  ${planHash ?? ''}  ${terminal.dim(`(${counted(plan.rows.length, 'row')}; an approval approves exactly this diff)`)}`);
     if (options.out !== undefined) terminal.line(`wrote ${options.out}`);
     return ExitCode.Ok;
   } finally {

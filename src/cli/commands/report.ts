@@ -9,6 +9,7 @@ import { PostgresRunStore } from '../../postgres/run-store.js';
 import { readTimedLedger } from '../../postgres/sql/ledger.js';
 import { buildRunReport } from '../../report/index.js';
 import { ExitCode } from '../exit-codes.js';
+import { counted } from '../../text/plural.js';
 import { writeOutputFile } from '../output-file.js';
 import { targetFromOptions, withTargetOptions, type TargetOptions } from '../target-options.js';
 import type { Terminal } from '../terminal.js';
@@ -70,10 +71,11 @@ export function registerReport(program: Command, terminal: Terminal, setExit: (c
           file, runId: header.runId, mode: header.mode, state: header.state, status: header.status, planHash: header.planHash,
           changeSetId: header.changeSetId, bytes: Buffer.byteLength(report.html), pathComplete: path.complete,
           timelineRows: timeline.length, decisions: decisions.length, ledgerEntries: ledger.entries.length, ledgerChainOk: ledger.chain.ok,
+          addresses: report.model.addresses?.total ?? null, killSwitchRecords: report.model.killSwitch.length, interruptions: header.interruptions,
         }, null, 2));
       } else {
         terminal.line(`${terminal.green('wrote')} ${file}`);
-        terminal.line(`  run ${header.runId} (${header.mode}) ${header.state} [${header.status}]: ${timeline.length} timeline rows, ${decisions.length} decisions, ${ledger.entries.length} ledger entries`);
+        terminal.line(`  run ${header.runId} (${header.mode}) ${header.state} [${header.status}]: ${counted(timeline.length, 'timeline row')}, ${counted(decisions.length, 'decision')}, ${counted(ledger.entries.length, 'ledger entry', 'ledger entries')}`);
         if (!path.complete) terminal.line(terminal.yellow('  the journal did not match the statechart step by step; only the states it names are highlighted'));
       }
       setExit(ExitCode.Ok);

@@ -105,6 +105,7 @@ async function control(command: string, runId: string, options: ControlOptions, 
       store: session.store, runId, approvals: session.policy, executor: session.executorFor(mode, mode === 'DRYRUN' ? await dryRunTarget(session, runId) : undefined),
       killSwitch: session.killSwitch, logger: session.logger,
       hold: { command: `cutter ${command}`, waitMs: waitMsOf(options.wait) },
+      ...(options.as === undefined ? {} : { restoredBy: options.as }),
       ...(inspector === null ? {} : { inspect: inspector.inspect }),
     });
     const stop = options.json ? () => undefined : reportRunProgress(run, terminal);
@@ -176,6 +177,9 @@ export function registerRunControl(program: Command, terminal: Terminal, setExit
           approval = signApproval(claims, signing.key);
         }
         const outcome = run.approve(approval);
+        // A run that takes no approval now (ended, at no gate) is the command's mistake, not a gate's refusal: exit 3
+        // with the invalid-event hint, as every other event the run cannot take.
+        if (!outcome.accepted && outcome.code === 'E_INVALID_EVENT') throw new InvalidEvent('type', outcome.reason);
         return outcome.accepted ? null : { code: outcome.code, reason: outcome.reason };
       });
     });

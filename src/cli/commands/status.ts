@@ -5,6 +5,7 @@ import { findRun } from '../../runs/run-store.js';
 import { viewOfStoredRun, type UpgradeStanding } from '../../runs/upgrade/stored-view.js';
 import { ExitCode } from '../exit-codes.js';
 import { printNextSteps, printRun, runJson } from '../print-run.js';
+import { runListLines, runsByTime } from '../run-list.js';
 import { withRunSession, type SessionOptions } from '../run-session.js';
 import { nextStepsOf } from '../next-steps-of.js';
 import { withTargetOptions } from '../target-options.js';
@@ -13,6 +14,9 @@ import type { Terminal } from '../terminal.js';
 interface StatusOptions extends SessionOptions {
   readonly json: boolean;
 }
+
+/** Read for the policy a parked run is judged by; a backup it names is never built by these read-only commands. */
+const CONFIG_OPTION = 'configuration file (approvers, policy); default $CUTTER_CONFIG, else ./cutter.config.json or .cutter/cutter.config.json';
 
 /** What restoring a run of an earlier version will do, for people; null for a run of this build's version. */
 export function upgradeLine(upgrade: UpgradeStanding): string | null {
@@ -23,25 +27,31 @@ export function upgradeLine(upgrade: UpgradeStanding): string | null {
 
 /** Registers `cutter status` and `cutter list`: read-only views of stored runs. */
 export function registerStatus(program: Command, terminal: Terminal, setExit: (code: ExitCode) => void): void {
-  withTargetOptions(program.command('list').description('list the runs stored in the target'))
+  withTargetOptions(program.command('list').description('list the runs stored in the target, oldest first (the newest is the last line)'))
+    .option('--config <file>', CONFIG_OPTION)
     .option('--json', 'print JSON', false)
     .action(async (options: StatusOptions) => {
       await withRunSession(options, async ({ store }) => {
-        const runs = await store.list();
+        const runs = runsByTime(await store.list());
         if (options.json) terminal.line(JSON.stringify(runs, null, 2));
         else if (runs.length === 0) terminal.line('no runs');
-        else for (const r of runs) terminal.line(`${r.runId}  ${r.mode.padEnd(6)} ${r.state.padEnd(34)} ${r.status.padEnd(20)} ${terminal.dim(`${r.initiator}, ${r.updatedAt}`)}`);
+        else {
+          const [header, ...rows] = runListLines(runs);
+          terminal.line(terminal.bold(header ?? ''));
+          for (const row of rows) terminal.line(row);
+        }
         setExit(ExitCode.Ok);
       });
     });
 
   withTargetOptions(program.command('status').description('show where a stored run is, what it did, and what can be done next').argument('[run]', 'run id (default: the most recent run)'))
     .option('--journal', 'also print the journal of events the run received', false)
+    .option('--config <file>', CONFIG_OPTION)
     .option('--json', 'print JSON', false)
     .action(async (runId: string | undefined, options: StatusOptions & { journal: boolean }) => {
       await withRunSession(options, async (session) => {
         const { store } = session;
-        const id = runId ?? (await store.list()).at(-1)?.runId;
+        const id = runId ?? runsByTime(await store.list()).at(-1)?.runId;
         if (id === undefined) throw new RunNotFound('(none stored)');
         const loaded = await findRun(store, id);
         if (loaded === null) throw new RunNotFound(id);

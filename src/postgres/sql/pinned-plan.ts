@@ -83,7 +83,7 @@ const INSERT_FROM_PIN_SQL = /* sql */ `
 INSERT INTO cutter.iu_versions (address, version, title, body, content_hash, change_set_id)
 SELECT p.address, coalesce(e.version, 1), p.title, p.body, p.content_hash, $2
 FROM cutter.pinned_plan_rows p LEFT JOIN unnest($3::text[], $4::integer[]) AS e (address, version) ON e.address = p.address
-WHERE p.run_id = $1 AND p.action IS DISTINCT FROM 'retire'`;
+WHERE p.run_id = $1 AND p.action IS DISTINCT FROM 'retire' AND p.ord >= $5 AND p.ord < $6`;
 
 /** Why a pinned plan may not be cut: it is not, row for row, the plan the run holds (and its approvals bind). */
 export type PinDifference =
@@ -105,6 +105,8 @@ export async function createFromPin(
   rows: readonly IURow[],
   plannedDigest: string,
   changeSetId: string,
+  chunkSize = rows.length,
+  progress: (done: number) => void = () => undefined,
 ): Promise<{ created: CreatedRow[]; difference: PinDifference | null }> {
   // The rows the cut writes: every row but a retirement (done at enactment). The pin is checked whole.
   const writing = rows.filter(writesVersion);
@@ -126,6 +128,14 @@ export async function createFromPin(
     }
   }
   if (created.some((row) => row.status !== 'created')) return { created, difference: null };
-  await session.query(INSERT_FROM_PIN_SQL, [runId, changeSetId, exceptions.map((e) => e.address), exceptions.map((e) => e.version)]);
+  // Inserted a range of the pin's rows per statement, so progress follows what the database has written, not one
+  // report when a single statement over every row returns.
+  const step = Math.max(1, chunkSize);
+  let written = 0;
+  for (let start = 0; start < rows.length; start += step) {
+    const { rowCount } = await session.query(INSERT_FROM_PIN_SQL, [runId, changeSetId, exceptions.map((e) => e.address), exceptions.map((e) => e.version), start, start + step]);
+    written += rowCount;
+    progress(written);
+  }
   return { created, difference: null };
 }

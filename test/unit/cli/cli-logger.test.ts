@@ -45,7 +45,8 @@ describe('the CLI logger', () => {
     logger.info({ dsn: 'postgres://u:hunter2@h/db' }, 'connected');
     const lines = out.text().trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
     const phases = lines.filter((line) => line.msg === 'phase finished');
-    expect(phases.map((line) => line.phase)).toEqual(['preWriteBackup', 'cutLegA', 'legBRecord', 'writeVerify', 'lifecycleEnact']);
+    // Precheck and planning too: `--log-level info` used to say nothing about them.
+    expect(phases.map((line) => line.phase)).toEqual(['precheck', 'planning', 'preWriteBackup', 'cutLegA', 'legBRecord', 'writeVerify', 'lifecycleEnact']);
     for (const line of phases) expect(line).toMatchObject({ runId: run.id, mode: 'DRYRUN' });
     expect(out.text()).not.toContain('hunter2');
   });

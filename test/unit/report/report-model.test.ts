@@ -79,7 +79,7 @@ describe('buildReportModel', () => {
     expect(torn.decisions.map((d) => [d.action, d.gate, d.who])).toEqual([['approve', 'SG_1', 'alice'], ['reject', 'SG_2', 'bob'], ['approve', 'SG_3', 'erin']]);
     expect(torn.decisions[1]?.reason).toBe('the review found a typo');
     expect(torn.timeline.map((r) => r.state).slice(-3)).toEqual(['torn.awaitingCompensationApproval', 'torn.compensating', 'compensated']);
-    expect(torn.timeline.find((r) => r.name === 'compensate')).toMatchObject({ outcome: 'done', rows: 2, detail: '2 drafts removed, 0 retired, 0 re-enacted' });
+    expect(torn.timeline.find((r) => r.name === 'compensate')).toMatchObject({ outcome: 'done', rows: 2, detail: '2 drafts retired (never enacted), 0 enacted versions retired, 0 earlier versions enacted again' });
 
     const halted = buildReportModel(inputOf(await haltedAndResumedLiveRun()));
     expect(halted.decisions.map((d) => [d.action, d.who, d.refusal?.gate ?? null])).toEqual([
@@ -111,7 +111,7 @@ describe('phaseSummary', () => {
     expect(phaseSummary('cut', { created: 5 })).toEqual({ rows: 5, detail: '5 IU versions created as drafts' });
     expect(phaseSummary('verify', { ok: false, actualCount: 2, expectedCount: 3 })).toEqual({ rows: 2, detail: '2 of 3 rows read back; MISMATCH' });
     expect(phaseSummary('backup', { verified: false, location: 'dump-1.dump', bytes: 10 }).detail).toBe('NOT verified backup at dump-1.dump, 10 bytes');
-    expect(phaseSummary('enact', null)).toEqual({ rows: null, detail: '? enacted, ? superseded' });
+    expect(phaseSummary('enact', null)).toEqual({ rows: null, detail: '? IUs enacted, ? superseded' });
     expect(phaseSummary('nonsense', { created: 1 })).toEqual({ rows: null, detail: '' });
   });
 });

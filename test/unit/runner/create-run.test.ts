@@ -61,4 +61,14 @@ describe('events from outside (I13)', () => {
     await run.settled();
     expect(() => run.cancel('dave', 'again')).toThrow(expect.objectContaining({ code: 'E_INVALID_EVENT', message: expect.stringContaining('ended') }));
   });
+
+  it('approve answers one way: an approval the run cannot take now comes back { accepted: false, code, reason }, never a throw', async () => {
+    const { run } = await startRun({ mode: 'DRYRUN' });
+    const atCut = run.view();
+    // Refused by the gate (self-approval) and refused because the run ended: the same shape, each with its code.
+    expect(run.approve(approvalFor(atCut, 'SG_1', 'carol'))).toMatchObject({ accepted: false, code: expect.stringMatching(/^E_APPROVAL_/) });
+    run.cancel('dave', 'no longer needed');
+    await run.settled();
+    expect(run.approve(approvalFor(atCut, 'SG_1'))).toEqual({ accepted: false, code: 'E_INVALID_EVENT', reason: expect.stringContaining('ended') });
+  });
 });
