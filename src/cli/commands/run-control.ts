@@ -4,6 +4,7 @@ import type { Approval, Gate } from '../../domain/approval.js';
 import { gateRequirements } from '../../policy/evaluate.js';
 import { durationSeconds } from '../../policy/policy.js';
 import { resolvePolicy } from '../../policy/resolve.js';
+import { readApproverKeyFile } from '../approver-key-file.js';
 import { parseGate, readOptionFile, required } from '../command-options.js';
 import { InvalidEvent, InvalidInput } from '../../errors/index.js';
 import { approvalClaimsFor } from '../../runner/approval-claims.js';
@@ -40,14 +41,35 @@ function gateOf(option: string | undefined): Gate {
 /** An approval file (from `cutter approval sign`), parsed as JSON; the gate's guard checks everything else. */
 async function approvalFromFile(path: string, gate: string | undefined): Promise<Approval> {
   const text = await readOptionFile(path, 'file');
-  let approval: Approval;
+  let parsed: unknown;
   try {
-    approval = JSON.parse(text) as Approval;
+    parsed = JSON.parse(text);
   } catch (error) {
     throw new InvalidInput('file', `the approval ${path} is not valid JSON: ${(error as Error).message}`);
   }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    throw new InvalidInput('file', `${path} is not an approval: it must hold one JSON object (from cutter approval sign)`);
+  }
+  const approval = parsed as Approval;
   if (gate !== undefined && approval.gate !== parseGate(gate)) throw new InvalidInput('gate', `the approval in ${path} is for ${approval.gate as string}, not ${parseGate(gate)}`);
   return approval;
+}
+
+/** What `approve` was given, read and checked before the run is restored. */
+type ApprovalInputs =
+  | { readonly kind: 'file'; readonly approval: Approval }
+  | { readonly kind: 'sign'; readonly gate: Gate; readonly approver: string; readonly reason: string; readonly key: string; readonly ttlMs?: number; readonly notBefore?: string };
+
+async function approvalInputs(options: ControlOptions): Promise<ApprovalInputs> {
+  if (options.file !== undefined) return { kind: 'file', approval: await approvalFromFile(options.file, options.gate) };
+  const gate = gateOf(options.gate);
+  const approver = required(options.as, 'as');
+  const reason = required(options.reason, 'reason');
+  const notBefore = options.notBefore === undefined ? undefined : new Date(options.notBefore);
+  if (notBefore !== undefined && Number.isNaN(notBefore.getTime())) throw new InvalidInput('not-before', 'must be an ISO instant such as 2026-12-07T09:00:00+01:00');
+  const ttlMs = options.expiresIn === undefined ? undefined : durationMs(options.expiresIn);
+  const key = await readApproverKeyFile(required(options.key, 'key'));
+  return { kind: 'sign', gate, approver, reason, key, ...(ttlMs === undefined ? {} : { ttlMs }), ...(notBefore === undefined ? {} : { notBefore: notBefore.toISOString() }) };
 }
 
 /** `1h`, `30m`, `2d` → milliseconds. */
@@ -123,34 +145,28 @@ export function registerRunControl(program: Command, terminal: Terminal, setExit
     .option('--review-decision <id>', 'the review decision this enactment carries out (required for enact)')
     .option('--expires-in <duration>', "how long the approval stays valid (default: the policy's lifetime for the gate, 24h unless set)")
     .option('--not-before <instant>', 'the approval counts only from this ISO instant (bound in its signature)')
-    .action((runId: string, options: ControlOptions) =>
-      control('approve', runId, options, terminal, setExit, async (run, session) => {
+    .action(async (runId: string, options: ControlOptions) => {
+      // Every input is read and checked before the run is restored: a bad key or approval file, a missing --as or a
+      // malformed --not-before is refused with nothing restored, journalled or written.
+      const given = await approvalInputs(options);
+      await control('approve', runId, options, terminal, setExit, (run, session) => {
         let approval: Approval;
-        if (options.file !== undefined) approval = await approvalFromFile(options.file, options.gate);
+        if (given.kind === 'file') approval = given.approval;
         else {
-          const gate = gateOf(options.gate);
           const view = run.view();
-          const lifetime = gateRequirements(resolvePolicy(session.policy).document, gate, []).defaultLifetimeSeconds * 1000;
-          const notBefore = options.notBefore === undefined ? undefined : new Date(options.notBefore);
-          if (notBefore !== undefined && Number.isNaN(notBefore.getTime())) throw new InvalidInput('not-before', 'must be an ISO instant such as 2026-12-07T09:00:00+01:00');
+          const lifetime = gateRequirements(resolvePolicy(session.policy).document, given.gate, []).defaultLifetimeSeconds * 1000;
           const claims = approvalClaimsFor(view, {
-            gate, approver: required(options.as, 'as'), reason: required(options.reason, 'reason'),
-            ttlMs: options.expiresIn === undefined ? lifetime : durationMs(options.expiresIn),
+            gate: given.gate, approver: given.approver, reason: given.reason, ttlMs: given.ttlMs ?? lifetime,
             ...(options.reviewDecision === undefined ? {} : { reviewDecisionId: options.reviewDecision }),
-            ...(notBefore === undefined ? {} : { notBefore: notBefore.toISOString() }),
+            ...(given.notBefore === undefined ? {} : { notBefore: given.notBefore }),
             ...(view.context.policyHash === null ? {} : { policyHash: view.context.policyHash }),
           });
-          const keyFile = required(options.key, 'key');
-          const key = await readOptionFile(keyFile, 'key');
-          try {
-            approval = signApproval(claims, key);
-          } catch (error) {
-            throw new InvalidInput('key', `${keyFile} is not an Ed25519 private key in PEM form (${(error as Error).message})`);
-          }
+          approval = signApproval(claims, given.key);
         }
         const outcome = run.approve(approval);
-        return outcome.accepted ? null : `${outcome.code}: ${outcome.reason}`;
-      }));
+        return Promise.resolve(outcome.accepted ? null : `${outcome.code}: ${outcome.reason}`);
+      });
+    });
 
   common(program.command('reject').description('say no at the gate a stored run waits at (at SG_2 or SG_3 the run is torn, not silently ended)').argument('<run>', 'run id'))
     .option('--gate <gate>', 'cut, enact or compensate')
