@@ -101,7 +101,7 @@ export function formatBytes(bytes: number): string {
   return `${unit === 0 ? value : Number(value.toFixed(1))} ${units[unit] ?? 'bytes'}`;
 }
 
-/** A file-system error as a short reason: the common ones in words, the rest by their code. */
+/** A file-system error as a short reason, for reading or writing: the common ones in words, the rest by their code. */
 export function reasonOf(error: unknown): string {
   const code = (error as NodeJS.ErrnoException | null)?.code;
   switch (code) {
@@ -111,7 +111,9 @@ export function reasonOf(error: unknown): string {
     case 'ENOTDIR': return 'a part of the path is not a folder (ENOTDIR)';
     case 'ELOOP': return 'too many levels of symbolic links (ELOOP)';
     case 'ENAMETOOLONG': return 'the name is too long (ENAMETOOLONG)';
-    case undefined: return `cannot read (${error instanceof Error ? error.message : String(error)})`;
-    default: return `cannot read (${code})`;
+    case 'EEXIST': return 'a file is in the way of a folder (EEXIST)';
+    case 'EROFS': return 'the file system is read-only (EROFS)';
+    case undefined: return error instanceof Error ? error.message : String(error);
+    default: return `failed (${code})`;
   }
 }
