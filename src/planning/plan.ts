@@ -3,7 +3,7 @@ import { basename, extname, join } from 'node:path';
 import { validateCutplan, type Cutplan } from '../domain/cutplan.js';
 import { FileLimits } from '../domain/limits.js';
 import { InvalidInput, PlanInvalid } from '../errors/index.js';
-import { readInputText } from '../files/read-input-file.js';
+import { readInputText, reasonOf } from '../files/read-input-file.js';
 import { cutMarkdown, slugify, type MarkdownDocument } from './markdown-cutter.js';
 import { parseRowsJson, parseRowsNdjson } from './rows-input.js';
 
@@ -185,9 +185,7 @@ async function fsCall<T>(path: string, call: () => Promise<T>): Promise<T> {
   try {
     return await call();
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === undefined) throw error;
-    const reason = code === 'ENOENT' ? 'no such file or directory' : `cannot read (${code})`;
-    throw new InvalidInput('paths', `${path}: ${reason}`);
+    if ((error as NodeJS.ErrnoException).code === undefined) throw error;
+    throw new InvalidInput('paths', `${path}: ${reasonOf(error)}`);
   }
 }
