@@ -20,7 +20,7 @@ export function privateKeyProblem(pem: string): string | null {
   } catch (error) {
     return `is not a readable PEM private key (${error instanceof Error ? error.message : String(error)})`;
   }
-  if (key.asymmetricKeyType !== 'ed25519') return `holds ${article(key.asymmetricKeyType)} key, not an Ed25519 one; make one with \`cutter keys generate\``;
+  if (key.asymmetricKeyType !== 'ed25519') return `holds a key of type ${typeName(key.asymmetricKeyType)}, not Ed25519; make one with \`cutter keys generate\``;
   return null;
 }
 
@@ -37,11 +37,10 @@ export function publicKeyProblem(pem: string): string | null {
     return `is not a readable PEM public key (${error instanceof Error ? error.message : String(error)})`;
   }
   if (key.type !== 'public') return 'is not a public key';
-  if (key.asymmetricKeyType !== 'ed25519') return `is ${article(key.asymmetricKeyType)} key, not an Ed25519 one; make one with \`cutter keys generate\``;
+  if (key.asymmetricKeyType !== 'ed25519') return `is a key of type ${typeName(key.asymmetricKeyType)}, not Ed25519; make one with \`cutter keys generate\``;
   return null;
 }
 
-function article(type: string | undefined): string {
-  const name = (type ?? 'unknown').toUpperCase();
-  return /^[AEIOU]/.test(name) ? `an ${name}` : `a ${name}`;
+function typeName(type: string | undefined): string {
+  return (type ?? 'unknown').toUpperCase();
 }
