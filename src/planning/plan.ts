@@ -15,7 +15,7 @@ import { parseRowsJson, parseRowsNdjson } from './rows-input.js';
  * @throws {PlanInvalid} when the combined rows fail validation, or no document yields a row.
  */
 export function planFromMarkdown(docs: readonly MarkdownDocument[]): Cutplan {
-  if (!Array.isArray(docs)) throw new InvalidInput('docs', `must be an array of { documentId, markdown }, not ${describeValue(docs)}`);
+  if (!isList(docs)) throw new InvalidInput('docs', `must be an array of { documentId, markdown }, not ${describeValue(docs)}`);
   return validateCutplan(docs.flatMap((doc) => cutMarkdown(doc)));
 }
 
@@ -57,7 +57,7 @@ const KNOWN_EXTENSIONS = Object.keys(KIND_BY_EXTENSION).join(', ');
  * @throws {PlanInvalid} when a file is not valid JSON / NDJSON or the combined rows fail validation.
  */
 export async function loadPlanSources(paths: readonly string[]): Promise<Cutplan> {
-  if (!Array.isArray(paths) || paths.length === 0 || !paths.every((p) => typeof p === 'string' && p !== '')) {
+  if (!isList(paths) || paths.length === 0 || !paths.every((p) => typeof p === 'string' && p !== '')) {
     throw new InvalidInput('paths', `must be a non-empty array of file or folder paths, not ${describeValue(paths)}`);
   }
   const rows: unknown[] = [];
@@ -84,6 +84,9 @@ export async function loadPlanSources(paths: readonly string[]): Promise<Cutplan
     );
   }
 }
+
+/** Array.isArray, without widening a readonly array to any[]. */
+const isList = (value: unknown): value is readonly unknown[] => Array.isArray(value);
 
 /** `null`, `an array`, `a number`: what a caller passed instead, for the error. */
 export function describeValue(value: unknown): string {

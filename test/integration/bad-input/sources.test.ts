@@ -25,7 +25,7 @@ const INVALID = { exit: ExitCode.InvalidInput, code: 'E_PLAN_INVALID' } as const
 const INPUT = { exit: ExitCode.InvalidInput, code: 'E_INVALID_INPUT' } as const;
 
 /** Each source is given to `cutter plan`; the names include the file's path. */
-const planCases: (CorpusCase & { readonly source: string })[] = [
+const planCases: (Omit<CorpusCase, 'args'> & { readonly source: string })[] = [
   // Malformed JSON.
   { name: 'JSON: not JSON at all', source: file('garbage.json', '{bad'), ...INVALID, names: ['not valid JSON', '(line 1, column 2)'] },
   { name: 'JSON: truncated', source: file('truncated.json', '[{"address":"a/b","title":"T"'), ...INVALID, names: ['not valid JSON'] },
