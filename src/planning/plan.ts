@@ -52,9 +52,12 @@ const KNOWN_EXTENSIONS = Object.keys(KIND_BY_EXTENSION).join(', ');
  * Rows are numbered across all sources in the order read, and each row-level issue's message is prefixed with the
  * file (and heading line, for Markdown) it came from, since a combined row index alone does not say which file to fix.
  *
- * @throws {InvalidInput} (field `paths`) when a path is missing or unreadable, a named file has an unknown extension,
- *   a directory holds no plan sources, a file is not UTF-8, or a Markdown file name has nothing to slug.
- * @throws {PlanInvalid} when a file is not valid JSON / NDJSON or the combined rows fail validation.
+ * @throws {InvalidInput} (field `paths`) when a path is missing or unreadable, is not a regular file (a FIFO or a
+ *   device is refused before it is opened), is larger than {@link FileLimits.maxSourceFileBytes}, a named file has an
+ *   unknown extension, a directory holds no plan sources, a file is not UTF-8, a Markdown file name has nothing to
+ *   slug, or a Markdown file starts with YAML front matter or holds a NUL character.
+ * @throws {PlanInvalid} when a file is not valid JSON / NDJSON, repeats a key in one object, yields no row, or the
+ *   combined rows fail validation.
  */
 export async function loadPlanSources(paths: readonly string[]): Promise<Cutplan> {
   if (!isList(paths) || paths.length === 0 || !paths.every((p) => typeof p === 'string' && p !== '')) {
