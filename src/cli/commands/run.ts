@@ -35,7 +35,7 @@ async function loadPlan(sources: readonly string[]): Promise<{ plan: Cutplan; ex
       if (typeof file.planHash !== 'string') throw new InvalidInput('planHash', `${only} has no plan hash`);
       const plan = inFile(only, () => validateCutplan(file.rows));
       const actual = planHashOf(plan);
-      if (actual !== file.planHash) throw new PlanPinMismatch(file.planHash, actual);
+      if (actual !== file.planHash) throw new PlanPinMismatch(file.planHash, actual, only);
       return { plan, expectedPlanHash: file.planHash, classified: true };
     }
   }

@@ -103,7 +103,7 @@ const runCases: CorpusCase[] = [
   { name: 'run: a .json that is not JSON (was a raw JSON.parse)', args: ['run', file('run-garbage.json', '{bad')], ...INVALID, names: [join(dir, 'run-garbage.json'), 'not valid JSON'] },
   { name: 'run: a missing plan file (was E_UNEXPECTED ENOENT)', args: ['run', join(dir, 'run-missing.json')], ...INPUT, names: [join(dir, 'run-missing.json'), 'no such file'] },
   { name: 'run: [] as the plan', args: ['run', file('run-empty.json', '[]')], ...INVALID, names: [join(dir, 'run-empty.json'), 'holds no rows'] },
-  { name: 'run: a plan file whose rows no longer hash to its plan hash (was exit 4 and a refused run)', args: ['run', file('run-pin.json', json(pinned))], exit: ExitCode.InvalidInput, code: 'E_PLAN_PIN_MISMATCH', names: [`pinned ${'0'.repeat(64)}`] },
+  { name: 'run: a plan file whose rows no longer hash to its plan hash (was exit 4 and a refused run)', args: ['run', file('run-pin.json', json(pinned))], exit: ExitCode.InvalidInput, code: 'E_PLAN_PIN_MISMATCH', names: [`plan hash mismatch in ${join(dir, 'run-pin.json')}: pinned ${'0'.repeat(64)}`] },
   { name: 'run: a plan file without a plan hash', args: ['run', file('run-no-hash.json', json({ ...pinned, planHash: undefined }))], ...INPUT, names: ['planHash', join(dir, 'run-no-hash.json')] },
   { name: 'run: a plan file with a bad row', args: ['run', file('run-bad-row.json', json({ ...pinned, rows: [{ ...pinned.rows[0], body: 'changed' }] }))], ...INVALID, names: [join(dir, 'run-bad-row.json'), 'row 0 · contentHash'] },
   { name: 'run: a plan file with "rows" twice', args: ['run', file('run-dup.json', `{"format":"cutter-plan/2","planHash":"${'0'.repeat(64)}","rows":[],"rows":[]}`)], ...INVALID, names: [join(dir, 'run-dup.json'), 'appears twice'] },
