@@ -172,14 +172,19 @@ export function registerRunControl(program: Command, terminal: Terminal, setExit
     .option('--gate <gate>', 'cut, enact or compensate')
     .option('--as <name>', 'who rejects')
     .option('--reason <text>', 'why')
-    .action((runId: string, options: ControlOptions) =>
-      control('reject', runId, options, terminal, setExit, (run) => { run.reject(gateOf(options.gate), required(options.as, 'as'), required(options.reason, 'reason')); return Promise.resolve(null); }));
+    .action((runId: string, options: ControlOptions) => {
+      // Options are checked before the run is restored: a missing one journals nothing.
+      const [gate, as, reason] = [gateOf(options.gate), required(options.as, 'as'), required(options.reason, 'reason')];
+      return control('reject', runId, options, terminal, setExit, (run) => { run.reject(gate, as, reason); return Promise.resolve(null); });
+    });
 
   common(program.command('cancel').description('cancel a stored run (after a commit it is torn and goes to SG_3)').argument('<run>', 'run id'))
     .option('--as <name>', 'who cancels')
     .option('--reason <text>', 'why')
-    .action((runId: string, options: ControlOptions) =>
-      control('cancel', runId, options, terminal, setExit, (run) => { run.cancel(required(options.as, 'as'), required(options.reason, 'reason')); return Promise.resolve(null); }));
+    .action((runId: string, options: ControlOptions) => {
+      const [as, reason] = [required(options.as, 'as'), required(options.reason, 'reason')];
+      return control('cancel', runId, options, terminal, setExit, (run) => { run.cancel(as, reason); return Promise.resolve(null); });
+    });
 
   common(program.command('resume').description('continue a stored run: a halted run resumes (kill switch ON), a run whose process died continues its phase, a run at a gate has its approval policy checked again (a window opened)').argument('<run>', 'run id'))
     .option('--as <name>', 'who resumes', process.env.USER ?? 'operator')
@@ -200,17 +205,21 @@ export function registerRunControl(program: Command, terminal: Terminal, setExit
   common(policy.command('bind').description('bind a parked run to the approval policy now in force (journalled, with who and why): it was created under another').argument('<run>', 'run id'))
     .option('--as <name>', 'who binds it')
     .option('--reason <text>', 'why the run may be judged by the new policy')
-    .action((runId: string, options: ControlOptions) =>
-      control('policy bind', runId, options, terminal, setExit, (run) => {
+    .action((runId: string, options: ControlOptions) => {
+      const [as, reason] = [required(options.as, 'as'), required(options.reason, 'reason')];
+      return control('policy bind', runId, options, terminal, setExit, (run) => {
         const before = run.view().context.refusals.length;
-        run.bindPolicy(required(options.as, 'as'), required(options.reason, 'reason'));
+        run.bindPolicy(as, reason);
         const refused = run.view().context.refusals.slice(before).find((r) => r.code === 'E_POLICY_CHANGED');
         return Promise.resolve(refused === undefined ? null : `${refused.code}: ${refused.reason}`);
-      }));
+      });
+    });
 
   common(program.command('escalate').description('escalate a halted run to SG_3 (compensation)').argument('<run>', 'run id'))
     .option('--as <name>', 'who escalates')
     .option('--reason <text>', 'why')
-    .action((runId: string, options: ControlOptions) =>
-      control('escalate', runId, options, terminal, setExit, (run) => { run.escalate(required(options.as, 'as'), required(options.reason, 'reason')); return Promise.resolve(null); }));
+    .action((runId: string, options: ControlOptions) => {
+      const [as, reason] = [required(options.as, 'as'), required(options.reason, 'reason')];
+      return control('escalate', runId, options, terminal, setExit, (run) => { run.escalate(as, reason); return Promise.resolve(null); });
+    });
 }
