@@ -1,6 +1,8 @@
 import { createPrivateKey, createPublicKey, generateKeyPairSync, sign, verify, type KeyObject } from 'node:crypto';
 import { canonicalJson } from '../domain/hashing.js';
 import type { Approval, ApprovalClaims } from '../domain/approval.js';
+import { InvalidInput } from '../errors/index.js';
+import { privateKeyProblem } from './key-problems.js';
 
 /** An approver's Ed25519 key pair, PEM-encoded. The private key stays with the approver. */
 export interface ApproverKeyPair {
@@ -30,11 +32,18 @@ export function signedBytesOf(claims: ApprovalClaims): Buffer {
 /**
  * Signs approval claims with an approver's private key.
  *
+ * @throws {InvalidInput} when `claims` is not an object or `privateKeyPem` is not an Ed25519 private key in PEM form
+ *   (field `claims` or `privateKeyPem`, saying what the key is instead: a public key, encrypted, ...).
  * @example
  * const approval = signApproval({ gate: 'SG_1', runId, changeSetId, planHash, approver: 'alice',
  *   reason: 'reviewed the diff', issuedAt, expiresAt }, alicePrivateKeyPem);
  */
 export function signApproval(claims: ApprovalClaims, privateKeyPem: string): Approval {
+  // Callers may not be TypeScript: a missing argument or a wrong key is named, not a TypeError from node:crypto.
+  if (typeof claims !== 'object' || claims === null || Array.isArray(claims)) throw new InvalidInput('claims', 'must be the approval claims object (gate, runId, changeSetId, planHash, approver, reason, issuedAt, expiresAt)');
+  if (typeof privateKeyPem !== 'string') throw new InvalidInput('privateKeyPem', 'must be the approver\'s Ed25519 private key as PEM text');
+  const problem = privateKeyProblem(privateKeyPem);
+  if (problem !== null) throw new InvalidInput('privateKeyPem', `the key ${problem}`);
   return { ...claims, signature: signBytes(signedBytesOf(claims), privateKeyPem) };
 }
 

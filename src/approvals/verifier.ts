@@ -1,5 +1,5 @@
 import { ApprovalSchema, Gate, type Approval } from '../domain/approval.js';
-import { ApprovalInvalid, ApprovalRefusal } from '../errors/index.js';
+import { ApprovalInvalid, ApprovalRefusal, InvalidInput } from '../errors/index.js';
 import { fieldOfIssue } from '../domain/issue-field.js';
 import { canonicalIdentity, entryFor } from '../domain/identity.js';
 import { publicKeyOf, type ApprovalPolicy } from '../policy/resolve.js';
@@ -23,8 +23,13 @@ export type ApprovalCheck =
 /**
  * Checks an approval against the gate it is offered to. Order matters only for the reason reported; every check must
  * pass. Pure apart from the clock, and synchronous, so the machine's guard can call it.
+ *
+ * @throws {InvalidInput} when `expected` or `policy` is missing (a malformed candidate is a refusal, not a throw).
  */
 export function checkApproval(candidate: unknown, expected: ApprovalExpectation, policy: ApprovalPolicy): ApprovalCheck {
+  // The candidate may be anything (it is judged); what it is judged against must be given.
+  if (typeof expected !== 'object' || expected === null) throw new InvalidInput('expected', 'must say what the approval must match: { gate, runId, changeSetId, planHash, initiator }');
+  if (typeof policy !== 'object' || policy === null) throw new InvalidInput('policy', 'must be the approval policy ({ approvers, ... })');
   const parsed = ApprovalSchema.safeParse(candidate);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];

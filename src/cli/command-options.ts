@@ -1,7 +1,8 @@
 /** What several commands read from their options: a gate, a required value, a file named by an option. */
-import { readFile } from 'node:fs/promises';
 import { GateSchema, type Gate } from '../domain/approval.js';
+import { FileLimits } from '../domain/limits.js';
 import { InvalidInput, OptionMissing } from '../errors/index.js';
+import { readInputText } from '../files/read-input-file.js';
 
 /** `cut`/`SG_1`, `enact`/`SG_2`, `compensate`/`SG_3` → the gate. */
 export function parseGate(option: string | undefined): Gate {
@@ -17,21 +18,11 @@ export function required(value: string | undefined, field: string): string {
   return value;
 }
 
-/** What a failed read means, for people (the errno code alone, ENOENT, says little). */
-const READ_FAILURES: Readonly<Record<string, string>> = {
-  ENOENT: 'no such file',
-  EISDIR: 'it is a folder, not a file',
-  EACCES: 'permission denied',
-  ENOTDIR: 'a part of the path is not a folder',
-};
-
-/** The text of a file an option names; a file that cannot be read is refused naming the option and why. */
-export async function readOptionFile(path: string, field: string): Promise<string> {
-  try {
-    return await readFile(path, 'utf8');
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const why = code === undefined ? undefined : READ_FAILURES[code];
-    throw new InvalidInput(field, `cannot read ${path}: ${why ?? code ?? (error as Error).message}`);
-  }
+/**
+ * The text of a file an option names (an approval, a request); a file that cannot be read, is not a regular file (a
+ * FIFO would block), is over {@link FileLimits.maxSettingsFileBytes} or is not UTF-8 is refused naming the option,
+ * the file and why.
+ */
+export function readOptionFile(path: string, field: string): Promise<string> {
+  return readInputText(path, { field, maxBytes: FileLimits.maxSettingsFileBytes, limitName: 'FileLimits.maxSettingsFileBytes' });
 }

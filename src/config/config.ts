@@ -1,10 +1,12 @@
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { z } from 'zod';
+import { publicKeyProblem } from '../approvals/key-problems.js';
 import { identityCollisions } from '../domain/identity.js';
+import { FileLimits } from '../domain/limits.js';
 import { fieldOfIssue } from '../domain/issue-field.js';
 import { InvalidInput } from '../errors/index.js';
+import { readInputText } from '../files/read-input-file.js';
 import { PolicyRulesSchema } from '../policy/policy.js';
 import { resolvePolicy, type ApprovalPolicy } from '../policy/resolve.js';
 import { DefaultPath } from './cutter-folder.js';
@@ -83,13 +85,9 @@ export interface CutterConfig {
  */
 export async function loadConfig(path: string | undefined, env: NodeJS.ProcessEnv = process.env): Promise<CutterConfig> {
   const { file, explicit } = configFileOf(path, env);
-  let text: string | null;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (error) {
-    if (explicit) throw new InvalidInput('config', `cannot read ${file}: ${(error as Error).message}`);
-    text = null;
-  }
+  // An absent default file means the defaults; a file named explicitly must be there. Anything that is there is read
+  // as a regular file of bounded size, so a FIFO or a device in its place is refused instead of hanging the command.
+  const text = !explicit && !existsSync(file) ? null : await readInputText(file, SETTINGS_FILE_RULE('config'));
   let raw: unknown = {};
   if (text !== null) {
     try {
@@ -107,7 +105,7 @@ export async function loadConfig(path: string | undefined, env: NodeJS.ProcessEn
   const entries: Record<string, { publicKey: string; groups: readonly string[] }> = {};
   for (const [name, entry] of Object.entries(parsed.data.approvers)) {
     const key = typeof entry === 'string' ? entry : entry.publicKey;
-    approvers[name] = key.startsWith('-----BEGIN') ? key : await readKey(resolve(dirname(file), key), name);
+    approvers[name] = key.trimStart().startsWith('-----BEGIN') ? inlineKey(key, name, file) : await readKey(resolve(dirname(file), key), name);
     entries[name] = { publicKey: approvers[name], groups: typeof entry === 'string' ? [] : entry.groups };
   }
   const approvalPolicy: ApprovalPolicy = { approvers: entries, allowSelfApproval: parsed.data.allowSelfApproval, rules: parsed.data.policy };
@@ -140,12 +138,29 @@ function absoluteBackup(backup: z.infer<typeof ConfigSchema>['backup'], configFo
   return backup.kind === 'pg_dump' ? { ...backup, directory: backup.directory === undefined ? resolve(DefaultPath.backups) : resolve(configFolder, backup.directory) } : backup;
 }
 
+const SETTINGS_FILE_RULE = (field: string) => ({ field, maxBytes: FileLimits.maxSettingsFileBytes, limitName: 'FileLimits.maxSettingsFileBytes' });
+
+/**
+ * An approver's public key written in the configuration, parsed now: a key that cannot be parsed would otherwise be
+ * found only when that approver's first approval is refused as a bad signature.
+ */
+function inlineKey(pem: string, name: string, file: string): string {
+  const problem = publicKeyProblem(pem);
+  if (problem !== null) throw new InvalidInput(`approvers.${name}`, `the public key of ${name} ${problem} (in ${file})`);
+  return pem;
+}
+
+/** An approver's public key in a PEM file the configuration names, read and parsed now, naming the file if wrong. */
 async function readKey(path: string, name: string): Promise<string> {
+  const field = `approvers.${name}`;
+  let pem: string;
   try {
-    const pem = await readFile(path, 'utf8');
-    if (!pem.includes('BEGIN PUBLIC KEY')) throw new Error('not a PEM public key');
-    return pem;
+    pem = await readInputText(path, { field, maxBytes: FileLimits.maxKeyFileBytes, limitName: 'FileLimits.maxKeyFileBytes' });
   } catch (error) {
-    throw new InvalidInput(`approvers.${name}`, `cannot read the public key ${path}: ${(error as Error).message}`);
+    if (!(error instanceof InvalidInput)) throw error;
+    throw new InvalidInput(field, `cannot read the public key ${error.message.slice(`invalid input: ${field}: `.length)}`);
   }
+  const problem = publicKeyProblem(pem);
+  if (problem !== null) throw new InvalidInput(field, `the public key ${path} of ${name} ${problem}`);
+  return pem;
 }

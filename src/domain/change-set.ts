@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { InvalidInput } from '../errors/index.js';
 import { sha256Hex } from './hashing.js';
 import type { Cutplan } from './cutplan.js';
 import type { IURow } from './iu.js';
@@ -41,6 +42,7 @@ const planHashes = new WeakMap<Cutplan, string>();
  * plan (as validateCutplan returns) is hashed once: a run asks for its hash several times.
  */
 export function planHashOf(plan: Cutplan): string {
+  assertPlan(plan);
   const cached = planHashes.get(plan);
   if (cached !== undefined) return cached;
   const rows = planRowsInHashOrder(plan);
@@ -111,4 +113,11 @@ export function contentDigestOf(rows: readonly { address: string; contentHash: s
   const digest = sha256Hex(ordered.map((r) => `${r.address}\t${r.contentHash}\n`).join(''));
   if (Object.isFrozen(rows) && rows.every((r) => Object.isFrozen(r))) contentDigests.set(rows, digest);
   return digest;
+}
+
+/** Callers may not be TypeScript: `null` or a bare array gets a named error, not a TypeError deep inside hashing. */
+function assertPlan(plan: unknown): asserts plan is Cutplan {
+  if (typeof plan !== 'object' || plan === null || !Array.isArray((plan as { rows?: unknown }).rows)) {
+    throw new InvalidInput('plan', 'must be a cutplan ({ rows }) from validateCutplan or a planning function');
+  }
 }

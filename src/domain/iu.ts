@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { InvalidInput } from '../errors/index.js';
 import { hashCanonical } from './hashing.js';
 import { ADDRESS_PATTERN, PlanLimits } from './limits.js';
 
@@ -64,5 +65,8 @@ export const writesVersion = (row: Pick<IURow, 'action'>): boolean => row.action
 
 /** sha256 of the canonical `{ title, body }`: the identity of an IU's content. */
 export function contentHashOf(title: string, body: string): string {
+  // A hash of "null" would silently stand for content that was never given.
+  if (typeof title !== 'string') throw new InvalidInput('title', 'must be a string');
+  if (typeof body !== 'string') throw new InvalidInput('body', 'must be a string');
   return hashCanonical({ body, title });
 }

@@ -24,3 +24,20 @@ export const PlanLimits = {
  * such as `handbook/backups/retention`.
  */
 export const ADDRESS_PATTERN = /^[a-z0-9][a-z0-9._-]*(\/[a-z0-9][a-z0-9._-]*)*$/;
+
+/**
+ * Size limits of the files Cutter reads: plan sources and plan files, key files, configuration and approval files.
+ * A file is refused by its size before it is read, so a huge file (or a device posing as one) never fills memory.
+ * Not stored anywhere, so these may change without a migration.
+ */
+export const FileLimits = {
+  /**
+   * Bytes of one plan source or plan file (256 MiB). Well under the longest string V8 can hold (about 512 MiB), so a
+   * file refused is refused as too large, never as "not UTF-8" by a decoder that ran out of room.
+   */
+  maxSourceFileBytes: 256 * 1024 * 1024,
+  /** Bytes of a key file (a PEM key is under 1 KiB). */
+  maxKeyFileBytes: 64 * 1024,
+  /** Bytes of a configuration file or an approval file. */
+  maxSettingsFileBytes: 4 * 1024 * 1024,
+} as const;

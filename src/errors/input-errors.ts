@@ -32,8 +32,9 @@ export class PlanPinMismatch extends CutterError {
   readonly expected: string;
   readonly actual: string;
 
-  constructor(expected: string, actual: string) {
-    super(`plan hash mismatch: pinned ${expected}, content hashes to ${actual}`, { phase: 'planning' });
+  /** `source`: where the pinned plan was read from (a plan file), when it was read from one. */
+  constructor(expected: string, actual: string, source?: string) {
+    super(`plan hash mismatch${source === undefined ? '' : ` in ${source}`}: pinned ${expected}, content hashes to ${actual}`, { phase: 'planning' });
     this.expected = expected;
     this.actual = actual;
   }

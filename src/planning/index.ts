@@ -5,4 +5,4 @@
  */
 export { cutMarkdown, slugify, type MarkdownDocument } from './markdown-cutter.js';
 export { parseRowsJson, parseRowsNdjson } from './rows-input.js';
-export { planFromMarkdown, planFromRows, loadPlanSources } from './plan.js';
+export { planFromMarkdown, planFromRows, loadPlanSources, readSourceText } from './plan.js';

@@ -52,11 +52,15 @@ export function slugify(text: string): string {
  * Rows are not validated here (an empty heading with a body yields an empty title); run them through
  * `validateCutplan`, which names the offending row and field.
  *
- * @throws {InvalidInput} when `documentId` does not match the address pattern.
+ * @throws {InvalidInput} when `doc` is not an object, `markdown` not a string, or `documentId` does not match the
+ *   address pattern.
  */
 export function cutMarkdown(doc: MarkdownDocument): IURowInput[] {
+  // Callers may not be TypeScript: a missing document or text gets a named error, not a TypeError.
+  if (typeof doc !== 'object' || doc === null) throw new InvalidInput('doc', 'must be an object { documentId, markdown }');
+  if (typeof doc.markdown !== 'string') throw new InvalidInput('markdown', 'must be a string (the document\'s text)');
   const { documentId } = doc;
-  if (!ADDRESS_PATTERN.test(documentId)) {
+  if (typeof documentId !== 'string' || !ADDRESS_PATTERN.test(documentId)) {
     throw new InvalidInput('documentId', `"${documentId}" must be lower-case path segments such as handbook`);
   }
   // The parser drops a BOM but counts offsets after it; removing it first keeps offsets aligned with our string.

@@ -1,7 +1,9 @@
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
 import { basename, extname, join } from 'node:path';
 import { validateCutplan, type Cutplan } from '../domain/cutplan.js';
+import { FileLimits } from '../domain/limits.js';
 import { InvalidInput, PlanInvalid } from '../errors/index.js';
+import { readInputText, reasonOf } from '../files/read-input-file.js';
 import { cutMarkdown, slugify, type MarkdownDocument } from './markdown-cutter.js';
 import { parseRowsJson, parseRowsNdjson } from './rows-input.js';
 
@@ -13,6 +15,7 @@ import { parseRowsJson, parseRowsNdjson } from './rows-input.js';
  * @throws {PlanInvalid} when the combined rows fail validation, or no document yields a row.
  */
 export function planFromMarkdown(docs: readonly MarkdownDocument[]): Cutplan {
+  if (!isList(docs)) throw new InvalidInput('docs', `must be an array of { documentId, markdown }, not ${describeValue(docs)}`);
   return validateCutplan(docs.flatMap((doc) => cutMarkdown(doc)));
 }
 
@@ -49,16 +52,25 @@ const KNOWN_EXTENSIONS = Object.keys(KIND_BY_EXTENSION).join(', ');
  * Rows are numbered across all sources in the order read, and each row-level issue's message is prefixed with the
  * file (and heading line, for Markdown) it came from, since a combined row index alone does not say which file to fix.
  *
- * @throws {InvalidInput} (field `paths`) when a path is missing or unreadable, a named file has an unknown extension,
- *   a directory holds no plan sources, a file is not UTF-8, or a Markdown file name has nothing to slug.
- * @throws {PlanInvalid} when a file is not valid JSON / NDJSON or the combined rows fail validation.
+ * @throws {InvalidInput} (field `paths`) when a path is missing or unreadable, is not a regular file (a FIFO or a
+ *   device is refused before it is opened), is larger than {@link FileLimits.maxSourceFileBytes}, a named file has an
+ *   unknown extension, a directory holds no plan sources, a file is not UTF-8, a Markdown file name has nothing to
+ *   slug, or a Markdown file starts with YAML front matter or holds a NUL character.
+ * @throws {PlanInvalid} when a file is not valid JSON / NDJSON, repeats a key in one object, yields no row, or the
+ *   combined rows fail validation.
  */
 export async function loadPlanSources(paths: readonly string[]): Promise<Cutplan> {
+  if (!isList(paths) || paths.length === 0 || !paths.every((p) => typeof p === 'string' && p !== '')) {
+    throw new InvalidInput('paths', `must be a non-empty array of file or folder paths, not ${describeValue(paths)}`);
+  }
   const rows: unknown[] = [];
   const origins: string[] = [];
   for (const path of paths) {
     for (const file of await expand(path)) {
       const fileRows = await readSource(file, rows.length);
+      // A source that yields nothing is almost always a mistake (an empty export, a file without headings); saying
+      // so names the file, where the plan-level "no rows" could not.
+      if (fileRows.rows.length === 0) throw new PlanInvalid([{ row: undefined, field: 'rows', message: `${file.path}: ${EMPTY_SOURCE[file.kind]}` }]);
       rows.push(...fileRows.rows);
       origins.push(...fileRows.origins);
     }
@@ -75,6 +87,22 @@ export async function loadPlanSources(paths: readonly string[]): Promise<Cutplan
     );
   }
 }
+
+/** Array.isArray, without widening a readonly array to any[]. */
+const isList = (value: unknown): value is readonly unknown[] => Array.isArray(value);
+
+/** `null`, `an array`, `a number`: what a caller passed instead, for the error. */
+export function describeValue(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return value.length === 0 ? 'an empty array' : 'an array holding something else';
+  return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
+}
+
+const EMPTY_SOURCE: Readonly<Record<SourceKind, string>> = {
+  markdown: 'yields no IU: it has no heading with text under it (text before the first heading is not cut)',
+  json: 'holds no rows',
+  ndjson: 'holds no rows (every line is blank)',
+};
 
 interface SourceFile {
   readonly path: string;
@@ -107,10 +135,11 @@ async function expand(path: string): Promise<SourceFile[]> {
 
 /** Reads one source's rows; `firstRow` is the combined index of its first row, so parse issues number like the plan. */
 async function readSource(file: SourceFile, firstRow: number): Promise<{ rows: unknown[]; origins: string[] }> {
-  const text = await readUtf8(file.path);
+  const text = await readSourceText(file.path);
   if (file.kind === 'markdown') {
     const documentId = slugify(basename(file.path, extname(file.path)));
     if (documentId === '') throw new InvalidInput('paths', `${file.path}: file name has no letters or digits to use as a document id`);
+    assertCuttable(file.path, text);
     const rows = cutMarkdown({ documentId, markdown: text });
     const origins = rows.map((row) => `${file.path}:${row.source?.slice(row.source.lastIndexOf(':') + 1) ?? '?'}`);
     return { rows, origins };
@@ -130,14 +159,31 @@ async function readSource(file: SourceFile, firstRow: number): Promise<{ rows: u
   }
 }
 
-/** Decodes strictly: governed content silently altered by replacement characters would be worse than an error. */
-async function readUtf8(path: string): Promise<string> {
-  const bytes = await fsCall(path, () => readFile(path));
-  try {
-    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-  } catch {
-    throw new InvalidInput('paths', `${path}: not valid UTF-8`);
+/** YAML front matter: a first line `---`, and a later line `---` or `...` closing it. */
+const FRONT_MATTER = /^\uFEFF?---[ \t]*\r?\n(?:.*\r?\n)*?(?:---|\.\.\.)[ \t]*(?:\r?\n|$)/;
+
+/**
+ * Refuses what the Markdown parser would silently change: YAML front matter (CommonMark has none, so its last line
+ * would make a setext heading of the metadata, cut as an IU) and NUL characters (replaced by U+FFFD).
+ */
+function assertCuttable(path: string, text: string): void {
+  if (FRONT_MATTER.test(text)) {
+    throw new InvalidInput('paths', `${path}: starts with YAML front matter (--- ... ---), which would be cut as a heading: remove it, or move what it says into the text`);
   }
+  const nul = text.indexOf('\u0000');
+  if (nul >= 0) {
+    const line = text.slice(0, nul).split('\n').length;
+    throw new InvalidInput('paths', `${path}:${line}: contains a NUL character (U+0000), which Markdown would turn into U+FFFD: remove it`);
+  }
+}
+
+/**
+ * A source's text: a regular file (not a FIFO or device, which would block or never end) of at most
+ * {@link FileLimits.maxSourceFileBytes}, decoded strictly as UTF-8 (governed content silently altered by replacement
+ * characters would be worse than an error).
+ */
+export function readSourceText(path: string): Promise<string> {
+  return readInputText(path, { field: 'paths', maxBytes: FileLimits.maxSourceFileBytes, limitName: 'FileLimits.maxSourceFileBytes' });
 }
 
 /** Turns a file-system failure on a caller's path into an InvalidInput naming that path. */
@@ -145,9 +191,7 @@ async function fsCall<T>(path: string, call: () => Promise<T>): Promise<T> {
   try {
     return await call();
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === undefined) throw error;
-    const reason = code === 'ENOENT' ? 'no such file or directory' : `cannot read (${code})`;
-    throw new InvalidInput('paths', `${path}: ${reason}`);
+    if ((error as NodeJS.ErrnoException).code === undefined) throw error;
+    throw new InvalidInput('paths', `${path}: ${reasonOf(error)}`);
   }
 }

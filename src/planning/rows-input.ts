@@ -1,6 +1,27 @@
-import { PlanInvalid, type PlanIssue } from '../errors/index.js';
+import { InvalidInput, PlanInvalid, type PlanIssue } from '../errors/index.js';
+import { findDuplicateKey, type DuplicateKey } from './duplicate-keys.js';
 
 const SHAPE_MESSAGE = 'must be a JSON array of rows or an object { "rows": [...] }';
+
+/**
+ * Parses one JSON document strictly: a leading BOM is dropped, and a key repeated in one object is refused (JSON.parse
+ * would keep only its last value). For a plan file or a rows file; the caller checks the shape.
+ *
+ * @throws {PlanInvalid} (field `rows`, or the repeated key) when the text is not JSON or repeats a key.
+ * @throws {InvalidInput} when `text` is not a string.
+ */
+export function parseJsonDocument(text: string): unknown {
+  const source = withoutBom(assertText(text));
+  let value: unknown;
+  try {
+    value = JSON.parse(source);
+  } catch (error) {
+    throw new PlanInvalid([{ row: undefined, field: 'rows', message: `not valid JSON: ${describeJsonError(error, source)}` }]);
+  }
+  const duplicate = findDuplicateKey(source);
+  if (duplicate !== null) throw new PlanInvalid([duplicateIssue(duplicate, duplicate.line)]);
+  return value;
+}
 
 /**
  * Parses rows written as one JSON document: either an array of rows or an object whose only key is `rows`. Rows are
@@ -8,16 +29,12 @@ const SHAPE_MESSAGE = 'must be a JSON array of rows or an object { "rows": [...]
  * ignored, so a misspelt key cannot silently drop data.
  *
  * @throws {PlanInvalid} when the text is not JSON (field `rows`, with the parser's message and, when the parser
- *   reports a position, its line and column) or not one of the two shapes.
+ *   reports a position, its line and column), repeats a key in one object (JSON.parse would keep only the last value),
+ *   or is not one of the two shapes.
+ * @throws {InvalidInput} when `text` is not a string.
  */
 export function parseRowsJson(text: string): unknown[] {
-  const source = withoutBom(text);
-  let value: unknown;
-  try {
-    value = JSON.parse(source);
-  } catch (error) {
-    throw new PlanInvalid([{ row: undefined, field: 'rows', message: `not valid JSON: ${describeJsonError(error, source)}` }]);
-  }
+  const value = parseJsonDocument(text);
   if (Array.isArray(value)) return value;
   if (typeof value !== 'object' || value === null) {
     throw new PlanInvalid([{ row: undefined, field: 'rows', message: SHAPE_MESSAGE }]);
@@ -39,18 +56,22 @@ export function parseRowsJson(text: string): unknown[] {
  * returned array — the same numbering `validateCutplan` uses — and its message names the 1-based line number, which
  * differs from the row index when the file has blank lines.
  *
- * @throws {PlanInvalid} with field `row` for each line that is not valid JSON.
+ * @throws {PlanInvalid} with field `row` for each line that is not valid JSON, and naming the key for each line that
+ *   repeats a key in one object.
+ * @throws {InvalidInput} when `text` is not a string.
  */
 export function parseRowsNdjson(text: string): unknown[] {
   const rows: unknown[] = [];
   const issues: PlanIssue[] = [];
-  withoutBom(text)
+  withoutBom(assertText(text))
     .split(/\r?\n/)
     .forEach((line, lineIndex) => {
       if (line.trim().length === 0) return;
       const row = rows.length;
       try {
         rows.push(JSON.parse(line));
+        const duplicate = findDuplicateKey(line);
+        if (duplicate !== null) issues.push(duplicateIssue({ ...duplicate, path: `[${row}]${duplicate.path === '' ? '' : `.${duplicate.path}`}` }, lineIndex + 1));
       } catch (error) {
         // Keep numbering rows so later issues still point at the right row.
         rows.push(undefined);
@@ -59,6 +80,23 @@ export function parseRowsNdjson(text: string): unknown[] {
     });
   if (issues.length > 0) throw new PlanInvalid(issues);
   return rows;
+}
+
+/** The issue for a repeated key: its row when it is inside one, and the field as a dotted path within the row. */
+function duplicateIssue(duplicate: DuplicateKey, line: number): PlanIssue {
+  const inRow = /^(?:rows)?\[(\d+)\]\.?/.exec(duplicate.path);
+  const within = inRow === null ? duplicate.path : duplicate.path.slice(inRow[0].length);
+  return {
+    row: inRow === null ? undefined : Number(inRow[1]),
+    field: within === '' ? duplicate.key : `${within}.${duplicate.key}`,
+    message: `line ${line}: the key "${duplicate.key}" appears twice in one object; JSON keeps only the last, so remove or rename one`,
+  };
+}
+
+/** The library's callers may not be TypeScript: `null` gets a named error, not a TypeError from `startsWith`. */
+function assertText(text: unknown): string {
+  if (typeof text !== 'string') throw new InvalidInput('text', `must be a string (the file's text), not ${text === null ? 'null' : typeof text}`);
+  return text;
 }
 
 /** Editors on Windows often save a BOM, which `JSON.parse` rejects as an unexpected token. */

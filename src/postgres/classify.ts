@@ -1,6 +1,6 @@
 import { validateCutplan, type Cutplan } from '../domain/cutplan.js';
 import type { IURow } from '../domain/iu.js';
-import { PlanConflict } from '../errors/index.js';
+import { InvalidInput, PlanConflict } from '../errors/index.js';
 import { schemaVersionOf } from './migrations/index.js';
 import { DbRole, type ConnectionProvider } from './port.js';
 import { classifyRows, type AddressState, type ClassifiedAddress } from './sql/classify-plan.js';
@@ -37,6 +37,10 @@ export interface ClassifyOptions {
  * if (classified.plan === null) logger.info('nothing to change');
  */
 export async function classifyPlan(provider: ConnectionProvider, sources: Cutplan, options: ClassifyOptions = {}): Promise<ClassifiedPlan> {
+  if (typeof provider !== 'function') throw new InvalidInput('provider', 'must be a connection provider (role) => session, e.g. openTarget(...).provider');
+  if (typeof sources !== 'object' || sources === null || !Array.isArray((sources as { rows?: unknown }).rows)) {
+    throw new InvalidInput('sources', 'must be a cutplan ({ rows }) from a planning function');
+  }
   const session = await provider(DbRole.Verify);
   let broken = false;
   try {

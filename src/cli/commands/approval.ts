@@ -8,6 +8,7 @@ import { riskRulesOf } from '../../runner/bind-machine.js';
 import { RunNotFound } from '../../runs/errors.js';
 import { findRun } from '../../runs/run-store.js';
 import { viewOfStoredRun } from '../../runs/upgrade/stored-view.js';
+import { readApproverKeyFile } from '../approver-key-file.js';
 import { parseGate, readOptionFile, required } from '../command-options.js';
 import { ExitCode } from '../exit-codes.js';
 import { writeOutputFile } from '../output-file.js';
@@ -99,10 +100,12 @@ export function registerApproval(program: Command, terminal: Terminal, setExit: 
     .option('--out <file>', 'write the approval here instead of printing it')
     .action(async (requestFile: string, options: SignOptions) => {
       const request = parseApprovalRequest(await readOptionFile(requestFile, 'request'), requestFile);
+      const approver = required(options.as, 'as');
+      const reason = required(options.reason, 'reason');
       const approval = signApprovalRequest(request, {
-        approver: required(options.as, 'as'),
-        reason: required(options.reason, 'reason'),
-        privateKeyPem: await readOptionFile(required(options.key, 'key'), 'key'),
+        approver,
+        reason,
+        privateKeyPem: await readApproverKeyFile(required(options.key, 'key')),
         ...(options.reviewDecision === undefined ? {} : { reviewDecisionId: options.reviewDecision }),
       });
       const text = `${JSON.stringify(approval, null, 2)}\n`;

@@ -7,6 +7,7 @@ import { configFileOf } from '../../config/config.js';
 import { DefaultPath, makeOutputFolder } from '../../config/cutter-folder.js';
 import { InvalidInput, KeyFileExists } from '../../errors/index.js';
 import { gitIgnores, gitWorkTreeOf } from '../../files/git-work-tree.js';
+import { reasonOf } from '../../files/read-input-file.js';
 import { ExitCode } from '../exit-codes.js';
 import type { Terminal } from '../terminal.js';
 
@@ -53,13 +54,23 @@ async function writeKeyPair(name: string, options: KeysOptions): Promise<{ priva
     const existing = [privatePath, publicPath].find((path) => existsSync(path));
     if (existing !== undefined) throw new KeyFileExists(existing, name);
   }
-  await makeOutputFolder(options.out, PRIVATE_FOLDER_MODE);
+  try {
+    await makeOutputFolder(options.out, PRIVATE_FOLDER_MODE);
+  } catch (error) {
+    // A file, a device or an unwritable folder where the folder should be: name --out, not an errno.
+    throw new InvalidInput('out', `cannot make the folder ${options.out}: ${reasonOf(error)}`);
+  }
   const pair = generateApproverKeyPair();
   if (options.force) await Promise.all([rm(privatePath, { force: true }), rm(publicPath, { force: true })]);
-  // `wx`: a file that appeared since the check is not overwritten either.
-  await writeFile(privatePath, pair.privateKey, { mode: PRIVATE_FILE_MODE, flag: 'wx' });
-  await chmod(privatePath, PRIVATE_FILE_MODE);
-  await writeFile(publicPath, pair.publicKey, { mode: 0o644, flag: 'wx' });
+  try {
+    // `wx`: a file that appeared since the check is not overwritten either.
+    await writeFile(privatePath, pair.privateKey, { mode: PRIVATE_FILE_MODE, flag: 'wx' });
+    await chmod(privatePath, PRIVATE_FILE_MODE);
+    await writeFile(publicPath, pair.publicKey, { mode: 0o644, flag: 'wx' });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') throw new KeyFileExists(existsSync(privatePath) ? privatePath : publicPath, name);
+    throw new InvalidInput('out', `cannot write the key pair into ${options.out}: ${reasonOf(error)}`);
+  }
   return { privatePath, publicPath };
 }
 

@@ -1,4 +1,3 @@
-import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { ledgerCheckpointValid, parseLedgerCheckpoint, signLedgerCheckpoint, type LedgerCheckpoint } from '../../approvals/ledger-checkpoint.js';
 import { loadConfig } from '../../config/config.js';
@@ -9,6 +8,8 @@ import { ErrorCode, InvalidInput, OptionMissing } from '../../errors/index.js';
 import { openTarget, type OpenTarget } from '../../postgres/open-target.js';
 import { readLedger, readTimedLedger } from '../../postgres/sql/ledger.js';
 import { readLedgerAnchors } from '../../postgres/sql/ledger-anchors.js';
+import { readApproverKeyFile } from '../approver-key-file.js';
+import { readOptionFile } from '../command-options.js';
 import { ExitCode } from '../exit-codes.js';
 import { writeOutputFile } from '../output-file.js';
 import { targetFromOptions, withTargetOptions, type TargetOptions } from '../target-options.js';
@@ -33,9 +34,10 @@ async function verifyLedger(target: OpenTarget, extra: readonly LedgerAnchor[]):
 
 /** A checkpoint file, read and its signature checked against the signer's public key in the configuration. */
 async function trustedCheckpoint(file: string, configFile: string | undefined): Promise<LedgerCheckpoint> {
+  const text = await readOptionFile(file, 'checkpoint');
   let raw: unknown;
   try {
-    raw = JSON.parse(await readFile(file, 'utf8'));
+    raw = JSON.parse(text);
   } catch (error) {
     throw new InvalidInput('checkpoint', `cannot read ${file} as JSON: ${(error as Error).message}`);
   }
@@ -135,12 +137,7 @@ export function registerLedger(program: Command, terminal: Terminal, setExit: (c
     .action(async (options: LedgerOptions) => {
       if (options.as === undefined || options.as.trim() === '') throw new OptionMissing('as', 'who signs the checkpoint');
       if (options.key === undefined) throw new OptionMissing('key', 'the signer\'s private key file');
-      let privateKey: string;
-      try {
-        privateKey = await readFile(options.key, 'utf8');
-      } catch (error) {
-        throw new InvalidInput('key', `cannot read ${options.key}: ${(error as Error).message}`);
-      }
+      const privateKey = await readApproverKeyFile(options.key);
       const target = await openTarget(targetFromOptions(options));
       try {
         const { verdict } = await verifyLedger(target, []);

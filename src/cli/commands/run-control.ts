@@ -1,10 +1,10 @@
-import { createPrivateKey, type KeyObject } from 'node:crypto';
 import type { Command } from 'commander';
 import { signApproval } from '../../approvals/index.js';
 import type { Approval, Gate } from '../../domain/approval.js';
 import { gateRequirements } from '../../policy/evaluate.js';
 import { durationSeconds } from '../../policy/policy.js';
 import { resolvePolicy } from '../../policy/resolve.js';
+import { readApproverKeyFile } from '../approver-key-file.js';
 import { parseGate, readOptionFile, required } from '../command-options.js';
 import { InvalidEvent, InvalidInput } from '../../errors/index.js';
 import { approvalClaimsFor } from '../../runner/approval-claims.js';
@@ -48,34 +48,35 @@ function gateOf(option: string | undefined): Gate {
 /** An approval file (from `cutter approval sign`), parsed as JSON; the gate's guard checks everything else. */
 async function approvalFromFile(path: string, gate: string | undefined): Promise<Approval> {
   const text = await readOptionFile(path, 'file');
-  let approval: Approval;
+  let parsed: unknown;
   try {
-    approval = JSON.parse(text) as Approval;
+    parsed = JSON.parse(text);
   } catch (error) {
     throw new InvalidInput('file', `the approval ${path} is not valid JSON: ${(error as Error).message}`);
   }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    throw new InvalidInput('file', `${path} is not an approval: it must hold one JSON object (from cutter approval sign)`);
+  }
+  const approval = parsed as Approval;
   if (gate !== undefined && approval.gate !== parseGate(gate)) throw new InvalidInput('gate', `the approval in ${path} is for ${approval.gate as string}, not ${parseGate(gate)}`);
   return approval;
 }
 
-/** What `approve` signs with, from its options: checked, and the private key read and parsed, before the run is touched. */
-async function signingInput(options: ControlOptions): Promise<{ gate: Gate; approver: string; reason: string; key: string; notBefore?: string }> {
+/** What `approve` was given, read and checked before the run is restored. */
+type ApprovalInputs =
+  | { readonly kind: 'file'; readonly approval: Approval }
+  | { readonly kind: 'sign'; readonly gate: Gate; readonly approver: string; readonly reason: string; readonly key: string; readonly ttlMs?: number; readonly notBefore?: string };
+
+async function approvalInputs(options: ControlOptions): Promise<ApprovalInputs> {
+  if (options.file !== undefined) return { kind: 'file', approval: await approvalFromFile(options.file, options.gate) };
   const gate = gateOf(options.gate);
   const approver = required(options.as, 'as');
   const reason = required(options.reason, 'reason');
-  const keyFile = required(options.key, 'key');
-  if (options.expiresIn !== undefined) durationMs(options.expiresIn);
   const notBefore = options.notBefore === undefined ? undefined : new Date(options.notBefore);
   if (notBefore !== undefined && Number.isNaN(notBefore.getTime())) throw new InvalidInput('not-before', 'must be an ISO instant such as 2026-12-07T09:00:00+01:00');
-  const pem = await readOptionFile(keyFile, 'key');
-  let key: KeyObject;
-  try {
-    key = createPrivateKey(pem);
-  } catch (error) {
-    throw new InvalidInput('key', `${keyFile} is not a private key in PEM form (${(error as Error).message}); give the .key file from cutter keys generate, not the .pub`);
-  }
-  if (key.asymmetricKeyType !== 'ed25519') throw new InvalidInput('key', `${keyFile} is a ${key.asymmetricKeyType ?? 'unknown'} key, not Ed25519 (cutter keys generate writes one)`);
-  return { gate, approver, reason, key: pem, ...(notBefore === undefined ? {} : { notBefore: notBefore.toISOString() }) };
+  const ttlMs = options.expiresIn === undefined ? undefined : durationMs(options.expiresIn);
+  const key = await readApproverKeyFile(required(options.key, 'key'));
+  return { kind: 'sign', gate, approver, reason, key, ...(ttlMs === undefined ? {} : { ttlMs }), ...(notBefore === undefined ? {} : { notBefore: notBefore.toISOString() }) };
 }
 
 /** `1h`, `30m`, `2d` → milliseconds. */
@@ -158,29 +159,28 @@ export function registerRunControl(program: Command, terminal: Terminal, setExit
     .option('--expires-in <duration>', "how long the approval stays valid (default: the policy's lifetime for the gate, 24h unless set)")
     .option('--not-before <instant>', 'the approval counts only from this ISO instant (bound in its signature)')
     .action(async (runId: string, options: ControlOptions) => {
-      // Everything the command line gives is checked, and the key read, before the run is touched: a missing option
-      // is a usage error (exit 2) and a bad key file names the file, and neither restores (nor journals) the run.
-      const signing = options.file === undefined ? await signingInput(options) : null;
-      await control('approve', runId, options, terminal, setExit, async (run, session) => {
+      // Every input is read and checked before the run is restored: a bad key or approval file, a missing --as or a
+      // malformed --not-before is refused with nothing restored, journalled or written.
+      const given = await approvalInputs(options);
+      await control('approve', runId, options, terminal, setExit, (run, session) => {
         let approval: Approval;
-        if (signing === null) approval = await approvalFromFile(options.file ?? '', options.gate);
+        if (given.kind === 'file') approval = given.approval;
         else {
           const view = run.view();
-          const lifetime = gateRequirements(resolvePolicy(session.policy).document, signing.gate, []).defaultLifetimeSeconds * 1000;
+          const lifetime = gateRequirements(resolvePolicy(session.policy).document, given.gate, []).defaultLifetimeSeconds * 1000;
           const claims = approvalClaimsFor(view, {
-            gate: signing.gate, approver: signing.approver, reason: signing.reason,
-            ttlMs: options.expiresIn === undefined ? lifetime : durationMs(options.expiresIn),
+            gate: given.gate, approver: given.approver, reason: given.reason, ttlMs: given.ttlMs ?? lifetime,
             ...(options.reviewDecision === undefined ? {} : { reviewDecisionId: options.reviewDecision }),
-            ...(signing.notBefore === undefined ? {} : { notBefore: signing.notBefore }),
+            ...(given.notBefore === undefined ? {} : { notBefore: given.notBefore }),
             ...(view.context.policyHash === null ? {} : { policyHash: view.context.policyHash }),
           });
-          approval = signApproval(claims, signing.key);
+          approval = signApproval(claims, given.key);
         }
         const outcome = run.approve(approval);
         // A run that takes no approval now (ended, at no gate) is the command's mistake, not a gate's refusal: exit 3
         // with the invalid-event hint, as every other event the run cannot take.
         if (!outcome.accepted && outcome.code === 'E_INVALID_EVENT') throw new InvalidEvent('type', outcome.reason);
-        return outcome.accepted ? null : { code: outcome.code, reason: outcome.reason };
+        return Promise.resolve(outcome.accepted ? null : { code: outcome.code, reason: outcome.reason });
       });
     });
 
@@ -188,14 +188,19 @@ export function registerRunControl(program: Command, terminal: Terminal, setExit
     .option('--gate <gate>', 'cut, enact or compensate')
     .option('--as <name>', 'who rejects')
     .option('--reason <text>', 'why')
-    .action((runId: string, options: ControlOptions) =>
-      control('reject', runId, options, terminal, setExit, (run) => { run.reject(gateOf(options.gate), required(options.as, 'as'), required(options.reason, 'reason')); return Promise.resolve(null); }));
+    .action((runId: string, options: ControlOptions) => {
+      // Options are checked before the run is restored: a missing one journals nothing.
+      const [gate, as, reason] = [gateOf(options.gate), required(options.as, 'as'), required(options.reason, 'reason')];
+      return control('reject', runId, options, terminal, setExit, (run) => { run.reject(gate, as, reason); return Promise.resolve(null); });
+    });
 
   common(program.command('cancel').description('cancel a stored run (after a commit it is torn and goes to SG_3)').argument('<run>', 'run id'))
     .option('--as <name>', 'who cancels')
     .option('--reason <text>', 'why')
-    .action((runId: string, options: ControlOptions) =>
-      control('cancel', runId, options, terminal, setExit, (run) => { run.cancel(required(options.as, 'as'), required(options.reason, 'reason')); return Promise.resolve(null); }));
+    .action((runId: string, options: ControlOptions) => {
+      const [as, reason] = [required(options.as, 'as'), required(options.reason, 'reason')];
+      return control('cancel', runId, options, terminal, setExit, (run) => { run.cancel(as, reason); return Promise.resolve(null); });
+    });
 
   common(program.command('resume').description('continue a stored run: a halted run resumes (kill switch ON), a run whose process died continues its phase, a run at a gate has its approval policy checked again (a window opened)').argument('<run>', 'run id'))
     .option('--as <name>', 'who resumes', process.env.USER ?? 'operator')
@@ -216,17 +221,21 @@ export function registerRunControl(program: Command, terminal: Terminal, setExit
   common(policy.command('bind').description('bind a parked run to the approval policy now in force (journalled, with who and why): it was created under another').argument('<run>', 'run id'))
     .option('--as <name>', 'who binds it')
     .option('--reason <text>', 'why the run may be judged by the new policy')
-    .action((runId: string, options: ControlOptions) =>
-      control('policy bind', runId, options, terminal, setExit, (run) => {
+    .action((runId: string, options: ControlOptions) => {
+      const [as, reason] = [required(options.as, 'as'), required(options.reason, 'reason')];
+      return control('policy bind', runId, options, terminal, setExit, (run) => {
         const before = run.view().context.refusals.length;
-        run.bindPolicy(required(options.as, 'as'), required(options.reason, 'reason'));
+        run.bindPolicy(as, reason);
         const refused = run.view().context.refusals.slice(before).find((r) => r.code === 'E_POLICY_CHANGED');
         return Promise.resolve(refused === undefined ? null : { code: refused.code, reason: refused.reason });
-      }));
+      });
+    });
 
   common(program.command('escalate').description('escalate a halted run to SG_3 (compensation)').argument('<run>', 'run id'))
     .option('--as <name>', 'who escalates')
     .option('--reason <text>', 'why')
-    .action((runId: string, options: ControlOptions) =>
-      control('escalate', runId, options, terminal, setExit, (run) => { run.escalate(required(options.as, 'as'), required(options.reason, 'reason')); return Promise.resolve(null); }));
+    .action((runId: string, options: ControlOptions) => {
+      const [as, reason] = [required(options.as, 'as'), required(options.reason, 'reason')];
+      return control('escalate', runId, options, terminal, setExit, (run) => { run.escalate(as, reason); return Promise.resolve(null); });
+    });
 }

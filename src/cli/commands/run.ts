@@ -1,9 +1,10 @@
-import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
+import { planHashOf } from '../../domain/change-set.js';
 import { validateCutplan, type Cutplan } from '../../domain/cutplan.js';
 import { Mode } from '../../domain/mode.js';
-import { InvalidInput } from '../../errors/index.js';
-import { loadPlanSources } from '../../planning/index.js';
+import { InvalidInput, PlanInvalid, PlanPinMismatch } from '../../errors/index.js';
+import { loadPlanSources, readSourceText } from '../../planning/index.js';
+import { parseJsonDocument } from '../../planning/rows-input.js';
 import { ExitCode } from '../exit-codes.js';
 import { startStoredRun } from '../start-run.js';
 import { countsLine, planAgainstTarget, type RetireOptions } from '../plan-against-target.js';
@@ -18,17 +19,48 @@ interface RunOptions extends SessionOptions, InspectOptions {
   readonly json: boolean;
 }
 
-/** A plan file written by `cutter plan --out` (rows pinned by their plan hash), or sources to plan now. */
+/**
+ * A plan file written by `cutter plan --out` (rows pinned by their plan hash), or sources to plan now. A plan file is
+ * checked whole here, before any database is opened: a plan whose rows no longer hash to its pinned plan hash is
+ * refused (E_PLAN_PIN_MISMATCH) with nothing recorded, rather than becoming a refused run in the store.
+ */
 async function loadPlan(sources: readonly string[]): Promise<{ plan: Cutplan; expectedPlanHash?: string; classified: boolean }> {
   const [only] = sources;
-  if (sources.length === 1 && only?.endsWith('.json') === true) {
-    const parsed = JSON.parse(await readFile(only, 'utf8')) as { format?: unknown; planHash?: unknown; rows?: unknown };
-    if (parsed.format === 'cutter-plan/1' || parsed.format === 'cutter-plan/2') {
-      if (typeof parsed.planHash !== 'string') throw new InvalidInput('planHash', `${only} has no plan hash`);
-      return { plan: validateCutplan(parsed.rows), expectedPlanHash: parsed.planHash, classified: true };
+  if (sources.length === 1 && only?.toLowerCase().endsWith('.json') === true) {
+    const text = await readSourceText(only);
+    // The same parse as a rows source (BOM, duplicate keys, errors naming the file), then the plan file's own shape.
+    const parsed = parseSourceJson(only, text);
+    if (isPlanFile(parsed)) {
+      const file = parsed as { planHash?: unknown; rows?: unknown };
+      if (typeof file.planHash !== 'string') throw new InvalidInput('planHash', `${only} has no plan hash`);
+      const plan = inFile(only, () => validateCutplan(file.rows));
+      const actual = planHashOf(plan);
+      if (actual !== file.planHash) throw new PlanPinMismatch(file.planHash, actual, only);
+      return { plan, expectedPlanHash: file.planHash, classified: true };
     }
   }
   return { plan: await loadPlanSources(sources), classified: false };
+}
+
+const PLAN_FORMATS: readonly unknown[] = ['cutter-plan/1', 'cutter-plan/2'];
+
+function isPlanFile(value: unknown): boolean {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) && PLAN_FORMATS.includes((value as { format?: unknown }).format);
+}
+
+/** A .json source parsed strictly, its errors naming the file (one that is not a plan file is then read as rows). */
+function parseSourceJson(path: string, text: string): unknown {
+  return inFile(path, () => parseJsonDocument(text));
+}
+
+/** Runs `parse`, prefixing each plan issue with the file it is in: a row number alone does not say which file to fix. */
+function inFile<T>(path: string, parse: () => T): T {
+  try {
+    return parse();
+  } catch (error) {
+    if (!(error instanceof PlanInvalid)) throw error;
+    throw new PlanInvalid(error.issues.map((issue) => ({ ...issue, message: `${path}: ${issue.message}` })));
+  }
 }
 
 interface RunOptions extends SessionOptions, InspectOptions, RetireOptions {

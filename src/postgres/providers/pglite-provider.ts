@@ -1,8 +1,10 @@
 import { mkdir } from 'node:fs/promises';
 import { PGlite } from '@electric-sql/pglite';
+import { InvalidInput } from '../../errors/index.js';
 import { ignoreAllInGit } from '../../files/ignore-all.js';
 import { copyStatement } from '../copy-text.js';
 import { DbRole, type ConnectionProvider, type DbSession, type QueryResult } from '../port.js';
+import { assertUsableDataDir } from './data-dir-check.js';
 import { acquireDataDirLock, type DataDirLockOptions } from './data-dir-lock.js';
 
 /** The embedded target: PostgreSQL in WebAssembly, in this process, with its data in a local folder. */
@@ -28,6 +30,9 @@ export interface EmbeddedDatabase {
  * try { await db.admin((s) => applyMigrations(s)); } finally { await db.close(); }
  */
 export async function openEmbeddedDatabase(dataDir: string, lock: DataDirLockOptions = {}): Promise<EmbeddedDatabase> {
+  if (typeof dataDir !== 'string' || dataDir === '') throw new InvalidInput('dataDir', 'must be the path of a folder for the embedded database');
+  // Before anything is made: a file, a device, /proc or an unwritable folder is named as such, not met as an errno.
+  await assertUsableDataDir(dataDir);
   // PGlite makes the data folder itself but not its parents: `--data-dir state/cutter` should just work.
   const created = await mkdir(dataDir, { recursive: true });
   // A folder made here holds nothing but the database: git should never offer to commit it (`.cutter/` in a clone).
@@ -38,7 +43,8 @@ export async function openEmbeddedDatabase(dataDir: string, lock: DataDirLockOpt
     db = await PGlite.create(dataDir);
   } catch (error) {
     await held.release();
-    throw error;
+    // PGlite throws plain objects ({ name: 'ErrnoError', errno }), which print as [object Object].
+    throw new InvalidInput('dataDir', `${dataDir}: cannot open an embedded database there (${describePgliteError(error)}); name an empty folder, or one cutter made`);
   }
   let queue: Promise<void> = Promise.resolve();
 
@@ -109,4 +115,14 @@ export async function openEmbeddedDatabase(dataDir: string, lock: DataDirLockOpt
       }
     },
   };
+}
+
+/** A PGlite start-up failure in words: an Error's message, or the fields of the plain object it may throw instead. */
+function describePgliteError(error: unknown): string {
+  if (error instanceof Error) return error.message;
+  if (typeof error === 'object' && error !== null) {
+    const { name, errno } = error as { name?: unknown; errno?: unknown };
+    return [typeof name === 'string' ? name : 'error', typeof errno === 'number' ? `errno ${errno}` : ''].filter((p) => p !== '').join(' ');
+  }
+  return String(error);
 }

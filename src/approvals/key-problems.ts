@@ -1,0 +1,46 @@
+import { createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
+
+/**
+ * What is wrong with a PEM text offered as an approver's private key, in words a person can act on, or null when it
+ * is an unencrypted Ed25519 private key. Checked before anything is signed (and, in the CLI, before a run is touched),
+ * so a wrong file is named as such instead of surfacing as a crypto library's message, or not at all.
+ */
+export function privateKeyProblem(pem: string): string | null {
+  const text = pem.trim();
+  if (text === '') return 'is empty';
+  if (/-----BEGIN (?:RSA |EC )?PUBLIC KEY-----/.test(text)) return 'holds a public key (.pub); give the private key (.key) from `cutter keys generate`';
+  if (text.includes('-----BEGIN CERTIFICATE-----')) return 'holds a certificate, not a private key; give the private key (.key) from `cutter keys generate`';
+  if (text.includes('-----BEGIN ENCRYPTED PRIVATE KEY-----') || /Proc-Type: 4,ENCRYPTED/.test(text)) {
+    return 'holds a private key encrypted with a passphrase, which cutter cannot use: give an unencrypted Ed25519 key (kept private by its file mode, 0600)';
+  }
+  if (!text.includes('-----BEGIN')) return 'is not a PEM key (no -----BEGIN line); give the private key (.key) from `cutter keys generate`';
+  let key: KeyObject;
+  try {
+    key = createPrivateKey(text);
+  } catch (error) {
+    return `is not a readable PEM private key (${error instanceof Error ? error.message : String(error)})`;
+  }
+  if (key.asymmetricKeyType !== 'ed25519') return `holds a key of type ${typeName(key.asymmetricKeyType)}, not Ed25519; make one with \`cutter keys generate\``;
+  return null;
+}
+
+/** What is wrong with a PEM text offered as an approver's public key, or null when it is an Ed25519 public key. */
+export function publicKeyProblem(pem: string): string | null {
+  const text = pem.trim();
+  if (text === '') return 'is empty';
+  if (/-----BEGIN (?:ENCRYPTED |RSA |EC )?PRIVATE KEY-----/.test(text)) return 'is a PRIVATE key: give the public key (.pub), and keep the private one with its approver';
+  if (!text.includes('-----BEGIN')) return 'is not a PEM public key (no -----BEGIN line)';
+  let key: KeyObject;
+  try {
+    key = createPublicKey(text);
+  } catch (error) {
+    return `is not a readable PEM public key (${error instanceof Error ? error.message : String(error)})`;
+  }
+  if (key.type !== 'public') return 'is not a public key';
+  if (key.asymmetricKeyType !== 'ed25519') return `is a key of type ${typeName(key.asymmetricKeyType)}, not Ed25519; make one with \`cutter keys generate\``;
+  return null;
+}
+
+function typeName(type: string | undefined): string {
+  return (type ?? 'unknown').toUpperCase();
+}
