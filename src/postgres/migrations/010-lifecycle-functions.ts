@@ -61,9 +61,11 @@ END $fn$;
 -- Enacts this change set's drafts at p_addresses (one chunk), superseding the versions they replace first. Refused
 -- unless cutter_verify recorded a passing verification of the change set; records the SG_2 pass with its review
 -- decision. Reports by exception (ord in the chunk, version, status) rows not enacted at version 1.
+-- Planned afresh for each chunk (force_custom_plan): a cached generic plan knows neither the change set nor how many
+-- addresses come.
 CREATE OR REPLACE FUNCTION cutter.fn_enact_addresses(p_change_set_id text, p_review_decision_id text, p_run_id text, p_addresses text[])
 RETURNS TABLE (ord integer, version integer, status text)
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $fn$
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp SET plan_cache_mode = force_custom_plan AS $fn$
 #variable_conflict use_column
 BEGIN
   IF NOT EXISTS (SELECT 1 FROM cutter.verify_results r WHERE r.change_set_id = p_change_set_id AND r.ok) THEN
@@ -73,32 +75,31 @@ BEGIN
   INSERT INTO cutter.gate_passes (change_set_id, gate, run_id, review_decision_id)
     VALUES (p_change_set_id, 'SG_2', p_run_id, p_review_decision_id) ON CONFLICT (change_set_id, gate) DO NOTHING;
   PERFORM set_config('cutter.acting_change_set', p_change_set_id, true);
+  -- Every probe goes by address through the (address, version) index, newest version first (a draft is always an
+  -- address's newest): a plan that ANDs the change-set index in reads the whole change set per address (measured on
+  -- the bench at 100k: about 1 s per chunk of 1,000).
   UPDATE cutter.iu_versions v SET status = 'superseded', superseded_by = p_change_set_id
     FROM unnest(p_addresses) AS s (address)
-    WHERE v.address = s.address AND v.status = 'enacted'
-      AND EXISTS (SELECT 1 FROM cutter.iu_versions d WHERE d.address = v.address AND d.change_set_id = p_change_set_id AND d.status = 'draft');
+    CROSS JOIN LATERAL (SELECT w.change_set_id, w.status FROM cutter.iu_versions w WHERE w.address = s.address ORDER BY w.version DESC LIMIT 1) n
+    WHERE n.change_set_id = p_change_set_id AND n.status = 'draft' AND v.address = s.address AND v.status = 'enacted';
+  UPDATE cutter.iu_versions v SET status = 'enacted', review_decision_id = p_review_decision_id
+    FROM unnest(p_addresses) AS s (address)
+    CROSS JOIN LATERAL (SELECT w.id FROM cutter.iu_versions w WHERE w.address = s.address ORDER BY w.version DESC LIMIT 1) n
+    WHERE v.id = n.id AND v.change_set_id = p_change_set_id AND v.status = 'draft';
+  -- A second statement sees the update: what each address's newest version now is.
   RETURN QUERY
-  WITH input AS (SELECT a.address, (a.n - 1)::integer AS ord FROM unnest(p_addresses) WITH ORDINALITY AS a (address, n)),
-  enacted AS (
-    UPDATE cutter.iu_versions v SET status = 'enacted', review_decision_id = p_review_decision_id
-    FROM input i
-    WHERE v.address = i.address AND v.change_set_id = p_change_set_id AND v.status = 'draft'
-    RETURNING v.address, v.version
-  )
-  SELECT i.ord, coalesce(e.version, x.version, 0),
-         CASE WHEN e.address IS NOT NULL THEN 'enacted' WHEN x.address IS NULL THEN 'not-found' ELSE 'not-draft' END
-  FROM input i
-  LEFT JOIN enacted e ON e.address = i.address
+  SELECT (a.n - 1)::integer, coalesce(x.version, 0),
+         CASE WHEN x.change_set_id IS DISTINCT FROM p_change_set_id THEN 'not-found' WHEN x.status = 'enacted' THEN 'enacted' ELSE 'not-draft' END
+  FROM unnest(p_addresses) WITH ORDINALITY AS a (address, n)
   LEFT JOIN LATERAL (
-    SELECT w.address, w.version FROM cutter.iu_versions w
-    WHERE e.address IS NULL AND w.address = i.address AND w.change_set_id = p_change_set_id ORDER BY w.version DESC LIMIT 1
+    SELECT w.version, w.status, w.change_set_id FROM cutter.iu_versions w WHERE w.address = a.address ORDER BY w.version DESC LIMIT 1
   ) x ON true
-  WHERE e.address IS NULL OR e.version <> 1;
+  WHERE x.change_set_id IS DISTINCT FROM p_change_set_id OR x.status <> 'enacted' OR x.version <> 1;
 END $fn$;
 
 -- Retires the enacted versions at p_addresses, naming the change set (its revert may enact them again).
 CREATE OR REPLACE FUNCTION cutter.fn_retire_addresses(p_change_set_id text, p_addresses text[])
-RETURNS TABLE (address text) LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $fn$
+RETURNS TABLE (address text) LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp SET plan_cache_mode = force_custom_plan AS $fn$
 #variable_conflict use_column
 BEGIN
   PERFORM set_config('cutter.acting_change_set', p_change_set_id, true);
