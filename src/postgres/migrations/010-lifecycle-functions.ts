@@ -147,11 +147,16 @@ $fn$;
 -- A lease is given back by the run that holds the target; when that run is held by a process, only with its token.
 CREATE OR REPLACE FUNCTION cutter.fn_release_target_held(p_run_id text, p_token text) RETURNS boolean
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $fn$
+DECLARE
+  released boolean;
 BEGIN
+  -- The lease first, then the hold: the order a TRUNCATE listing both takes them in (as a test's reset does), so a
+  -- release racing it cannot deadlock (seen in every-path-db). A release not this process's to make rolls back.
+  DELETE FROM cutter.target_lock l WHERE l.run_id = p_run_id;
+  released := FOUND;
   IF EXISTS (SELECT 1 FROM cutter.run_holds h WHERE h.run_id = p_run_id AND h.token IS DISTINCT FROM p_token) THEN
     RAISE EXCEPTION 'run % is held by another process: its lease is not this one''s to give back', p_run_id USING ERRCODE = 'CR001';
   END IF;
-  DELETE FROM cutter.target_lock l WHERE l.run_id = p_run_id;
-  RETURN FOUND;
+  RETURN released;
 END $fn$;
 `;

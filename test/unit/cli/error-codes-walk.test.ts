@@ -232,10 +232,12 @@ describe.runIf(POSTGRES_URL !== undefined && POSTGRES_URL !== '')('error codes r
     const missingKey = join(dir, 'nobody.key');
     const key = await cutter(['approve', 'run-1', '--gate', 'SG_1', '--as', 'alice', '--key', missingKey, '--reason', 'ok', '--database-url', dsn()]);
     expect(key.code).toBe(ExitCode.InvalidInput);
-    expect(key.err).toContain(`key: cannot read ${missingKey}: no such file`);
+    expect(key.err).toContain(missingKey);
+    expect(key.err).toContain('no such file');
     const pub = await cutter(['approve', 'run-1', '--gate', 'SG_1', '--as', 'alice', '--key', join(dir, 'alice.pub'), '--reason', 'ok', '--database-url', dsn()]);
     expect(pub.code).toBe(ExitCode.InvalidInput);
-    expect(pub.err).toContain(`${join(dir, 'alice.pub')} is not a private key`);
+    expect(pub.err).toContain(join(dir, 'alice.pub'));
+    expect(pub.err).toContain('holds a public key');
   });
 
   it('E_TARGET_UNAVAILABLE: a refused connection, a database or role that does not exist, and a silent server, each with its fix, none hanging', async () => {
