@@ -19,19 +19,17 @@ import { refusingBackupRunner, type BackupRunner } from './backups/backup-runner
 import { assertSchemaVersion, isConnectionFailure, RETRYABLE_SQLSTATES, sqlStateOf, TargetUnavailable } from './errors.js';
 import { LATEST_SCHEMA_VERSION, schemaVersionOf } from './migrations/index.js';
 import { DbRole, type ConnectionProvider, type DbSession } from './port.js';
+import { compensateChangeSet, enactChangeSet, replayEnactment } from './change-set-phases.js';
 import { cutRows } from './cut-rows.js';
 import { createdRowsOf } from './sql/iu-create.js';
 import { findPin, pinPlan } from './sql/pinned-plan.js';
-import { enactedRowsOf, enactAddresses, lifecycleLogHead, lifecycleRowsThisTransaction, retireEnacted } from './sql/iu-enact.js';
 import { assertDatabaseKillSwitchOn } from './sql/kill-switch.js';
 import { appendLedger } from './sql/ledger.js';
 import { assertPhaseRecordAgrees, findPhaseRecord, recordPhase } from './sql/phase-records.js';
 import { acquireTarget, releaseTarget } from './sql/target-lock.js';
 import { assertRunHold } from './sql/run-hold.js';
-import { revertChangeSet, type RevertAction } from './sql/revert.js';
 import { targetFingerprint } from './sql/target-state.js';
 import { changeSetCount, changeSetDigest, recordVerification } from './sql/verify.js';
-import { refuseFailedRows } from './refuse-failed-rows.js';
 import { mapRowError } from './row-error-mapping.js';
 import { inTransaction } from './transaction.js';
 
@@ -269,63 +267,12 @@ export class PostgresLiveExecutionAdapter extends LiveExecutionAdapter {
   }
 
   protected runLifecycleEnact(ctx: ExecutionContext, request: EnactRequest): Promise<EnactBatchResult> {
-    return this.#phase<EnactBatchResult>(ctx, 'lifecycleEnact', DbRole.Exec, async (session) => {
-      const progress = this.#progress('lifecycleEnact', request.addresses.length);
-      // Said before the first chunk, so the rate runs from the start of the work; then once per chunk the database enacted.
-      progress(0);
-      const head = await lifecycleLogHead(session);
-      const rows = await enactAddresses(session, { changeSetId: ctx.changeSet.changeSetId, runId: ctx.runId, reviewDecisionId: request.reviewDecisionId }, request.addresses, this.#chunkSize, progress);
-      refuseFailedRows('lifecycleEnact', rows, 'enacted', 'the whole enactment rolls back');
-      const enacted = rows.map((row) => freezeResult({ ...row }));
-      const retire = request.retire ?? [];
-      const retired = await retireEnacted(session, ctx.changeSet.changeSetId, retire);
-      if (retired.length !== retire.length) {
-        const missing = retire.filter((a) => !retired.includes(a));
-        throw new StopInvariantFailed('lifecycleEnact', { ...(missing[0] === undefined ? {} : { address: missing[0] }), status: 'not-enacted', reason: `${missing.length} address(es) to retire have no enacted version: ${missing.slice(0, 10).join(', ')}` });
-      }
-      progress(request.addresses.length, true);
-      const logged = await lifecycleRowsThisTransaction(session, head);
-      if (logged.total !== enacted.length + logged.superseded + retired.length) {
-        throw new StopInvariantFailed('lifecycleEnact', { reason: `the lifecycle trigger logged ${logged.total} rows for ${enacted.length} enactments, ${logged.superseded} supersessions and ${retired.length} retirements` });
-      }
-      // The run's last phase: it gives the target back in its own transaction, so the lease ends exactly when it does.
-      await releaseTarget(session, ctx.runId, ctx.holdToken);
-      return freezeResult({ changeSetId: ctx.changeSet.changeSetId, reviewDecisionId: request.reviewDecisionId, enacted, supersededCount: logged.superseded, retiredCount: retired.length, lifecycleLogRows: logged.total, simulated: false });
-    }, {
-      // Recorded without the per-IU list (100k entries at 100k rows); replay rebuilds it from the table.
-      record: (result) => ({ ...result, enacted: result.enacted.length }),
-      replay: async (session, recorded) => {
-        // Recorded before retirements existed: nothing was retired.
-        const stored = recorded as Omit<EnactBatchResult, 'enacted' | 'retiredCount'> & { retiredCount?: number };
-        const summary = { ...stored, retiredCount: stored.retiredCount ?? 0 };
-        const enacted = (await enactedRowsOf(session, ctx.changeSet.changeSetId)).map((row) => freezeResult(row));
-        return freezeResult({ ...summary, enacted: Object.freeze(enacted) });
-      },
-    });
+    return this.#phase<EnactBatchResult>(ctx, 'lifecycleEnact', DbRole.Exec,
+      (session) => enactChangeSet(session, ctx, request, this.#chunkSize, this.#progress('lifecycleEnact', request.addresses.length)),
+      { record: (result) => ({ ...result, enacted: result.enacted.length }), replay: (session, recorded) => replayEnactment(session, ctx, recorded) });
   }
 
   protected runCompensateChangeSet(ctx: ExecutionContext): Promise<CompensationResult> {
-    return this.#phase(ctx, 'compensateChangeSet', DbRole.Exec, async (session) => {
-      const actions = await revertChangeSet(session, ctx.changeSet.changeSetId);
-      // Verified in the same transaction: nothing of the change set may remain live.
-      const remaining = await changeSetCount(session, ctx.changeSet.changeSetId);
-      if (remaining !== 0) throw new StopInvariantFailed('compensateChangeSet', { reason: `${remaining} versions of the change set are still draft or enacted after the revert` });
-      const count = (kind: RevertAction['action']) => actions.filter((a) => a.action === kind).length;
-      await appendLedger(session, {
-        kind: 'revert',
-        changeSetId: ctx.changeSet.changeSetId,
-        payload: { runId: ctx.runId, planHash: ctx.changeSet.planHash, actions: actions.map((a) => `${a.action} ${a.address} v${a.version}`) },
-      });
-      await releaseTarget(session, ctx.runId, ctx.holdToken);
-      return freezeResult({
-        changeSetId: ctx.changeSet.changeSetId,
-        removedDrafts: count('retire-draft'),
-        retired: count('retire-enacted'),
-        reEnacted: count('re-enact'),
-        restored: count('restore'),
-        actions: actions.map((a) => `${a.action} ${a.address} v${a.version}`),
-        simulated: false,
-      });
-    });
+    return this.#phase(ctx, 'compensateChangeSet', DbRole.Exec, (session) => compensateChangeSet(session, ctx));
   }
 }
