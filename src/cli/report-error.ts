@@ -48,3 +48,15 @@ export function reportError(error: unknown, terminal: Terminal): ExitCode {
   terminal.error(`${terminal.dim('hint:')} ${cliHintFor(named)}`);
   return exitCodeForError(named.code);
 }
+
+/**
+ * The error as `--json` prints it on stdout (besides the lines on stderr), so a script that asked for JSON gets it on
+ * failure too: `{ error: { name, code, message, hint }, exit }`, the error record's fields plus the CLI's hint.
+ */
+export function errorJson(error: unknown, exit: ExitCode): string {
+  const named = namedError(error);
+  const record = named === null
+    ? { name: error instanceof Error ? error.name : 'Error', code: ErrorCode.Unexpected, message: error instanceof Error ? error.message : String(error), hint: UNEXPECTED_HINT }
+    : { name: named.name, code: named.code, message: named.message, hint: cliHintFor(named) };
+  return JSON.stringify({ error: record, exit }, null, 2);
+}

@@ -80,6 +80,24 @@ export class OptionMissing extends CutterError {
   }
 }
 
+/**
+ * The command line itself is wrong: an unknown command or option, a missing argument or option value, an excess
+ * argument (commander's own checks). Exit 2, with the command's `--help` named so the operator can see what it takes.
+ */
+export class UsageError extends CutterError {
+  readonly code = ErrorCode.Usage;
+  readonly hint: string;
+  /** The command as typed, `cutter ledger verify`: its `--help` lists its arguments and options. */
+  readonly command: string;
+
+  /** `takes`: what the command's help lists (`commands and options` for one with subcommands). */
+  constructor(message: string, command: string, takes = 'arguments and options') {
+    super(message);
+    this.command = command;
+    this.hint = `\`${command} --help\` lists its ${takes}.`;
+  }
+}
+
 /** The target changed, at the plan's addresses, since the plan was pinned and approved: the cut is refused. */
 export class PlanStale extends CutterError {
   readonly code = ErrorCode.PlanStale;
