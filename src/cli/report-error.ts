@@ -1,4 +1,5 @@
 import { CutterError, ErrorCode } from '../errors/index.js';
+import { boundHitOf, TargetQueryTimeout } from '../postgres/statement-bounds.js';
 import { TargetUnreachable, unreachableReasonOf } from '../postgres/target-unreachable.js';
 import { ExitCode, exitCodeForError } from './exit-codes.js';
 import type { Terminal } from './terminal.js';
@@ -23,9 +24,14 @@ export function cliHintFor(error: CutterError): string {
   return CLI_HINTS[error.code] ?? error.hint;
 }
 
-/** A Cutter error for anything thrown: named when it is a failure to connect, else null (unexpected). */
+/**
+ * A Cutter error for anything thrown: named when it is a failure to connect or a statement past its bound (one not
+ * already named where the target is known), else null (unexpected).
+ */
 export function namedError(error: unknown): CutterError | null {
   if (error instanceof CutterError) return error;
+  const hit = boundHitOf(error);
+  if (hit !== undefined) return new TargetQueryTimeout('the target', hit, undefined, error);
   const reason = unreachableReasonOf(error);
   return reason === undefined ? null : new TargetUnreachable('the target', reason, error);
 }
