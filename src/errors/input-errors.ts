@@ -55,7 +55,7 @@ export class InvalidEvent extends CutterError {
 /** Run creation input (or configuration) is malformed. */
 export class InvalidInput extends CutterError {
   readonly code = ErrorCode.InvalidInput;
-  readonly hint = 'Correct the named field.';
+  readonly hint: string = 'Correct the named field.';
   readonly field: string;
 
   constructor(field: string, message: string) {
