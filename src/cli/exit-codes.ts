@@ -25,6 +25,7 @@ export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
  */
 const BY_ERROR_CODE: Readonly<Record<string, ExitCode>> = {
   E_OPTION_MISSING: ExitCode.Usage,
+  E_USAGE: ExitCode.Usage,
   E_PLAN_INVALID: ExitCode.InvalidInput,
   E_PLAN_PIN_MISMATCH: ExitCode.InvalidInput,
   E_PLAN_STALE: ExitCode.InvalidInput,

@@ -21,7 +21,8 @@ import { registerPlan } from './commands/plan.js';
 import { registerReport } from './commands/report.js';
 import { createCliLogger, LOG_LEVELS, resolveLogSettings, useCliLogger } from './cli-logger.js';
 import { ExitCode } from './exit-codes.js';
-import { reportError, UNEXPECTED_HINT } from './report-error.js';
+import { errorJson, reportError, UNEXPECTED_HINT } from './report-error.js';
+import { throwUsageErrors, wantsJson } from './usage-errors.js';
 import { packageVersion } from '../package-root.js';
 import { createTerminal, type Terminal } from './terminal.js';
 
@@ -30,7 +31,6 @@ export function buildProgram(terminal: Terminal, setExit: (code: ExitCode) => vo
   const program = new Command('cutter')
     .description('Carry a planned batch of writes into a PostgreSQL knowledge base through a gated, audited, reversible run.')
     .version(packageVersion(), '-V, --version')
-    .showHelpAfterError('(run with --help for usage)')
     .configureHelp({ showGlobalOptions: true })
     .configureOutput({ writeOut: (s) => { process.stdout.write(s); }, writeErr: (s) => { process.stderr.write(s); } })
     .option('--log-level <level>', `log level on stderr: ${LOG_LEVELS.join(', ')} (default: $CUTTER_LOG_LEVEL or warn)`)
@@ -63,18 +63,25 @@ export function buildProgram(terminal: Terminal, setExit: (code: ExitCode) => vo
   return program;
 }
 
-/** Runs the CLI and resolves with the exit code; prints errors with their code and a hint. */
+/**
+ * Runs the CLI and resolves with the exit code; prints errors (usage errors too) with their code and a hint, and, for
+ * a command given `--json`, as JSON on stdout as well.
+ */
 export async function main(argv: readonly string[], terminal: Terminal = createTerminal()): Promise<ExitCode> {
   let exit: ExitCode = ExitCode.Ok;
+  let acting: Command | undefined;
   const program = buildProgram(terminal, (code) => { exit = code; });
+  program.hook('preAction', (_program, command) => { acting = command; });
+  throwUsageErrors(program, (command) => { acting = command; });
   try {
     await program.parseAsync([...argv], { from: 'user' });
     return exit;
   } catch (error) {
-    if (error instanceof CommanderError) {
-      return error.exitCode === 0 ? ExitCode.Ok : ExitCode.Usage;
-    }
-    return reportError(error, terminal);
+    // Help and version (asked for, or help shown in place of a missing subcommand): commander printed them.
+    if (error instanceof CommanderError) return error.exitCode === 0 ? ExitCode.Ok : ExitCode.Usage;
+    const code = reportError(error, terminal);
+    if (wantsJson(acting, argv)) terminal.line(errorJson(error, code));
+    return code;
   }
 }
 

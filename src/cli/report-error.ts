@@ -1,4 +1,5 @@
 import { CutterError, ErrorCode } from '../errors/index.js';
+import { boundHitOf, TargetQueryTimeout } from '../postgres/statement-bounds.js';
 import { TargetUnreachable, unreachableReasonOf } from '../postgres/target-unreachable.js';
 import { ExitCode, exitCodeForError } from './exit-codes.js';
 import type { Terminal } from './terminal.js';
@@ -23,9 +24,14 @@ export function cliHintFor(error: CutterError): string {
   return CLI_HINTS[error.code] ?? error.hint;
 }
 
-/** A Cutter error for anything thrown: named when it is a failure to connect, else null (unexpected). */
+/**
+ * A Cutter error for anything thrown: named when it is a failure to connect or a statement past its bound (one not
+ * already named where the target is known), else null (unexpected).
+ */
 export function namedError(error: unknown): CutterError | null {
   if (error instanceof CutterError) return error;
+  const hit = boundHitOf(error);
+  if (hit !== undefined) return new TargetQueryTimeout('the target', hit, undefined, error);
   const reason = unreachableReasonOf(error);
   return reason === undefined ? null : new TargetUnreachable('the target', reason, error);
 }
@@ -47,4 +53,16 @@ export function reportError(error: unknown, terminal: Terminal): ExitCode {
   if (issues !== undefined && issues.length > 20) terminal.error(`  … and ${issues.length - 20} more`);
   terminal.error(`${terminal.dim('hint:')} ${cliHintFor(named)}`);
   return exitCodeForError(named.code);
+}
+
+/**
+ * The error as `--json` prints it on stdout (besides the lines on stderr), so a script that asked for JSON gets it on
+ * failure too: `{ error: { name, code, message, hint }, exit }`, the error record's fields plus the CLI's hint.
+ */
+export function errorJson(error: unknown, exit: ExitCode): string {
+  const named = namedError(error);
+  const record = named === null
+    ? { name: error instanceof Error ? error.name : 'Error', code: ErrorCode.Unexpected, message: error instanceof Error ? error.message : String(error), hint: UNEXPECTED_HINT }
+    : { name: named.name, code: named.code, message: named.message, hint: cliHintFor(named) };
+  return JSON.stringify({ error: record, exit }, null, 2);
 }

@@ -17,7 +17,7 @@ import type { ApprovalPolicy } from '../approvals/index.js';
 import type { Logger } from '../logging/logger.js';
 import { cliLogger } from './cli-logger.js';
 import { stderrProgress } from './progress-printer.js';
-import { targetFromOptions, type TargetOptions } from './target-options.js';
+import { targetFromOptions, type TargetOptions, type TargetUse } from './target-options.js';
 
 export interface SessionOptions extends TargetOptions {
   readonly config?: string;
@@ -51,10 +51,13 @@ function backupRunnerFor(config: CutterConfig, targetConfig: TargetConfig): Back
   return { ...runner, take: async (request) => { await makeOutputFolder(directory, 0o700); return runner.take(request); } };
 }
 
-/** Opens the target and configuration for one command, and closes the target afterwards. */
-export async function withRunSession<T>(options: SessionOptions, work: (session: RunSession) => Promise<T>): Promise<T> {
+/**
+ * Opens the target and configuration for one command, and closes the target afterwards. `use`: `read` for a command
+ * that only reads (its statements are bounded by $CUTTER_QUERY_TIMEOUT), else `write`.
+ */
+export async function withRunSession<T>(options: SessionOptions, work: (session: RunSession) => Promise<T>, use: TargetUse = 'write'): Promise<T> {
   const config = await loadConfig(options.config);
-  const targetConfig = targetFromOptions(options);
+  const targetConfig = targetFromOptions(options, process.env, use);
   const target = await openTarget(targetConfig);
   try {
     // Every run command reads the run store: say "run cutter init" rather than fail on a missing table.

@@ -11,6 +11,16 @@ export const EXEC_DATABASE_URL_ENV = 'CUTTER_EXEC_DATABASE_URL';
 export const VERIFY_DATABASE_URL_ENV = 'CUTTER_VERIFY_DATABASE_URL';
 /** Seconds a connection attempt to a PostgreSQL target may take (default 10). */
 export const CONNECT_TIMEOUT_ENV = 'CUTTER_CONNECT_TIMEOUT';
+/** Seconds a read-only command's statement may take, and `init`'s wait for another session's lock (default 60). */
+export const QUERY_TIMEOUT_ENV = 'CUTTER_QUERY_TIMEOUT';
+const DEFAULT_QUERY_TIMEOUT_MS = 60_000;
+/**
+ * What a command does with the target, which decides how long its statements may take on PostgreSQL: `read` (status,
+ * list, report, ...) bounds every statement by $CUTTER_QUERY_TIMEOUT; `init` bounds only the waits for another
+ * session's locks (a migration itself may take long); `write` (a run's phases, approvals, restores) bounds nothing
+ * past connecting, since a cut or a wait for the ledger's lock behind a running cut may rightly take long.
+ */
+export type TargetUse = 'read' | 'init' | 'write';
 /** The embedded database's folder when neither is given. */
 export const DEFAULT_DATA_DIR = '.cutter';
 
@@ -77,13 +87,32 @@ function connectTimeoutMsOf(env: NodeJS.ProcessEnv): number | undefined {
   return seconds * 1000;
 }
 
-/** The target the options name: PostgreSQL if a URL is given (flag, then environment), else the embedded database. */
-export function targetFromOptions(options: TargetOptions, env: NodeJS.ProcessEnv = process.env): TargetConfig {
+/** `$CUTTER_QUERY_TIMEOUT` (seconds) as milliseconds; the default when it is not set. */
+function queryTimeoutMsOf(env: NodeJS.ProcessEnv): number {
+  const text = env[QUERY_TIMEOUT_ENV];
+  if (text === undefined || text === '') return DEFAULT_QUERY_TIMEOUT_MS;
+  const seconds = Number(text);
+  if (!Number.isFinite(seconds) || seconds <= 0) throw new InvalidInput(QUERY_TIMEOUT_ENV, 'must be a positive number of seconds, e.g. 120');
+  return seconds * 1000;
+}
+
+/** The statement bounds of a use (see {@link TargetUse}). */
+function boundsOf(use: TargetUse, env: NodeJS.ProcessEnv): { statementTimeoutMs?: number; lockTimeoutMs?: number } {
+  if (use === 'read') return { statementTimeoutMs: queryTimeoutMsOf(env) };
+  if (use === 'init') return { lockTimeoutMs: queryTimeoutMsOf(env) };
+  return {};
+}
+
+/**
+ * The target the options name: PostgreSQL if a URL is given (flag, then environment), else the embedded database.
+ * `use` says what the command does with it, which bounds its statements (see {@link TargetUse}).
+ */
+export function targetFromOptions(options: TargetOptions, env: NodeJS.ProcessEnv = process.env, use: TargetUse = 'write'): TargetConfig {
   const url = options.databaseUrl ?? env[DATABASE_URL_ENV];
   if (url !== undefined && url !== '') {
     const dsn = checkedDsn(url, options.databaseUrl === undefined ? `$${DATABASE_URL_ENV}` : 'database-url');
     const timeoutMs = connectTimeoutMsOf(env);
-    const timeout = timeoutMs === undefined ? {} : { connectTimeoutMs: timeoutMs };
+    const timeout = { ...(timeoutMs === undefined ? {} : { connectTimeoutMs: timeoutMs }), ...boundsOf(use, env) };
     const exec = env[EXEC_DATABASE_URL_ENV];
     const verify = env[VERIFY_DATABASE_URL_ENV];
     if (exec !== undefined && exec !== '' && verify !== undefined && verify !== '') {

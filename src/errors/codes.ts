@@ -27,6 +27,7 @@ export const ErrorCode = {
   InvalidEvent: 'E_INVALID_EVENT',
   InvalidInput: 'E_INVALID_INPUT',
   OptionMissing: 'E_OPTION_MISSING',
+  Usage: 'E_USAGE',
   CollaboratorNotConfigured: 'E_COLLABORATOR_NOT_CONFIGURED',
   VerifyMismatch: 'E_VERIFY_MISMATCH',
   BackupUnverified: 'E_BACKUP_UNVERIFIED',

@@ -12,6 +12,6 @@ export {
 export { ApprovalMissing, ApprovalInvalid, ApprovalRefusal } from './approval-errors.js';
 export { KeyFileExists } from './file-errors.js';
 export { RowDuplicate, RowConstraintViolated, RowDataInvalid, type RefusedRow } from './row-errors.js';
-export { PlanInvalid, PlanPinMismatch, PlanStale, PlanConflict, InvalidEvent, InvalidInput, OptionMissing, type PlanIssue } from './input-errors.js';
+export { PlanInvalid, PlanPinMismatch, PlanStale, PlanConflict, InvalidEvent, InvalidInput, OptionMissing, UsageError, type PlanIssue } from './input-errors.js';
 export { DemoTargetRefused } from './demo-errors.js';
 export { BackupFolderUnsafe, BackupEncryptionFailed, BackupNotFound, RestoreTargetUnconfirmed, RestoreMismatch } from './backup-errors.js';

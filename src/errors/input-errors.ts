@@ -55,7 +55,7 @@ export class InvalidEvent extends CutterError {
 /** Run creation input (or configuration) is malformed. */
 export class InvalidInput extends CutterError {
   readonly code = ErrorCode.InvalidInput;
-  readonly hint = 'Correct the named field.';
+  readonly hint: string = 'Correct the named field.';
   readonly field: string;
 
   constructor(field: string, message: string) {
@@ -77,6 +77,24 @@ export class OptionMissing extends CutterError {
     super(`--${field} is required${why === undefined ? '' : `: ${why}`}`);
     this.field = field;
     this.hint = `Give --${field} (the command's --help lists what it needs).`;
+  }
+}
+
+/**
+ * The command line itself is wrong: an unknown command or option, a missing argument or option value, an excess
+ * argument (commander's own checks). Exit 2, with the command's `--help` named so the operator can see what it takes.
+ */
+export class UsageError extends CutterError {
+  readonly code = ErrorCode.Usage;
+  readonly hint: string;
+  /** The command as typed, `cutter ledger verify`: its `--help` lists its arguments and options. */
+  readonly command: string;
+
+  /** `takes`: what the command's help lists (`commands and options` for one with subcommands). */
+  constructor(message: string, command: string, takes = 'arguments and options') {
+    super(message);
+    this.command = command;
+    this.hint = `\`${command} --help\` lists its ${takes}.`;
   }
 }
 

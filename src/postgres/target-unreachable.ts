@@ -34,6 +34,19 @@ export class TargetUnreachable extends CutterError {
   }
 }
 
+/**
+ * The server completed the login but did not answer a first query in time (a proxy holding the connection, a server
+ * that hangs): a connection that cannot serve anything, so connecting timed out. `code` reads as a timeout.
+ */
+export class NoAnswer extends Error {
+  readonly code = 'ETIMEDOUT';
+
+  constructor(timeoutMs: number) {
+    super(`the server completed the login but did not answer a query within ${timeoutMs / 1000} s`);
+    this.name = 'NoAnswer';
+  }
+}
+
 /** Why a connection attempt failed, or undefined for an error that is not about connecting. */
 export function unreachableReasonOf(error: unknown): UnreachableReason | undefined {
   for (let current: unknown = error, depth = 0; current !== null && typeof current === 'object' && depth < 10; depth++) {

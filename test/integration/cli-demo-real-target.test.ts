@@ -78,7 +78,9 @@ describe.runIf(TARGET_KINDS.includes('postgres'))('cutter demo on a real Postgre
       expect(refused.code).toBe(ExitCode.Refused);
       expect(refused.err).toContain('error E_DEMO_TARGET_REFUSED');
       expect(refused.err).toMatch(/hint: .*--allow-real-target/);
-      expect(refused.out).toBe('');
+      // Only --json prints on stdout: the error, as JSON.
+      if (extra.includes('--json')) expect(JSON.parse(refused.out)).toMatchObject({ error: { code: 'E_DEMO_TARGET_REFUSED' }, exit: ExitCode.Refused });
+      else expect(refused.out).toBe('');
     }
     // The environment's URL is a real target too.
     vi.stubEnv(DATABASE_URL_ENV, empty.dsn);

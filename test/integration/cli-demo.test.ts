@@ -68,6 +68,19 @@ describe.each(TARGET_KINDS)('cutter demo on %s', (kind) => {
     expect(text).toMatch(/LIVE run .* ended completed/);
     expect(text).toMatch(/Governance ledger \(1 record, chain verifies\)/);
     expect(await counts()).toEqual({ enacted: planned, versions: planned, log: planned * 2, ledger: 1, switchOn: 0 });
+    // Both runs are stored in the target, released (no hold left), as `cutter run` stores its own.
+    const liveId = /LIVE run (\S+) ended completed/.exec(text)?.[1];
+    const listed = captureTerminal();
+    expect(await main(['list', '--json', ...args.filter((a) => a !== '--allow-real-target')], listed)).toBe(ExitCode.Ok);
+    const runs = JSON.parse(listed.out.join('\n')) as { runId: string; mode: string; status: string }[];
+    expect(runs.map((r) => [r.mode, r.status])).toEqual([['DRYRUN', 'completed'], ['LIVE', 'completed']]);
+    expect(runs[1]?.runId).toBe(liveId);
+    const target = await open();
+    try {
+      expect(await target.admin(async (s) => Number((await s.query<{ n: string }>('SELECT count(*) AS n FROM cutter.run_holds')).rows[0]?.n))).toBe(0);
+    } finally {
+      await target.close();
+    }
   }, 60_000);
 
   it('a second run with unchanged documents says nothing changed and writes nothing', async () => {

@@ -89,7 +89,7 @@ export function registerApproval(program: Command, terminal: Terminal, setExit: 
           terminal.error(`approval request for ${gate} of run ${runId} written to ${options.out}; sign it with: cutter approval sign ${options.out} --as <approver> --key <private key> --reason <why>`);
         }
         setExit(ExitCode.Ok);
-      });
+      }, 'read');
     });
 
   approval.command('sign').description("sign an approval request with the approver's private key, on their own machine: no database, no configuration").argument('<request>', 'the request file (from cutter approval request)')

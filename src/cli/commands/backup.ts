@@ -8,7 +8,7 @@ import { LATEST_SCHEMA_VERSION, schemaVersionOf } from '../../postgres/migration
 import { openTarget, type OpenTarget, type TargetConfig } from '../../postgres/open-target.js';
 import { findBackup, listBackups, type BackupRecord } from '../../postgres/sql/backups.js';
 import { ExitCode } from '../exit-codes.js';
-import { targetFromOptions, withTargetOptions, type TargetOptions } from '../target-options.js';
+import { targetFromOptions, withTargetOptions, type TargetOptions, type TargetUse } from '../target-options.js';
 import type { Terminal } from '../terminal.js';
 
 interface RestoreOptions extends TargetOptions {
@@ -20,8 +20,8 @@ interface RestoreOptions extends TargetOptions {
 }
 
 /** Opens the target a backup command reads, at the schema this build needs (backups carry host and content checksum since v12). */
-async function withSourceTarget<T>(options: TargetOptions, work: (target: OpenTarget, config: TargetConfig) => Promise<T>): Promise<T> {
-  const config = targetFromOptions(options);
+async function withSourceTarget<T>(options: TargetOptions, work: (target: OpenTarget, config: TargetConfig) => Promise<T>, use: TargetUse = 'write'): Promise<T> {
+  const config = targetFromOptions(options, process.env, use);
   const target = await openTarget(config);
   try {
     assertSchemaVersion(await target.admin(schemaVersionOf), LATEST_SCHEMA_VERSION);
@@ -62,7 +62,7 @@ export function registerBackup(program: Command, terminal: Terminal, setExit: (c
   )
     .option('--json', 'print JSON', false)
     .action(async (options: TargetOptions & { json: boolean }) => {
-      const backups = await withSourceTarget(options, (target) => target.admin(listBackups));
+      const backups = await withSourceTarget(options, (target) => target.admin(listBackups), 'read');
       if (options.json) terminal.line(JSON.stringify(backups, null, 2));
       else printList(backups, terminal);
       setExit(ExitCode.Ok);

@@ -9,7 +9,9 @@ import { snapshotBackupRunner } from '../../postgres/backups/snapshot-runner.js'
 import { PostgresLiveExecutionAdapter } from '../../postgres/postgres-adapter.js';
 import { maskDsn } from '../../postgres/providers/mask-dsn.js';
 import { DemoTargetRefused } from '../../errors/index.js';
-import { createRun } from '../../runner/create-run.js';
+import type { Run } from '../../runner/create-run.js';
+import { PostgresRunStore } from '../../postgres/run-store.js';
+import { createDurableRun, type DurableRunOptions } from '../../runs/durable-run.js';
 import { cliLogger } from '../cli-logger.js';
 import { stderrProgress } from '../progress-printer.js';
 import { openTarget, type OpenTarget, type TargetConfig } from '../../postgres/open-target.js';
@@ -32,15 +34,32 @@ interface DemoOptions extends TargetOptions {
   readonly allowRealTarget: boolean;
 }
 
+/**
+ * A run stored in the target's run store, as `cutter run` stores one, so that `cutter list`, `status <run>`,
+ * `report <run>` and `replay <run>` find the demo's runs afterwards. Released (the hold on it dropped) once it ended.
+ */
+async function storedRun<T>(target: OpenTarget, options: Omit<DurableRunOptions, 'store' | 'hold' | 'logger'>, drive: (run: Run) => Promise<T>): Promise<T> {
+  const run = await createDurableRun({ ...options, store: new PostgresRunStore((work) => target.admin(work)), hold: { command: 'cutter demo' }, logger: cliLogger() });
+  try {
+    return await drive(run);
+  } finally {
+    await run.release();
+  }
+}
+
 /** DRYRUN first: what a LIVE run would write, phase by phase, predicted from what the target holds. */
-async function dryRun(plan: Cutplan, target: ReadonlyMap<string, SimulatedAddress>, terminal: Terminal, json: boolean) {
+async function dryRun(plan: Cutplan, target: ReadonlyMap<string, SimulatedAddress>, stored: OpenTarget, terminal: Terminal, json: boolean) {
   const simulator = new DryRunSimulator({ target });
   const approvers = demoApprovers();
-  const run = createRun({ mode: Mode.DryRun, plan, executor: simulator, initiator: approvers.initiator, approvals: approvers.policy, logger: cliLogger() });
   if (!json) terminal.line(terminal.bold('\n1. DRYRUN: what a LIVE run would write (the simulator answers; nothing is written)'));
-  const stop = json ? () => undefined : reportRunProgress(run, terminal);
-  const end = await driveWithDemoApprovals(run, approvers, terminal, json);
-  stop();
+  const end = await storedRun(stored, { mode: Mode.DryRun, plan, executor: simulator, initiator: approvers.initiator, approvals: approvers.policy }, async (run) => {
+    const stop = json ? () => undefined : reportRunProgress(run, terminal);
+    try {
+      return await driveWithDemoApprovals(run, approvers, terminal, json);
+    } finally {
+      stop();
+    }
+  });
   const writes = end.context.changeSet === null ? [] : simulator.simulatedWrites(end.context.changeSet.changeSetId);
   if (!json) {
     terminal.line(`  would write ${counted(writes.length, 'IU')}: ${writes.slice(0, 4).map((w) => `${w.address} v${w.version}`).join(', ')}${writes.length > 4 ? ', …' : ''}`);
@@ -59,12 +78,15 @@ async function liveRun(plan: Cutplan, target: OpenTarget, terminal: Terminal, js
   try {
     const adapter = new PostgresLiveExecutionAdapter({ killSwitch, connectionProvider: target.provider, backupRunner: snapshotBackupRunner, onProgress: stderrProgress() });
     const approvers = demoApprovers();
-    const run = createRun({ mode: Mode.Live, plan, executor: adapter, killSwitch, initiator: approvers.initiator, approvals: approvers.policy, logger: cliLogger() });
     if (!json) terminal.line(terminal.bold(`\n2. LIVE on ${target.description} (${taken.set === null ? 'kill switch already ON: left as it is' : 'kill switch ON for this run only'})`));
-    const stop = json ? () => undefined : reportRunProgress(run, terminal);
-    const end = await driveWithDemoApprovals(run, approvers, terminal, json);
-    stop();
-    return end;
+    return await storedRun(target, { mode: Mode.Live, plan, executor: adapter, killSwitch, initiator: approvers.initiator, approvals: approvers.policy }, async (run) => {
+      const stop = json ? () => undefined : reportRunProgress(run, terminal);
+      try {
+        return await driveWithDemoApprovals(run, approvers, terminal, json);
+      } finally {
+        stop();
+      }
+    });
   } finally {
     killSwitch.turnOff();
     const ended = await giveBackKillSwitch(target, taken);
@@ -115,18 +137,20 @@ export async function runDemo(sources: readonly string[], options: DemoOptions, 
     }
     if (!options.json) terminal.line(`changes: ${countsLine(classified)}`);
 
-    const dry = await dryRun(plan, classified.target, terminal, options.json);
+    const dry = await dryRun(plan, classified.target, target, terminal, options.json);
     if (dry.end.output?.status !== 'completed' || options.dryRunOnly) {
-      if (options.json) terminal.line(JSON.stringify({ dryRun: dry.end.output, wouldWrite: dry.writes }, null, 2));
+      if (options.json) terminal.line(JSON.stringify({ dryRunId: dry.end.context.runId, dryRun: dry.end.output, wouldWrite: dry.writes }, null, 2));
       return exitCodeForView(dry.end);
     }
     const live = await liveRun(plan, target, terminal, options.json);
     if (options.json) {
-      terminal.line(JSON.stringify({ target: target.description, dryRun: dry.end.output, live: live.output ?? { state: live.state } }, null, 2));
+      terminal.line(JSON.stringify({ target: target.description, dryRunId: dry.end.context.runId, runId: live.context.runId, dryRun: dry.end.output, live: live.output ?? { state: live.state } }, null, 2));
     } else {
       terminal.line(`\nLIVE run ${live.context.runId} ended ${live.output?.status === 'completed' ? terminal.green(live.state) : terminal.red(live.state)}` +
         (live.output?.error === null || live.output?.error === undefined ? '' : `: ${live.output.error.code} ${live.output.error.message}`));
       await printLedger(target, terminal);
+      // Both runs are stored in the target, as any `cutter run` is: the commands of docs/getting-started.md find them.
+      terminal.line(terminal.dim(`\nBoth runs are stored in the target: cutter list, cutter status ${live.context.runId}, cutter report ${live.context.runId}`));
     }
     return exitCodeForView(live);
   } finally {

@@ -32,7 +32,7 @@ export function registerInit(program: Command, terminal: Terminal, setExit: (cod
   )
     .option('--json', 'print the report as JSON', false)
     .action(async (options: TargetOptions & { json: boolean }) => {
-      const target = await openTarget(targetFromOptions(options));
+      const target = await openTarget(targetFromOptions(options, process.env, 'init'));
       try {
         const report = await initTarget(target, terminal, options.json);
         setExit(report.rolesPending === null ? ExitCode.Ok : ExitCode.Refused);

@@ -28,7 +28,7 @@ export function registerKillSwitch(program: Command, terminal: Terminal, setExit
     .action(async (action: string, options: KillSwitchOptions) => {
       if (!['on', 'off', 'status'].includes(action)) throw new InvalidInput('action', 'must be on, off or status');
       if (action !== 'status' && (options.as === undefined || options.reason === undefined)) throw new OptionMissing(options.as === undefined ? 'as' : 'reason', `kill-switch ${action} records who and why`);
-      const target = await openTarget(targetFromOptions(options));
+      const target = await openTarget(targetFromOptions(options, process.env, action === 'status' ? 'read' : 'write'));
       try {
         if (action !== 'status') {
           const enabled = action === 'on';

@@ -87,7 +87,7 @@ export function registerLedger(program: Command, terminal: Terminal, setExit: (c
         const checkpoint = await trustedCheckpoint(options.checkpoint, options.config);
         if (checkpoint.seq > 0) extra.push({ source: `checkpoint signed by ${checkpoint.signer} at ${checkpoint.at}`, seq: checkpoint.seq, recordHash: checkpoint.recordHash });
       }
-      const target = await openTarget(targetFromOptions(options));
+      const target = await openTarget(targetFromOptions(options, process.env, 'read'));
       try {
         const { verdict } = await verifyLedger(target, extra);
         printVerdict(verdict, terminal, options.json);
@@ -108,7 +108,7 @@ export function registerLedger(program: Command, terminal: Terminal, setExit: (c
       const since = options.since;
       const bySeq = since !== undefined && /^\d+$/.test(since);
       if (since !== undefined && !bySeq && Number.isNaN(Date.parse(since))) throw new InvalidInput('since', 'must be a record sequence number (e.g. 12) or an ISO time (e.g. 2026-11-01T00:00:00Z)');
-      const target = await openTarget(targetFromOptions(options));
+      const target = await openTarget(targetFromOptions(options, process.env, 'read'));
       try {
         const records = (await target.admin((s) => readTimedLedger(s))).filter((r) => since === undefined || (bySeq ? r.seq > Number(since) : Date.parse(r.recordedAt) >= Date.parse(since)));
         if (options.json) terminal.line(JSON.stringify(records, null, 2));
@@ -138,7 +138,7 @@ export function registerLedger(program: Command, terminal: Terminal, setExit: (c
       if (options.as === undefined || options.as.trim() === '') throw new OptionMissing('as', 'who signs the checkpoint');
       if (options.key === undefined) throw new OptionMissing('key', 'the signer\'s private key file');
       const privateKey = await readApproverKeyFile(options.key);
-      const target = await openTarget(targetFromOptions(options));
+      const target = await openTarget(targetFromOptions(options, process.env, 'read'));
       try {
         const { verdict } = await verifyLedger(target, []);
         if (!verdict.ok) {

@@ -18,7 +18,7 @@ export function registerLog(program: Command, terminal: Terminal, setExit: (code
   )
     .option('--json', 'print JSON', false)
     .action(async (address: string | undefined, options: TargetOptions & { json: boolean }) => {
-      const target = await openTarget(targetFromOptions(options));
+      const target = await openTarget(targetFromOptions(options, process.env, 'read'));
       try {
         // Read-only: a history never changes the target.
         const read = <T>(work: Parameters<typeof target.admin<T>>[0]) => target.admin((s) => withinTransaction(s, () => work(s), { readOnly: true }));

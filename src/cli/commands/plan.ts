@@ -30,7 +30,7 @@ export interface PlanFile {
 /** `cutter plan`: the exact change set of the sources against the target, read-only, with its diff. */
 export async function runPlan(sources: readonly string[], options: PlanOptions, terminal: Terminal): Promise<ExitCode> {
   const loaded = await loadPlanSources(sources);
-  const target = await openTarget(targetFromOptions(options));
+  const target = await openTarget(targetFromOptions(options, process.env, 'read'));
   try {
     const classified = await planAgainstTarget(target, loaded, options);
     const plan = classified.plan;

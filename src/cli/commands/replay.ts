@@ -80,7 +80,7 @@ export function registerReplay(program: Command, terminal: Terminal, setExit: (c
   ))
     .option('--json', 'print the steps as JSON', false)
     .action(async (runId: string, options: ReplayOptions) => {
-      const target = await openTarget(targetFromOptions(options));
+      const target = await openTarget(targetFromOptions(options, process.env, 'read'));
       try {
         const replay = await replayStoredRun(PostgresRunStore.readOnly((work) => target.admin(work)), runId);
         await withInspector(options, terminal, (socket) => {

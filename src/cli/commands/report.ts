@@ -50,7 +50,7 @@ export function registerReport(program: Command, terminal: Terminal, setExit: (c
       'Exit codes: 0 written · 3 no such run, or the file cannot be written there (E_INVALID_INPUT naming --out).',
     ].join('\n'))
     .action(async (runId: string, options: ReportOptions) => {
-      const target = await openTarget(targetFromOptions(options));
+      const target = await openTarget(targetFromOptions(options, process.env, 'read'));
       let report: Awaited<ReturnType<typeof buildRunReport>>;
       try {
         const store = new PostgresRunStore((work) => target.admin(work));

@@ -57,7 +57,7 @@ export function registerRevert(program: Command, terminal: Terminal, setExit: (c
       const mode = options.mode.toUpperCase();
       if (mode !== Mode.DryRun && mode !== Mode.Live) throw new InvalidInput('mode', 'must be dryrun or live');
       if (options.dryRun) {
-        const target = await openTarget(targetFromOptions(options));
+        const target = await openTarget(targetFromOptions(options, process.env, 'read'));
         try {
           if (await hasDrafts(target, changeSetId)) {
             await previewCompensation(target, changeSetId, terminal, options.json);

@@ -41,7 +41,7 @@ export function registerStatus(program: Command, terminal: Terminal, setExit: (c
           for (const row of rows) terminal.line(row);
         }
         setExit(ExitCode.Ok);
-      });
+      }, 'read');
     });
 
   withTargetOptions(program.command('status').description('show where a stored run is, what it did, and what can be done next').argument('[run]', 'run id (default: the most recent run)'))
@@ -68,6 +68,6 @@ export function registerStatus(program: Command, terminal: Terminal, setExit: (c
           for (const entry of journal) terminal.line(`  ${String(entry.seq).padStart(3)} ${entry.at} ${entry.event.type}`);
         }
         setExit(ExitCode.Ok);
-      });
+      }, 'read');
     });
 }

@@ -53,7 +53,7 @@ export function registerUpgradeCheck(program: Command, terminal: Terminal, setEx
     .option('--all', 'also list runs that have ended', false)
     .option('--json', 'print JSON', false)
     .action(async (options: CheckOptions) => {
-      const target = await openTarget(targetFromOptions(options));
+      const target = await openTarget(targetFromOptions(options, process.env, 'read'));
       try {
         const schemaVersion = await target.admin((s) => schemaVersionOf(s));
         const schema = schemaVersion > LATEST_SCHEMA_VERSION ? 'newer' : schemaVersion < LATEST_SCHEMA_VERSION ? 'needs cutter init' : 'current';

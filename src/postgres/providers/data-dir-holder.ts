@@ -1,7 +1,9 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { closeSync, constants, fstatSync, openSync, readFileSync } from 'node:fs';
+import { lstat, open } from 'node:fs/promises';
 import { hostname } from 'node:os';
+import { dirname } from 'node:path';
+import { DataDirLockUnusable } from './data-dir-lock-unusable.js';
 
 /** The lock file inside an embedded data folder: while it exists, the process it names has the folder open. */
 export const LOCK_FILE = 'cutter.lock';
@@ -69,16 +71,52 @@ function parseHolder(text: string): DataDirHolder | null {
   }
 }
 
-/** Reads a lock file; null when there is none. A file that is not a holder record (never written by Cutter, which writes whole files) has no holder. */
+/** The most a lock file may hold: a holder record is a few hundred bytes. */
+export const MAX_LOCK_FILE_BYTES = 64 * 1024;
+/**
+ * Opened without following a symbolic link (a link to /dev/zero would be read for ever) and without blocking (a FIFO
+ * would block the open until a writer came): what is found is then checked to be a regular file before it is read.
+ */
+const LOCK_OPEN_FLAGS = constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK;
+
+/**
+ * Reads a lock file; null when there is none. A file that is not a holder record (never written by Cutter, which
+ * writes whole files) has no holder. Anything but a small regular file under the name (a FIFO, a folder, a symbolic
+ * link, a huge file), or one this user cannot read, is {@link DataDirLockUnusable}: no retry or wait can cure it.
+ */
 export async function readLockFile(path: string): Promise<LockFileContent | null> {
-  let text: string;
+  const dataDir = dirname(path);
+  let handle;
   try {
-    text = await readFile(path, 'utf8');
+    handle = await open(path, LOCK_OPEN_FLAGS);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    throw error;
+    // ELOOP: a symbolic link; ENXIO: a socket. Say what is there when it can be seen, else why it cannot be read.
+    const stats = await lstat(path).catch(() => null);
+    if (stats !== null && !stats.isFile()) throw DataDirLockUnusable.notAFile(dataDir, path, stats);
+    throw DataDirLockUnusable.refused(dataDir, path, 'read', error);
   }
-  return { holder: parseHolder(text), id: createHash('sha256').update(text).digest('hex').slice(0, 32) };
+  try {
+    const stats = await handle.stat();
+    if (!stats.isFile()) throw DataDirLockUnusable.notAFile(dataDir, path, stats);
+    if (stats.size > MAX_LOCK_FILE_BYTES) throw DataDirLockUnusable.tooLarge(dataDir, path, stats.size, MAX_LOCK_FILE_BYTES);
+    const text = await handle.readFile({ encoding: 'utf8' });
+    return { holder: parseHolder(text), id: createHash('sha256').update(text).digest('hex').slice(0, 32) };
+  } finally {
+    await handle.close();
+  }
+}
+
+/** The nonce a lock file names, read as {@link readLockFile} does but synchronously (at exit); undefined if none. */
+export function lockNonceSync(path: string): string | undefined {
+  const fd = openSync(path, LOCK_OPEN_FLAGS);
+  try {
+    const stats = fstatSync(fd);
+    if (!stats.isFile() || stats.size > MAX_LOCK_FILE_BYTES) return undefined;
+    return parseHolder(readFileSync(fd, 'utf8'))?.nonce;
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /**

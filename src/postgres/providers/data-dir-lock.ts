@@ -1,9 +1,11 @@
-import { readFileSync, unlinkSync } from 'node:fs';
-import { link, mkdir, rm, writeFile } from 'node:fs/promises';
-import { basename, join } from 'node:path';
+import { unlinkSync } from 'node:fs';
+import { link, mkdir, rm, unlink, writeFile } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { CutterError } from '../../errors/index.js';
 import { DataDirBusy } from './data-dir-busy.js';
-import { heldNonces, holderIsAlive, holderRecord, LOCK_FILE, readLockFile, type DataDirHolder, type HolderLiveness, type LockFileContent } from './data-dir-holder.js';
+import { DataDirLockUnusable } from './data-dir-lock-unusable.js';
+import { heldNonces, holderIsAlive, holderRecord, LOCK_FILE, lockNonceSync, readLockFile, type DataDirHolder, type HolderLiveness, type LockFileContent } from './data-dir-holder.js';
 
 /** How a process takes an embedded data folder. */
 export interface DataDirLockOptions {
@@ -35,14 +37,19 @@ const held = new Map<string, string>();
  * Takes the folder's lock (`cutter.lock`, the JSON of {@link DataDirHolder}), waiting up to `waitMs` with backoff,
  * or throws {@link DataDirBusy} naming the holder. The lock is created whole and atomically: written to a file of its
  * own, then hard-linked to its name, which fails if the name exists. A lock whose process is gone is taken over, by
- * exactly one process however many race for it (see `removeStale`).
+ * exactly one process however many race for it (see `removeStale`). A lock file that cannot be used (not a regular
+ * file, unreadable, or a folder that refuses it) is {@link DataDirLockUnusable}, at once: waiting would not cure it.
  */
 export async function acquireDataDirLock(dataDir: string, options: DataDirLockOptions = {}): Promise<DataDirLock> {
   const path = join(dataDir, LOCK_FILE);
   const isAlive = options.isHolderAlive ?? holderIsAlive;
   const waitMs = options.waitMs ?? 0;
   let record = holderRecord(options.command ?? `library (${basename(process.argv[1] ?? process.argv0)})`);
-  await mkdir(dataDir, { recursive: true });
+  try {
+    await mkdir(dataDir, { recursive: true });
+  } catch (error) {
+    throw DataDirLockUnusable.refused(dataDir, path, 'written', error);
+  }
   const started = Date.now();
   let delay = 50;
   let announced = false;
@@ -63,7 +70,8 @@ export async function acquireDataDirLock(dataDir: string, options: DataDirLockOp
     }
   } catch (error) {
     heldNonces.delete(record.nonce);
-    throw error;
+    // The file system's own refusals (the draft or the link cannot be written) are named; Cutter's errors pass.
+    throw error instanceof CutterError || typeof (error as NodeJS.ErrnoException | null)?.code !== 'string' ? error : DataDirLockUnusable.refused(dataDir, path, 'written', error);
   }
   held.set(path, record.nonce);
   watchExit();
@@ -126,7 +134,12 @@ async function removeStale(path: string, stale: LockFileContent, command: string
     if (!(await claimLock(guardPath, guard, isAlive)).acquired) return false;
     try {
       // Holding the guard, no other process may delete this stale lock: if it is still there, it is still stale.
-      if ((await readLockFile(path))?.id === stale.id) await rm(path, { force: true });
+      if ((await readLockFile(path))?.id === stale.id) {
+        // unlink, not rm: rm reports a refusal to unlink (EPERM in a sticky folder) as the ENOTDIR of its fallback.
+        await unlink(path).catch((error: unknown) => {
+          if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw DataDirLockUnusable.refused(dirname(path), path, 'removed', error);
+        });
+      }
       return true;
     } finally {
       await removeIfOurs(guardPath, guard.nonce);
@@ -144,7 +157,7 @@ async function removeIfOurs(path: string, nonce: string): Promise<void> {
 function releaseHeldSync(): void {
   for (const [path, nonce] of held) {
     try {
-      if ((JSON.parse(readFileSync(path, 'utf8')) as { nonce?: unknown }).nonce === nonce) unlinkSync(path);
+      if (lockNonceSync(path) === nonce) unlinkSync(path);
     } catch {
       // Gone already, or not ours: nothing to release.
     }

@@ -5,11 +5,16 @@ import { from as copyFrom } from 'pg-copy-streams';
 import { copyStatement } from '../copy-text.js';
 import { DbRole, type ConnectionProvider, type DbSession, type QueryResult } from '../port.js';
 import { maskDsn } from './mask-dsn.js';
-import { connectOrExplain, DEFAULT_CONNECT_TIMEOUT_MS } from '../target-unreachable.js';
+import { connectOrExplain, DEFAULT_CONNECT_TIMEOUT_MS, NoAnswer } from '../target-unreachable.js';
+import { explainTimeouts, timeoutSettings, type StatementBounds } from '../statement-bounds.js';
 
-/** How long to wait for a connection: a server that accepts and never answers must not hang the caller. */
-export interface ConnectTimeout {
-  /** Milliseconds a connection attempt may take; past it, `E_TARGET_UNAVAILABLE` (Default: 10 000). */
+/**
+ * How long to wait for a connection: a server that accepts and never answers must not hang the caller. Connecting
+ * ends with the server's answer to a first `SELECT 1`, so a server that completes the login but never answers a
+ * query is refused in the same time.
+ */
+export interface ConnectTimeout extends StatementBounds {
+  /** Milliseconds a connection attempt (login and first answer) may take; past it, `E_TARGET_UNAVAILABLE` (Default: 10 000). */
   readonly connectTimeoutMs?: number;
 }
 
@@ -38,7 +43,7 @@ export function createPgConnections(config: PgConnectionConfig): PgConnections {
   const poolFor = (dsn: string): pg.Pool => {
     let pool = pools.get(dsn);
     if (pool === undefined) {
-      pool = new pg.Pool({ connectionString: dsn, max: config.poolSize ?? 4, connectionTimeoutMillis: timeoutMs });
+      pool = new pg.Pool({ connectionString: dsn, max: config.poolSize ?? 4, connectionTimeoutMillis: timeoutMs, ...timeoutSettings(config) });
       // An idle client's error (a terminated backend) must not crash the host; the pool discards the client.
       pool.on('error', () => undefined);
       pools.set(dsn, pool);
@@ -50,7 +55,7 @@ export function createPgConnections(config: PgConnectionConfig): PgConnections {
     if (!Object.values(DbRole).includes(role)) throw new Error(`unknown role ${role as string}`);
     const dsn = dsnFor(role);
     const pool = poolFor(dsn);
-    const client = guarded(await connectOrExplain(`PostgreSQL ${maskDsn(dsn)}`, () => pool.connect()));
+    const client = await connectOrExplain(`PostgreSQL ${maskDsn(dsn)}`, () => connectAnswered(pool, timeoutMs));
     try {
       if (setRole) await client.query(`SET ROLE ${role}`);
     } catch (error) {
@@ -75,13 +80,41 @@ export function createPgConnections(config: PgConnectionConfig): PgConnections {
  * init and maintenance. The client goes back to the pool afterwards. A failure to connect is named
  * (`E_TARGET_UNAVAILABLE`, naming `description`) when one is given.
  */
-export async function withPoolSession<T>(pool: pg.Pool, work: (session: DbSession) => Promise<T>, description?: string): Promise<T> {
-  const client = guarded(await (description === undefined ? pool.connect() : connectOrExplain(description, () => pool.connect())));
+export async function withPoolSession<T>(pool: pg.Pool, work: (session: DbSession) => Promise<T>, description?: string, bounds: StatementBounds = {}): Promise<T> {
+  const timeoutMs = pool.options.connectionTimeoutMillis ?? DEFAULT_CONNECT_TIMEOUT_MS;
+  const client = await (description === undefined ? connectAnswered(pool, timeoutMs) : connectOrExplain(description, () => connectAnswered(pool, timeoutMs)));
+  let broken = false;
   try {
-    return await work({ ...queriesOver(client), cancel: () => Promise.resolve(), release: () => Promise.resolve() });
+    return await explainTimeouts(description ?? 'the target', bounds, () => work({ ...queriesOver(client), cancel: () => Promise.resolve(), release: () => Promise.resolve() }));
+  } catch (error) {
+    // A client that gave up waiting still has the statement in flight: it cannot serve the next one.
+    broken = error instanceof Error && 'statementBound' in error;
+    throw error;
   } finally {
-    client.release();
+    client.release(broken);
   }
+}
+
+const answeredClients = new WeakSet<pg.PoolClient>();
+
+/**
+ * A pool's client, new ones checked to answer `SELECT 1` within `timeoutMs`: the login's end (ReadyForQuery) is
+ * bounded by the pool's connection timeout, but a server (or proxy) can complete it and then never answer a query.
+ * A client that does not answer is destroyed and the attempt fails with a timeout, as a login that never ends does.
+ */
+async function connectAnswered(pool: pg.Pool, timeoutMs: number): Promise<pg.PoolClient> {
+  const client = guarded(await pool.connect());
+  if (answeredClients.has(client)) return client;
+  try {
+    // pg honours query_timeout per query; @types/pg does not declare it.
+    const ping: pg.QueryConfig & { query_timeout: number } = { text: 'SELECT 1', query_timeout: timeoutMs };
+    await client.query(ping);
+  } catch (error) {
+    client.release(true);
+    throw error instanceof Error && error.message === 'Query read timeout' ? new NoAnswer(timeoutMs) : error;
+  }
+  answeredClients.add(client);
+  return client;
 }
 
 const guardedClients = new WeakSet<pg.PoolClient>();

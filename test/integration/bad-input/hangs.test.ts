@@ -7,8 +7,8 @@
  */
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chmod, mkdir, rm, symlink, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { chmod, lstat, mkdir, rm, symlink, writeFile } from 'node:fs/promises';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -19,6 +19,7 @@ const exec = promisify(execFile);
 const dir = join(tmpdir(), `cutter-bad-hangs-${randomBytes(4).toString('hex')}`);
 const at = (name: string) => join(dir, name);
 const never = at('target-never-opened');
+const lockIn = (folder: string) => join(at(folder), 'cutter.lock');
 /** Each command must be refused up front; the whole batch gets this long, the process is killed after it. */
 const PER_COMMAND_MS = 3000;
 
@@ -34,6 +35,14 @@ const cases: HangCase[] = [
   { name: 'a --data-dir in a folder that cannot be written', args: ['status', '--data-dir', join(at('read-only'), 'db')], names: [`cannot be made: ${at('read-only')} cannot be written`] },
   { name: 'an unwritable --data-dir', args: ['status', '--data-dir', at('read-only')], names: [`${at('read-only')} cannot be written by this user`] },
   { name: 'an unreadable source', args: ['plan', at('secret.md'), '--data-dir', never], names: [at('secret.md'), 'permission denied'] },
+  // The embedded folder's lock file (cutter.lock), in folders anyone may write: a FIFO blocked the read for ever, a
+  // dangling link looped, a link to /dev/zero filled memory, a folder or an unreadable file was E_UNEXPECTED.
+  { name: 'a FIFO in place of the lock file', args: ['status', '--data-dir', at('lock-fifo')], names: [`${lockIn('lock-fifo')} is a FIFO (named pipe), not a lock file`, `rm ${lockIn('lock-fifo')}`] },
+  { name: 'a folder in place of the lock file', args: ['list', '--data-dir', at('lock-folder')], names: [`${lockIn('lock-folder')} is a folder, not a lock file`, `rm -r ${lockIn('lock-folder')}`] },
+  { name: 'a dangling symlink in place of the lock file', args: ['status', '--data-dir', at('lock-dangling')], names: [`${lockIn('lock-dangling')} is a symbolic link`] },
+  { name: 'a symlink to /dev/zero in place of the lock file', args: ['status', '--data-dir', at('lock-zero')], names: [`${lockIn('lock-zero')} is a symbolic link`] },
+  { name: 'a lock file this user cannot read', args: ['status', '--data-dir', at('lock-unreadable')], names: [`${lockIn('lock-unreadable')} cannot be read: permission denied`, 'fix the owner or mode'] },
+  { name: 'a stale lock file this user cannot remove (sticky folder)', args: ['status', '--data-dir', at('lock-sticky')], names: [`${lockIn('lock-sticky')} cannot be removed: permission denied`, 'fix the owner or mode'] },
   { name: 'keys generate --out an unwritable folder', args: ['keys', 'generate', 'bob', '--out', join(at('read-only'), 'keys')], names: ['out', join(at('read-only'), 'keys')] },
 ];
 
@@ -47,6 +56,16 @@ beforeAll(async () => {
   await mkdir(at('read-only'));
   await writeFile(join(at('read-only'), 'notes.txt'), 'x');
   await chmod(at('read-only'), 0o555);
+  for (const folder of ['lock-fifo', 'lock-folder', 'lock-dangling', 'lock-zero', 'lock-unreadable', 'lock-sticky']) await mkdir(at(folder));
+  await exec('mkfifo', [lockIn('lock-fifo')]);
+  await mkdir(lockIn('lock-folder'));
+  await symlink(at('nowhere'), lockIn('lock-dangling'));
+  await symlink('/dev/zero', lockIn('lock-zero'));
+  await writeFile(lockIn('lock-unreadable'), '{}', { mode: 0o600 });
+  // A lock naming a process that is gone, owned by root in a sticky folder: nobody may not delete it to take over.
+  await writeFile(lockIn('lock-sticky'), JSON.stringify({ pid: 4_000_000, host: hostname(), command: 'cutter run', since: '2026-01-01T00:00:00Z', nonce: 'gone' }), { mode: 0o644 });
+  for (const folder of ['lock-fifo', 'lock-folder', 'lock-dangling', 'lock-zero', 'lock-unreadable']) await chmod(at(folder), 0o777);
+  await chmod(at('lock-sticky'), 0o1777);
   await writeFile(at('secret.md'), '# Secret\n\nText.\n', { mode: 0o000 });
   await chmod(at('secret.md'), 0o000);
   // Root ignores permissions: run as nobody then, which can read the scratch folder (0755) and the repository.
@@ -81,5 +100,9 @@ describe('inputs that used to hang or fill memory are refused at once, naming th
     await expect(access(never)).rejects.toThrow();
     await expect(access(join(at('read-only'), 'keys'))).rejects.toThrow();
     await expect(access(join(at('read-only'), 'db'))).rejects.toThrow();
+    // The lock files were left as they were found, and no database was made beside them.
+    expect((await lstat(lockIn('lock-fifo'))).isFIFO()).toBe(true);
+    expect((await lstat(lockIn('lock-sticky'))).isFile()).toBe(true);
+    for (const folder of ['lock-fifo', 'lock-folder', 'lock-sticky']) await expect(access(join(at(folder), 'PG_VERSION'))).rejects.toThrow();
   });
 });

@@ -21,7 +21,7 @@ import {
   ApprovalInvalid, ApprovalMissing, BackupEncryptionFailed, BackupFolderUnsafe, BackupNotFound, CollaboratorNotConfigured, DemoTargetRefused,
   ErrorCode, ExecutorModeMismatch, InvalidEvent, KeyFileExists, LiveAdapterRequired, PhaseRecordForged, PlanConflict, PlanInvalid, PlanPinMismatch,
   PlanStale, ProductionExecutionNotAuthorized, RestoreMismatch, RestoreTargetUnconfirmed, RowConstraintViolated, RowDataInvalid, RowDuplicate,
-  StopInvariantFailed, type CutterError,
+  StopInvariantFailed, UsageError, type CutterError,
 } from '../../../src/errors/index.js';
 import { RevertOutOfOrder } from '../../../src/postgres/plan-revert.js';
 import { TargetNotReady, TargetSchemaTooNew, TargetUnavailable } from '../../../src/postgres/errors.js';
@@ -74,6 +74,7 @@ const THROWN: Readonly<Record<string, () => CutterError>> = {
   E_RESTORE_TARGET_UNCONFIRMED: () => new RestoreTargetUnconfirmed('PostgreSQL h/kb', 'kb'),
   E_RESTORE_MISMATCH: () => new RestoreMismatch('bk-1', 'checksum differs'),
   E_INVALID_EVENT: () => new InvalidEvent('type', 'REJECT is not accepted'),
+  E_USAGE: () => new UsageError("unknown option '--bogus'", 'cutter status'), // raised for real in usage-errors.test.ts
 };
 
 /** Codes only a run records (its error or a refusal at a gate), never thrown at the CLI: how each surfaces. */

@@ -26,4 +26,13 @@ describe('targetFromOptions', () => {
     expect(targetFromOptions({}, env)).toEqual({ kind: 'postgres', dsn: 'postgres://admin@h/kb', dsnByRole: { cutter_exec: 'postgres://exec@h/kb', cutter_verify: 'postgres://verify@h/kb' } });
     expect(targetFromOptions({}, { ...env, CUTTER_VERIFY_DATABASE_URL: '' })).toEqual({ kind: 'postgres', dsn: 'postgres://admin@h/kb' });
   });
+
+  it('bounds a read-only command\'s statements and init\'s lock waits by $CUTTER_QUERY_TIMEOUT (default 60 s), and a writing command\'s not at all', () => {
+    const env = { CUTTER_DATABASE_URL: 'postgres://a/b' };
+    expect(targetFromOptions({}, env, 'read')).toEqual({ kind: 'postgres', dsn: 'postgres://a/b', statementTimeoutMs: 60_000 });
+    expect(targetFromOptions({}, { ...env, CUTTER_QUERY_TIMEOUT: '2.5' }, 'read')).toEqual({ kind: 'postgres', dsn: 'postgres://a/b', statementTimeoutMs: 2500 });
+    expect(targetFromOptions({}, env, 'init')).toEqual({ kind: 'postgres', dsn: 'postgres://a/b', lockTimeoutMs: 60_000 });
+    expect(targetFromOptions({}, { ...env, CUTTER_QUERY_TIMEOUT: '2.5' }, 'write')).toEqual({ kind: 'postgres', dsn: 'postgres://a/b' });
+    for (const bad of ['soon', '0', '-1']) expect(() => targetFromOptions({}, { ...env, CUTTER_QUERY_TIMEOUT: bad }, 'read'), bad).toThrow(expect.objectContaining({ code: 'E_INVALID_INPUT', field: 'CUTTER_QUERY_TIMEOUT' }) as Error);
+  });
 });
