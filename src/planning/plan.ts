@@ -71,8 +71,10 @@ export async function loadPlanSources(paths: readonly string[]): Promise<Cutplan
       // A source that yields nothing is almost always a mistake (an empty export, a file without headings); saying
       // so names the file, where the plan-level "no rows" could not.
       if (fileRows.rows.length === 0) throw new PlanInvalid([{ row: undefined, field: 'rows', message: `${file.path}: ${EMPTY_SOURCE[file.kind]}` }]);
-      rows.push(...fileRows.rows);
-      origins.push(...fileRows.origins);
+      // One push per row: spreading a file's rows into push() passes them as call arguments, which overflows the
+      // stack past about 120k rows (E_UNEXPECTED "Maximum call stack size exceeded" at a documented 1M-row limit).
+      for (const row of fileRows.rows) rows.push(row);
+      for (const origin of fileRows.origins) origins.push(origin);
     }
   }
   try {
