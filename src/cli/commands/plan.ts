@@ -5,7 +5,7 @@ import { openTarget } from '../../postgres/open-target.js';
 import { loadPlanSources } from '../../planning/index.js';
 import { ExitCode } from '../exit-codes.js';
 import { writeOutputFile } from '../output-file.js';
-import { bodyDiffs, planAgainstTarget, printClassified, type RetireOptions } from '../plan-against-target.js';
+import { bodyDiffs, countsLine, planAgainstTarget, printClassified, type RetireOptions } from '../plan-against-target.js';
 import { targetFromOptions, withTargetOptions, type TargetOptions } from '../target-options.js';
 import type { Terminal } from '../terminal.js';
 import { counted } from '../../text/plural.js';
@@ -55,7 +55,9 @@ export async function runPlan(sources: readonly string[], options: PlanOptions, 
       return ExitCode.Ok;
     }
     terminal.line(`${terminal.bold('target')}     ${target.description}`);
-    printClassified(classified, terminal, { all: options.all });
+    // A summary unless asked for the rows: at 100k rows a listing was 100k lines of stdout nobody reads.
+    if (options.all) printClassified(classified, terminal, { all: true });
+    else terminal.line(`${terminal.bold('changes')}    ${countsLine(classified)}`);
     for (const diff of diffs) terminal.line(diff.trimEnd());
     if (plan === null) {
       terminal.line(terminal.green('nothing to change: the target already holds these sources'));
@@ -63,6 +65,7 @@ export async function runPlan(sources: readonly string[], options: PlanOptions, 
     }
     terminal.line(`${terminal.bold('plan hash')}  ${planHash ?? ''}  ${terminal.dim(`(${counted(plan.rows.length, 'row')}; an approval approves exactly this diff)`)}`);
     if (options.out !== undefined) terminal.line(`wrote ${options.out}`);
+    if (!options.all) terminal.line(terminal.dim('  --all lists each address, --diff shows each changed body, --out or --json writes the rows'));
     return ExitCode.Ok;
   } finally {
     await target.close();
@@ -81,7 +84,7 @@ export function registerPlan(program: Command, terminal: Terminal, setExit: (cod
     .option('--retire-missing', 'retire enacted addresses the sources no longer name, within the sources\' documents (or --scope)', false)
     .option('--scope <prefix...>', 'with --retire-missing: the address prefixes to retire within (e.g. a document id whose file was deleted)')
     .option('--diff', 'show a unified diff of each changed (and retired) body against the enacted one', false)
-    .option('--all', 'also list the unchanged addresses', false)
+    .option('--all', 'list every address with its action (unchanged ones too); without it, only the counts and the plan hash', false)
     .option('--json', 'print the plan as JSON', false)
     .action(async (sources: string[], options: PlanOptions) => {
       setExit(await runPlan(sources, options, terminal));
