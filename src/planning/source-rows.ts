@@ -129,3 +129,14 @@ const FRONT_MATTER = /^\uFEFF?---[ \t]*\r?\n(?:.*\r?\n)*?(?:---|\.\.\.)[ \t]*(?:
 function nulFound(path: string, line: number): InvalidInput {
   return new InvalidInput('paths', `${path}:${line}: contains a NUL character (U+0000), which Markdown would turn into U+FFFD: remove it`);
 }
+
+/** The rows of every file in turn, numbered across them as one plan numbers them. */
+export async function* allSourceRows(files: readonly SourceFile[]): AsyncGenerator<SourceRow> {
+  let count = 0;
+  for (const file of files) {
+    for await (const row of sourceRows(file, count)) {
+      count += 1;
+      yield row;
+    }
+  }
+}

@@ -2,7 +2,8 @@ import type { Command } from 'commander';
 import { planHashOf } from '../../domain/change-set.js';
 import type { RowAction } from '../../domain/iu.js';
 import { openTarget } from '../../postgres/open-target.js';
-import { loadPlanSources } from '../../planning/index.js';
+import { expandSources, loadPlanSources } from '../../planning/plan.js';
+import { runStreamedPlan } from '../plan-streamed.js';
 import { ExitCode } from '../exit-codes.js';
 import { writeOutputFile } from '../output-file.js';
 import { bodyDiffs, countsLine, planAgainstTarget, printClassified, type RetireOptions } from '../plan-against-target.js';
@@ -10,7 +11,7 @@ import { targetFromOptions, withTargetOptions, type TargetOptions } from '../tar
 import type { Terminal } from '../terminal.js';
 import { counted } from '../../text/plural.js';
 
-interface PlanOptions extends TargetOptions, RetireOptions {
+export interface PlanOptions extends TargetOptions, RetireOptions {
   readonly json: boolean;
   readonly out?: string;
   readonly diff: boolean;
@@ -29,8 +30,20 @@ export interface PlanFile {
 
 /** `cutter plan`: the exact change set of the sources against the target, read-only, with its diff. */
 export async function runPlan(sources: readonly string[], options: PlanOptions, terminal: Terminal): Promise<ExitCode> {
+  const config = targetFromOptions(options);
+  // On PostgreSQL the plan is streamed into the target's session and never held here (a million rows fit); the
+  // embedded target reads the sources whole first, so a bad source is refused before its folder is ever opened.
+  if (config.kind !== 'embedded') {
+    const files = await expandSources(sources);
+    const target = await openTarget(config);
+    try {
+      return await runStreamedPlan(files, target, options, terminal);
+    } finally {
+      await target.close();
+    }
+  }
   const loaded = await loadPlanSources(sources);
-  const target = await openTarget(targetFromOptions(options));
+  const target = await openTarget(config);
   try {
     const classified = await planAgainstTarget(target, loaded, options);
     const plan = classified.plan;

@@ -52,7 +52,7 @@ describe('cutMarkdownLines cuts what cutMarkdown cuts', () => {
   it.each(TRICKY)('%s, at every part size', async (_name, markdown) => {
     const whole = cutMarkdown({ documentId: 'doc', markdown });
     for (const partChars of [1, 7, 16, 40, 100, 10_000]) expect(await streamed(markdown, partChars)).toEqual(whole);
-  });
+  }, 30_000);
 
   it('every bundled example, and all of them as one long document, cut in small parts', async () => {
     const texts: string[] = [];
@@ -63,7 +63,7 @@ describe('cutMarkdownLines cuts what cutMarkdown cuts', () => {
       expect(whole.length).toBeGreaterThan(0);
       for (const partChars of [64, 512, 4096]) expect(await streamed(markdown, partChars)).toEqual(whole);
     }
-  });
+  }, 60_000);
 
   it('shows the first part (at least partChars, or all) to beforeFirstPart before any row is yielded', async () => {
     const seen: string[] = [];
@@ -79,5 +79,5 @@ describe('cutMarkdownLines cuts what cutMarkdown cuts', () => {
     expect(rows).toHaveLength(2000);
     expect(rows[1999]).toEqual({ address: 'doc/section-1999', title: 'Section 1999', body: 'Body 1999.', source: `doc:${1999 * 4 + 1}` });
     expect(rows).toEqual(cutMarkdown({ documentId: 'doc', markdown }));
-  });
+  }, 60_000); // 2,000 headings parsed at several part sizes: seconds on a busy machine
 });

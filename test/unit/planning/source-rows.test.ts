@@ -100,7 +100,7 @@ describe('sourceRows', () => {
     const error = await refusal(rowsOf(path, 'markdown'));
     expect(error).toBeInstanceOf(InvalidInput);
     expect(error.message).toContain(`paths: ${path}:${40_000 + 7}: contains a NUL character (U+0000), which Markdown would turn into U+FFFD: remove it`);
-  });
+  }, 60_000); // parses a 1.2 MB part: a few seconds on a busy 2-core machine
 
   it('cuts a Markdown file into the rows of the whole file, each with its file and line', async () => {
     const markdown = Array.from({ length: 2_000 }, (_, i) => `## Part ${i}\n\nText ${i}.\n`).join('\n');
@@ -112,7 +112,7 @@ describe('sourceRows', () => {
       raw: { address: 'long-doc/part-1999', title: 'Part 1999', body: 'Text 1999.', source: `long-doc:${1_999 * 4 + 1}` },
       origin: `${path}:${1_999 * 4 + 1}`,
     });
-  });
+  }, 60_000);
 });
 
 describe('streamed sources have their own size limit', () => {
