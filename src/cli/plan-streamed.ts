@@ -1,4 +1,5 @@
 import type { OpenTarget } from '../postgres/open-target.js';
+import { schemaVersionOf } from '../postgres/migrations/index.js';
 import { DbRole } from '../postgres/port.js';
 import { stagedAddresses, stagedChangeSet, stagedTouched, stagePlan, type StagedPlan } from '../postgres/sql/streamed-plan.js';
 import { allSourceRows, type SourceFile } from '../planning/source-rows.js';
@@ -17,6 +18,18 @@ import type { Terminal } from './terminal.js';
  * Read-only: everything happens in one transaction that is rolled back. `--diff` with `--json` holds the diffs.
  */
 export async function runStreamedPlan(files: readonly SourceFile[], target: OpenTarget, options: PlanOptions, terminal: Terminal): Promise<ExitCode> {
+  // Classification reads the target as cutter_verify; a database without the cutter schema (every address new) may be
+  // on a server where that role does not exist yet, so there the stage is the administrator's (still rolled back).
+  if ((await target.admin((s) => schemaVersionOf(s))) === 0) {
+    return target.admin(async (session) => {
+      await session.query('BEGIN');
+      try {
+        return await planIn(session, files, target.description, options, terminal);
+      } finally {
+        await session.query('ROLLBACK').catch(() => undefined);
+      }
+    });
+  }
   const session = await target.provider(DbRole.Verify);
   let broken = false;
   try {
@@ -40,12 +53,14 @@ type Session = Awaited<ReturnType<OpenTarget['provider']>>;
 async function planIn(session: Session, files: readonly SourceFile[], description: string, options: PlanOptions, terminal: Terminal): Promise<ExitCode> {
   const staged = await stagePlan(session, allSourceRows(files), retireWithin(options));
   const { planHash } = staged;
+  // Only a changed or retired row has an enacted body to diff (and a target without the schema has none).
+  const touched = options.diff && staged.counts.changed + staged.counts.retire > 0;
   if (options.out !== undefined && planHash !== null) {
     await writeOutputFile(options.out, asFileChunks(prettyJsonPieces({ format: 'cutter-plan/2', planHash }, 'rows', stagedChangeSet(session))));
   }
   if (options.json) {
     const diffs: string[] = [];
-    if (options.diff) for await (const t of stagedTouched(session)) diffs.push(bodyDiff(t.address, t.action, t.body, t.enacted));
+    if (touched) for await (const t of stagedTouched(session)) diffs.push(bodyDiff(t.address, t.action, t.body, t.enacted));
     const head = { target: description, planHash, counts: staged.counts, rowCount: staged.rowCount };
     const tail = { ...(options.diff ? { diffs } : {}), out: planHash === null ? null : (options.out ?? null) };
     for await (const piece of prettyJsonPieces(head, 'addresses', stagedAddresses(session, options.all), tail)) terminal.line(piece);
@@ -54,7 +69,7 @@ async function planIn(session: Session, files: readonly SourceFile[], descriptio
   terminal.line(`${terminal.bold('target')}     ${description}`);
   terminal.line(`${terminal.bold('changes')}    ${countsLine(staged)}`);
   if (options.all) for await (const a of stagedAddresses(session, true)) terminal.line(addressLine(a, terminal));
-  if (options.diff) for await (const t of stagedTouched(session)) terminal.line(bodyDiff(t.address, t.action, t.body, t.enacted).trimEnd());
+  if (touched) for await (const t of stagedTouched(session)) terminal.line(bodyDiff(t.address, t.action, t.body, t.enacted).trimEnd());
   return printTail(staged, options, terminal);
 }
 

@@ -3,9 +3,11 @@
  * the in-memory path prints and writes for the embedded target: the same plan hash, the same `--out` file byte for
  * byte, the same `--json` and `--all` listing. PostgreSQL only (CUTTER_TEST_DATABASE_URL; CI requires it).
  */
+import { randomBytes } from 'node:crypto';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ExitCode } from '../../src/cli/exit-codes.js';
 import { main } from '../../src/cli/main.js';
@@ -55,6 +57,25 @@ describe.runIf(ON_POSTGRES)('cutter plan on PostgreSQL (streamed) and on the emb
     const [all, heldAll] = await lines(['--all']);
     expect(all).toEqual(heldAll);
     expect(all?.filter((l) => l.includes(' + '))).toHaveLength(502);
+  }, 60_000);
+
+  it('plans against a database without the cutter schema (every address new), --diff and --retire-missing included', async () => {
+    const name = `cutter_bare_${randomBytes(4).toString('hex')}`;
+    const admin = new pg.Client({ connectionString: POSTGRES_URL });
+    await admin.connect();
+    await admin.query(`CREATE DATABASE ${name}`);
+    try {
+      const url = new URL(POSTGRES_URL ?? '');
+      url.pathname = `/${name}`;
+      const extra = ['--diff', '--retire-missing', '--json'];
+      const bare = JSON.parse((await plan(['--database-url', url.toString()], extra)).join('\n')) as Record<string, unknown>;
+      const held = JSON.parse((await plan(['--data-dir', join(dir, 'embedded-bare')], extra)).join('\n')) as Record<string, unknown>;
+      expect({ ...bare, target: null }).toEqual({ ...held, target: null });
+      expect(bare.counts).toEqual({ new: 502, changed: 0, retire: 0, unchanged: 0 });
+    } finally {
+      await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await admin.end();
+    }
   }, 60_000);
 
   it('refuses a bad row with the same issues as the embedded target, and writes nothing', async () => {
