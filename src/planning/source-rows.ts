@@ -49,7 +49,7 @@ export async function* sourceRows(file: SourceFile, firstRow: number): AsyncGene
       for await (const raw of rows) { yield { raw, origin: `${file.path} row ${count}` }; count += 1; }
     } catch (error) {
       if (!(error instanceof PlanInvalid)) throw error;
-      issues.push(...error.issues);
+      for (const issue of error.issues) issues.push(issue);
     }
     if (issues.length > 0) {
       throw new PlanInvalid(issues.map((issue) => ({ ...issue, row: issue.row === undefined ? undefined : firstRow + issue.row, message: `${file.path}: ${issue.message}` })));
