@@ -1,6 +1,7 @@
 import { createTwoFilesPatch } from 'diff';
 import { validateCutplan, type Cutplan } from '../domain/cutplan.js';
 import { classifyPlan, type ClassifiedPlan } from '../postgres/classify.js';
+import type { ClassifiedAddress } from '../postgres/sql/classify-plan.js';
 import { schemaVersionOf } from '../postgres/migrations/index.js';
 import type { OpenTarget } from '../postgres/open-target.js';
 import type { Terminal } from './terminal.js';
@@ -41,21 +42,26 @@ export async function planAgainstTarget(target: OpenTarget, sources: Cutplan, op
 const SIGN = { new: '+', changed: '~', retire: '-', unchanged: '=' } as const;
 
 /** `+2 new  ~1 changed  -1 retired  =24 unchanged`. */
-export function countsLine(classified: ClassifiedPlan): string {
+export function countsLine(classified: Pick<ClassifiedPlan, 'counts'>): string {
   const { counts } = classified;
   return `+${counts.new} new  ~${counts.changed} changed  -${counts.retire} retired  =${counts.unchanged} unchanged`;
+}
+
+/** One address of the plan for people: `  ~ handbook/backups  v3, supersedes v2`, coloured by its action. */
+export function addressLine(a: ClassifiedAddress, terminal: Terminal): string {
+  const paint = {
+    new: (t: string) => terminal.green(t), changed: (t: string) => terminal.yellow(t), retire: (t: string) => terminal.red(t), unchanged: (t: string) => terminal.dim(t),
+  } as const;
+  const detail = a.action === 'changed' ? `v${a.version}, supersedes v${a.supersedes ?? '?'}` : a.action === 'retire' ? `v${a.version} retired` : `v${a.version}`;
+  return paint[a.action](`  ${SIGN[a.action]} ${a.address}  ${terminal.dim(detail)}`);
 }
 
 /** The plan's diff for people, as `terraform plan` shows one: the counts, then each address with its action. */
 export function printClassified(classified: ClassifiedPlan, terminal: Terminal, options: { all?: boolean } = {}): void {
   terminal.line(`${terminal.bold('changes')}    ${countsLine(classified)}`);
-  const paint = {
-    new: (t: string) => terminal.green(t), changed: (t: string) => terminal.yellow(t), retire: (t: string) => terminal.red(t), unchanged: (t: string) => terminal.dim(t),
-  } as const;
   for (const a of classified.addresses) {
     if (a.action === 'unchanged' && options.all !== true) continue;
-    const detail = a.action === 'changed' ? `v${a.version}, supersedes v${a.supersedes ?? '?'}` : a.action === 'retire' ? `v${a.version} retired` : `v${a.version}`;
-    terminal.line(paint[a.action](`  ${SIGN[a.action]} ${a.address}  ${terminal.dim(detail)}`));
+    terminal.line(addressLine(a, terminal));
   }
   if (classified.counts.unchanged > 0 && options.all !== true) terminal.line(terminal.dim(`  = ${classified.counts.unchanged} unchanged (--all lists them)`));
 }
@@ -68,7 +74,12 @@ export async function bodyDiffs(target: OpenTarget, classified: ClassifiedPlan):
     "SELECT address, body FROM cutter.iu_versions WHERE status = 'enacted' AND address = ANY ($1::text[])", [touched.map((r) => r.address)],
   ));
   const enacted = new Map(rows.map((r) => [r.address, r.body]));
-  return touched.map((r) => createTwoFilesPatch(`${r.address} (enacted)`, r.action === 'retire' ? `${r.address} (retired)` : `${r.address} (planned)`, withNewline(enacted.get(r.address) ?? ''), r.action === 'retire' ? '' : withNewline(r.body)));
+  return touched.map((r) => bodyDiff(r.address, r.action === 'retire' ? 'retire' : 'changed', r.body, enacted.get(r.address) ?? ''));
+}
+
+/** The unified diff of one changed body against the enacted one, or of a retired body against nothing. */
+export function bodyDiff(address: string, action: 'changed' | 'retire', planned: string, enacted: string): string {
+  return createTwoFilesPatch(`${address} (enacted)`, action === 'retire' ? `${address} (retired)` : `${address} (planned)`, withNewline(enacted), action === 'retire' ? '' : withNewline(planned));
 }
 
 const withNewline = (text: string): string => (text === '' || text.endsWith('\n') ? text : `${text}\n`);

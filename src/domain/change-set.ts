@@ -58,22 +58,48 @@ export function planHashOf(plan: Cutplan): string {
  */
 export function* planRowsInHashOrder(plan: Cutplan): Generator<{ readonly row: IURow; readonly ord: number }, string> {
   const order = plan.rows.map((_, i) => i).sort((a, b) => byAddress(plan.rows[a]?.address ?? '', plan.rows[b]?.address ?? ''));
-  // A revert's plan hashes as `{"reverts":…,"rows":[…]}`, any other as its rows alone (`[…]`), as it always has.
-  const hash = createHash('sha256').update(plan.reverts === undefined ? '[' : `{"reverts":${JSON.stringify(plan.reverts)},"rows":[`);
-  for (const [i, ord] of order.entries()) {
+  const hash = new PlanHasher(plan.reverts);
+  for (const ord of order) {
     const row = plan.rows[ord] as IURow;
+    hash.add(row);
+    yield { row, ord };
+  }
+  const digest = hash.digest();
+  if (Object.isFrozen(plan) && Object.isFrozen(plan.rows) && plan.rows.every((r) => Object.isFrozen(r))) planHashes.set(plan, digest);
+  return digest;
+}
+
+/**
+ * The plan hash computed a row at a time, the rows given in address (code-unit) order: for {@link planHashOf}, and
+ * for a planner that reads a plan's rows back from the database in that order and never holds them all.
+ */
+export class PlanHasher {
+  // A revert's plan hashes as `{"reverts":…,"rows":[…]}`, any other as its rows alone (`[…]`), as it always has.
+  readonly #hash;
+  readonly #reverts: string | undefined;
+  #rows = 0;
+
+  constructor(reverts?: string) {
+    this.#reverts = reverts;
+    this.#hash = createHash('sha256').update(reverts === undefined ? '[' : `{"reverts":${JSON.stringify(reverts)},"rows":[`);
+  }
+
+  /** The next row in address order. */
+  add(row: { readonly action?: string | undefined; readonly address: string; readonly body: string; readonly title: string }): void {
     // A canonical row has only string values and its keys already in sorted order, so JSON.stringify writes exactly
     // its JCS form (JCS serialises strings as ECMAScript does), at twice the speed of a general canonicaliser. A row
     // classified against the target hashes its action too, so an approval approves exactly what the run does there.
     const json = row.action === undefined
       ? JSON.stringify({ address: row.address, body: row.body, title: row.title })
       : JSON.stringify({ action: row.action, address: row.address, body: row.body, title: row.title });
-    hash.update(i === 0 ? json : `,${json}`, 'utf8');
-    yield { row, ord };
+    this.#hash.update(this.#rows === 0 ? json : `,${json}`, 'utf8');
+    this.#rows += 1;
   }
-  const digest = hash.update(plan.reverts === undefined ? ']' : ']}').digest('hex');
-  if (Object.isFrozen(plan) && Object.isFrozen(plan.rows) && plan.rows.every((r) => Object.isFrozen(r))) planHashes.set(plan, digest);
-  return digest;
+
+  /** The plan hash of the rows added. */
+  digest(): string {
+    return this.#hash.update(this.#reverts === undefined ? ']' : ']}').digest('hex');
+  }
 }
 
 /**

@@ -38,19 +38,9 @@ export function validateCutplan(rows: unknown, options: { readonly reverts?: str
       if (earlier !== undefined) issues.push({ row: index, field: 'address', message: `duplicates row ${earlier} (${rawAddress})` });
       else firstSeenAt.set(rawAddress, index);
     }
-    const parsed = IURowSchema.safeParse(raw);
-    if (!parsed.success) {
-      for (const issue of parsed.error.issues) {
-        issues.push({ row: index, field: fieldOfIssue(issue, 'row'), message: issue.message });
-      }
-      return;
-    }
-    const { address, title, body, source, action } = parsed.data;
-    const contentHash = contentHashOf(title, body);
-    if (parsed.data.contentHash !== undefined && parsed.data.contentHash !== contentHash) {
-      issues.push({ row: index, field: 'contentHash', message: `does not match the title and body (expected ${contentHash})` });
-    }
-    valid.push(Object.freeze({ address, title, body, contentHash, ...(source === undefined ? {} : { source }), ...(action === undefined ? {} : { action }) }));
+    const checked = validateRow(raw, index);
+    for (const issue of checked.issues) issues.push(issue);
+    if (checked.row !== undefined) valid.push(checked.row);
   });
   // A plan is classified against a target as a whole, or not at all: a mix could not say what it does.
   const classified = valid.filter((r) => r.action !== undefined).length;
@@ -62,6 +52,22 @@ export function validateCutplan(rows: unknown, options: { readonly reverts?: str
   const plan: Cutplan = Object.freeze({ rows: Object.freeze(valid), ...(options.reverts === undefined ? {} : { reverts: options.reverts }) });
   validatedPlans.add(plan);
   return plan;
+}
+
+/**
+ * One row as {@link validateCutplan} checks it (all but what needs the other rows: duplicates, the action rule): the
+ * frozen row with its content hash, when its fields are valid (it may still have a contentHash issue), and its
+ * issues, numbered `index`. For a planner that validates rows as they stream past instead of holding them.
+ */
+export function validateRow(raw: unknown, index: number): { readonly row?: IURow; readonly issues: PlanIssue[] } {
+  const parsed = IURowSchema.safeParse(raw);
+  if (!parsed.success) return { issues: parsed.error.issues.map((issue) => ({ row: index, field: fieldOfIssue(issue, 'row'), message: issue.message })) };
+  const { address, title, body, source, action } = parsed.data;
+  const contentHash = contentHashOf(title, body);
+  const issues: PlanIssue[] = parsed.data.contentHash !== undefined && parsed.data.contentHash !== contentHash
+    ? [{ row: index, field: 'contentHash', message: `does not match the title and body (expected ${contentHash})` }]
+    : [];
+  return { row: Object.freeze({ address, title, body, contentHash, ...(source === undefined ? {} : { source }), ...(action === undefined ? {} : { action }) }), issues };
 }
 
 /**

@@ -36,6 +36,16 @@ export const FileLimits = {
    * file refused is refused as too large, never as "not UTF-8" by a decoder that ran out of room.
    */
   maxSourceFileBytes: 256 * 1024 * 1024,
+  /**
+   * Bytes of one Markdown or NDJSON source (64 GiB). These are read a line at a time and never held whole, so their
+   * size is bounded by what a plan may hold (PlanLimits.maxRows rows), not by memory; `.json` keeps maxSourceFileBytes.
+   */
+  maxStreamedSourceFileBytes: 64 * 1024 * 1024 * 1024,
+  /**
+   * Characters of one line of a Markdown or NDJSON source (16 Mi): the most a line-by-line read holds. A row's line is
+   * at most about 6 MiB (a 1 MiB body written entirely as `\u` escapes), so a longer line can only be refused anyway.
+   */
+  maxSourceLineChars: 16 * 1024 * 1024,
   /** Bytes of a key file (a PEM key is under 1 KiB). */
   maxKeyFileBytes: 64 * 1024,
   /** Bytes of a configuration file or an approval file. */

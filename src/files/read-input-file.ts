@@ -82,12 +82,12 @@ export function kindOfFile(stats: Stats): string {
   return 'not a regular file';
 }
 
-function assertRegular(path: string, stats: Stats, rule: InputFileRule): void {
+export function assertRegular(path: string, stats: Stats, rule: InputFileRule): void {
   if (!stats.isFile()) throw new InvalidInput(rule.field, `${path}: is ${kindOfFile(stats)}, not a regular file`);
   if (stats.size > rule.maxBytes) throw tooLarge(path, rule, stats.size);
 }
 
-function tooLarge(path: string, rule: InputFileRule, size?: number): InvalidInput {
+export function tooLarge(path: string, rule: InputFileRule, size?: number): InvalidInput {
   const actual = size === undefined ? 'larger than' : `${formatBytes(size)}, larger than`;
   return new InvalidInput(rule.field, `${path}: is ${actual} the limit of ${formatBytes(rule.maxBytes)} (${rule.limitName}); split it into smaller files`);
 }

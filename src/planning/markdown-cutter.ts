@@ -65,24 +65,53 @@ export function cutMarkdown(doc: MarkdownDocument): IURowInput[] {
   }
   // The parser drops a BOM but counts offsets after it; removing it first keeps offsets aligned with our string.
   const markdown = doc.markdown.startsWith('\uFEFF') ? doc.markdown.slice(1) : doc.markdown;
-  const headings = fromMarkdown(markdown).children.filter((node): node is Heading => node.type === 'heading');
+  const headings = topLevelHeadings(markdown);
+  return [...sectionRows(markdown, headings, headings.length, new HeadingPath(documentId), 0)];
+}
 
-  const rows: IURowInput[] = [];
-  const taken = new Set<string>();
-  const open: { depth: number; address: string }[] = [];
-  headings.forEach((heading, index) => {
-    while ((open.at(-1)?.depth ?? 0) >= heading.depth) open.pop();
+/** The headings that cut: top-level ones (not inside a block quote or list item), in document order. */
+export function topLevelHeadings(markdown: string): Heading[] {
+  return fromMarkdown(markdown).children.filter((node): node is Heading => node.type === 'heading');
+}
+
+/**
+ * The rows of the first `count` of `headings` (parsed from `markdown`): each section runs to the next heading, or to
+ * the end of `markdown` for the last of all. `firstLine` is the number of lines before `markdown` in its file, for a
+ * cutter that parses a file a part at a time ({@link cutMarkdown} passes 0).
+ */
+export function* sectionRows(markdown: string, headings: readonly Heading[], count: number, path: HeadingPath, firstLine: number): Generator<IURowInput> {
+  for (let index = 0; index < count; index++) {
+    const heading = headings[index] as Heading;
     const title = toString(heading, { includeHtml: false }).replace(/\s+/g, ' ').trim();
-    const parent = open.at(-1)?.address ?? documentId;
-    const address = claimUnique(`${parent}/${slugify(title) || FALLBACK_SEGMENT}`, taken);
-    open.push({ depth: heading.depth, address });
-
+    const address = path.enter(heading.depth, title);
     const next = headings[index + 1];
     const body = trimBlankLines(markdown.slice(offsets(heading).end, next === undefined ? markdown.length : offsets(next).start));
-    if (body.trim().length === 0) return;
-    rows.push({ address, title, body, source: `${documentId}:${offsets(heading).line}` });
-  });
-  return rows;
+    if (body.trim().length === 0) continue;
+    yield { address, title, body, source: `${path.documentId}:${firstLine + offsets(heading).line}` };
+  }
+}
+
+/**
+ * Where a document's cut stands: the headings still open (each heading's section nests under the nearest shallower
+ * one) and the address segments already taken under each of them, so a repeated path gets `-2`, `-3`, ….
+ * Two addresses can only be equal if they share a parent, so each open heading keeps only its own children's
+ * segments, dropped when it closes: a long document holds its open path, not every address it has cut.
+ */
+export class HeadingPath {
+  readonly #root = new Set<string>();
+  readonly #open: { depth: number; address: string; children: Set<string> }[] = [];
+
+  constructor(readonly documentId: string) {}
+
+  /** Enters a heading of `depth` titled `title`, returning its address. */
+  enter(depth: number, title: string): string {
+    while ((this.#open.at(-1)?.depth ?? 0) >= depth) this.#open.pop();
+    const parent = this.#open.at(-1);
+    const segment = claimUnique(slugify(title) || FALLBACK_SEGMENT, parent?.children ?? this.#root);
+    const address = `${parent?.address ?? this.documentId}/${segment}`;
+    this.#open.push({ depth, address, children: new Set() });
+    return address;
+  }
 }
 
 /** Returns `base`, or `base-2`, `base-3`, … — the first not yet taken — and marks it taken. */

@@ -1,11 +1,11 @@
 import { readdir, stat } from 'node:fs/promises';
-import { basename, extname, join } from 'node:path';
+import { extname, join } from 'node:path';
 import { validateCutplan, type Cutplan } from '../domain/cutplan.js';
 import { FileLimits } from '../domain/limits.js';
 import { InvalidInput, PlanInvalid } from '../errors/index.js';
 import { readInputText, reasonOf } from '../files/read-input-file.js';
-import { cutMarkdown, slugify, type MarkdownDocument } from './markdown-cutter.js';
-import { parseRowsJson, parseRowsNdjson } from './rows-input.js';
+import { cutMarkdown, type MarkdownDocument } from './markdown-cutter.js';
+import { sourceRows, type SourceFile, type SourceKind } from './source-rows.js';
 
 /**
  * Cuts every document and validates all their rows as one plan, so an address produced by two documents is reported
@@ -28,8 +28,6 @@ export function planFromRows(rows: unknown): Cutplan {
   return validateCutplan(rows);
 }
 
-type SourceKind = 'markdown' | 'json' | 'ndjson';
-
 const KIND_BY_EXTENSION: Readonly<Record<string, SourceKind>> = {
   '.md': 'markdown',
   '.markdown': 'markdown',
@@ -45,7 +43,8 @@ const KNOWN_EXTENSIONS = Object.keys(KIND_BY_EXTENSION).join(', ');
  *
  * - `.md` / `.markdown` files are cut with {@link cutMarkdown}; the document id is the file's base name without its
  *   extension, slugged (`Access Policy.md` → `access-policy`).
- * - `.json` files are read with {@link parseRowsJson}, `.ndjson` / `.jsonl` with {@link parseRowsNdjson}.
+ * - `.json` files are read with {@link parseRowsJson}, `.ndjson` / `.jsonl` a line at a time as
+ *   {@link parseRowsNdjson} reads them; Markdown too is read and cut a line at a time (see {@link sourceRows}).
  * - A directory stands for the files in it with those extensions (not its sub-directories), in code-unit order of
  *   their names; other files in it are ignored.
  *
@@ -53,26 +52,22 @@ const KNOWN_EXTENSIONS = Object.keys(KIND_BY_EXTENSION).join(', ');
  * file (and heading line, for Markdown) it came from, since a combined row index alone does not say which file to fix.
  *
  * @throws {InvalidInput} (field `paths`) when a path is missing or unreadable, is not a regular file (a FIFO or a
- *   device is refused before it is opened), is larger than {@link FileLimits.maxSourceFileBytes}, a named file has an
+ *   device is refused before it is opened), is larger than {@link FileLimits.maxSourceFileBytes} (`.json`) or
+ *   {@link FileLimits.maxStreamedSourceFileBytes}, has a line longer than {@link FileLimits.maxSourceLineChars}, a named file has an
  *   unknown extension, a directory holds no plan sources, a file is not UTF-8, a Markdown file name has nothing to
  *   slug, or a Markdown file starts with YAML front matter or holds a NUL character.
  * @throws {PlanInvalid} when a file is not valid JSON / NDJSON, repeats a key in one object, yields no row, or the
  *   combined rows fail validation.
  */
 export async function loadPlanSources(paths: readonly string[]): Promise<Cutplan> {
-  if (!isList(paths) || paths.length === 0 || !paths.every((p) => typeof p === 'string' && p !== '')) {
-    throw new InvalidInput('paths', `must be a non-empty array of file or folder paths, not ${describeValue(paths)}`);
-  }
   const rows: unknown[] = [];
   const origins: string[] = [];
-  for (const path of paths) {
-    for (const file of await expand(path)) {
-      const fileRows = await readSource(file, rows.length);
-      // A source that yields nothing is almost always a mistake (an empty export, a file without headings); saying
-      // so names the file, where the plan-level "no rows" could not.
-      if (fileRows.rows.length === 0) throw new PlanInvalid([{ row: undefined, field: 'rows', message: `${file.path}: ${EMPTY_SOURCE[file.kind]}` }]);
-      rows.push(...fileRows.rows);
-      origins.push(...fileRows.origins);
+  for (const file of await expandSources(paths)) {
+    // One push per row: spreading a file's rows into push() passed them as call arguments, which overflowed the stack
+    // past about 120k rows (E_UNEXPECTED "Maximum call stack size exceeded" at a documented 1M-row limit).
+    for await (const { raw, origin } of sourceRows(file, rows.length)) {
+      rows.push(raw);
+      origins.push(origin);
     }
   }
   try {
@@ -88,6 +83,20 @@ export async function loadPlanSources(paths: readonly string[]): Promise<Cutplan
   }
 }
 
+/**
+ * The source files `paths` stand for, in the order they are read (see {@link loadPlanSources}).
+ *
+ * @throws {InvalidInput} (field `paths`) as loadPlanSources does for paths.
+ */
+export async function expandSources(paths: readonly string[]): Promise<SourceFile[]> {
+  if (!isList(paths) || paths.length === 0 || !paths.every((p) => typeof p === 'string' && p !== '')) {
+    throw new InvalidInput('paths', `must be a non-empty array of file or folder paths, not ${describeValue(paths)}`);
+  }
+  const files: SourceFile[] = [];
+  for (const path of paths) for (const file of await expand(path)) files.push(file);
+  return files;
+}
+
 /** Array.isArray, without widening a readonly array to any[]. */
 const isList = (value: unknown): value is readonly unknown[] => Array.isArray(value);
 
@@ -96,17 +105,6 @@ export function describeValue(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return value.length === 0 ? 'an empty array' : 'an array holding something else';
   return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
-}
-
-const EMPTY_SOURCE: Readonly<Record<SourceKind, string>> = {
-  markdown: 'yields no IU: it has no heading with text under it (text before the first heading is not cut)',
-  json: 'holds no rows',
-  ndjson: 'holds no rows (every line is blank)',
-};
-
-interface SourceFile {
-  readonly path: string;
-  readonly kind: SourceKind;
 }
 
 function kindOf(path: string): SourceKind | undefined {
@@ -131,50 +129,6 @@ async function expand(path: string): Promise<SourceFile[]> {
   }
   if (files.length === 0) throw new InvalidInput('paths', `${path}: directory holds no plan sources (${KNOWN_EXTENSIONS})`);
   return files;
-}
-
-/** Reads one source's rows; `firstRow` is the combined index of its first row, so parse issues number like the plan. */
-async function readSource(file: SourceFile, firstRow: number): Promise<{ rows: unknown[]; origins: string[] }> {
-  const text = await readSourceText(file.path);
-  if (file.kind === 'markdown') {
-    const documentId = slugify(basename(file.path, extname(file.path)));
-    if (documentId === '') throw new InvalidInput('paths', `${file.path}: file name has no letters or digits to use as a document id`);
-    assertCuttable(file.path, text);
-    const rows = cutMarkdown({ documentId, markdown: text });
-    const origins = rows.map((row) => `${file.path}:${row.source?.slice(row.source.lastIndexOf(':') + 1) ?? '?'}`);
-    return { rows, origins };
-  }
-  try {
-    const rows = file.kind === 'json' ? parseRowsJson(text) : parseRowsNdjson(text);
-    return { rows, origins: rows.map((_, index) => `${file.path} row ${index}`) };
-  } catch (error) {
-    if (!(error instanceof PlanInvalid)) throw error;
-    throw new PlanInvalid(
-      error.issues.map((issue) => ({
-        ...issue,
-        row: issue.row === undefined ? undefined : firstRow + issue.row,
-        message: `${file.path}: ${issue.message}`,
-      })),
-    );
-  }
-}
-
-/** YAML front matter: a first line `---`, and a later line `---` or `...` closing it. */
-const FRONT_MATTER = /^\uFEFF?---[ \t]*\r?\n(?:.*\r?\n)*?(?:---|\.\.\.)[ \t]*(?:\r?\n|$)/;
-
-/**
- * Refuses what the Markdown parser would silently change: YAML front matter (CommonMark has none, so its last line
- * would make a setext heading of the metadata, cut as an IU) and NUL characters (replaced by U+FFFD).
- */
-function assertCuttable(path: string, text: string): void {
-  if (FRONT_MATTER.test(text)) {
-    throw new InvalidInput('paths', `${path}: starts with YAML front matter (--- ... ---), which would be cut as a heading: remove it, or move what it says into the text`);
-  }
-  const nul = text.indexOf('\u0000');
-  if (nul >= 0) {
-    const line = text.slice(0, nul).split('\n').length;
-    throw new InvalidInput('paths', `${path}:${line}: contains a NUL character (U+0000), which Markdown would turn into U+FFFD: remove it`);
-  }
 }
 
 /**

@@ -66,20 +66,31 @@ export function parseRowsNdjson(text: string): unknown[] {
   withoutBom(assertText(text))
     .split(/\r?\n/)
     .forEach((line, lineIndex) => {
-      if (line.trim().length === 0) return;
-      const row = rows.length;
-      try {
-        rows.push(JSON.parse(line));
-        const duplicate = findDuplicateKey(line);
-        if (duplicate !== null) issues.push(duplicateIssue({ ...duplicate, path: `[${row}]${duplicate.path === '' ? '' : `.${duplicate.path}`}` }, lineIndex + 1));
-      } catch (error) {
-        // Keep numbering rows so later issues still point at the right row.
-        rows.push(undefined);
-        issues.push({ row, field: 'row', message: `line ${lineIndex + 1}: not valid JSON: ${describeJsonError(error, line)}` });
-      }
+      const parsed = parseNdjsonLine(line, lineIndex + 1, rows.length);
+      if (parsed === null) return;
+      rows.push(parsed.value);
+      for (const issue of parsed.issues) issues.push(issue);
     });
   if (issues.length > 0) throw new PlanInvalid(issues);
   return rows;
+}
+
+/**
+ * One NDJSON line (without its line break), the `lineNumber`th (1-based) of its file, read as row index `row`: null
+ * for a blank line (no row), else the row (undefined when the line is not JSON, so later rows keep their numbers) and
+ * the line's issues, as {@link parseRowsNdjson} reports them. For a reader that takes a file a line at a time.
+ */
+export function parseNdjsonLine(line: string, lineNumber: number, row: number): { value: unknown; issues: PlanIssue[] } | null {
+  if (line.trim().length === 0) return null;
+  let value: unknown;
+  try {
+    value = JSON.parse(line);
+  } catch (error) {
+    return { value: undefined, issues: [{ row, field: 'row', message: `line ${lineNumber}: not valid JSON: ${describeJsonError(error, line)}` }] };
+  }
+  const duplicate = findDuplicateKey(line);
+  if (duplicate === null) return { value, issues: [] };
+  return { value, issues: [duplicateIssue({ ...duplicate, path: `[${row}]${duplicate.path === '' ? '' : `.${duplicate.path}`}` }, lineNumber)] };
 }
 
 /** The issue for a repeated key: its row when it is inside one, and the field as a dotted path within the row. */

@@ -20,7 +20,7 @@ export interface DbSession {
    * Loads rows into `table` with COPY, in this session's transaction: each chunk is COPY text format (tab-separated,
    * escaped with {@link copyTextLine}, one line per row). Optional: without it, callers stage rows by INSERT.
    */
-  copyRows?(table: string, columns: readonly string[], chunks: Iterable<string>): Promise<void>;
+  copyRows?(table: string, columns: readonly string[], chunks: Iterable<string> | AsyncIterable<string>): Promise<void>;
   /** Cancels the statement running on this session, if the driver can (used when a run's phase is aborted). */
   cancel(): Promise<void>;
   /** Returns the connection; `broken` asks the provider to discard it rather than reuse it. */

@@ -2,15 +2,16 @@ import type { Command } from 'commander';
 import { planHashOf } from '../../domain/change-set.js';
 import type { RowAction } from '../../domain/iu.js';
 import { openTarget } from '../../postgres/open-target.js';
-import { loadPlanSources } from '../../planning/index.js';
+import { expandSources, loadPlanSources } from '../../planning/plan.js';
+import { runStreamedPlan } from '../plan-streamed.js';
 import { ExitCode } from '../exit-codes.js';
 import { writeOutputFile } from '../output-file.js';
-import { bodyDiffs, planAgainstTarget, printClassified, type RetireOptions } from '../plan-against-target.js';
+import { bodyDiffs, countsLine, planAgainstTarget, printClassified, type RetireOptions } from '../plan-against-target.js';
 import { targetFromOptions, withTargetOptions, type TargetOptions } from '../target-options.js';
 import type { Terminal } from '../terminal.js';
 import { counted } from '../../text/plural.js';
 
-interface PlanOptions extends TargetOptions, RetireOptions {
+export interface PlanOptions extends TargetOptions, RetireOptions {
   readonly json: boolean;
   readonly out?: string;
   readonly diff: boolean;
@@ -29,8 +30,22 @@ export interface PlanFile {
 
 /** `cutter plan`: the exact change set of the sources against the target, read-only, with its diff. */
 export async function runPlan(sources: readonly string[], options: PlanOptions, terminal: Terminal): Promise<ExitCode> {
+  // Read-only lookups are bounded by $CUTTER_QUERY_TIMEOUT; a streamed plan's statements grow with the plan (a
+  // million rows staged and classified by the server), so only its connecting is bounded, as a writing command's is.
+  const config = targetFromOptions(options, process.env, 'read');
+  // On PostgreSQL the plan is streamed into the target's session and never held here (a million rows fit); the
+  // embedded target reads the sources whole first, so a bad source is refused before its folder is ever opened.
+  if (config.kind !== 'embedded') {
+    const files = await expandSources(sources);
+    const target = await openTarget(targetFromOptions(options, process.env, 'write'));
+    try {
+      return await runStreamedPlan(files, target, options, terminal);
+    } finally {
+      await target.close();
+    }
+  }
   const loaded = await loadPlanSources(sources);
-  const target = await openTarget(targetFromOptions(options, process.env, 'read'));
+  const target = await openTarget(config);
   try {
     const classified = await planAgainstTarget(target, loaded, options);
     const plan = classified.plan;
@@ -55,7 +70,9 @@ export async function runPlan(sources: readonly string[], options: PlanOptions, 
       return ExitCode.Ok;
     }
     terminal.line(`${terminal.bold('target')}     ${target.description}`);
-    printClassified(classified, terminal, { all: options.all });
+    // A summary unless asked for the rows: at 100k rows a listing was 100k lines of stdout nobody reads.
+    if (options.all) printClassified(classified, terminal, { all: true });
+    else terminal.line(`${terminal.bold('changes')}    ${countsLine(classified)}`);
     for (const diff of diffs) terminal.line(diff.trimEnd());
     if (plan === null) {
       terminal.line(terminal.green('nothing to change: the target already holds these sources'));
@@ -63,6 +80,7 @@ export async function runPlan(sources: readonly string[], options: PlanOptions, 
     }
     terminal.line(`${terminal.bold('plan hash')}  ${planHash ?? ''}  ${terminal.dim(`(${counted(plan.rows.length, 'row')}; an approval approves exactly this diff)`)}`);
     if (options.out !== undefined) terminal.line(`wrote ${options.out}`);
+    if (!options.all) terminal.line(terminal.dim('  --all lists each address, --diff shows each changed body, --out or --json writes the rows'));
     return ExitCode.Ok;
   } finally {
     await target.close();
@@ -81,7 +99,7 @@ export function registerPlan(program: Command, terminal: Terminal, setExit: (cod
     .option('--retire-missing', 'retire enacted addresses the sources no longer name, within the sources\' documents (or --scope)', false)
     .option('--scope <prefix...>', 'with --retire-missing: the address prefixes to retire within (e.g. a document id whose file was deleted)')
     .option('--diff', 'show a unified diff of each changed (and retired) body against the enacted one', false)
-    .option('--all', 'also list the unchanged addresses', false)
+    .option('--all', 'list every address with its action (unchanged ones too); without it, only the counts and the plan hash', false)
     .option('--json', 'print the plan as JSON', false)
     .action(async (sources: string[], options: PlanOptions) => {
       setExit(await runPlan(sources, options, terminal));

@@ -76,7 +76,7 @@ export async function openEmbeddedDatabase(dataDir: string, lock: DataDirLockOpt
         const sql = copyStatement(table, columns, "'/dev/blob'");
         if (role !== null) await db.query('RESET ROLE');
         // Should a COPY fail, the transaction's rollback restores the role the session had before it began.
-        for (const chunk of chunks) await db.query(sql, [], { blob: new Blob([chunk]) });
+        for await (const chunk of chunks) await db.query(sql, [], { blob: new Blob([chunk]) });
         if (role !== null) await db.query(`SET ROLE ${role}`);
       },
       cancel: () => Promise.resolve(),

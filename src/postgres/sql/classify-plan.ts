@@ -34,7 +34,7 @@ const CLASSIFY_STAGE: StageTable = { name: 'cutter_classify_stage', columns: [['
  * Each address is two index probes (LATERAL): the planner cannot estimate a DISTINCT ON over a join (it guesses 200
  * rows) and then nests loops over whole tables, which took 17 s for 20k held addresses instead of well under one.
  */
-const CLASSIFY_SQL = /* sql */ `
+export const CLASSIFY_SQL = /* sql */ `
 SELECT s.ord, l.version AS latest, e.version AS enacted, l.change_set_id,
   CASE WHEN l.status = 'draft' THEN 'conflict'
        WHEN e.version IS NULL THEN 'new'
@@ -51,7 +51,7 @@ LEFT JOIN LATERAL (
 ) e ON true`;
 
 /** Enacted versions within the given address prefixes that the plan does not name: what `--retire-missing` retires. */
-const MISSING_SQL = /* sql */ `
+export const MISSING_SQL = /* sql */ `
 SELECT v.address, v.version, v.title, v.body, v.content_hash
 FROM cutter.iu_versions v
 WHERE v.status = 'enacted'

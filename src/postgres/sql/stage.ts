@@ -100,3 +100,42 @@ export function* copyChunks(rows: Iterable<readonly (string | number | null)[]>,
     afterChunk(done);
   }
 }
+
+/**
+ * {@link loadFieldRows} for rows that arrive as they are read (a source streamed from disk): COPY text a chunk at a
+ * time as the rows come, so neither the rows nor the COPY text are ever held whole.
+ */
+export async function loadStreamedRows(session: DbSession, table: StageTable, rows: AsyncIterable<readonly (string | number | boolean | null)[]>, chunkSize: number): Promise<void> {
+  const names = table.columns.map(([name]) => name);
+  if (session.copyRows !== undefined) {
+    await session.copyRows(table.name, names, streamedCopyChunks(rows, chunkSize));
+    return;
+  }
+  const casts = table.columns.map(([, type], i) => `$${i + 1}::${type}[]`).join(', ');
+  let columns: (string | number | boolean | null)[][] = names.map(() => []);
+  const flush = async (): Promise<void> => {
+    if ((columns[0]?.length ?? 0) === 0) return;
+    await session.query(`INSERT INTO ${table.name} (${names.join(', ')}) SELECT * FROM unnest(${casts})`, columns);
+    columns = names.map(() => []);
+  };
+  for await (const fields of rows) {
+    fields.forEach((value, c) => columns[c]?.push(value));
+    if ((columns[0]?.length ?? 0) >= chunkSize) await flush();
+  }
+  await flush();
+}
+
+async function* streamedCopyChunks(rows: AsyncIterable<readonly (string | number | boolean | null)[]>, chunkSize: number): AsyncGenerator<string> {
+  let text = '';
+  let count = 0;
+  for await (const fields of rows) {
+    text += copyTextLine(fields.map((v) => (typeof v === 'boolean' ? (v ? 't' : 'f') : v)));
+    count += 1;
+    if (count >= chunkSize) {
+      yield text;
+      text = '';
+      count = 0;
+    }
+  }
+  if (count > 0) yield text;
+}

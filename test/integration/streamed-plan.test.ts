@@ -1,0 +1,151 @@
+/**
+ * Planning streamed into the target (stagePlan; issue 17): the sources are never held, yet the result is the one
+ * classifyPlan gives for the same rows held in memory: the same counts, addresses, change-set rows and, above all, the
+ * same plan hash (approvals bind to it), and the same refusals with the same issues.
+ */
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { planHashOf } from '../../src/domain/change-set.js';
+import { validateCutplan, type Cutplan } from '../../src/domain/cutplan.js';
+import { PlanConflict, PlanInvalid } from '../../src/errors/index.js';
+import { InMemoryKillSwitch } from '../../src/kill-switch/index.js';
+import { loadPlanSources } from '../../src/planning/index.js';
+import { expandSources } from '../../src/planning/plan.js';
+import { allSourceRows } from '../../src/planning/source-rows.js';
+import { snapshotBackupRunner } from '../../src/postgres/backups/snapshot-runner.js';
+import { classifyPlan } from '../../src/postgres/classify.js';
+import { DbRole } from '../../src/postgres/port.js';
+import { PostgresLiveExecutionAdapter } from '../../src/postgres/postgres-adapter.js';
+import type { PostgresRunStore } from '../../src/postgres/run-store.js';
+import { stagedAddresses, stagedChangeSet, stagePlan } from '../../src/postgres/sql/streamed-plan.js';
+import { createDurableRun } from '../../src/runs/durable-run.js';
+import { onDurableTarget } from '../support/durable-target.js';
+import { approvalFor, policy } from '../support/fixtures.js';
+import { driveToEnd } from '../support/run-fixtures/drive-to-end.js';
+import { TARGET_KINDS, type Target } from '../support/targets.js';
+
+let dir: string;
+beforeAll(async () => { dir = await mkdtemp(join(tmpdir(), 'cutter-streamed-plan-')); });
+afterAll(async () => { await rm(dir, { recursive: true, force: true }); });
+
+let files = 0;
+/** An NDJSON source holding `rows`, written as given (invalid rows too). */
+async function source(rows: readonly unknown[]): Promise<string> {
+  files += 1;
+  const path = join(dir, `s${files}.ndjson`);
+  await writeFile(path, rows.map((r) => JSON.stringify(r)).join('\n'));
+  return path;
+}
+
+const kb = (sections: Record<string, string>) => Object.entries(sections).map(([slug, body]) => ({ address: `kb/${slug}`, title: slug, body }));
+
+async function rejection(promise: Promise<unknown>): Promise<unknown> {
+  try { await promise; } catch (error) { return error; }
+  throw new Error('expected a rejection');
+}
+
+describe.each(TARGET_KINDS)('a plan streamed into %s', (kind) => {
+  let target: Target;
+  let store: PostgresRunStore;
+  const killSwitch = new InMemoryKillSwitch(true);
+  onDurableTarget(kind, killSwitch, (opened, runs) => { target = opened; store = runs; });
+
+  async function apply(plan: Cutplan): Promise<void> {
+    const executor = new PostgresLiveExecutionAdapter({ killSwitch, connectionProvider: target.provider, backupRunner: snapshotBackupRunner });
+    const run = await createDurableRun({ store, mode: 'LIVE', plan, initiator: 'carol', approvals: policy, executor, killSwitch });
+    run.start();
+    const { view } = await driveToEnd(run);
+    await run.release();
+    expect(view.output?.status).toBe('completed');
+  }
+
+  /** stagePlan over the files, in a transaction rolled back, with what the CLI reads back from the stage. */
+  async function streamed(paths: string[], retireWithin: readonly string[] | null = []) {
+    const session = await target.provider(DbRole.Verify);
+    try {
+      await session.query('BEGIN');
+      try {
+        const staged = await stagePlan(session, allSourceRows(await expandSources(paths)), retireWithin);
+        const addresses = [];
+        for await (const a of stagedAddresses(session, true)) addresses.push(a);
+        const rows = [];
+        for await (const r of stagedChangeSet(session)) rows.push(r);
+        return { staged, addresses, rows };
+      } finally {
+        await session.query('ROLLBACK');
+      }
+    } finally {
+      await session.release();
+    }
+  }
+
+  it('gives the counts, addresses, rows and plan hash classifyPlan gives, against a target that holds some of them', async () => {
+    const first = await classifyPlan(target.provider, validateCutplan(kb({ a: 'A1', b: 'B1', c: 'C1' })));
+    if (first.plan === null) throw new Error('nothing planned');
+    await apply(first.plan);
+
+    const path = await source(kb({ d: 'D1', a: 'A2', b: 'B1', e: 'E1' }));
+    for (const retire of [[], ['kb'], null] as const) {
+      const expected = await classifyPlan(target.provider, await loadPlanSources([path]), { retireMissingWithin: retire ?? ['kb'] });
+      const { staged, addresses, rows } = await streamed([path], retire);
+      expect(staged.counts).toEqual(expected.counts);
+      expect(addresses).toEqual(expected.addresses);
+      expect(rows).toEqual(expected.plan?.rows.map(({ address, title, body, contentHash, action }) => ({ address, title, body, contentHash, action })));
+      expect(staged.rowCount).toBe(expected.plan?.rows.length);
+      expect(staged.planHash).toBe(planHashOf(expected.plan as Cutplan));
+    }
+    expect((await streamed([path], ['kb'])).staged.counts).toEqual({ new: 2, changed: 1, retire: 1, unchanged: 1 });
+  }, 60_000);
+
+  it('has no change set (plan hash null) when the target already holds the sources', async () => {
+    const plan = validateCutplan(kb({ a: 'A1' }).map((r) => ({ ...r, action: 'new' })));
+    await apply(plan);
+    const { staged } = await streamed([await source(kb({ a: 'A1' }))]);
+    expect(staged).toEqual({ counts: { new: 0, changed: 0, retire: 0, unchanged: 1 }, rowCount: 0, planHash: null });
+  }, 60_000);
+
+  it('hashes 3,000 new rows across two files as planHashOf does, read back in address order', async () => {
+    const rows = Array.from({ length: 3000 }, (_, i) => ({ address: `bulk/${(i * 7919) % 3000}`, title: `T ${i}`, body: `Body ${i} \t"quoted"\n\\ é 😀` }));
+    const paths = [await source(rows.slice(0, 1700)), await source(rows.slice(1700))];
+    const expected = await classifyPlan(target.provider, await loadPlanSources(paths));
+    const { staged } = await streamed(paths);
+    expect(staged.planHash).toBe(planHashOf(expected.plan as Cutplan));
+    expect(staged.counts.new).toBe(3000);
+  }, 60_000);
+
+  it('refuses what loadPlanSources refuses, with the same issues: duplicates (also of bad rows), bad rows, a mixed action', async () => {
+    const bad = [
+      { address: 'kb/a', title: 'A', body: 'x' }, { address: 'kb/b', title: '', body: 'x' }, { address: 'kb/a', title: 'A', body: 'y' },
+      { address: 'kb/b', title: 'B', body: 7 }, { address: 'Bad Address', title: 'T', body: 'z' }, { address: 'kb/c', title: 'C', body: 'c', action: 'new' },
+    ];
+    const paths = [await source(bad.slice(0, 2)), await source(bad.slice(2))];
+    const expected = await rejection(loadPlanSources(paths));
+    const error = await rejection(streamed(paths));
+    expect(error).toBeInstanceOf(PlanInvalid);
+    expect((error as PlanInvalid).issues).toEqual((expected as PlanInvalid).issues);
+    expect((error as PlanInvalid).issues.filter((i) => i.message.includes('duplicates row'))).toHaveLength(2);
+  }, 60_000);
+
+  it('refuses a bad NDJSON line as the file reader does, before anything is classified', async () => {
+    const path = join(dir, 'broken.ndjson');
+    await writeFile(path, `${JSON.stringify(kb({ a: 'A' })[0])}\n{broken\n`);
+    const error = await rejection(streamed([path]));
+    expect(error).toBeInstanceOf(PlanInvalid);
+    expect((error as PlanInvalid).issues).toEqual(((await rejection(loadPlanSources([path]))) as PlanInvalid).issues);
+  }, 60_000);
+
+  it('refuses addresses with open drafts of another change set (E_PLAN_CONFLICT), naming the change set', async () => {
+    const executor = new PostgresLiveExecutionAdapter({ killSwitch, connectionProvider: target.provider, backupRunner: snapshotBackupRunner });
+    const run = await createDurableRun({ store, mode: 'LIVE', plan: validateCutplan(kb({ x: 'X1' })), initiator: 'carol', approvals: policy, executor, killSwitch });
+    run.start();
+    run.approve(approvalFor(await run.settled(), 'SG_1'));
+    const atEnact = await run.settled();
+    expect(atEnact.gate).toBe('SG_2');
+    const error = await rejection(streamed([await source(kb({ w: 'W', x: 'X2' }))]));
+    expect(error).toBeInstanceOf(PlanConflict);
+    expect((error as PlanConflict).conflicts).toEqual([{ address: 'kb/x', changeSetId: atEnact.context.changeSet?.changeSetId }]);
+    await run.release();
+  }, 60_000);
+});
