@@ -5,7 +5,7 @@ import { openTarget } from '../../postgres/open-target.js';
 import { loadPlanSources } from '../../planning/index.js';
 import { ExitCode } from '../exit-codes.js';
 import { writeOutputFile } from '../output-file.js';
-import { bodyDiffs, planAgainstTarget, printClassified, type RetireOptions } from '../plan-against-target.js';
+import { bodyDiffs, checkRetireOptions, planAgainstTarget, printClassified, type RetireOptions } from '../plan-against-target.js';
 import { targetFromOptions, withTargetOptions, type TargetOptions } from '../target-options.js';
 import type { Terminal } from '../terminal.js';
 import { counted } from '../../text/plural.js';
@@ -84,6 +84,7 @@ export function registerPlan(program: Command, terminal: Terminal, setExit: (cod
     .option('--all', 'also list the unchanged addresses', false)
     .option('--json', 'print the plan as JSON', false)
     .action(async (sources: string[], options: PlanOptions) => {
+      checkRetireOptions(options);
       setExit(await runPlan(sources, options, terminal));
     });
 }
