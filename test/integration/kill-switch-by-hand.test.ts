@@ -88,5 +88,6 @@ describe('the database kill switch turned OFF by hand under a run at SG_1 (embed
     expect(resumed.code, resumed.err).toBe(ExitCode.Ok);
     expect(JSON.parse(resumed.out)).toMatchObject({ state: 'awaitingEnactApproval', status: 'parked' });
     expect((await cli('list')).out).toMatch(new RegExp(`${runId}\\s+LIVE\\s+awaitingEnactApproval\\s+parked\\s`));
+    expect(JSON.parse((await cli('list', '--json')).out)).toEqual([expect.objectContaining({ runId, state: 'awaitingEnactApproval', status: 'parked' })]);
   });
 });
