@@ -3,14 +3,18 @@
  * gate. A record keeps only `{ code, message }` (it is persisted JSON), so the CLI looks its hint up by code. Every
  * code a run can record has one here; a test checks it.
  */
+const BOTH_SWITCHES_ON = 'Turn both kill switches ON for a LIVE write (cutter kill-switch on --as <name> --reason "<why>", and CUTTER_EXECUTION_ENABLED=on)';
+
 const BY_CODE: Readonly<Record<string, string>> = {
-  E_KILL_SWITCH_OFF: 'Nothing was written. Turn both kill switches ON for a LIVE write (cutter kill-switch on --as <name> --reason "<why>", and CUTTER_EXECUTION_ENABLED=on), then approve again or resume.',
+  // At a gate (the machine's lock refused): an approval refused so was not taken; a resume re-checks a policy met already.
+  E_KILL_SWITCH_OFF: `The gate did not open and an approval refused by the kill switch was not taken. ${BOTH_SWITCHES_ON}, then approve again (or resume, if the gate's policy was met already).`,
   E_LIVE_ADAPTER_REQUIRED: 'Nothing was written. Check the target (--database-url / --data-dir) and start the run again.',
   E_EXECUTOR_MODE_MISMATCH: 'Nothing was written. Start the run again in the mode it needs (--mode dryrun or --mode live).',
   E_APPROVAL_MISSING: 'Give the gate an approval: cutter approve <run> --gate ... --as <approver> --key <file> --reason "<why>".',
   E_APPROVAL_INVALID: 'Sign a new approval for this run, gate, change set and plan hash, by an approver in the configuration other than the initiator (SG_2: with --review-decision).',
-  E_APPROVAL_QUORUM: 'The approval was taken; the gate needs more distinct approvers: `cutter status <run>` lists who can still approve.',
-  E_APPROVAL_GROUP: 'The approval was taken; the gate needs approvers of the named group: `cutter status <run>` lists its eligible members.',
+  // Waits, not refusals, and read after `approve` and `resume` alike: they say what the gate waits for, not what a command did.
+  E_APPROVAL_QUORUM: 'The gate waits for more distinct approvers: `cutter status <run>` lists whose approvals count and who can still approve.',
+  E_APPROVAL_GROUP: 'The gate waits for approvers of the named group: `cutter status <run>` lists whose approvals count and its eligible members.',
   E_CHANGE_WINDOW_CLOSED: 'The policy is met except for the change window: run `cutter resume <run>` once it is open (`cutter status <run>` says when).',
   E_APPROVAL_DUPLICATE: 'This person already approved this gate: the gate needs another approver (cutter status <run> lists who).',
   E_APPROVAL_SEPARATION: 'The policy asks for another person at each gate: have someone who has not approved this run approve it.',
@@ -41,9 +45,23 @@ const BY_CODE: Readonly<Record<string, string>> = {
   E_UNEXPECTED: 'Cutter has no named error for this: `cutter status <run> --journal` and `cutter report <run>` show where it arose; report it if it is not your environment.',
 };
 
+/**
+ * Where the run stands with the code: `parked` at a gate (a refusal or a wait), `halted` (resumable), `ended` (a final
+ * state). A code can mean different next steps in each: only the kill switch's does, so far.
+ */
+export type RunStanding = 'parked' | 'halted' | 'ended';
+
+/** Hints that differ from {@link BY_CODE}'s by where the run stands. */
+const BY_STANDING: Readonly<Record<Exclude<RunStanding, 'parked'>, Readonly<Record<string, string>>>> = {
+  // Halted: the approvals given are kept, so approving again is no step (and is refused: no gate waits).
+  halted: { E_KILL_SWITCH_OFF: `The phase the kill switch stopped wrote nothing; the approvals given are kept. ${BOTH_SWITCHES_ON}, then cutter resume <run> (or cutter escalate <run> to compensate).` },
+  // Refused at precheck, before any gate: only a new run can go on.
+  ended: { E_KILL_SWITCH_OFF: `Nothing was written. ${BOTH_SWITCHES_ON}, then start the run again.` },
+};
+
 /** The hint for a code a run recorded; a generic one for a code this build does not know (a newer release's). */
-export function outcomeHintFor(code: string): string {
-  return BY_CODE[code] ?? '`cutter status <run> --journal` shows what happened.';
+export function outcomeHintFor(code: string, standing: RunStanding = 'parked'): string {
+  return (standing === 'parked' ? undefined : BY_STANDING[standing][code]) ?? BY_CODE[code] ?? '`cutter status <run> --journal` shows what happened.';
 }
 
 /** Every code with a hint of its own. */

@@ -1,5 +1,6 @@
 import { createTwoFilesPatch } from 'diff';
 import { validateCutplan, type Cutplan } from '../domain/cutplan.js';
+import { OptionMissing } from '../errors/index.js';
 import { classifyPlan, type ClassifiedPlan } from '../postgres/classify.js';
 import type { ClassifiedAddress } from '../postgres/sql/classify-plan.js';
 import { schemaVersionOf } from '../postgres/migrations/index.js';
@@ -10,6 +11,16 @@ import type { Terminal } from './terminal.js';
 export interface RetireOptions {
   readonly retireMissing?: boolean;
   readonly scope?: readonly string[];
+}
+
+/**
+ * `--scope` only says where `--retire-missing` retires: given alone it would retire nothing, silently, so it is a usage
+ * error (exit 2), checked before any source is read or any target opened.
+ */
+export function checkRetireOptions(options: RetireOptions): void {
+  if (options.scope !== undefined && options.scope.length > 0 && options.retireMissing !== true) {
+    throw new OptionMissing('retire-missing', '--scope names where --retire-missing retires; without it nothing is retired');
+  }
 }
 
 /**

@@ -1,7 +1,8 @@
 import type { NextStep } from '../policy/next-steps.js';
 import { counted } from '../text/plural.js';
-import type { RunView } from '../runner/run-view.js';
+import { statusWordOf, type RunView } from '../runner/run-view.js';
 import { outcomeHintFor } from './outcome-hints.js';
+import { approvalsByGate, isGateWait, refusalLine } from './refusal-lines.js';
 import type { Terminal } from './terminal.js';
 
 /** How many of a run's refusals `status` prints: the most recent ones. */
@@ -31,7 +32,7 @@ export function nextSteps(view: RunView): string[] {
 /** A short report of where a run is: state, change set, results, refusals, error, and the next steps. */
 export function printRun(view: RunView, terminal: Terminal): void {
   const { context } = view;
-  const status = view.output?.status ?? (view.parked ? 'parked' : view.status);
+  const status = statusWordOf(view);
   terminal.line(`${terminal.bold('run')}        ${context.runId} (${context.mode}, started by ${context.initiator})`);
   terminal.line(`${terminal.bold('state')}      ${view.state} ${terminal.dim(`[${status}]`)}`);
   if (context.changeSet !== null) terminal.line(`${terminal.bold('change set')} ${context.changeSet.changeSetId}, ${counted(context.changeSet.rowCount, 'row')}, plan hash ${context.changeSet.planHash}`);
@@ -39,11 +40,18 @@ export function printRun(view: RunView, terminal: Terminal): void {
     // A DRYRUN writes nothing: its simulator only says what a LIVE run would commit.
     terminal.line(context.mode === 'DRYRUN' ? `${terminal.bold('would commit')} ${context.committed.join(', ')} ${terminal.dim('(DRYRUN: nothing was written)')}` : `${terminal.bold('committed')}  ${context.committed.join(', ')}`);
   }
-  for (const [gate, approval] of Object.entries(context.approvals)) terminal.line(`${terminal.bold(gate)}       approved by ${approval.approver}: ${approval.reason}`);
-  // The last few refusals say why the run stands where it does; the rest are counted, never dropped without a word.
+  for (const { gate, approval } of approvalsByGate(context)) terminal.line(`${terminal.bold(gate)}       approved by ${approval.approver}: ${approval.reason}`);
+  // The last few records say why the run stands where it does; the rest are counted, never dropped without a word.
   const earlier = context.refusals.length - SHOWN_REFUSALS;
-  if (earlier > 0) terminal.line(`${terminal.yellow('refused')}    ${terminal.dim(`${earlier} earlier ${earlier === 1 ? 'refusal' : 'refusals'} not shown (all of them: cutter status ${context.runId} --json, or cutter report ${context.runId})`)}`);
-  for (const refusal of context.refusals.slice(-SHOWN_REFUSALS)) terminal.line(`${terminal.yellow('refused')}    ${refusal.gate}: ${refusal.code} ${refusal.reason}`);
+  if (earlier > 0) {
+    const noun = context.refusals.slice(0, earlier).some(isGateWait) ? 'refusals and waits' : earlier === 1 ? 'refusal' : 'refusals';
+    terminal.line(`${terminal.yellow('refused')}    ${terminal.dim(`${earlier} earlier ${noun} not shown (all of them: cutter status ${context.runId} --json, or cutter report ${context.runId})`)}`);
+  }
+  const shown = context.refusals.slice(-SHOWN_REFUSALS);
+  shown.forEach((refusal, i) => {
+    const { label, text } = refusalLine(refusal, i === shown.length - 1, view.gate);
+    terminal.line(`${terminal.yellow(label)}${' '.repeat(11 - label.length)}${text}`);
+  });
   if (context.error !== null) terminal.line(`${terminal.red('error')}      ${context.error.code}: ${context.error.message}`);
   if (context.tornReason !== null) terminal.line(`${terminal.red('torn')}       ${context.tornReason}`);
   const hint = hintOf(view);
@@ -65,12 +73,13 @@ export function hintOf(view: RunView): string | null {
   // A person ended it: an earlier refusal on the way (kill switch OFF at SG_1) is not what to act on now.
   if (status === 'rejected' || status === 'cancelled') return `The run ended ${status}; plan again and start a new run if the change is still wanted.`;
   const code = view.context.error?.code ?? (view.parked || status !== undefined ? view.context.refusals.at(-1)?.code : undefined);
-  return code === undefined ? null : outcomeHintFor(code).replaceAll('<run>', view.context.runId);
+  const standing = view.state === 'halted' ? 'halted' : status !== undefined ? 'ended' : 'parked';
+  return code === undefined ? null : outcomeHintFor(code, standing).replaceAll('<run>', view.context.runId);
 }
 
 /** The plain-JSON form of a run for `--json`. */
 export function runJson(view: RunView): Record<string, unknown> {
-  return { runId: view.context.runId, state: view.state, status: view.output?.status ?? (view.parked ? 'parked' : view.status), gate: view.gate, context: view.context, output: view.output, next: nextSteps(view) };
+  return { runId: view.context.runId, state: view.state, status: statusWordOf(view), gate: view.gate, context: view.context, output: view.output, next: nextSteps(view) };
 }
 
 /** What a parked run can do next, and what each step still needs (see `nextStepsOf`). */

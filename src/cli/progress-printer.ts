@@ -1,4 +1,5 @@
 import type { PhaseProgress } from '../postgres/postgres-adapter.js';
+import { counted } from '../text/plural.js';
 
 export interface ProgressSink {
   /** True when the sink is a terminal: the line is redrawn in place. Otherwise lines are appended. */
@@ -16,12 +17,12 @@ export function formatProgress(progress: PhaseProgress, elapsedMs: number): stri
   const percent = progress.total === 0 ? 100 : Math.floor((progress.done / progress.total) * 100);
   const rate = elapsedMs <= 0 ? 0 : Math.round((progress.done / elapsedMs) * 1000);
   const took = progress.finished && elapsedMs > 0 ? ` in ${(elapsedMs / 1000).toFixed(1)} s` : '';
-  return `${progress.phase} ${number.format(progress.done)}/${number.format(progress.total)} rows (${percent}%)${took} · ${number.format(rate)} rows/s`;
+  return `${progress.phase} ${number.format(progress.done)}/${counted(progress.total, 'row')} (${percent}%)${took} · ${number.format(rate)} rows/s`;
 }
 
 /** `cutLegA writing 100,000 rows…`: the line of a phase that has started and written nothing yet. */
 export function formatStart(progress: PhaseProgress): string {
-  return `${progress.phase} ${DOING[progress.phase] ?? 'processing'} ${number.format(progress.total)} rows…`;
+  return `${progress.phase} ${DOING[progress.phase] ?? 'processing'} ${counted(progress.total, 'row')}…`;
 }
 
 /**

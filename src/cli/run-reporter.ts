@@ -2,7 +2,9 @@ import type { Run } from '../runner/create-run.js';
 import { gateOfState, type RunView } from '../runner/run-view.js';
 import type { Terminal } from './terminal.js';
 import type { BackupResult } from '../domain/results.js';
+import type { EnactSummary } from '../../machines/run-types.js';
 import { counted } from '../text/plural.js';
+import { approvalsByGate } from './refusal-lines.js';
 
 /** What each state means to an operator, phrased for the mode. */
 const DESCRIPTIONS: Readonly<Record<string, (live: boolean) => string>> = {
@@ -34,7 +36,7 @@ export function reportRunProgress(run: Run, terminal: Terminal): () => void {
 }
 
 function printPhaseResult(left: string, view: RunView, terminal: Terminal): void {
-  const { results, changeSet, approvals } = view.context;
+  const { results, changeSet } = view.context;
   const detail = (text: string) => { terminal.line(`  ${terminal.dim('└')} ${text}`); };
   switch (left) {
     case 'precheck':
@@ -56,12 +58,16 @@ function printPhaseResult(left: string, view: RunView, terminal: Terminal): void
       if (results.verify !== undefined) detail(`${results.verify.actualCount}/${counted(results.verify.expectedCount, 'row')}, digest ${results.verify.ok ? 'matches' : 'DIFFERS'}`);
       break;
     case 'enacting':
-      if (results.enact !== undefined) detail(`${results.enact.simulated ? 'would enact' : 'enacted'} ${counted(results.enact.enacted, 'IU')}, superseding ${results.enact.supersededCount}; ${counted(results.enact.lifecycleLogRows, 'lifecycle-log row')}`);
+      if (results.enact !== undefined) detail(enactLine(results.enact));
       break;
     default: {
       const gate = gateOfState(left);
-      const approval = gate === null ? undefined : approvals[gate];
-      if (gate !== null && approval !== undefined) detail(`${gate} approved by ${approval.approver}: ${approval.reason}${approval.reviewDecisionId === undefined ? '' : ` (review decision ${approval.reviewDecisionId})`}`);
+      // Every approval the gate counted (a quorum of two names both), once the gate opened.
+      if (gate !== null && view.context.approvals[gate] !== undefined) {
+        for (const { approval } of approvalsByGate(view.context).filter((a) => a.gate === gate)) {
+          detail(`${gate} approved by ${approval.approver}: ${approval.reason}${approval.reviewDecisionId === undefined ? '' : ` (review decision ${approval.reviewDecisionId})`}`);
+        }
+      }
       break;
     }
   }
@@ -75,4 +81,13 @@ export function backupLine(backup: BackupResult): string {
   const checked = backup.verified ? 'read back and verified' : 'NOT verified';
   if (backup.bytes === 0) return `backup ${backup.location}: empty (the target held nothing to back up), ${checked}`;
   return `backup ${backup.location} (${counted(backup.bytes, 'byte')}, sha256 ${backup.sha256.slice(0, 12)}…, ${checked})`;
+}
+
+/**
+ * `enacted 1 IU, superseded 1, retired 1; 3 lifecycle-log rows`: every kind of lifecycle change the phase made, so a
+ * change set with retirements says so (each is one lifecycle-log row, like an enactment and a supersession).
+ */
+export function enactLine(enact: EnactSummary): string {
+  const [enacted, superseded, retired] = enact.simulated ? ['would enact', 'would supersede', 'would retire'] : ['enacted', 'superseded', 'retired'];
+  return `${enacted} ${counted(enact.enacted, 'IU')}, ${superseded} ${enact.supersededCount}, ${retired} ${enact.retiredCount ?? 0}; ${counted(enact.lifecycleLogRows, 'lifecycle-log row')}`;
 }

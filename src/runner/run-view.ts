@@ -19,6 +19,26 @@ export function gateOfState(state: string): Gate | null {
   return GATE_OF_STATE.get(state) ?? null;
 }
 
+/** States that wait for a person (tagged `gate` or `parked`, on the state or a parent), by dotted path. */
+function parkedStatesOf(node: AnyStateNode, inherited: boolean): string[] {
+  return Object.values(node.states).flatMap((child) => {
+    const parked = inherited || child.tags.includes('gate') || child.tags.includes('parked');
+    return [...(parked ? [child.path.join('.')] : []), ...parkedStatesOf(child, parked)];
+  });
+}
+const PARKED_STATES: ReadonlySet<string> = new Set(parkedStatesOf(runMachine.root, false));
+
+/**
+ * The one word `cutter status` and `cutter list` both show for where a run stands: how it ended (`completed`,
+ * `rejected`, …), `parked` while it waits for a person (at a gate, or halted), else the machine's status (`active`
+ * while a phase is in flight). Takes a view, or a stored run's listed `state` and `status` (its ended status, if any).
+ */
+export function statusWordOf(run: { readonly state: string; readonly status: string; readonly output?: { readonly status: string } | null }): string {
+  const ended = run.output?.status;
+  if (ended !== undefined) return ended;
+  return run.status === 'active' && PARKED_STATES.has(run.state) ? 'parked' : run.status;
+}
+
 /** A plain view of a run at one moment, for hosts, the CLI and tests. */
 export interface RunView {
   /** The state's path, dotted: `cutting`, `torn.awaitingCompensationApproval`. */

@@ -65,7 +65,15 @@ describe('the approval policy through the CLI (embedded database)', () => {
       'E_APPROVAL_QUORUM: SG_1 needs 2 approvals, has 1 (alice); 1 more from bob or dave',
       expect.stringMatching(/^alice's approval counts; it expires in 23 h 59 min|^alice's approval counts; it expires in 1 d/),
     ]));
-    expect((await cutter(['status', runId])).stdout).toContain('1 more from bob or dave');
+    // A wait, not a refusal, with its code once (walk finding 7).
+    const waiting = (await cutter(['status', runId])).stdout;
+    expect(waiting).toMatch(/^waiting {4}E_APPROVAL_QUORUM: SG_1 needs 2 approvals, has 1 \(alice\); 1 more from bob or dave$/m);
+    expect(waiting).not.toMatch(/^refused|E_APPROVAL_QUORUM E_APPROVAL_QUORUM/m);
+    // A resume that leaves the gate waiting exits 4 and says so, never that an approval was taken (it gave none).
+    const resumed = await cutter(['resume', runId, '--as', 'ops'], live);
+    expect(resumed.code).toBe(ExitCode.Refused);
+    expect(resumed.stderr).toContain('waiting E_APPROVAL_QUORUM: SG_1 needs 2 approvals, has 1 (alice)');
+    expect(resumed.stderr).not.toMatch(/approval was taken|refused E_APPROVAL_QUORUM/);
 
     const again = await approve(runId, 'alice');
     expect(again.code).toBe(ExitCode.Refused);
@@ -74,6 +82,8 @@ describe('the approval policy through the CLI (embedded database)', () => {
     const second = await approve(runId, 'bob');
     expect(second.code).toBe(ExitCode.Ok);
     expect(printed(second.stdout)).toMatchObject({ state: 'awaitingEnactApproval', waits: null });
+    // Both approvals the quorum counted, not only the one that opened the gate.
+    expect((await cutter(['status', runId])).stdout).toMatch(/^SG_1 {7}approved by alice: alice reviewed it\nSG_1 {7}approved by bob: bob reviewed it$/m);
 
     const sameAtSg2 = await approve(runId, 'alice', 'SG_2', ['--review-decision', 'RD-1']);
     expect(sameAtSg2.code).toBe(ExitCode.Refused);

@@ -59,7 +59,7 @@ describe('status, list and resume on the screen (CLI, embedded database)', { tim
     const refused = shown.out.split('\n').filter((line) => line.startsWith('refused'));
     expect(refused).toHaveLength(4);
     expect(refused[0]).toContain(`2 earlier refusals not shown (all of them: cutter status ${carol} --json, or cutter report ${carol})`);
-    for (const line of refused.slice(1)) expect(line).toMatch(/^refused\s+SG_1: E_APPROVAL_\w+ .*self-approval/);
+    for (const line of refused.slice(1)) expect(line).toMatch(/^refused\s+SG_1: E_APPROVAL_\w+: .*self-approval/);
     const json = await cli('status', carol, '--json', '--config', config);
     expect((JSON.parse(json.out) as { context: { refusals: unknown[] } }).context.refusals).toHaveLength(5);
   });

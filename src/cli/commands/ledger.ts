@@ -11,6 +11,7 @@ import { readLedgerAnchors } from '../../postgres/sql/ledger-anchors.js';
 import { readApproverKeyFile } from '../approver-key-file.js';
 import { readOptionFile } from '../command-options.js';
 import { ExitCode } from '../exit-codes.js';
+import { ledgerRecordLine } from '../history-lines.js';
 import { writeOutputFile } from '../output-file.js';
 import { targetFromOptions, withTargetOptions, type TargetOptions } from '../target-options.js';
 import type { Terminal } from '../terminal.js';
@@ -102,7 +103,7 @@ export function registerLedger(program: Command, terminal: Terminal, setExit: (c
       .command('show')
       .description('print the ledger\'s records, oldest first: sequence, kind, change set, time, hash, and what each records (read-only)'),
   )
-    .option('--since <seq or time>', 'only records after this sequence number, or at or after this ISO time')
+    .option('--since <seq or time>', 'only records after this sequence number (--since 8 starts at #9: give the last one you saw), or at or after this ISO time')
     .option('--json', 'print JSON', false)
     .action(async (options: TargetOptions & { since?: string; json: boolean }) => {
       const since = options.since;
@@ -115,8 +116,7 @@ export function registerLedger(program: Command, terminal: Terminal, setExit: (c
         else if (records.length === 0) terminal.line('no records');
         else {
           for (const r of records) {
-            const what = r.kind === 'kill-switch' ? JSON.stringify(r.payload) : r.kind === 'restore' ? `${r.changeSetId ?? '-'}  backup ${String(r.payload.backupId)} into ${String(r.payload.into)}  ${String(r.payload.rows)} IUs` : `${r.changeSetId ?? '-'}${typeof r.payload.rowCount === 'number' ? `  ${r.payload.rowCount} IUs` : ''}${typeof r.payload.reverts === 'string' ? `  reverts ${r.payload.reverts}` : ''}`;
-            terminal.line(`#${String(r.seq).padEnd(5)} ${r.kind.padEnd(12)} ${what}  ${terminal.dim(`${r.recordedAt}  ${r.recordHash.slice(0, 16)}…`)}`);
+            terminal.line(ledgerRecordLine(r, terminal));
           }
         }
         setExit(ExitCode.Ok);

@@ -3,6 +3,7 @@ import { openTarget } from '../../postgres/open-target.js';
 import { readAddressHistory, readChangeSets } from '../../postgres/sql/history.js';
 import { withinTransaction } from '../../postgres/transaction.js';
 import { ExitCode } from '../exit-codes.js';
+import { changeSetLine } from '../history-lines.js';
 import { targetFromOptions, withTargetOptions, type TargetOptions } from '../target-options.js';
 import type { Terminal } from '../terminal.js';
 
@@ -37,10 +38,7 @@ export function registerLog(program: Command, terminal: Terminal, setExit: (code
           if (options.json) terminal.line(JSON.stringify({ changeSets: sets }, null, 2));
           else if (sets.length === 0) terminal.line('no change sets');
           else {
-            for (const c of sets) {
-              const ledger = c.ledger.map((l) => `#${l.seq} ${l.kind}`).join(', ') || 'not in the ledger';
-              terminal.line(`${c.changeSetId}  ${String(c.rowCount).padStart(6)} rows  ${orDash(c.state).padEnd(34)} run ${c.runId}  by ${orDash(c.initiator)}, cut ${orDash(c.cutApprover)}, enacted ${orDash(c.enactApprover)} (${orDash(c.reviewDecisionId)})${c.reverts === null ? '' : `  reverts ${c.reverts}`}  ${terminal.dim(`${ledger}, ${c.createdAt}`)}`);
-            }
+            for (const c of sets) terminal.line(changeSetLine(c, terminal));
           }
         }
         setExit(ExitCode.Ok);

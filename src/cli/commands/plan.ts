@@ -6,7 +6,7 @@ import { expandSources, loadPlanSources } from '../../planning/plan.js';
 import { runStreamedPlan } from '../plan-streamed.js';
 import { ExitCode } from '../exit-codes.js';
 import { writeOutputFile } from '../output-file.js';
-import { bodyDiffs, countsLine, planAgainstTarget, printClassified, type RetireOptions } from '../plan-against-target.js';
+import { bodyDiffs, checkRetireOptions, countsLine, planAgainstTarget, printClassified, type RetireOptions } from '../plan-against-target.js';
 import { targetFromOptions, withTargetOptions, type TargetOptions } from '../target-options.js';
 import type { Terminal } from '../terminal.js';
 import { counted } from '../../text/plural.js';
@@ -102,6 +102,7 @@ export function registerPlan(program: Command, terminal: Terminal, setExit: (cod
     .option('--all', 'list every address with its action (unchanged ones too); without it, only the counts and the plan hash', false)
     .option('--json', 'print the plan as JSON', false)
     .action(async (sources: string[], options: PlanOptions) => {
+      checkRetireOptions(options);
       setExit(await runPlan(sources, options, terminal));
     });
 }

@@ -13,6 +13,7 @@ import { restoreRun } from '../../runs/durable-run.js';
 import { findRun } from '../../runs/run-store.js';
 import { exitCodeForRefusal, exitCodeForView, ExitCode } from '../exit-codes.js';
 import { outcomeHintFor } from '../outcome-hints.js';
+import { codedReason, isGateWait } from '../refusal-lines.js';
 import { withInspectOptions, withInspector, type InspectOptions } from '../inspect-option.js';
 import { printRun, runJson } from '../print-run.js';
 import { reportRunProgress } from '../run-reporter.js';
@@ -130,10 +131,12 @@ async function control(command: string, runId: string, options: ControlOptions, 
     if (options.json) terminal.line(JSON.stringify({ ...runJson(view), refusal: refusal === null ? null : `${refusal.code}: ${refusal.reason}`, waits }, null, 2));
     else {
       if (refusal !== null) {
-        terminal.error(`${terminal.red('refused')} ${refusal.code}: ${refusal.reason}`);
-        terminal.error(`${terminal.dim('hint:')} ${outcomeHintFor(refusal.code).replaceAll('<run>', runId)}`);
+        // A resume that left the run waiting at its gate was refused (exit 4), but what it met is a wait, not a refusal.
+        const label = isGateWait({ gate: 'policy', code: refusal.code }) && stayed?.gate === 'policy' ? terminal.yellow('waiting') : terminal.red('refused');
+        terminal.error(`${label} ${codedReason(refusal)}`);
+        terminal.error(`${terminal.dim('hint:')} ${outcomeHintFor(refusal.code, view.state === 'halted' ? 'halted' : 'parked').replaceAll('<run>', runId)}`);
       }
-      if (waits !== null && refusal === null) terminal.error(`${terminal.yellow('waits')}: ${waits.reason}`);
+      if (waits !== null && refusal === null) terminal.error(`${terminal.yellow('waiting')} ${command === 'approve' ? 'the approval was taken; ' : ''}${codedReason(waits)}`);
       printRun(view, terminal);
     }
     // A refusal exits with its code's exit (4 for every refusal); otherwise by where the run is: an approval that

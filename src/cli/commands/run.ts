@@ -7,7 +7,7 @@ import { loadPlanSources, readSourceText } from '../../planning/index.js';
 import { parseJsonDocument } from '../../planning/rows-input.js';
 import { ExitCode } from '../exit-codes.js';
 import { startStoredRun } from '../start-run.js';
-import { countsLine, planAgainstTarget, type RetireOptions } from '../plan-against-target.js';
+import { checkRetireOptions, countsLine, planAgainstTarget, type RetireOptions } from '../plan-against-target.js';
 import { withInspectOptions, withInspector, type InspectOptions } from '../inspect-option.js';
 import { withRunSession, type SessionOptions } from '../run-session.js';
 import { withTargetOptions } from '../target-options.js';
@@ -84,6 +84,7 @@ export function registerRun(program: Command, terminal: Terminal, setExit: (code
     .option('--config <file>', 'configuration file (approvers, backup); default $CUTTER_CONFIG, else ./cutter.config.json or .cutter/cutter.config.json')
     .option('--json', 'print the run as JSON', false)
     .action(async (sources: string[], options: RunOptions) => {
+      checkRetireOptions(options);
       const mode = options.mode.toUpperCase();
       if (mode !== Mode.DryRun && mode !== Mode.Live) throw new InvalidInput('mode', 'must be dryrun or live');
       const loaded = await loadPlan(sources);

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import type { Snapshot } from 'xstate';
 import { RunNotFound } from '../../runs/errors.js';
 import { findRun } from '../../runs/run-store.js';
+import { statusWordOf } from '../../runner/run-view.js';
 import { viewOfStoredRun, type UpgradeStanding } from '../../runs/upgrade/stored-view.js';
 import { ExitCode } from '../exit-codes.js';
 import { printNextSteps, printRun, runJson } from '../print-run.js';
@@ -33,7 +34,8 @@ export function registerStatus(program: Command, terminal: Terminal, setExit: (c
     .action(async (options: StatusOptions) => {
       await withRunSession(options, async ({ store }) => {
         const runs = runsByTime(await store.list());
-        if (options.json) terminal.line(JSON.stringify(runs, null, 2));
+        // `status` is the word `cutter status` shows (parked, active, how it ended), in the table and the JSON alike.
+        if (options.json) terminal.line(JSON.stringify(runs.map((r) => ({ ...r, status: statusWordOf(r) })), null, 2));
         else if (runs.length === 0) terminal.line('no runs');
         else {
           const [header, ...rows] = runListLines(runs);

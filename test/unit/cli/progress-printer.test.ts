@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createProgressPrinter, formatProgress } from '../../../src/cli/progress-printer.js';
+import { createProgressPrinter, formatProgress, formatStart } from '../../../src/cli/progress-printer.js';
 
 function sink(interactive: boolean) {
   const writes: string[] = [];
@@ -11,6 +11,9 @@ describe('phase progress', () => {
     expect(formatProgress({ phase: 'cutLegA', done: 45_000, total: 100_000, finished: false }, 1_500)).toBe('cutLegA 45,000/100,000 rows (45%) · 30,000 rows/s');
     expect(formatProgress({ phase: 'cutLegA', done: 100_000, total: 100_000, finished: true }, 3_200)).toBe('cutLegA 100,000/100,000 rows (100%) in 3.2 s · 31,250 rows/s');
     expect(formatProgress({ phase: 'lifecycleEnact', done: 0, total: 0, finished: true }, 0)).toBe('lifecycleEnact 0/0 rows (100%) · 0 rows/s');
+    // One row is one row, in the progress line and the start line alike.
+    expect(formatProgress({ phase: 'cutLegA', done: 1, total: 1, finished: true }, 0)).toBe('cutLegA 1/1 row (100%) · 0 rows/s');
+    expect(formatStart({ phase: 'cutLegA', done: 0, total: 1, finished: false })).toBe('cutLegA writing 1 row…');
   });
 
   it('the rate runs from the start report, so one statement over every row still gets its real rate', () => {
