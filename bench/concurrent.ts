@@ -43,6 +43,10 @@ export interface Batch {
   readonly makespanMs: number;
   /** All runs' rows over the makespan. */
   readonly rowsPerSec: number;
+  /** The runs' wall times alone, summed: one at a time, back to back. */
+  readonly sumAloneMs: number;
+  /** sumAloneMs / makespanMs: how much sooner all of them end together than one at a time. */
+  readonly speedup: number;
   /** One run's rows over its median wall time alone: what one run at a time would reach. */
   readonly aloneRowsPerSec: number;
   readonly medianOverhead: number;
@@ -95,6 +99,7 @@ async function batch(mode: Mode, targets: readonly ScratchTarget[], runs: number
   return {
     mode: label, runs, rowsEach: plan.rows.length, databases: Math.min(runs, targets.length), makespanMs,
     rowsPerSec: (pairs.length * plan.rows.length) / (makespanMs / 1000),
+    sumAloneMs: alone.reduce((sum, a) => sum + a.wallMs, 0), speedup: alone.reduce((sum, a) => sum + a.wallMs, 0) / makespanMs,
     aloneRowsPerSec: plan.rows.length / (median(alone.map((a) => a.wallMs)) / 1000),
     medianOverhead: median(overheads), maxOverhead: Math.max(...overheads), peakRssMb, pairs, waits, failures,
   };
@@ -142,7 +147,7 @@ export function formatConcurrent(result: ConcurrentResult): string {
   const out = ['', `== many runs at once (PostgreSQL, one process) — ${result.seconds.toFixed(0)} s, process peak RSS ${f(result.processPeakRssMb)} MB${result.error === null ? '' : ` — FAILED: ${result.error}`}`];
   for (const b of result.batches) {
     out.push(`-- ${b.runs} ${b.mode} runs of ${f(b.rowsEach)} rows on ${b.databases} databases`);
-    out.push(`  together: ${f(b.makespanMs)} ms for all, ${f(b.rowsPerSec)} rows/s overall (one run alone: ${f(b.aloneRowsPerSec)} rows/s); peak RSS ${f(b.peakRssMb)} MB`);
+    out.push(`  together: ${f(b.makespanMs)} ms for all, ${f(b.rowsPerSec)} rows/s overall (one run alone: ${f(b.aloneRowsPerSec)} rows/s); one at a time: ${f(b.sumAloneMs)} ms, so ${f(b.speedup, 2)}× sooner together; peak RSS ${f(b.peakRssMb)} MB`);
     out.push(`  each run's wall together / alone: median ${f(b.medianOverhead, 2)}×, max ${f(b.maxOverhead, 2)}× (${b.pairs.map((p) => f(p.overhead, 1)).join(' ')})`);
     const w = b.waits;
     const top = Object.entries(w.byWait).sort((x, y) => y[1] - x[1]).slice(0, 6).map(([k, n]) => `${k} ${f((100 * n) / Math.max(1, w.activeSessionSamples), 1)}%`).join(', ');

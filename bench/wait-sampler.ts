@@ -26,7 +26,7 @@ interface Row { datname: string; wait: string | null; blockers: string[] | null;
 const SAMPLE_SQL = `
 SELECT a.datname, CASE WHEN a.wait_event_type IS NULL THEN NULL ELSE a.wait_event_type || ':' || a.wait_event END AS wait,
        CASE WHEN a.wait_event_type = 'Lock' THEN
-         (SELECT array_agg(coalesce(b.datname, '(shared)')) FROM pg_stat_activity b WHERE b.pid = ANY (pg_blocking_pids(a.pid)))
+         (SELECT array_agg(coalesce(b.datname::text, '(shared)')) FROM pg_stat_activity b WHERE b.pid = ANY (pg_blocking_pids(a.pid)))
        END AS blockers,
        left(a.query, 80) AS query
 FROM pg_stat_activity a
