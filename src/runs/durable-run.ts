@@ -42,11 +42,11 @@ export async function createDurableRun(options: DurableRunOptions, release: Mach
   // A LIVE run whose executor pins the plan in the database this store reads keeps its plan there only: the rows
   // cross the wire once, at planning, and the plan is hashed once, as it is pinned.
   const pinnedInTarget = options.mode === Mode.Live && options.executor?.pinPlan !== undefined && options.store.readsPinnedPlans === true;
-  await options.store.create({
+  const create = () => options.store.create({
     runId, mode: options.mode, initiator: options.initiator, snapshotVersion: release.version,
     ...(pinnedInTarget ? { planHash: null, plan: null } : { planHash: planHashOf(plan), plan }),
   });
-  const hold = await holdRun(options.store, runId, options.hold);
+  const hold = options.runId === undefined ? await createAndHold(create, () => holdRun(options.store, runId, options.hold)) : await create().then(() => holdRun(options.store, runId, options.hold));
   const run = createRunOf(release, { ...options, plan, runId, journal: storeJournal(options.store, runId, 1, fenceOf(release, hold)), ...holdTokenOf(hold) });
   return withHold(run, hold);
 }
@@ -56,6 +56,20 @@ export interface RestoreRunOptions extends Omit<CreateRunOptions, 'journal' | 's
   readonly runId: string;
   /** How this process holds the run while it acts on it (one writer per run); see {@link HoldOptions}. */
   readonly hold?: HoldOptions;
+}
+
+/**
+ * A run id made here is nobody's yet, so its row and its hold are written at once (two commits side by side, not one
+ * after the other: the run starts a commit sooner). If the row cannot be written, the hold is given back.
+ */
+async function createAndHold(create: () => Promise<void>, hold: () => Promise<RunHold | null>): Promise<RunHold | null> {
+  const [created, held] = await Promise.allSettled([create(), hold()]);
+  if (created.status === 'rejected') {
+    if (held.status === 'fulfilled') await held.value?.release().catch(() => undefined);
+    throw created.reason;
+  }
+  if (held.status === 'rejected') throw held.reason;
+  return held.value;
 }
 
 const fenceOf = (release: MachineRelease, hold: RunHold | null): WriteFence => ({ snapshotVersion: release.version, ...holdTokenOf(hold) });
