@@ -46,9 +46,29 @@ export async function createDurableRun(options: DurableRunOptions, release: Mach
     runId, mode: options.mode, initiator: options.initiator, snapshotVersion: release.version,
     ...(pinnedInTarget ? { planHash: null, plan: null } : { planHash: planHashOf(plan), plan }),
   });
-  const hold = options.runId === undefined ? await createAndHold(create, () => holdRun(options.store, runId, options.hold)) : await create().then(() => holdRun(options.store, runId, options.hold));
-  const run = createRunOf(release, { ...options, plan, runId, journal: storeJournal(options.store, runId, 1, fenceOf(release, hold)), ...holdTokenOf(hold) });
-  return withHold(run, hold);
+  if (options.runId !== undefined) {
+    await create();
+    const hold = await holdRun(options.store, runId, options.hold);
+    return withHold(createRunOf(release, { ...options, plan, runId, journal: storeJournal(options.store, runId, 1, fenceOf(release, hold)), ...holdTokenOf(hold) }), hold);
+  }
+  // A run id made here is nobody's yet: its row and its hold are written at once (two commits side by side), and the
+  // run (its machine bound to this run: CPU work) is built while they are; its journal writes nothing before both are.
+  const token = options.store.hold === undefined ? undefined : randomUUID();
+  const stored = createAndHold(create, () => holdRun(options.store, runId, options.hold, token));
+  const fence: WriteFence = { snapshotVersion: release.version, ...(token === undefined ? {} : { holdToken: token }) };
+  let run: Run;
+  try {
+    run = createRunOf(release, { ...options, plan, runId, journal: storeJournal(options.store, runId, 1, fence, stored), ...(token === undefined ? {} : { holdToken: token }) });
+  } catch (error) {
+    await stored.then((hold) => hold?.release(), () => undefined);
+    throw error;
+  }
+  try {
+    return withHold(run, await stored);
+  } catch (error) {
+    run.stop();
+    throw error;
+  }
 }
 
 export interface RestoreRunOptions extends Omit<CreateRunOptions, 'journal' | 'snapshot' | 'plan' | 'mode' | 'initiator' | 'runId' | 'expectedPlanHash' | 'holdToken'> {
@@ -58,10 +78,7 @@ export interface RestoreRunOptions extends Omit<CreateRunOptions, 'journal' | 's
   readonly hold?: HoldOptions;
 }
 
-/**
- * A run id made here is nobody's yet, so its row and its hold are written at once (two commits side by side, not one
- * after the other: the run starts a commit sooner). If the row cannot be written, the hold is given back.
- */
+/** The run's row and its hold, written at once; if the row cannot be written, the hold is given back. */
 async function createAndHold(create: () => Promise<void>, hold: () => Promise<RunHold | null>): Promise<RunHold | null> {
   const [created, held] = await Promise.allSettled([create(), hold()]);
   if (created.status === 'rejected') {
