@@ -154,6 +154,7 @@ export function formatConcurrent(result: ConcurrentResult): string {
     out.push(`  waits (${w.samples} samples, ${w.activeSessionSamples} active-session samples): ${top}`);
     out.push(`  lock waits on another database (another run's target): ${w.lockWaitsCrossDatabase}; on the same database: ${w.lockWaitsSameDatabase}${w.error === null ? '' : ` (sampling stopped: ${w.error})`}`);
     for (const e of w.crossDatabaseExamples) out.push(`    ${e}`);
+    for (const q of w.sameDatabaseWaiters) out.push(`    same database, ${q.samples} samples: ${q.query}`);
     for (const e of b.failures) out.push(`  FAILED ${e}`);
   }
   return out.join('\n');

@@ -17,6 +17,8 @@ export interface WaitSummary {
   /** Heavyweight-lock waits with a blocker in another database: one run waiting on another run's target. */
   readonly lockWaitsCrossDatabase: number;
   readonly crossDatabaseExamples: readonly string[];
+  /** The statements seen waiting on a lock in their own database, with how many samples each (most first, up to 5). */
+  readonly sameDatabaseWaiters: readonly { readonly query: string; readonly samples: number }[];
   /** Why sampling stopped early, if it did (the figures are then of the samples taken). */
   readonly error: string | null;
 }
@@ -28,7 +30,7 @@ SELECT a.datname, CASE WHEN a.wait_event_type IS NULL THEN NULL ELSE a.wait_even
        CASE WHEN a.wait_event_type = 'Lock' THEN
          (SELECT array_agg(coalesce(b.datname::text, '(shared)')) FROM pg_stat_activity b WHERE b.pid = ANY (pg_blocking_pids(a.pid)))
        END AS blockers,
-       left(a.query, 80) AS query
+       left(regexp_replace(a.query, '\\s+', ' ', 'g'), 100) AS query
 FROM pg_stat_activity a
 WHERE a.datname LIKE $1 AND a.state = 'active' AND a.pid <> pg_backend_pid()`;
 
@@ -37,6 +39,7 @@ export async function startWaitSampler(adminDsn: string, prefix: string, everyMs
   await client.connect();
   const byWait: Record<string, number> = {};
   const examples: string[] = [];
+  const waiters = new Map<string, number>();
   let samples = 0;
   let active = 0;
   let same = 0;
@@ -55,6 +58,7 @@ export async function startWaitSampler(adminDsn: string, prefix: string, everyMs
         if (r.blockers === null || r.blockers.length === 0) continue;
         if (r.blockers.every((d) => d === r.datname)) {
           same++;
+          waiters.set(r.query, (waiters.get(r.query) ?? 0) + 1);
         } else {
           cross++;
           if (examples.length < 5) examples.push(`${r.datname} waited (${r.wait ?? ''}) on ${r.blockers.join(', ')}: ${r.query}`);
@@ -68,7 +72,8 @@ export async function startWaitSampler(adminDsn: string, prefix: string, everyMs
       stopped = true;
       await loop;
       await client.end().catch(() => undefined);
-      return { samples, activeSessionSamples: active, byWait, lockWaitsSameDatabase: same, lockWaitsCrossDatabase: cross, crossDatabaseExamples: examples, error };
+      return { samples, activeSessionSamples: active, byWait, lockWaitsSameDatabase: same, lockWaitsCrossDatabase: cross, crossDatabaseExamples: examples,
+        sameDatabaseWaiters: [...waiters].sort((a, b) => b[1] - a[1]).slice(0, 5).map(([query, samples]) => ({ query, samples })), error };
     },
   };
 }
