@@ -7,12 +7,21 @@ export interface BenchArgs {
   /** Sizes the DBOS peer runs at (the issue asks for 1k and 10k), intersected with `sizes`. */
   readonly dbosSizes: readonly number[];
   readonly dsn: string;
+  /** Many runs at once (concurrent.ts): whether, and only it; rows per run; LIVE and DRYRUN runs. */
+  readonly concurrent: boolean;
+  readonly concurrentOnly: boolean;
+  readonly concurrentRows: number;
+  readonly liveRuns: number;
+  readonly dryRuns: number;
   /** Internal: run one target in this (child) process and write its figures to `out`. */
-  readonly worker: 'postgres' | 'pglite' | 'dbos' | null;
+  readonly worker: 'postgres' | 'pglite' | 'dbos' | 'concurrent' | null;
   readonly out: string | null;
 }
 
 export const USAGE = `npm run bench -- [--sizes 1000,10000,100000] [--reps 3] [--targets postgres,pglite] [--skip-dbos]
+  [--concurrent | --concurrent-only] [--concurrent-rows 10000] [--live-runs 10] [--dry-runs 50]
+  --concurrent adds many runs at once on PostgreSQL (LIVE runs each on a database of its own, then DRYRUN runs spread
+  over them), each against itself alone; --concurrent-only measures only that.
   DSN: CUTTER_BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/postgres); it must be allowed to
   CREATE DATABASE. Each target gets a scratch database (cutter_bench_<pid>_...), dropped at the end.`;
 
@@ -30,7 +39,7 @@ function positiveInts(text: string, flag: string): number[] {
 }
 
 export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv): BenchArgs {
-  const known = ['--sizes', '--reps', '--targets', '--skip-dbos', '--worker', '--out', '--help'];
+  const known = ['--sizes', '--reps', '--targets', '--skip-dbos', '--worker', '--out', '--help', '--concurrent', '--concurrent-only', '--concurrent-rows', '--live-runs', '--dry-runs'];
   for (const arg of argv) {
     if (arg.startsWith('--') && !known.includes(arg.split('=')[0] ?? '')) throw new Error(`unknown flag ${arg}\n${USAGE}`);
   }
@@ -39,7 +48,15 @@ export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv): Benc
   const targets = (valueOf(argv, '--targets') ?? 'postgres,pglite').split(',').map((t) => t.trim());
   for (const t of targets) if (t !== 'postgres' && t !== 'pglite') throw new Error(`--targets takes postgres and/or pglite, not ${t}`);
   const worker = valueOf(argv, '--worker') ?? null;
-  if (worker !== null && !['postgres', 'pglite', 'dbos'].includes(worker)) throw new Error(`bad --worker ${worker}`);
+  if (worker !== null && !['postgres', 'pglite', 'dbos', 'concurrent'].includes(worker)) throw new Error(`bad --worker ${worker}`);
+  const count = (flag: string, fallback: number): number => {
+    const text = valueOf(argv, flag);
+    if (text === undefined) return fallback;
+    const n = Number(text);
+    if (!Number.isInteger(n) || n < 0) throw new Error(`${flag} takes a whole number: ${text}`);
+    return n;
+  };
+  const concurrentOnly = argv.includes('--concurrent-only');
   return {
     sizes,
     reps,
@@ -47,6 +64,11 @@ export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv): Benc
     skipDbos: argv.includes('--skip-dbos'),
     dbosSizes: sizes.filter((n) => n <= 10_000),
     dsn: env.CUTTER_BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
+    concurrent: concurrentOnly || argv.includes('--concurrent'),
+    concurrentOnly,
+    concurrentRows: positiveInts(valueOf(argv, '--concurrent-rows') ?? '10000', '--concurrent-rows')[0] ?? 10_000,
+    liveRuns: count('--live-runs', 10),
+    dryRuns: count('--dry-runs', 50),
     worker: worker as BenchArgs['worker'],
     out: valueOf(argv, '--out') ?? null,
   };

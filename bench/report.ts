@@ -24,6 +24,9 @@ export interface Overhead {
   readonly medianOverheadMs: number;
   /** Median over repetitions of overhead / wall. */
   readonly medianShare: number;
+  /** The highest overhead / wall of any repetition (the 1k target holds in every one), and each repetition's. */
+  readonly maxShare: number;
+  readonly shares: readonly number[];
   readonly medianStoreMs: number;
 }
 
@@ -45,6 +48,8 @@ function overhead(samples: readonly RunSample[]): Overhead | null {
     medianPhaseDbMs: median(samples.map((s) => s.phaseDbMs)),
     medianOverheadMs: median(samples.map((s) => s.overheadMs)),
     medianShare: median(samples.map((s) => s.overheadMs / s.wallMs)),
+    maxShare: Math.max(...samples.map((s) => s.overheadMs / s.wallMs)),
+    shares: samples.map((s) => Math.round((10_000 * s.overheadMs) / s.wallMs) / 10_000),
     medianStoreMs: median(samples.map((s) => s.storeMs)),
   };
 }
@@ -86,7 +91,7 @@ export function checkTargets(postgres: readonly SizeSummary[], processPeakRssMb:
     check('lifecycleEnact at 100k', '≤ 1.75× COPY', ratio(100_000, 'lifecycleEnact'), 1.75, x),
     check('whole LIVE run at 100k', '≤ 3.5× COPY', ratio(100_000, 'LIVE run (whole)'), 3.5, x),
     check('peak RSS at 100k (Cutter)', '≤ 400 MB', rss, 400, (v) => `${v.toFixed(0)} MB (worker's high-water mark, floor included: ${processPeakRssMb?.toFixed(0) ?? '?'} MB)`),
-    check('statechart + run store at 1k', '≤ 10% of LIVE wall', at(1000)?.live?.medianShare, 0.1, pct),
+    check('statechart + run store at 1k', '≤ 5% of LIVE wall, every rep', at(1000)?.live?.maxShare, 0.05, (v) => `max ${pct(v)} (median ${pct(at(1000)?.live?.medianShare ?? Number.NaN)})`),
     check('statechart + run store at 100k', '≤ 1% of LIVE wall', big?.live?.medianShare, 0.01, pct),
   ];
 }
@@ -106,11 +111,11 @@ export function formatTable(results: readonly WorkerResult[], summaries: Readonl
       for (const [name, o] of [['LIVE', s.live], ['DRYRUN', s.dryrun], ['DBOS', s.dbos]] as const) {
         if (o === null) continue;
         const store = Number.isNaN(o.medianStoreMs) ? '' : ` (run store ${num(o.medianStoreMs, 1)} ms)`;
-        out.push(`  ${name}: wall ${num(o.medianWallMs, 1)} ms = phases' database time ${num(o.medianPhaseDbMs, 1)} ms + orchestration ${num(o.medianOverheadMs, 1)} ms${store} = ${num(o.medianShare * 100, 2)}% of wall`);
+        out.push(`  ${name}: wall ${num(o.medianWallMs, 1)} ms = phases' database time ${num(o.medianPhaseDbMs, 1)} ms + orchestration ${num(o.medianOverheadMs, 1)} ms${store} = ${num(o.medianShare * 100, 2)}% of wall; per repetition ${o.shares.map((v) => `${num(v * 100, 2)}%`).join(' ')}, max ${num(o.maxShare * 100, 2)}%`);
       }
     }
   }
   out.push('', '== targets (PostgreSQL)');
-  for (const c of checks) out.push(`${pad(c.met === null ? 'n/a' : c.met ? 'MET' : 'NOT MET', 9)}${pad(c.target, 34)}${pad(c.limit, 20)}${c.measured}`);
+  for (const c of checks) out.push(`${pad(c.met === null ? 'n/a' : c.met ? 'MET' : 'NOT MET', 9)}${pad(c.target, 34)}${pad(c.limit, 30)}${c.measured}`);
   return out.join('\n');
 }

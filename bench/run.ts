@@ -10,12 +10,13 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs, USAGE, type BenchArgs } from './args.js';
 import { checkTargets, formatTable, summarise, type SizeSummary } from './report.js';
+import { formatConcurrent, runConcurrent, type ConcurrentResult } from './concurrent.js';
 import { runWorker, type WorkerResult } from './worker.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 
-/** Runs one worker in a child process (same loader flags as this one) and reads its JSON. */
-async function inChild(worker: 'postgres' | 'pglite' | 'dbos', args: BenchArgs, argv: readonly string[]): Promise<WorkerResult> {
+/** Runs one worker in a child process (same loader flags as this one) and reads its JSON; `failed` stands in if it wrote none. */
+async function inChild<T>(worker: NonNullable<BenchArgs['worker']>, argv: readonly string[], failed: (why: string) => T): Promise<T> {
   const out = join(tmpdir(), `cutter-bench-${process.pid}-${worker}.json`);
   const code = await new Promise<number | null>((resolve, reject) => {
     const child = spawn(process.execPath, [...process.execArgv, '--expose-gc', fileURLToPath(import.meta.url), ...argv, '--worker', worker, '--out', out], { stdio: ['ignore', 'inherit', 'inherit'] });
@@ -23,13 +24,15 @@ async function inChild(worker: 'postgres' | 'pglite' | 'dbos', args: BenchArgs, 
     child.on('exit', resolve);
   });
   try {
-    return JSON.parse(await readFile(out, 'utf8')) as WorkerResult;
+    return JSON.parse(await readFile(out, 'utf8')) as T;
   } catch {
-    return { worker, serverVersion: '', sizes: [], processPeakRssMb: Number.NaN, seconds: 0, error: `the worker exited with code ${code ?? 'null'} and wrote no results` };
+    return failed(`the worker exited with code ${code ?? 'null'} and wrote no results`);
   } finally {
     await rm(out, { force: true });
   }
 }
+
+const failedWorker = (worker: WorkerResult['worker']) => (error: string): WorkerResult => ({ worker, serverVersion: '', sizes: [], processPeakRssMb: Number.NaN, seconds: 0, error });
 
 async function main(): Promise<void> {
   const argv = process.argv.slice(2);
@@ -39,20 +42,27 @@ async function main(): Promise<void> {
   }
   const args = parseArgs(argv, process.env);
   if (args.worker !== null) {
-    const result = await runWorker(args.worker, args);
+    const result = args.worker === 'concurrent'
+      ? await runConcurrent({ dsn: args.dsn, rows: args.concurrentRows, liveRuns: args.liveRuns, dryRuns: args.dryRuns })
+      : await runWorker(args.worker, args);
     await writeFile(args.out ?? join(tmpdir(), `cutter-bench-${args.worker}.json`), JSON.stringify(result));
     return;
   }
   const started = performance.now();
   const passOn = argv.filter((a) => a !== '--worker' && a !== '--out');
   const results: WorkerResult[] = [];
-  for (const target of args.targets) {
+  for (const target of args.concurrentOnly ? [] : args.targets) {
     process.stderr.write(`measuring ${target}...\n`);
-    results.push(await inChild(target, args, passOn));
+    results.push(await inChild(target, passOn, failedWorker(target)));
   }
-  if (!args.skipDbos && args.dbosSizes.length > 0) {
+  if (!args.concurrentOnly && !args.skipDbos && args.dbosSizes.length > 0) {
     process.stderr.write('measuring the DBOS peer...\n');
-    results.push(await inChild('dbos', args, passOn));
+    results.push(await inChild('dbos', passOn, failedWorker('dbos')));
+  }
+  let concurrent: ConcurrentResult | null = null;
+  if (args.concurrent) {
+    process.stderr.write('measuring many runs at once...\n');
+    concurrent = await inChild('concurrent', passOn, (error): ConcurrentResult => ({ args: { rows: args.concurrentRows, liveRuns: args.liveRuns, dryRuns: args.dryRuns }, batches: [], processPeakRssMb: Number.NaN, seconds: 0, error }));
   }
   const summaries = new Map<string, SizeSummary[]>(results.map((r) => [r.worker, r.sizes.map(summarise)]));
   const postgres = results.find((r) => r.worker === 'postgres');
@@ -62,7 +72,7 @@ async function main(): Promise<void> {
     return { n: d.n, cutter, dbos: d.dbos };
   });
   const totalSeconds = (performance.now() - started) / 1000;
-  let table = formatTable(results, summaries, checks);
+  let table = args.concurrentOnly ? '' : formatTable(results, summaries, checks);
   if (peer.length > 0) {
     table += '\n\n== side by side on PostgreSQL: Cutter (statechart + run store) and DBOS Transact (workflow + system database)';
     for (const p of peer) {
@@ -70,18 +80,20 @@ async function main(): Promise<void> {
       table += `\n${p.n.toLocaleString('en-US')} IUs: Cutter ${f(p.cutter)} | DBOS ${f(p.dbos)}`;
     }
   }
-  table += `\n\nbench took ${totalSeconds.toFixed(0)} s (sizes ${args.sizes.join(',')}, ${args.reps} reps, targets ${args.targets.join(',')}${args.skipDbos ? ', no DBOS' : ''})`;
+  if (concurrent !== null) table += `\n${formatConcurrent(concurrent)}`;
+  const measured = args.concurrentOnly ? 'only' : `sizes ${args.sizes.join(',')}, ${args.reps} reps, targets ${args.targets.join(',')}${args.skipDbos ? ', no DBOS' : ''}`;
+  table += `\n\nbench took ${totalSeconds.toFixed(0)} s (${measured}${args.concurrent ? `, ${args.liveRuns} LIVE and ${args.dryRuns} DRYRUN runs at once of ${args.concurrentRows} rows` : ''})`;
   process.stdout.write(`${table}\n`);
 
   const date = new Date().toISOString().slice(0, 10);
   // A partial run (fewer sizes, reps or targets, or no peer) never overwrites the day's full record.
-  const full = args.sizes.join(',') === '1000,10000,100000' && args.reps >= 3 && args.targets.length === 2 && !args.skipDbos;
+  const full = args.sizes.join(',') === '1000,10000,100000' && args.reps >= 3 && args.targets.length === 2 && !args.skipDbos && !args.concurrentOnly;
   const file = join(here, 'results', `${date}-${hostname()}${full ? '' : '-partial'}.json`);
   await mkdir(dirname(file), { recursive: true });
   const machine = { cores: cpus().length, cpu: cpus()[0]?.model ?? '?', ramGb: Math.round(totalmem() / 2 ** 30), kernel: release(), node: process.version };
-  await writeFile(file, `${JSON.stringify({ date: new Date().toISOString(), machine, args: { sizes: args.sizes, reps: args.reps, targets: args.targets, skipDbos: args.skipDbos }, totalSeconds, targets: checks, peer, summaries: Object.fromEntries(summaries), raw: results }, null, 2)}\n`);
+  await writeFile(file, `${JSON.stringify({ date: new Date().toISOString(), machine, args: { sizes: args.sizes, reps: args.reps, targets: args.targets, skipDbos: args.skipDbos, concurrent: args.concurrent, concurrentOnly: args.concurrentOnly }, totalSeconds, targets: checks, peer, summaries: Object.fromEntries(summaries), raw: results, concurrent }, null, 2)}\n`);
   process.stdout.write(`results written to ${file}\n`);
-  if (results.some((r) => r.error !== null)) process.exitCode = 1;
+  if (results.some((r) => r.error !== null) || concurrent?.error != null || (concurrent?.batches.some((b) => b.failures.length > 0) ?? false)) process.exitCode = 1;
 }
 
 main().catch((error: unknown) => {

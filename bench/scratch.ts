@@ -50,7 +50,16 @@ export async function createScratchDatabase(adminDsn: string, name: string): Pro
   return { dsn: url.toString(), drop };
 }
 
-export async function openScratch(kind: 'postgres' | 'pglite', adminDsn: string): Promise<ScratchTarget> {
+export interface ScratchOptions {
+  /** The database's name (default `cutter_bench_<pid>`). */
+  readonly name?: string;
+  /** Connections of the administrator's pool, which the run store uses (default 2). */
+  readonly adminPoolSize?: number;
+  /** Drop the database on SIGINT/SIGTERM and exit (default true); a caller holding many drops them all itself. */
+  readonly onSignal?: boolean;
+}
+
+export async function openScratch(kind: 'postgres' | 'pglite', adminDsn: string, options: ScratchOptions = {}): Promise<ScratchTarget> {
   if (kind === 'pglite') {
     const dir = await mkdtemp(join(tmpdir(), 'cutter-bench-'));
     const db = await openEmbeddedDatabase(dir);
@@ -63,12 +72,14 @@ export async function openScratch(kind: 'postgres' | 'pglite', adminDsn: string)
       },
     };
   }
-  const scratch = await createScratchDatabase(adminDsn, `cutter_bench_${process.pid}`);
+  const scratch = await createScratchDatabase(adminDsn, options.name ?? `cutter_bench_${process.pid}`);
   const onSignal = () => { void scratch.drop().finally(() => process.exit(130)); };
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
+  if (options.onSignal !== false) {
+    process.once('SIGINT', onSignal);
+    process.once('SIGTERM', onSignal);
+  }
   const connections = createPgConnections({ dsn: scratch.dsn, setRole: true });
-  const pool = new pg.Pool({ connectionString: scratch.dsn, max: 2 });
+  const pool = new pg.Pool({ connectionString: scratch.dsn, max: options.adminPoolSize ?? 2 });
   pool.on('error', () => undefined);
   const admin = <T>(work: (session: DbSession) => Promise<T>): Promise<T> => withPoolSession(pool, work);
   return {

@@ -42,13 +42,33 @@ export async function createDurableRun(options: DurableRunOptions, release: Mach
   // A LIVE run whose executor pins the plan in the database this store reads keeps its plan there only: the rows
   // cross the wire once, at planning, and the plan is hashed once, as it is pinned.
   const pinnedInTarget = options.mode === Mode.Live && options.executor?.pinPlan !== undefined && options.store.readsPinnedPlans === true;
-  await options.store.create({
+  const create = () => options.store.create({
     runId, mode: options.mode, initiator: options.initiator, snapshotVersion: release.version,
     ...(pinnedInTarget ? { planHash: null, plan: null } : { planHash: planHashOf(plan), plan }),
   });
-  const hold = await holdRun(options.store, runId, options.hold);
-  const run = createRunOf(release, { ...options, plan, runId, journal: storeJournal(options.store, runId, 1, fenceOf(release, hold)), ...holdTokenOf(hold) });
-  return withHold(run, hold);
+  if (options.runId !== undefined) {
+    await create();
+    const hold = await holdRun(options.store, runId, options.hold);
+    return withHold(createRunOf(release, { ...options, plan, runId, journal: storeJournal(options.store, runId, 1, fenceOf(release, hold)), ...holdTokenOf(hold) }), hold);
+  }
+  // A run id made here is nobody's yet: its row and its hold are written at once (two commits side by side), and the
+  // run (its machine bound to this run: CPU work) is built while they are; its journal writes nothing before both are.
+  const token = options.store.hold === undefined ? undefined : randomUUID();
+  const stored = createAndHold(create, () => holdRun(options.store, runId, options.hold, token));
+  const fence: WriteFence = { snapshotVersion: release.version, ...(token === undefined ? {} : { holdToken: token }) };
+  let run: Run;
+  try {
+    run = createRunOf(release, { ...options, plan, runId, journal: storeJournal(options.store, runId, 1, fence, stored), ...(token === undefined ? {} : { holdToken: token }) });
+  } catch (error) {
+    await stored.then((hold) => hold?.release(), () => undefined);
+    throw error;
+  }
+  try {
+    return withHold(run, await stored);
+  } catch (error) {
+    run.stop();
+    throw error;
+  }
 }
 
 export interface RestoreRunOptions extends Omit<CreateRunOptions, 'journal' | 'snapshot' | 'plan' | 'mode' | 'initiator' | 'runId' | 'expectedPlanHash' | 'holdToken'> {
@@ -56,6 +76,17 @@ export interface RestoreRunOptions extends Omit<CreateRunOptions, 'journal' | 's
   readonly runId: string;
   /** How this process holds the run while it acts on it (one writer per run); see {@link HoldOptions}. */
   readonly hold?: HoldOptions;
+}
+
+/** The run's row and its hold, written at once; if the row cannot be written, the hold is given back. */
+async function createAndHold(create: () => Promise<void>, hold: () => Promise<RunHold | null>): Promise<RunHold | null> {
+  const [created, held] = await Promise.allSettled([create(), hold()]);
+  if (created.status === 'rejected') {
+    if (held.status === 'fulfilled') await held.value?.release().catch(() => undefined);
+    throw created.reason;
+  }
+  if (held.status === 'rejected') throw held.reason;
+  return held.value;
 }
 
 const fenceOf = (release: MachineRelease, hold: RunHold | null): WriteFence => ({ snapshotVersion: release.version, ...holdTokenOf(hold) });

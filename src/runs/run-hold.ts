@@ -26,13 +26,14 @@ const RETRY_MS = 250;
 /**
  * Takes the run for this process, waiting up to `options.waitMs` for another holder to finish; renews it every third
  * of its lifetime until released. A store without holds gives none (null): no exclusion, as before holds existed.
+ * `token` is the hold's (made here unless given: a caller that must name it before the hold is taken makes it).
  *
  * @throws {@link RunBusy} naming the process that holds the run, when it still does after the wait.
  */
-export async function holdRun(store: RunStore, runId: string, options: HoldOptions = {}): Promise<RunHold | null> {
+export async function holdRun(store: RunStore, runId: string, options: HoldOptions = {}, token: string = randomUUID()): Promise<RunHold | null> {
   if (store.hold === undefined) return null;
   const ttlSeconds = Math.max(5, options.ttlSeconds ?? DEFAULT_TTL_SECONDS);
-  const claim = { token: randomUUID(), pid: process.pid, host: hostname(), command: options.command ?? 'library', ttlSeconds };
+  const claim = { token, pid: process.pid, host: hostname(), command: options.command ?? 'library', ttlSeconds };
   const deadline = Date.now() + Math.max(0, options.waitMs ?? 0);
   for (;;) {
     const outcome = await store.hold(runId, claim);

@@ -6,20 +6,24 @@ import type { JournalEntry, RunStore, WriteFence } from './run-store.js';
  * snapshot is written, so a fast run costs a few writes per step, not one per microstep. `flush` surfaces any
  * failed write. Every write is fenced (see {@link WriteFence}): on the version of the machine that writes, so once a
  * newer process has migrated the run this one's writes are refused; and on this process's hold, if it holds the run.
+ * With `ready`, the first write waits for it (a new run's row, written while the run is being built).
  */
-export function storeJournal(store: RunStore, runId: string, firstSeq: number, fence: WriteFence): RunJournal {
+export function storeJournal(store: RunStore, runId: string, firstSeq: number, fence: WriteFence, ready?: Promise<unknown>): RunJournal {
   let seq = firstSeq;
   let events: JournalEntry[] = [];
   let snapshot: { snapshot: unknown; state: string; status: string } | null = null;
-  let tail: Promise<void> = Promise.resolve();
-  let queued = false;
   let failure: unknown = null;
+  // `ready`: the run's row (and hold) being written; nothing is written before it is, and nothing at all if it fails.
+  let unready = false;
+  let tail: Promise<void> = ready === undefined ? Promise.resolve() : ready.then(() => undefined, (error: unknown) => { unready = true; failure ??= error; });
+  let queued = false;
 
   const schedule = (): void => {
     if (queued) return;
     queued = true;
     tail = tail.then(async () => {
       queued = false;
+      if (unready) return;
       const batch = events;
       const latest = snapshot;
       events = [];

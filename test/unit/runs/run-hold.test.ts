@@ -51,4 +51,39 @@ describe('one writer per run, in the library', () => {
     expect((await store.find(first.id))?.run.state).toBe('awaitingCutApproval');
     await second.release();
   });
+
+  it('a new run whose row cannot be stored gives its hold back, and its journal writes nothing', async () => {
+    const store = new MemoryRunStore();
+    const released: string[] = [];
+    const written: string[] = [];
+    const failing = Object.assign(store, {
+      create: () => Promise.reject(new Error('the store is full')),
+      releaseHold: (runId: string) => { released.push(runId); return Promise.resolve(); },
+      record: (runId: string) => { written.push(runId); return Promise.resolve(); },
+    });
+    await expect(createDurableRun({ store: failing, mode: 'DRYRUN', plan: samplePlan(2), initiator: 'carol', approvals: policy })).rejects.toThrow('the store is full');
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(released).toHaveLength(1);
+    expect(written).toEqual([]);
+  });
+
+  it('a new run is not started before its row and its hold are stored: its first journal write follows both', async () => {
+    const store = new MemoryRunStore();
+    const order: string[] = [];
+    let createDone: () => void = () => undefined;
+    const create = store.create.bind(store);
+    const slow = Object.assign(store, {
+      create: async (run: Parameters<MemoryRunStore['create']>[0]) => { await new Promise<void>((resolve) => { createDone = resolve; }); await create(run); order.push('created'); },
+    });
+    const pending = createDurableRun({ store: slow, mode: 'DRYRUN', plan: samplePlan(2), initiator: 'carol', approvals: policy });
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(order).toEqual([]);
+    createDone();
+    const run = await pending;
+    run.start();
+    await run.settled();
+    expect(order).toEqual(['created']);
+    expect((await store.journal(run.id)).map((e) => e.event.type).slice(0, 2)).toEqual(['xstate.init', 'START']);
+    await run.release();
+  });
 });
