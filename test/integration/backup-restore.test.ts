@@ -153,7 +153,7 @@ describe.runIf(TARGET_KINDS.includes('postgres'))('cutter backup restore (Postgr
     await target.close();
     await rm(dir, { recursive: true, force: true });
     await rm(gpgHome, { recursive: true, force: true });
-  });
+  }, 60_000);
 
   it('restores a dump into a scratch database that equals the backup; the restore is in the ledger, which verifies', async () => {
     await target.reset();
@@ -196,23 +196,37 @@ describe.runIf(TARGET_KINDS.includes('postgres'))('cutter backup restore (Postgr
     expect(await restoreCount()).toBe(1);
   }, 90_000);
 
-  it('into another, fresh database (--into): its schema is made, the backup\'s rows copied from a staging restore, and the restore recorded', async () => {
+  it('into another, fresh database (--into): its schema is made and the backup\'s rows copied; a database that refuses the rows is E_RESTORE_FAILED, with nothing kept or recorded', async () => {
     await target.reset();
     const dsn = target.dsn ?? '';
     const backup = await backupBetweenTwoCuts(target.provider, createPgDumpBackupRunner({ dsn, directory: join(dir, 'fresh') }), (w) => target.admin(w));
-    const fresh = `walkfix_a_fresh_${Date.now().toString(36)}`;
-    scratches.push(fresh);
+    const [fresh, refusing] = ['fresh', 'refusing'].map((n) => `walkfix_a_${n}_${Date.now().toString(36)}`) as [string, string];
+    scratches.push(fresh, refusing);
     const root = new pg.Client({ connectionString: POSTGRES_URL });
     await root.connect();
-    await root.query(`CREATE DATABASE ${fresh}`);
+    for (const name of [fresh, refusing]) await root.query(`CREATE DATABASE ${name}`);
     await root.end();
-    const into = new URL(dsn);
-    into.pathname = `/${fresh}`;
-    const done = await cutter('backup', 'restore', backup.backupId, '--database-url', dsn, '--into', into.toString(), '--json');
+    const dsnOf = (name: string) => Object.assign(new URL(dsn), { pathname: `/${name}` }).toString();
+
+    const done = await cutter('backup', 'restore', backup.backupId, '--database-url', dsn, '--into', dsnOf(fresh), '--json');
     expect(done.err).toBe('');
     expect(JSON.parse(done.out)).toMatchObject({ intoSource: false, rows: BACKED_UP_ROWS });
     expect(await digestOf(fresh)).toMatchObject({ rows: BACKED_UP_ROWS, sha256: backup.contentSha256 });
     expect((await target.admin((s) => iuDigest(s))).rows).toBe(ROWS_AFTER);
+    expect(await restoreCount()).toBe(1);
+
+    // A destination whose own schema refuses the rows (a check Cutter did not make): named, with the step's remedy.
+    const other = await openCliTarget({ kind: 'postgres', dsn: dsnOf(refusing) });
+    await other.admin((s) => applyMigrations(s));
+    await other.admin((s) => s.query("ALTER TABLE cutter.iu_versions ADD CONSTRAINT walkfix_no_handbook CHECK (address NOT LIKE 'handbook/%')"));
+    await other.close();
+    const refused = await cutter('backup', 'restore', backup.backupId, '--database-url', dsn, '--into', dsnOf(refusing));
+    expect(refused.code).toBe(ExitCode.Refused);
+    expect(refused.err).toContain('error E_RESTORE_FAILED:');
+    expect(refused.err).toContain("failed while replacing the destination's IU rows");
+    expect(refused.err).toContain('(SQLSTATE 23514)');
+    expect(refused.err).toContain('hint: The destination\'s cutter schema refused the backup\'s rows; the replacement rolled back.');
+    expect((await digestOf(refusing)).rows).toBe(0);
     expect(await restoreCount()).toBe(1);
   }, 90_000);
 

@@ -1,7 +1,9 @@
 import { userInfo } from 'node:os';
 import type { Command } from 'commander';
-import { BackupNotFound, InvalidInput } from '../../errors/index.js';
+import { BackupNotFound, InvalidInput, RestoreStep } from '../../errors/index.js';
 import { restoreBackup, type RestoreReport } from '../../postgres/backups/restore-backup.js';
+import { restoreStep } from '../../postgres/backups/restore-step.js';
+import { maskDsn } from '../../postgres/providers/mask-dsn.js';
 import { createScratchDatabase, createScratchFolder, openIntoDestination, type RestoreDestination } from '../../postgres/backups/restore-destination.js';
 import { assertSchemaVersion } from '../../postgres/errors.js';
 import { LATEST_SCHEMA_VERSION, schemaVersionOf } from '../../postgres/migrations/index.js';
@@ -45,7 +47,8 @@ function printList(backups: readonly BackupRecord[], terminal: Terminal): void {
 
 /** The scratch a restore creates when `--into` is not given: a database on the target's server, or a folder beside the embedded one. */
 function createScratch(config: TargetConfig, backupId: string): Promise<RestoreDestination> {
-  return config.kind === 'postgres' ? createScratchDatabase(config.dsn, backupId) : createScratchFolder(config.dataDir, backupId);
+  const at = { backupId, destination: config.kind === 'postgres' ? `a new database beside ${maskDsn(config.dsn)}` : 'a new embedded database' };
+  return restoreStep(RestoreStep.CreateDatabase, at, () => config.kind === 'postgres' ? createScratchDatabase(config.dsn, backupId) : createScratchFolder(config.dataDir, backupId));
 }
 
 function printRestore(report: RestoreReport, scratch: boolean, terminal: Terminal): void {
