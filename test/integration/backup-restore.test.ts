@@ -31,14 +31,18 @@ const cutter = async (...argv: string[]) => {
 
 const restoreRecords = async (admin: OpenTarget['admin']) => (await admin(readLedger)).filter((r) => r.kind === 'restore');
 
+// As in a clone: the working folder is a git work tree and the target is the default embedded database, `.cutter/`.
 describe('cutter backup restore (embedded target, snapshots)', () => {
+  const cwd = process.cwd();
   let dir = '';
   let dataDir = '';
   let backup: BackupRecord;
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'cutter-restore-embedded-'));
-    dataDir = join(dir, 'target');
+    execFileSync('git', ['init', '--quiet'], { cwd: dir });
+    process.chdir(dir);
+    dataDir = join(dir, '.cutter');
     const target = await openCliTarget({ kind: 'embedded', dataDir });
     try {
       await target.admin((s) => applyMigrations(s));
@@ -48,9 +52,12 @@ describe('cutter backup restore (embedded target, snapshots)', () => {
       await target.close();
     }
   }, 60_000);
-  afterAll(async () => { await rm(dir, { recursive: true, force: true }); });
+  afterAll(async () => {
+    process.chdir(cwd);
+    await rm(dir, { recursive: true, force: true });
+  });
 
-  it('lists the snapshot with its location, host and checksum; restores it into a scratch folder that equals it; the ledger verifies', async () => {
+  it('lists the snapshot with its location, host and checksum; restores it into a scratch folder under .cutter/restores that equals it (git status stays empty); the ledger verifies', async () => {
     const listed = await cutter('backup', 'list', '--data-dir', dataDir, '--json');
     expect(listed.code).toBe(ExitCode.Ok);
     expect(JSON.parse(listed.out)).toEqual([expect.objectContaining({ backupId: backup.backupId, kind: 'snapshot', host: hostname(), rows: BACKED_UP_ROWS, sha256: backup.sha256, location: `cutter.iu_snapshots#${backup.backupId}` })]);
@@ -61,7 +68,9 @@ describe('cutter backup restore (embedded target, snapshots)', () => {
     const report = JSON.parse(restored.out) as { into: string; rows: number; contentSha256: string; intoSource: boolean };
     expect(report).toMatchObject({ rows: BACKED_UP_ROWS, contentSha256: backup.contentSha256, intoSource: false });
     const scratchDir = /^embedded database in (.+)$/.exec(report.into)?.[1] ?? '';
-    expect(scratchDir.startsWith(join(dir, 'target.cutter-restore-'))).toBe(true);
+    // Under .cutter/restores, one folder per restore, so git shows nothing new (it once landed beside .cutter/).
+    expect(scratchDir.startsWith(join(dir, '.cutter', 'restores', `${backup.backupId}-`))).toBe(true);
+    expect(execFileSync('git', ['status', '--porcelain', '--untracked-files=all'], { cwd: dir }).toString()).toBe('');
     const scratch = await openCliTarget({ kind: 'embedded', dataDir: scratchDir });
     try {
       expect(await scratch.admin((s) => iuDigest(s))).toMatchObject({ rows: BACKED_UP_ROWS, sha256: backup.contentSha256 });
