@@ -76,6 +76,7 @@ const BY_ERROR_CODE: Readonly<Record<string, ExitCode>> = {
   E_BACKUP_NOT_FOUND: ExitCode.InvalidInput,
   E_RESTORE_TARGET_UNCONFIRMED: ExitCode.Refused,
   E_RESTORE_MISMATCH: ExitCode.IntegrityFailure,
+  E_RESTORE_FAILED: ExitCode.Refused,
 };
 
 /** The exit code for an error code. */

@@ -19,6 +19,7 @@ import { registerStatus } from './commands/status.js';
 import { registerUpgradeCheck } from './commands/upgrade-check.js';
 import { registerPlan } from './commands/plan.js';
 import { registerReport } from './commands/report.js';
+import { outliveClosedOutput, writeIfOpen } from './closed-output.js';
 import { createCliLogger, LOG_LEVELS, resolveLogSettings, useCliLogger } from './cli-logger.js';
 import { ExitCode } from './exit-codes.js';
 import { errorJson, reportError, UNEXPECTED_HINT } from './report-error.js';
@@ -32,7 +33,7 @@ export function buildProgram(terminal: Terminal, setExit: (code: ExitCode) => vo
     .description('Carry a planned batch of writes into a PostgreSQL knowledge base through a gated, audited, reversible run.')
     .version(packageVersion(), '-V, --version')
     .configureHelp({ showGlobalOptions: true })
-    .configureOutput({ writeOut: (s) => { process.stdout.write(s); }, writeErr: (s) => { process.stderr.write(s); } })
+    .configureOutput({ writeOut: (s) => { writeIfOpen(process.stdout, s); }, writeErr: (s) => { writeIfOpen(process.stderr, s); } })
     .option('--log-level <level>', `log level on stderr: ${LOG_LEVELS.join(', ')} (default: $CUTTER_LOG_LEVEL or warn)`)
     .option('--log-format <format>', 'json or pretty (default: $CUTTER_LOG_FORMAT, else pretty on a TTY and json otherwise)')
     .exitOverride()
@@ -88,12 +89,14 @@ export async function main(argv: readonly string[], terminal: Terminal = createT
 // Run only when executed as the `cutter` binary, never on import.
 const invokedAs = process.argv[1] ?? '';
 if (/(?:^|[\\/])(?:cutter|main\.[cm]?[jt]s)$/.test(invokedAs)) {
-  // `cutter list | head` closes the pipe early: that is the reader's choice, not an error.
-  process.stdout.on('error', (error: NodeJS.ErrnoException) => { if (error.code === 'EPIPE') process.exit(ExitCode.Ok); else throw error; });
+  // `cutter approve … | head -1` closes the pipe early: that is the reader's choice, not an error, and never a reason
+  // to abandon a run mid-phase. Output stops; the command finishes, releases the run and exits with its outcome's code.
+  outliveClosedOutput(process.stdout);
+  outliveClosedOutput(process.stderr);
   main(process.argv.slice(2)).then(
     (code) => { process.exitCode = code; },
     (error: unknown) => {
-      process.stderr.write(`error E_UNEXPECTED: ${String(error)}\nhint: ${UNEXPECTED_HINT}\n`);
+      writeIfOpen(process.stderr, `error E_UNEXPECTED: ${String(error)}\nhint: ${UNEXPECTED_HINT}\n`);
       process.exitCode = ExitCode.Unexpected;
     },
   );

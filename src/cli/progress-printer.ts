@@ -1,5 +1,6 @@
 import type { PhaseProgress } from '../postgres/postgres-adapter.js';
 import { counted } from '../text/plural.js';
+import { writeIfOpen } from './closed-output.js';
 
 export interface ProgressSink {
   /** True when the sink is a terminal: the line is redrawn in place. Otherwise lines are appended. */
@@ -70,5 +71,5 @@ export function createProgressPrinter(
 
 /** The CLI's progress line on stderr (stdout stays the command's own output): phases of 1,000 rows or more. */
 export function stderrProgress(stderr: NodeJS.WriteStream = process.stderr): (progress: PhaseProgress) => void {
-  return createProgressPrinter({ interactive: stderr.isTTY, write: (text) => { stderr.write(text); } }, { minRows: 1_000 });
+  return createProgressPrinter({ interactive: stderr.isTTY, write: (text) => { writeIfOpen(stderr, text); } }, { minRows: 1_000 });
 }

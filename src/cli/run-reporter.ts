@@ -22,10 +22,20 @@ const DESCRIPTIONS: Readonly<Record<string, (live: boolean) => string>> = {
   'torn.compensating': () => 'compensating: undoing the change set',
 };
 
-/** Prints one line per state the run enters, plus what each phase produced. Returns an unsubscribe function. */
+/**
+ * Prints one line per state the run enters, plus what each phase produced. Returns an unsubscribe function. A run
+ * restored in the middle of a phase (its process stopped there; `cutter resume` carries it on) is already in that
+ * phase when this subscribes, so that phase is printed first, saying it is carried on, and its result when it ends.
+ */
 export function reportRunProgress(run: Run, terminal: Terminal): () => void {
   let last = '';
   const live = run.mode === 'LIVE';
+  const now = run.view();
+  const inFlight = DESCRIPTIONS[now.state];
+  if (now.status === 'active' && !now.parked && inFlight !== undefined) {
+    terminal.line(`${terminal.dim('▸')} ${inFlight(live)} (carried on: the phase was in flight when its process stopped)`);
+    last = now.state;
+  }
   return run.subscribe((view) => {
     if (view.state === last) return;
     printPhaseResult(last, view, terminal);

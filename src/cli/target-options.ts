@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { InvalidInput } from '../errors/index.js';
 import type { TargetConfig } from '../postgres/open-target.js';
 import { describeHolder } from '../postgres/providers/data-dir-holder.js';
+import { writeIfOpen } from './closed-output.js';
 
 /** The environment variable naming a PostgreSQL target when `--database-url` is not given. */
 export const DATABASE_URL_ENV = 'CUTTER_DATABASE_URL';
@@ -129,7 +130,7 @@ export function targetFromOptions(options: TargetOptions, env: NodeJS.ProcessEnv
       command: options.commandPath ?? 'cutter',
       waitMs,
       // The CLI says why it seems to hang; a library host gets the same through `onWait`.
-      onWait: (holder) => { process.stderr.write(`waiting up to ${Math.round(waitMs / 1000)} s for the embedded database in ${dataDir}: it is open in ${describeHolder(holder)}\n`); },
+      onWait: (holder) => { writeIfOpen(process.stderr, `waiting up to ${Math.round(waitMs / 1000)} s for the embedded database in ${dataDir}: it is open in ${describeHolder(holder)}\n`); },
     },
   };
 }

@@ -1,3 +1,5 @@
+import { writeIfOpen } from './closed-output.js';
+
 /** Colour and output for people: colour only on a TTY, never when NO_COLOR is set (https://no-color.org). */
 export interface Terminal {
   readonly color: boolean;
@@ -20,8 +22,9 @@ export function createTerminal(
   const paint = (open: number, close: number) => (text: string) => (color ? `\u001b[${open}m${text}\u001b[${close}m` : text);
   return {
     color,
-    line: (text = '') => { stdout.write(`${text}\n`); },
-    error: (text) => { stderr.write(`${text}\n`); },
+    // A reader that went away (`| head -1`) gets nothing more; the command itself goes on (closed-output.ts).
+    line: (text = '') => { writeIfOpen(stdout, `${text}\n`); },
+    error: (text) => { writeIfOpen(stderr, `${text}\n`); },
     bold: paint(1, 22),
     dim: paint(2, 22),
     green: paint(32, 39),

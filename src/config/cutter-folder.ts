@@ -4,7 +4,7 @@ import { ignoreAllInGit } from '../files/ignore-all.js';
 
 /**
  * The folder, in the working folder, that holds everything the CLI makes unless told otherwise: the embedded
- * database, approvers' keys, reports, pg_dump backups, and (when a person puts it there) the configuration. It carries
+ * database, approvers' keys, reports, pg_dump backups, scratch restores, and (when a person puts it there) the configuration. It carries
  * its own `.gitignore` (`*`), so nothing in it is committed by accident; above all not a private key.
  */
 export const CUTTER_FOLDER = '.cutter';
@@ -14,6 +14,8 @@ export const DefaultPath = {
   keys: join(CUTTER_FOLDER, 'keys'),
   reports: join(CUTTER_FOLDER, 'reports'),
   backups: join(CUTTER_FOLDER, 'backups'),
+  /** Scratch embedded databases that `cutter backup restore` makes (one folder each). */
+  restores: join(CUTTER_FOLDER, 'restores'),
   config: join(CUTTER_FOLDER, 'cutter.config.json'),
 } as const;
 

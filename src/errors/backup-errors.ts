@@ -64,3 +64,47 @@ export class RestoreMismatch extends CutterError {
     super(`restore of backup ${backupId} does not match what the backup recorded: ${detail}`);
   }
 }
+
+/** The step of a restore a database (or pg_restore) refused, each with its own remedy. */
+export const RestoreStep = {
+  /** Creating the scratch or staging database on the server. */
+  CreateDatabase: 'creating a database for the restore',
+  /** Bringing the destination's cutter schema to this build's version. */
+  Migrate: 'making the cutter schema in the destination',
+  /** pg_restore writing the dump into an empty database. */
+  PgRestore: 'restoring the dump with pg_restore',
+  /** Replacing the destination's IU rows with the backup's and verifying them. */
+  Replace: 'replacing the destination\'s IU rows',
+  /** Appending the restore record to the target's ledger. */
+  Record: 'recording the restore in the target\'s ledger',
+} as const;
+export type RestoreStep = (typeof RestoreStep)[keyof typeof RestoreStep];
+
+const RESTORE_STEP_HINT: Readonly<Record<RestoreStep, string>> = {
+  [RestoreStep.CreateDatabase]: 'The target\'s user needs CREATEDB to make a scratch database: grant it, or restore --into a database you made.',
+  [RestoreStep.Migrate]: 'The destination\'s user must be able to create the cutter schema there: run `cutter init` on it as its owner, then restore again.',
+  [RestoreStep.PgRestore]: 'pg_restore must be installed and at least as new as the pg_dump that wrote the file (`pg_restore --version`); its message says what it refused.',
+  [RestoreStep.Replace]: 'The destination\'s cutter schema refused the backup\'s rows; the replacement rolled back. Bring it to this build\'s schema with `cutter init`, and remove constraints or triggers on cutter.iu_versions that Cutter did not make; or restore into a scratch database (leave out --into).',
+  [RestoreStep.Record]: 'The rows were restored and verified, but the ledger did not take the record: check the target\'s ledger with `cutter ledger verify`.',
+};
+
+/**
+ * A database (or pg_restore) refused a step of a restore with an error Cutter has no narrower code for. The message
+ * names the step, the destination and the database's own message with its SQLSTATE; the hint says what to do for
+ * that step. What the step wrote rolled back; a scratch database made for the restore is removed; the ledger records
+ * a restore only once it is verified, so it has none for this one (unless the failing step is the record itself).
+ */
+export class RestoreFailed extends CutterError {
+  readonly code = ErrorCode.RestoreFailed;
+  readonly hint: string;
+  readonly step: RestoreStep;
+  readonly sqlState: string | undefined;
+
+  constructor(backupId: string, step: RestoreStep, destination: string, cause: unknown, sqlState?: string) {
+    const reason = cause instanceof Error ? cause.message : String(cause);
+    super(`restore of backup ${backupId} into ${destination} failed while ${step}: ${reason}${sqlState === undefined ? '' : ` (SQLSTATE ${sqlState})`}`, { cause });
+    this.step = step;
+    this.sqlState = sqlState;
+    this.hint = RESTORE_STEP_HINT[step];
+  }
+}

@@ -36,6 +36,7 @@ export const ErrorCode = {
   BackupNotFound: 'E_BACKUP_NOT_FOUND',
   RestoreTargetUnconfirmed: 'E_RESTORE_TARGET_UNCONFIRMED',
   RestoreMismatch: 'E_RESTORE_MISMATCH',
+  RestoreFailed: 'E_RESTORE_FAILED',
   TargetNotReady: 'E_TARGET_NOT_READY',
   LedgerBroken: 'E_LEDGER_BROKEN',
   TargetBusy: 'E_TARGET_BUSY',

@@ -14,4 +14,4 @@ export { KeyFileExists } from './file-errors.js';
 export { RowDuplicate, RowConstraintViolated, RowDataInvalid, type RefusedRow } from './row-errors.js';
 export { PlanInvalid, PlanPinMismatch, PlanStale, PlanConflict, InvalidEvent, InvalidInput, OptionMissing, UsageError, type PlanIssue } from './input-errors.js';
 export { DemoTargetRefused } from './demo-errors.js';
-export { BackupFolderUnsafe, BackupEncryptionFailed, BackupNotFound, RestoreTargetUnconfirmed, RestoreMismatch } from './backup-errors.js';
+export { BackupFolderUnsafe, BackupEncryptionFailed, BackupNotFound, RestoreTargetUnconfirmed, RestoreMismatch, RestoreFailed, RestoreStep } from './backup-errors.js';

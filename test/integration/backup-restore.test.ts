@@ -11,22 +11,16 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ExitCode } from '../../src/cli/exit-codes.js';
 import { main } from '../../src/cli/main.js';
-import { pinChangeSet } from '../../src/domain/change-set.js';
 import { verifyLedgerChain } from '../../src/domain/ledger-chain.js';
-import { Mode } from '../../src/domain/mode.js';
-import { InMemoryKillSwitch } from '../../src/kill-switch/index.js';
 import { iuDigest } from '../../src/postgres/backups/iu-digest.js';
 import { createPgDumpBackupRunner } from '../../src/postgres/backups/pg-dump-runner.js';
 import { snapshotBackupRunner } from '../../src/postgres/backups/snapshot-runner.js';
-import type { BackupRunner } from '../../src/postgres/backups/backup-runner.js';
 import { applyMigrations } from '../../src/postgres/migrations/index.js';
 import { openTarget as openCliTarget, type OpenTarget } from '../../src/postgres/open-target.js';
-import type { ConnectionProvider } from '../../src/postgres/port.js';
-import { PostgresLiveExecutionAdapter } from '../../src/postgres/postgres-adapter.js';
-import { findBackup, type BackupRecord } from '../../src/postgres/sql/backups.js';
+import type { BackupRecord } from '../../src/postgres/sql/backups.js';
 import { readLedger } from '../../src/postgres/sql/ledger.js';
+import { BACKED_UP_ROWS, backupBetweenTwoCuts, ROWS_AFTER } from '../support/backup-between-cuts.js';
 import { captureTerminal } from '../support/capture-terminal.js';
-import { samplePlan } from '../support/fixtures.js';
 import { openTarget, POSTGRES_URL, TARGET_KINDS, type Target } from '../support/targets.js';
 
 const cutter = async (...argv: string[]) => {
@@ -35,37 +29,20 @@ const cutter = async (...argv: string[]) => {
   return { code, out: terminal.out.join('\n'), err: terminal.err.join('\n') };
 };
 
-/**
- * Cuts `before` rows, takes a backup (of those rows) with `runner` as run-2, then cuts run-2's own rows: the target
- * then holds more than the backup, so a restore that "worked" by doing nothing is caught.
- */
-async function backupBetweenTwoCuts(provider: ConnectionProvider, runner: BackupRunner, admin: OpenTarget['admin']): Promise<BackupRecord> {
-  const killSwitch = new InMemoryKillSwitch(true);
-  const adapter = new PostgresLiveExecutionAdapter({ killSwitch, connectionProvider: provider, backupRunner: runner });
-  const first = samplePlan(3, 'handbook/first');
-  await adapter.cutLegA({ runId: 'run-1', mode: Mode.Live, changeSet: pinChangeSet(first, 'run-1') }, first.rows);
-  await adapter.releaseTarget({ runId: 'run-1' });
-  const second = samplePlan(2, 'handbook/second');
-  const ctx = { runId: 'run-2', mode: Mode.Live, changeSet: pinChangeSet(second, 'run-2') };
-  const backup = await adapter.preWriteBackup(ctx);
-  await adapter.cutLegA(ctx, second.rows);
-  await adapter.legBRecord(ctx);
-  await adapter.releaseTarget(ctx);
-  const row = await admin((s) => findBackup(s, backup.backupId));
-  if (row === undefined) throw new Error('backup not recorded');
-  return row;
-}
-
 const restoreRecords = async (admin: OpenTarget['admin']) => (await admin(readLedger)).filter((r) => r.kind === 'restore');
 
+// As in a clone: the working folder is a git work tree and the target is the default embedded database, `.cutter/`.
 describe('cutter backup restore (embedded target, snapshots)', () => {
+  const cwd = process.cwd();
   let dir = '';
   let dataDir = '';
   let backup: BackupRecord;
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'cutter-restore-embedded-'));
-    dataDir = join(dir, 'target');
+    execFileSync('git', ['init', '--quiet'], { cwd: dir });
+    process.chdir(dir);
+    dataDir = join(dir, '.cutter');
     const target = await openCliTarget({ kind: 'embedded', dataDir });
     try {
       await target.admin((s) => applyMigrations(s));
@@ -75,23 +52,28 @@ describe('cutter backup restore (embedded target, snapshots)', () => {
       await target.close();
     }
   }, 60_000);
-  afterAll(async () => { await rm(dir, { recursive: true, force: true }); });
+  afterAll(async () => {
+    process.chdir(cwd);
+    await rm(dir, { recursive: true, force: true });
+  });
 
-  it('lists the snapshot with its location, host and checksum; restores it into a scratch folder that equals it; the ledger verifies', async () => {
+  it('lists the snapshot with its location, host and checksum; restores it into a scratch folder under .cutter/restores that equals it (git status stays empty); the ledger verifies', async () => {
     const listed = await cutter('backup', 'list', '--data-dir', dataDir, '--json');
     expect(listed.code).toBe(ExitCode.Ok);
-    expect(JSON.parse(listed.out)).toEqual([expect.objectContaining({ backupId: backup.backupId, kind: 'snapshot', host: hostname(), rows: 3, sha256: backup.sha256, location: `cutter.iu_snapshots#${backup.backupId}` })]);
+    expect(JSON.parse(listed.out)).toEqual([expect.objectContaining({ backupId: backup.backupId, kind: 'snapshot', host: hostname(), rows: BACKED_UP_ROWS, sha256: backup.sha256, location: `cutter.iu_snapshots#${backup.backupId}` })]);
 
     const restored = await cutter('backup', 'restore', backup.backupId, '--data-dir', dataDir, '--as', 'ops', '--reason', 'drill', '--json');
     expect(restored.err).toBe('');
     expect(restored.code).toBe(ExitCode.Ok);
     const report = JSON.parse(restored.out) as { into: string; rows: number; contentSha256: string; intoSource: boolean };
-    expect(report).toMatchObject({ rows: 3, contentSha256: backup.contentSha256, intoSource: false });
+    expect(report).toMatchObject({ rows: BACKED_UP_ROWS, contentSha256: backup.contentSha256, intoSource: false });
     const scratchDir = /^embedded database in (.+)$/.exec(report.into)?.[1] ?? '';
-    expect(scratchDir.startsWith(join(dir, 'target.cutter-restore-'))).toBe(true);
+    // Under .cutter/restores, one folder per restore, so git shows nothing new (it once landed beside .cutter/).
+    expect(scratchDir.startsWith(join(dir, '.cutter', 'restores', `${backup.backupId}-`))).toBe(true);
+    expect(execFileSync('git', ['status', '--porcelain', '--untracked-files=all'], { cwd: dir }).toString()).toBe('');
     const scratch = await openCliTarget({ kind: 'embedded', dataDir: scratchDir });
     try {
-      expect(await scratch.admin((s) => iuDigest(s))).toMatchObject({ rows: 3, sha256: backup.contentSha256 });
+      expect(await scratch.admin((s) => iuDigest(s))).toMatchObject({ rows: BACKED_UP_ROWS, sha256: backup.contentSha256 });
     } finally {
       await scratch.close();
     }
@@ -99,9 +81,9 @@ describe('cutter backup restore (embedded target, snapshots)', () => {
     try {
       // The chain verifies here; the next test runs `cutter ledger verify` itself, anchors included.
       expect(verifyLedgerChain(await target.admin(readLedger)).ok).toBe(true);
-      expect(await restoreRecords((w) => target.admin(w))).toEqual([expect.objectContaining({ changeSetId: backup.changeSetId, payload: expect.objectContaining({ backupId: backup.backupId, by: 'ops', reason: 'drill', rows: 3, intoTarget: false }) })]);
+      expect(await restoreRecords((w) => target.admin(w))).toEqual([expect.objectContaining({ changeSetId: backup.changeSetId, payload: expect.objectContaining({ backupId: backup.backupId, by: 'ops', reason: 'drill', rows: BACKED_UP_ROWS, intoTarget: false }) })]);
       // The target itself was not touched: it still holds both cuts.
-      expect((await target.admin((s) => iuDigest(s))).rows).toBe(5);
+      expect((await target.admin((s) => iuDigest(s))).rows).toBe(ROWS_AFTER);
     } finally {
       await target.close();
     }
@@ -123,17 +105,17 @@ describe('cutter backup restore (embedded target, snapshots)', () => {
     expect(busy.code).toBe(ExitCode.Refused);
     expect(busy.err).toContain('E_TARGET_BUSY');
     const freed = await openCliTarget({ kind: 'embedded', dataDir });
-    expect((await freed.admin((s) => iuDigest(s))).rows).toBe(5);
+    expect((await freed.admin((s) => iuDigest(s))).rows).toBe(ROWS_AFTER);
     await freed.admin((s) => s.query('DELETE FROM cutter.target_lock'));
     await freed.close();
 
     const done = await cutter('backup', 'restore', backup.backupId, '--data-dir', dataDir, '--into', dataDir, '--confirm-target', basename(dataDir), '--json');
     expect(done.code).toBe(ExitCode.Ok);
-    expect(JSON.parse(done.out)).toMatchObject({ intoSource: true, rows: 3 });
+    expect(JSON.parse(done.out)).toMatchObject({ intoSource: true, rows: BACKED_UP_ROWS });
     expect((await cutter('ledger', 'verify', '--data-dir', dataDir)).code).toBe(ExitCode.Ok);
     const target = await openCliTarget({ kind: 'embedded', dataDir });
     try {
-      expect(await target.admin((s) => iuDigest(s))).toMatchObject({ rows: 3, sha256: backup.contentSha256 });
+      expect(await target.admin((s) => iuDigest(s))).toMatchObject({ rows: BACKED_UP_ROWS, sha256: backup.contentSha256 });
       const records = await restoreRecords((w) => target.admin(w));
       expect(records.map((r) => r.payload.intoTarget)).toEqual([false, true]);
     } finally {
@@ -180,14 +162,14 @@ describe.runIf(TARGET_KINDS.includes('postgres'))('cutter backup restore (Postgr
     await target.close();
     await rm(dir, { recursive: true, force: true });
     await rm(gpgHome, { recursive: true, force: true });
-  });
+  }, 60_000);
 
   it('restores a dump into a scratch database that equals the backup; the restore is in the ledger, which verifies', async () => {
     await target.reset();
     const dsn = target.dsn ?? '';
     const backup = await backupBetweenTwoCuts(target.provider, createPgDumpBackupRunner({ dsn, directory: join(dir, 'plain') }), (w) => target.admin(w));
     const listed = JSON.parse((await cutter('backup', 'list', '--database-url', dsn, '--json')).out) as BackupRecord[];
-    expect(listed).toEqual([expect.objectContaining({ backupId: backup.backupId, kind: 'pg_dump', host: hostname(), rows: 3 })]);
+    expect(listed).toEqual([expect.objectContaining({ backupId: backup.backupId, kind: 'pg_dump', host: hostname(), rows: BACKED_UP_ROWS })]);
     expect(isAbsolute(listed[0]?.location ?? '')).toBe(true);
 
     const restored = await cutter('backup', 'restore', backup.backupId, '--database-url', dsn, '--json');
@@ -195,9 +177,9 @@ describe.runIf(TARGET_KINDS.includes('postgres'))('cutter backup restore (Postgr
     expect(restored.code).toBe(ExitCode.Ok);
     const report = JSON.parse(restored.out) as { into: string; rows: number; contentSha256: string; fileSha256: string };
     scratches.push(dbName(report.into));
-    expect(report).toMatchObject({ rows: 3, contentSha256: backup.contentSha256, fileSha256: backup.sha256 });
-    expect(await digestOf(dbName(report.into))).toMatchObject({ rows: 3, sha256: backup.contentSha256 });
-    expect((await target.admin((s) => iuDigest(s))).rows).toBe(5);
+    expect(report).toMatchObject({ rows: BACKED_UP_ROWS, contentSha256: backup.contentSha256, fileSha256: backup.sha256 });
+    expect(await digestOf(dbName(report.into))).toMatchObject({ rows: BACKED_UP_ROWS, sha256: backup.contentSha256 });
+    expect((await target.admin((s) => iuDigest(s))).rows).toBe(ROWS_AFTER);
     const ledger = await target.admin(readLedger);
     expect(verifyLedgerChain(ledger).ok).toBe(true);
     expect(ledger.at(-1)).toMatchObject({ kind: 'restore', changeSetId: backup.changeSetId, payload: expect.objectContaining({ backupId: backup.backupId, fileSha256: backup.sha256, intoTarget: false }) });
@@ -212,14 +194,48 @@ describe.runIf(TARGET_KINDS.includes('postgres'))('cutter backup restore (Postgr
     const refused = await cutter('backup', 'restore', backup.backupId, '--database-url', dsn, '--into', otherSpelling);
     expect(refused.code).toBe(ExitCode.Refused);
     expect(refused.err).toContain('E_RESTORE_TARGET_UNCONFIRMED');
-    expect((await target.admin((s) => iuDigest(s))).rows).toBe(5);
+    expect((await target.admin((s) => iuDigest(s))).rows).toBe(ROWS_AFTER);
     expect(await restoreCount()).toBe(0);
 
     const done = await cutter('backup', 'restore', backup.backupId, '--database-url', dsn, '--into', otherSpelling, '--confirm-target', dbName(dsn), '--json');
     expect(done.err).toBe('');
-    expect(JSON.parse(done.out)).toMatchObject({ intoSource: true, rows: 3 });
-    expect(await target.admin((s) => iuDigest(s))).toMatchObject({ rows: 3, sha256: backup.contentSha256 });
+    expect(JSON.parse(done.out)).toMatchObject({ intoSource: true, rows: BACKED_UP_ROWS });
+    expect(await target.admin((s) => iuDigest(s))).toMatchObject({ rows: BACKED_UP_ROWS, sha256: backup.contentSha256 });
     expect((await cutter('ledger', 'verify', '--database-url', dsn)).code).toBe(ExitCode.Ok);
+    expect(await restoreCount()).toBe(1);
+  }, 90_000);
+
+  it('into another, fresh database (--into): its schema is made and the backup\'s rows copied; a database that refuses the rows is E_RESTORE_FAILED, with nothing kept or recorded', async () => {
+    await target.reset();
+    const dsn = target.dsn ?? '';
+    const backup = await backupBetweenTwoCuts(target.provider, createPgDumpBackupRunner({ dsn, directory: join(dir, 'fresh') }), (w) => target.admin(w));
+    const [fresh, refusing] = ['fresh', 'refusing'].map((n) => `walkfix_a_${n}_${Date.now().toString(36)}`) as [string, string];
+    scratches.push(fresh, refusing);
+    const root = new pg.Client({ connectionString: POSTGRES_URL });
+    await root.connect();
+    for (const name of [fresh, refusing]) await root.query(`CREATE DATABASE ${name}`);
+    await root.end();
+    const dsnOf = (name: string) => Object.assign(new URL(dsn), { pathname: `/${name}` }).toString();
+
+    const done = await cutter('backup', 'restore', backup.backupId, '--database-url', dsn, '--into', dsnOf(fresh), '--json');
+    expect(done.err).toBe('');
+    expect(JSON.parse(done.out)).toMatchObject({ intoSource: false, rows: BACKED_UP_ROWS });
+    expect(await digestOf(fresh)).toMatchObject({ rows: BACKED_UP_ROWS, sha256: backup.contentSha256 });
+    expect((await target.admin((s) => iuDigest(s))).rows).toBe(ROWS_AFTER);
+    expect(await restoreCount()).toBe(1);
+
+    // A destination whose own schema refuses the rows (a check Cutter did not make): named, with the step's remedy.
+    const other = await openCliTarget({ kind: 'postgres', dsn: dsnOf(refusing) });
+    await other.admin((s) => applyMigrations(s));
+    await other.admin((s) => s.query("ALTER TABLE cutter.iu_versions ADD CONSTRAINT walkfix_no_handbook CHECK (address NOT LIKE 'handbook/%')"));
+    await other.close();
+    const refused = await cutter('backup', 'restore', backup.backupId, '--database-url', dsn, '--into', dsnOf(refusing));
+    expect(refused.code).toBe(ExitCode.Refused);
+    expect(refused.err).toContain('error E_RESTORE_FAILED:');
+    expect(refused.err).toContain("failed while replacing the destination's IU rows");
+    expect(refused.err).toContain('(SQLSTATE 23514)');
+    expect(refused.err).toContain('hint: The destination\'s cutter schema refused the backup\'s rows; the replacement rolled back.');
+    expect((await digestOf(refusing)).rows).toBe(0);
     expect(await restoreCount()).toBe(1);
   }, 90_000);
 
@@ -236,7 +252,7 @@ describe.runIf(TARGET_KINDS.includes('postgres'))('cutter backup restore (Postgr
       expect(restored.err).toBe('');
       const report = JSON.parse(restored.out) as { into: string };
       scratches.push(dbName(report.into));
-      expect(await digestOf(dbName(report.into))).toMatchObject({ rows: 3, sha256: backup.contentSha256 });
+      expect(await digestOf(dbName(report.into))).toMatchObject({ rows: BACKED_UP_ROWS, sha256: backup.contentSha256 });
     } finally {
       delete process.env.GNUPGHOME;
     }

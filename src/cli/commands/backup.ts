@@ -1,7 +1,12 @@
 import { userInfo } from 'node:os';
+import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { BackupNotFound, InvalidInput } from '../../errors/index.js';
+import { DefaultPath, makeOutputFolder } from '../../config/cutter-folder.js';
+import { BackupNotFound, InvalidInput, RestoreStep } from '../../errors/index.js';
+import { PRIVATE_FOLDER_MODE } from '../../postgres/backups/private-files.js';
 import { restoreBackup, type RestoreReport } from '../../postgres/backups/restore-backup.js';
+import { restoreStep } from '../../postgres/backups/restore-step.js';
+import { maskDsn } from '../../postgres/providers/mask-dsn.js';
 import { createScratchDatabase, createScratchFolder, openIntoDestination, type RestoreDestination } from '../../postgres/backups/restore-destination.js';
 import { assertSchemaVersion } from '../../postgres/errors.js';
 import { LATEST_SCHEMA_VERSION, schemaVersionOf } from '../../postgres/migrations/index.js';
@@ -43,13 +48,21 @@ function printList(backups: readonly BackupRecord[], terminal: Terminal): void {
   }
 }
 
-/** The scratch a restore creates when `--into` is not given: a database on the target's server, or a folder beside the embedded one. */
-function createScratch(config: TargetConfig, backupId: string): Promise<RestoreDestination> {
-  return config.kind === 'postgres' ? createScratchDatabase(config.dsn, backupId) : createScratchFolder(config.dataDir, backupId);
+/**
+ * The scratch a restore creates when `--into` is not given: a database on the target's server, or an embedded one in
+ * `.cutter/restores/` of the working folder (made with `.cutter/.gitignore` first, like every file the CLI writes there).
+ */
+async function createScratch(config: TargetConfig, backupId: string): Promise<RestoreDestination> {
+  if (config.kind === 'embedded') {
+    const parent = resolve(DefaultPath.restores);
+    await makeOutputFolder(parent, PRIVATE_FOLDER_MODE);
+    return createScratchFolder(parent, backupId);
+  }
+  return restoreStep(RestoreStep.CreateDatabase, { backupId, destination: `a new database beside ${maskDsn(config.dsn)}` }, () => createScratchDatabase(config.dsn, backupId));
 }
 
 function printRestore(report: RestoreReport, scratch: boolean, terminal: Terminal): void {
-  terminal.line(`${terminal.green('restored')} backup ${report.backupId} (${report.kind}) into ${report.into}${scratch ? ' (a scratch database created for this restore: drop it when done)' : ''}`);
+  terminal.line(`${terminal.green('restored')} backup ${report.backupId} (${report.kind}) into ${report.into}${scratch ? ' (a scratch database created for this restore: drop it, or delete its folder, when done)' : ''}`);
   terminal.line(`  verified: ${report.rows} IU rows, content sha256 ${report.contentSha256}${report.fileSha256 === null ? '' : `, file sha256 ${report.fileSha256}`}`);
   terminal.line(`  recorded: ledger record #${report.ledger.seq} (restore) ${report.ledger.recordHash}`);
 }

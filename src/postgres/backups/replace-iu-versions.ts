@@ -23,12 +23,16 @@ export async function replaceIUVersions(session: DbSession, rows: AsyncIterable<
   return count;
 }
 
-/** The rows of `cutter.iu_versions` as JSON text, `chunk` at a time in id order (to copy them into another database). */
+/**
+ * The rows of `cutter.iu_versions` as JSON text, `chunk` at a time in id order (to copy them into another database).
+ * Ordered by the column `v.id`, not the output `id` (its text, which sorts 10 before 9): keyset paging on text order
+ * yields ids again and again, and the restore met them as duplicate keys.
+ */
 export async function* iuVersionRows(session: DbSession, chunk = 1000): AsyncGenerator<string[]> {
   let after = '-1';
   for (;;) {
     const { rows } = await session.query<{ id: string; r: string }>(
-      'SELECT id::text AS id, to_jsonb(v)::text AS r FROM cutter.iu_versions v WHERE id > $1::bigint ORDER BY id LIMIT $2',
+      'SELECT id::text AS id, to_jsonb(v)::text AS r FROM cutter.iu_versions v WHERE v.id > $1::bigint ORDER BY v.id LIMIT $2',
       [after, chunk],
     );
     if (rows.length === 0) return;

@@ -1,5 +1,5 @@
 import { hostname } from 'node:os';
-import { BackupNotFound, RestoreMismatch, RestoreTargetUnconfirmed } from '../../errors/index.js';
+import { BackupNotFound, RestoreMismatch, RestoreStep, RestoreTargetUnconfirmed } from '../../errors/index.js';
 import { applyMigrations, LATEST_SCHEMA_VERSION, schemaVersionOf } from '../migrations/index.js';
 import type { DbSession } from '../port.js';
 import { findBackup, type BackupRecord } from '../sql/backups.js';
@@ -10,6 +10,7 @@ import { iuDigest, type IUDigest } from './iu-digest.js';
 import { iuVersionRows, replaceIUVersions } from './replace-iu-versions.js';
 import { createScratchDatabase, type RestoreDestination } from './restore-destination.js';
 import { restoreDumpInto, type DumpRestoreTools } from './restore-dump.js';
+import { restoreStep } from './restore-step.js';
 import { snapshotRows } from './snapshot-runner.js';
 
 /** The target a backup was taken of: its administrator's session, and its DSN on PostgreSQL (for a staging database). */
@@ -60,8 +61,11 @@ async function replaceAndVerify(
   into: RestoreDestination, backup: BackupRecord, rows: (s: DbSession) => AsyncIterable<readonly string[]>,
   record: (s: DbSession, digest: IUDigest) => Promise<Appended>,
 ): Promise<{ digest: IUDigest; appended?: Appended }> {
-  if (!into.isSource && (await into.admin(schemaVersionOf)) < LATEST_SCHEMA_VERSION) await into.admin((s) => applyMigrations(s));
-  return into.admin((s) => withinTransaction(s, async () => {
+  const at = { backupId: backup.backupId, destination: into.description };
+  if (!into.isSource && (await into.admin(schemaVersionOf)) < LATEST_SCHEMA_VERSION) {
+    await restoreStep(RestoreStep.Migrate, at, () => into.admin((s) => applyMigrations(s)));
+  }
+  return restoreStep(RestoreStep.Replace, at, () => into.admin((s) => withinTransaction(s, async () => {
     const holder = `restore:${backup.backupId}`;
     if (into.isSource) await acquireTarget(s, holder, 'restore', 300);
     await replaceIUVersions(s, rows(s));
@@ -71,7 +75,7 @@ async function replaceAndVerify(
     const appended = await record(s, digest);
     await releaseTarget(s, holder);
     return { digest, appended };
-  }));
+  })));
 }
 
 /**
@@ -80,6 +84,9 @@ async function replaceAndVerify(
  * source target's ledger, chained like every other. Only the IU versions are restored: the target's ledger, runs and
  * journals are history, and stay. Into the source itself only with `confirmedName` equal to its name, and then the
  * replacement and the ledger record are one transaction. A mismatch records nothing (and rolls the replacement back).
+ *
+ * @throws {@link RestoreMismatch} when the result differs from what the backup recorded; `RestoreFailed` (`E_RESTORE_FAILED`,
+ * naming the step) when a database or pg_restore refuses a step; {@link RestoreTargetUnconfirmed}, {@link BackupNotFound}.
  *
  * @example
  * const into = await createScratchDatabase(adminDsn, backupId);
@@ -92,6 +99,7 @@ export async function restoreBackup(request: RestoreRequest): Promise<RestoreRep
   if (backup === undefined) throw new BackupNotFound(backupId);
   if (!backup.verified) throw new BackupNotFound(backupId, 'was not verified when it was taken, so it is not restored');
 
+  const at = { backupId, destination: into.description };
   let fileSha256: string | null = null;
   const record = (s: DbSession, digest: IUDigest): Promise<Appended> => appendLedger(s, {
     kind: 'restore',
@@ -110,7 +118,8 @@ export async function restoreBackup(request: RestoreRequest): Promise<RestoreRep
       ? await replaceAndVerify(into, backup, (s) => snapshotRows(s, backupId), record)
       : await source.admin((src) => replaceAndVerify(into, backup, () => snapshotRows(src, backupId), record));
   } else if (into.scratch && into.dsn !== null) {
-    fileSha256 = await restoreDumpInto(backup, into.dsn, request);
+    const dsn = into.dsn;
+    fileSha256 = await restoreStep(RestoreStep.PgRestore, at, () => restoreDumpInto(backup, dsn, request));
     const digest = await into.admin((s) => iuDigest(s));
     assertMatches(backup, digest);
     outcome = { digest };
@@ -119,15 +128,15 @@ export async function restoreBackup(request: RestoreRequest): Promise<RestoreRep
     // own ledger and runs.
     const stagingServer = source.dsn ?? into.dsn;
     if (stagingServer === null) throw new BackupNotFound(backupId, 'is a pg_dump, and neither the source nor the destination is a PostgreSQL server to restore it on');
-    const staging = await createScratchDatabase(stagingServer, backupId, { dropOnClose: true });
+    const staging = await restoreStep(RestoreStep.CreateDatabase, at, () => createScratchDatabase(stagingServer, backupId, { dropOnClose: true }));
     try {
-      fileSha256 = await restoreDumpInto(backup, staging.dsn ?? '', request);
+      fileSha256 = await restoreStep(RestoreStep.PgRestore, at, () => restoreDumpInto(backup, staging.dsn ?? '', request));
       outcome = await staging.admin((st) => replaceAndVerify(into, backup, () => iuVersionRows(st), record));
     } finally {
       await staging.close();
     }
   }
   const { digest } = outcome;
-  const ledger = outcome.appended ?? await source.admin((s) => withinTransaction(s, () => record(s, digest)));
+  const ledger = outcome.appended ?? await restoreStep(RestoreStep.Record, at, () => source.admin((s) => withinTransaction(s, () => record(s, digest))));
   return Object.freeze({ backupId, kind: backup.kind, into: into.description, intoSource: into.isSource, rows: digest.rows, contentSha256: digest.sha256, fileSha256, ledger });
 }

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { realpath, rm } from 'node:fs/promises';
-import { basename, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import pg from 'pg';
 import { InvalidInput } from '../../errors/index.js';
 import type { OpenTarget, TargetConfig } from '../open-target.js';
@@ -82,9 +82,19 @@ export async function createScratchDatabase(adminDsn: string, backupId: string, 
   return { ...destination, async discard() { await destination.close(); if (options.dropOnClose !== true) await drop(); } };
 }
 
-/** Creates an embedded database in a new private folder beside `dataDir` and opens it. */
-export async function createScratchFolder(dataDir: string, backupId: string): Promise<RestoreDestination> {
-  const folder = resolve(dataDir, '..', `${basename(dataDir)}.${scratchName(backupId).replace(/_/g, '-')}`);
+/** The folder name of a scratch restore: the backup id, then the UTC time to the second and a random tag (`…-20261206T031500Z-3fa2`). */
+function scratchFolderName(backupId: string, now: Date): string {
+  const stamp = now.toISOString().replace(/\.\d+Z$/, 'Z').replace(/[-:]/g, '');
+  return `${backupId.replace(/[^a-z0-9-]/gi, '')}-${stamp}-${randomBytes(2).toString('hex')}`;
+}
+
+/**
+ * Creates an embedded database in a new private folder (0700) inside `parent`, `<backup id>-<UTC stamp>-<random>`,
+ * and opens it. The CLI's `parent` is `.cutter/restores` in the working folder, so a scratch restore is one more of
+ * Cutter's files there: ignored by git like the rest, never a stray folder beside the target.
+ */
+export async function createScratchFolder(parent: string, backupId: string): Promise<RestoreDestination> {
+  const folder = join(resolve(parent), scratchFolderName(backupId, new Date()));
   await ensurePrivateFolder(folder);
   const db = await openEmbeddedDatabase(folder);
   return {

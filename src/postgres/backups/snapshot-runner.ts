@@ -31,13 +31,13 @@ export const snapshotBackupRunner: BackupRunner = {
   },
 };
 
-/** A snapshot's rows as JSON text, `chunk` at a time in id order (for copying them into another database). */
+/** A snapshot's rows as JSON text, `chunk` at a time in id order (ordered by `s.id`, the number, never the text `id`: see `iuVersionRows`). */
 export async function* snapshotRows(session: DbSession, backupId: string, chunk = 1000): AsyncGenerator<string[]> {
   let after = '-1';
   for (;;) {
     const { rows } = await session.query<{ id: string; r: string }>(
       `SELECT id::text AS id, (to_jsonb(s) - 'backup_id')::text AS r FROM cutter.iu_snapshots s
-       WHERE backup_id = $1 AND id > $2::bigint ORDER BY id LIMIT $3`,
+       WHERE s.backup_id = $1 AND s.id > $2::bigint ORDER BY s.id LIMIT $3`,
       [backupId, after, chunk],
     );
     if (rows.length === 0) return;

@@ -20,8 +20,8 @@ import type { RunView } from '../../../src/runner/run-view.js';
 import {
   ApprovalInvalid, ApprovalMissing, BackupEncryptionFailed, BackupFolderUnsafe, BackupNotFound, CollaboratorNotConfigured, DemoTargetRefused,
   ErrorCode, ExecutorModeMismatch, InvalidEvent, KeyFileExists, LiveAdapterRequired, PhaseRecordForged, PlanConflict, PlanInvalid, PlanPinMismatch,
-  PlanStale, ProductionExecutionNotAuthorized, RestoreMismatch, RestoreTargetUnconfirmed, RowConstraintViolated, RowDataInvalid, RowDuplicate,
-  StopInvariantFailed, UsageError, type CutterError,
+  PlanStale, ProductionExecutionNotAuthorized, RestoreFailed, RestoreMismatch, RestoreStep, RestoreTargetUnconfirmed, RowConstraintViolated,
+  RowDataInvalid, RowDuplicate, StopInvariantFailed, UsageError, type CutterError,
 } from '../../../src/errors/index.js';
 import { RevertOutOfOrder } from '../../../src/postgres/plan-revert.js';
 import { TargetNotReady, TargetSchemaTooNew, TargetUnavailable } from '../../../src/postgres/errors.js';
@@ -73,6 +73,7 @@ const THROWN: Readonly<Record<string, () => CutterError>> = {
   E_BACKUP_NOT_FOUND: () => new BackupNotFound('bk-1'),
   E_RESTORE_TARGET_UNCONFIRMED: () => new RestoreTargetUnconfirmed('PostgreSQL h/kb', 'kb'),
   E_RESTORE_MISMATCH: () => new RestoreMismatch('bk-1', 'checksum differs'),
+  E_RESTORE_FAILED: () => new RestoreFailed('bk-1', RestoreStep.Replace, 'PostgreSQL h/kb', new Error('check constraint'), '23514'),
   E_INVALID_EVENT: () => new InvalidEvent('type', 'REJECT is not accepted'),
   E_USAGE: () => new UsageError("unknown option '--bogus'", 'cutter status'), // raised for real in usage-errors.test.ts
 };
