@@ -1,5 +1,5 @@
 import { constants, type Stats } from 'node:fs';
-import { open, stat } from 'node:fs/promises';
+import { open, stat, type FileHandle } from 'node:fs/promises';
 import { InvalidInput } from '../errors/index.js';
 
 /** Bytes read at a time: large enough that a big source takes few reads, small enough to cost nothing for a key. */
@@ -23,16 +23,8 @@ export interface InputFileRule {
  * the limit, whatever its size claimed.
  */
 export async function readInputFile(path: string, rule: InputFileRule): Promise<Buffer> {
-  assertRegular(path, await statOrRefuse(path, rule.field), rule);
-  let handle;
+  const handle = await openRegularFile(path, rule);
   try {
-    // O_NONBLOCK: opening a FIFO swapped in since the stat returns at once instead of waiting for a writer.
-    handle = await open(path, constants.O_RDONLY | constants.O_NONBLOCK);
-  } catch (error) {
-    throw new InvalidInput(rule.field, `${path}: ${reasonOf(error)}`);
-  }
-  try {
-    assertRegular(path, await handle.stat(), rule);
     const buffer = Buffer.alloc(Math.min(READ_CHUNK_BYTES, rule.maxBytes + 1));
     const chunks: Buffer[] = [];
     let total = 0;
@@ -50,6 +42,28 @@ export async function readInputFile(path: string, rule: InputFileRule): Promise<
   } finally {
     await handle.close();
   }
+}
+
+/**
+ * Opens a file a person named for reading, only if it is a regular file: its type is checked before opening, it is
+ * opened without blocking, and checked again on the open handle (it may have been swapped since). The caller closes it.
+ */
+export async function openRegularFile(path: string, rule: InputFileRule): Promise<FileHandle> {
+  assertRegular(path, await statOrRefuse(path, rule.field), rule);
+  let handle: FileHandle;
+  try {
+    // O_NONBLOCK: opening a FIFO swapped in since the stat returns at once instead of waiting for a writer.
+    handle = await open(path, constants.O_RDONLY | constants.O_NONBLOCK);
+  } catch (error) {
+    throw new InvalidInput(rule.field, `${path}: ${reasonOf(error)}`);
+  }
+  try {
+    assertRegular(path, await handle.stat(), rule);
+  } catch (error) {
+    await handle.close();
+    throw error;
+  }
+  return handle;
 }
 
 /** Like {@link readInputFile}, decoded as UTF-8 strictly: content silently altered by replacement characters would be worse than an error. */

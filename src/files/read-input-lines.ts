@@ -1,7 +1,6 @@
-import { constants } from 'node:fs';
-import { open } from 'node:fs/promises';
+import type { FileHandle } from 'node:fs/promises';
 import { InvalidInput } from '../errors/index.js';
-import { assertRegular, reasonOf, statOrRefuse, tooLarge, type InputFileRule } from './read-input-file.js';
+import { openRegularFile, reasonOf, tooLarge, type InputFileRule } from './read-input-file.js';
 
 /** Bytes read at a time: a few reads per MiB, and only about one such buffer (plus a partial line) held at once. */
 const READ_CHUNK_BYTES = 256 * 1024;
@@ -22,16 +21,8 @@ export interface LineFileRule extends InputFileRule {
  * decoder drops it.
  */
 export async function* readInputLines(path: string, rule: LineFileRule): AsyncGenerator<string> {
-  assertRegular(path, await statOrRefuse(path, rule.field), rule);
-  let handle;
+  const handle = await openRegularFile(path, rule);
   try {
-    // O_NONBLOCK: opening a FIFO swapped in since the stat returns at once instead of waiting for a writer.
-    handle = await open(path, constants.O_RDONLY | constants.O_NONBLOCK);
-  } catch (error) {
-    throw new InvalidInput(rule.field, `${path}: ${reasonOf(error)}`);
-  }
-  try {
-    assertRegular(path, await handle.stat(), rule);
     const decoder = new TextDecoder('utf-8', { fatal: true });
     const buffer = Buffer.alloc(READ_CHUNK_BYTES);
     let total = 0;
@@ -59,7 +50,7 @@ export async function* readInputLines(path: string, rule: LineFileRule): AsyncGe
   }
 }
 
-async function read(handle: Awaited<ReturnType<typeof open>>, buffer: Buffer, path: string, rule: InputFileRule): Promise<{ bytesRead: number }> {
+async function read(handle: FileHandle, buffer: Buffer, path: string, rule: InputFileRule): Promise<{ bytesRead: number }> {
   try {
     return await handle.read(buffer, 0, buffer.length, null);
   } catch (error) {
