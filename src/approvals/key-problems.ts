@@ -14,12 +14,8 @@ export function privateKeyProblem(pem: string): string | null {
     return 'holds a private key encrypted with a passphrase, which cutter cannot use: give an unencrypted Ed25519 key (kept private by its file mode, 0600)';
   }
   if (!text.includes('-----BEGIN')) return 'is not a PEM key (no -----BEGIN line); give the private key (.key) from `cutter keys generate`';
-  let key: KeyObject;
-  try {
-    key = createPrivateKey(text);
-  } catch (error) {
-    return `is not a readable PEM private key (${error instanceof Error ? error.message : String(error)})`;
-  }
+  const key = parsedKey(text, createPrivateKey, 'private');
+  if (typeof key === 'string') return key;
   if (key.asymmetricKeyType !== 'ed25519') return `holds a key of type ${typeName(key.asymmetricKeyType)}, not Ed25519; make one with \`cutter keys generate\``;
   return null;
 }
@@ -30,15 +26,20 @@ export function publicKeyProblem(pem: string): string | null {
   if (text === '') return 'is empty';
   if (/-----BEGIN (?:ENCRYPTED |RSA |EC )?PRIVATE KEY-----/.test(text)) return 'is a PRIVATE key: give the public key (.pub), and keep the private one with its approver';
   if (!text.includes('-----BEGIN')) return 'is not a PEM public key (no -----BEGIN line)';
-  let key: KeyObject;
-  try {
-    key = createPublicKey(text);
-  } catch (error) {
-    return `is not a readable PEM public key (${error instanceof Error ? error.message : String(error)})`;
-  }
+  const key = parsedKey(text, createPublicKey, 'public');
+  if (typeof key === 'string') return key;
   if (key.type !== 'public') return 'is not a public key';
   if (key.asymmetricKeyType !== 'ed25519') return `is a key of type ${typeName(key.asymmetricKeyType)}, not Ed25519; make one with \`cutter keys generate\``;
   return null;
+}
+
+/** The key `create` parses from the PEM text, or the problem to report when it cannot. */
+function parsedKey(text: string, create: (pem: string) => KeyObject, kind: 'private' | 'public'): KeyObject | string {
+  try {
+    return create(text);
+  } catch (error) {
+    return `is not a readable PEM ${kind} key (${error instanceof Error ? error.message : String(error)})`;
+  }
 }
 
 function typeName(type: string | undefined): string {
