@@ -1,5 +1,6 @@
 import { PlanHasher } from '../../domain/change-set.js';
 import { validateRow } from '../../domain/cutplan.js';
+import { PinnedDigests } from '../../domain/pinned-plan-facts.js';
 import type { RowAction } from '../../domain/iu.js';
 import { PlanLimits } from '../../domain/limits.js';
 import { PlanConflict, PlanInvalid, type PlanIssue } from '../../errors/index.js';
@@ -22,7 +23,11 @@ export interface StagedPlan {
   readonly rowCount: number;
   /** The change set's plan hash, the one planHashOf gives the plan classifyPlan returns; null when nothing changes. */
   readonly planHash: string | null;
+  /** The change set's counts and digests, as a pin of it would have them (see PinnedPlanFacts); null when nothing changes. */
+  readonly digests: PinnedDigestsOf | null;
 }
+
+type PinnedDigestsOf = ReturnType<PinnedDigests['digest']>;
 
 /**
  * The sources' rows, staged under the name classification reads (CLASSIFY_SQL, MISSING_SQL). An invalid row is kept
@@ -89,7 +94,8 @@ export async function stagePlan(session: DbSession, sources: AsyncIterable<Strea
   const count = (action: RowAction | 'unchanged') => counted.find((c) => c.action === action)?.n ?? 0;
   const counts = { new: count('new'), changed: count('changed'), retire: count('retire'), unchanged: count('unchanged') };
   const rowCount = counts.new + counts.changed + counts.retire;
-  return { counts, rowCount, planHash: rowCount === 0 ? null : await stagedPlanHash(session) };
+  if (rowCount === 0) return { counts, rowCount, planHash: null, digests: null };
+  return { counts, rowCount, ...(await stagedPlanHash(session)) };
 }
 
 /** Refuses the plan if a row had issues, an address is given twice, or only some rows carry an action. */
@@ -136,13 +142,20 @@ async function classifyStaged(session: DbSession, rows: number, retireWithin: re
     INSERT INTO ${CLASSES} (ord, action, version) SELECT ord, 'retire', version FROM m`, [[...scopes], rows]);
 }
 
-/** The plan hash of the staged change set, its rows read back in address order (the order planHashOf hashes in). */
-async function stagedPlanHash(session: DbSession): Promise<string> {
+/**
+ * The plan hash of the staged change set, its rows read back in address order (the order planHashOf hashes in), and in
+ * the same pass the digests a pin of it would have.
+ */
+async function stagedPlanHash(session: DbSession): Promise<{ planHash: string; digests: PinnedDigestsOf }> {
   const hash = new PlanHasher();
-  for await (const row of cursorRows<{ action: string; address: string; body: string; title: string }>(
-    session, `SELECT action, address, body, title FROM (${CLASSIFIED}) x WHERE ${IN_CHANGE_SET} ORDER BY address COLLATE "C"`,
-  )) hash.add(row);
-  return hash.digest();
+  const digests = new PinnedDigests();
+  for await (const row of cursorRows<{ action: RowAction; address: string; body: string; title: string; content_hash: string }>(
+    session, `SELECT action, address, body, title, content_hash FROM (${CLASSIFIED}) x WHERE ${IN_CHANGE_SET} ORDER BY address COLLATE "C"`,
+  )) {
+    hash.add(row);
+    digests.add({ address: row.address, contentHash: row.content_hash, action: row.action });
+  }
+  return { planHash: hash.digest(), digests: digests.digest() };
 }
 
 /** Every staged address with its action and version, in the order classifyPlan lists them (unchanged ones only if `all`). */
@@ -163,4 +176,16 @@ export async function* stagedChangeSet(session: DbSession): AsyncGenerator<{ add
 export async function* stagedTouched(session: DbSession): AsyncGenerator<{ address: string; action: 'changed' | 'retire'; body: string; enacted: string }> {
   yield* cursorRows(session, `SELECT x.address, x.action, x.body, coalesce(v.body, '') AS enacted FROM (${CLASSIFIED}) x
     LEFT JOIN cutter.iu_versions v ON v.address = x.address AND v.status = 'enacted' WHERE x.action IN ('changed', 'retire') ORDER BY x.ord`);
+}
+
+/**
+ * Pins the staged change set for `runId` in the caller's transaction: its rows copied server-side into
+ * cutter.pinned_plan_rows, numbered densely in the plan's order (sources' order, then retirements), with their
+ * actions. The rows never cross the wire again. Returns how many rows were pinned.
+ */
+export async function pinStaged(session: DbSession, runId: string): Promise<number> {
+  const { rowCount } = await session.query(`INSERT INTO cutter.pinned_plan_rows (run_id, ord, address, title, body, source, content_hash, blank, action)
+    SELECT $1, (row_number() OVER (ORDER BY x.ord) - 1)::integer, x.address, x.title, x.body, x.source, x.content_hash, false, x.action
+    FROM (${CLASSIFIED}) x WHERE ${IN_CHANGE_SET}`, [runId]);
+  return rowCount;
 }
