@@ -7,7 +7,7 @@ import { counted } from '../text/plural.js';
 import type { PlanOptions } from './commands/plan.js';
 import { ExitCode } from './exit-codes.js';
 import { writeOutputFile } from './output-file.js';
-import { addressLine, bodyDiff, countsLine } from './plan-against-target.js';
+import { addressLine, bodyDiff, countsLine, type RetireOptions } from './plan-against-target.js';
 import { asFileChunks, prettyJsonPieces } from './pretty-json-stream.js';
 import type { Terminal } from './terminal.js';
 
@@ -85,7 +85,7 @@ function printTail(staged: StagedPlan, options: PlanOptions, terminal: Terminal)
 }
 
 /** `--retire-missing` within `--scope`, or (null) within the sources' documents; no retirement without it. */
-function retireWithin(options: PlanOptions): readonly string[] | null {
+export function retireWithin(options: RetireOptions): readonly string[] | null {
   if (options.retireMissing !== true) return [];
   if (options.scope !== undefined && options.scope.length > 0) return [...new Set(options.scope.map((s) => s.replace(/\/+$/, '')))];
   return null;

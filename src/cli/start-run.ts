@@ -1,4 +1,7 @@
 import type { Cutplan } from '../domain/cutplan.js';
+import type { PinnedPlanFacts } from '../domain/pinned-plan-facts.js';
+import { riskRulesOf } from '../runner/bind-machine.js';
+import { pinnedRunPlan } from '../runner/run-plan.js';
 import type { Mode } from '../domain/mode.js';
 import type { SimulatedAddress } from '../executors/simulator.js';
 import type { RunInspector } from '../runner/run-inspection.js';
@@ -13,7 +16,8 @@ import type { Terminal } from './terminal.js';
 /** What `cutter run` and `cutter revert` start: a planned change set, in a mode, by someone. */
 export interface StartRun {
   readonly mode: Mode;
-  readonly plan: Cutplan;
+  /** The plan's rows, or (a LIVE run planned from streamed sources) the facts of the plan pinned for the run. */
+  readonly plan: Cutplan | PinnedPlanFacts;
   /** What the target holds at the plan's addresses (a DRYRUN predicts from it). */
   readonly target: ReadonlyMap<string, SimulatedAddress>;
   readonly initiator: string;
@@ -40,8 +44,9 @@ async function warnIfKillSwitchOff(session: RunSession, terminal: Terminal, runI
 
 /** Starts a stored run of the plan, carries it to its first gate (or end), prints it, and gives the run back. */
 export async function startStoredRun(session: RunSession, terminal: Terminal, setExit: (code: ExitCode) => void, start: StartRun): Promise<void> {
+  const pinned = 'planHash' in start.plan ? start.plan : null;
   const run = await createDurableRun({
-    store: session.store, mode: start.mode, plan: start.plan, initiator: start.initiator, approvals: session.policy,
+    store: session.store, mode: start.mode, ...(pinned === null ? { plan: start.plan as Cutplan } : { pinnedPlan: pinned }), initiator: start.initiator, approvals: session.policy,
     executor: session.executorFor(start.mode, start.target), killSwitch: session.killSwitch, logger: session.logger,
     hold: { command: start.command },
     ...(start.expectedPlanHash === undefined ? {} : { expectedPlanHash: start.expectedPlanHash }),
@@ -57,7 +62,8 @@ export async function startStoredRun(session: RunSession, terminal: Terminal, se
     await run.release();
   }
   // A run that parks says at once what it needs next: the approvals its policy asks for, and a kill switch that is OFF.
-  const next = await nextStepsOf(session.target, session.policy, session.killSwitch, view, start.plan);
+  const risk = pinned === null ? riskRulesOf(session.policy, start.plan as Cutplan) : (await pinnedRunPlan(pinned, session.policy)).riskRules;
+  const next = await nextStepsOf(session.target, session.policy, session.killSwitch, view, risk);
   if (start.mode === 'LIVE' && view.parked) await warnIfKillSwitchOff(session, terminal, view.context.runId);
   if (start.json) terminal.line(JSON.stringify({ ...runJson(view), next }, null, 2));
   else {

@@ -1,4 +1,6 @@
+import type { CutSummary, EnactSummary } from '../../machines/run-types.js';
 import type { ChangeSet } from '../domain/change-set.js';
+import type { PinnedPlanFacts } from '../domain/pinned-plan-facts.js';
 import type { Cutplan } from '../domain/cutplan.js';
 import type { IURow } from '../domain/iu.js';
 import type { Mode } from '../domain/mode.js';
@@ -102,6 +104,15 @@ export interface Executor {
    * run's plan from the pin instead of storing it again.
    */
   pinPlan?(ctx: { readonly runId: string; readonly signal?: AbortSignal }, plan: Cutplan, expectedPlanHash: string | null): Promise<PinnedPlan>;
+  /**
+   * Optional, for runs whose plan is pinned in the target and known by its facts ({@link PinnedPlanFacts}, created by
+   * pinSourceRows or restored from the pin): the pin planning finds (read-only), the cut and the enactment driven by
+   * the pin server-side, each reporting counts, never a result per row. A run is created from facts only with an
+   * executor that has all three.
+   */
+  findPinnedPlan?(ctx: { readonly runId: string; readonly signal?: AbortSignal }): Promise<PinnedPlan | undefined>;
+  cutPinned?(ctx: ExecutionContext, facts: PinnedPlanFacts): Promise<CutSummary>;
+  enactPinned?(ctx: ExecutionContext, reviewDecisionId: string, facts: PinnedPlanFacts): Promise<EnactSummary>;
   /** Gives back whatever the run holds on the target (its lease) when it ends. Optional; never throws. */
   releaseTarget?(ctx: { readonly runId: string; readonly holdToken?: string }): Promise<void>;
 }

@@ -18,6 +18,13 @@ export interface RiskFacts {
   readonly addresses: Iterable<string>;
 }
 
+/** Whether a risk rule's conditions on the change set's size, retirements and revert hold (all but `touches`). */
+function sizeConditionsHold(when: PolicyDocument['risk'][number]['when'], facts: Omit<RiskFacts, 'addresses'>): boolean {
+  return (when.rowsOver === undefined || facts.rowCount > when.rowsOver)
+    && (when.retires === undefined || facts.retireCount > 0)
+    && (when.revert === undefined || facts.revert);
+}
+
 /** The names of the policy's risk rules that hold for a change set. Read once per run: addresses may be many. */
 export function matchingRiskRules(document: PolicyDocument, facts: RiskFacts): string[] {
   const touched = (globs: readonly string[]) => {
@@ -26,12 +33,25 @@ export function matchingRiskRules(document: PolicyDocument, facts: RiskFacts): s
     return false;
   };
   return document.risk
-    .filter(({ when }) =>
-      (when.rowsOver === undefined || facts.rowCount > when.rowsOver)
-      && (when.retires === undefined || facts.retireCount > 0)
-      && (when.revert === undefined || facts.revert)
-      && (when.touches === undefined || touched(when.touches)))
+    .filter(({ when }) => sizeConditionsHold(when, facts) && (when.touches === undefined || touched(when.touches)))
     .map((rule) => rule.name);
+}
+
+/**
+ * {@link matchingRiskRules} for a change set whose addresses are read where they are kept (a plan pinned in the
+ * target): `anyAddress` says whether any address matches, and is asked only for a rule whose other conditions hold.
+ */
+export async function matchingRiskRulesOf(
+  document: PolicyDocument,
+  facts: Omit<RiskFacts, 'addresses'> & { readonly anyAddress: (matches: (address: string) => boolean) => Promise<boolean> },
+): Promise<string[]> {
+  const names: string[] = [];
+  for (const { name, when } of document.risk) {
+    if (!sizeConditionsHold(when, facts)) continue;
+    if (when.touches !== undefined && !(await facts.anyAddress(picomatch(when.touches, { dot: true })))) continue;
+    names.push(name);
+  }
+  return names;
 }
 
 /** One set of windows of which one must be open, and who asked for it (the gate itself, or a risk rule). */

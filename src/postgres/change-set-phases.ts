@@ -3,12 +3,14 @@
  * the kill switch, the hold, the lease and the phase record): what each writes, and the checks it makes before it
  * commits.
  */
+import type { EnactSummary } from '../../machines/run-types.js';
+import type { PinnedPlanFacts } from '../domain/pinned-plan-facts.js';
 import { freezeResult, type CompensationResult, type EnactBatchResult } from '../domain/results.js';
 import { StopInvariantFailed } from '../errors/index.js';
 import type { EnactRequest, ExecutionContext } from '../executors/executor.js';
 import type { DbSession } from './port.js';
 import { refuseFailedRows } from './refuse-failed-rows.js';
-import { enactAddresses, enactedRowsOf, lifecycleLogHead, lifecycleRowsThisTransaction, retireEnacted } from './sql/iu-enact.js';
+import { enactAddresses, enactedRowsOf, enactPinnedAddresses, lifecycleLogHead, lifecycleRowsThisTransaction, retireEnacted, retirePinned } from './sql/iu-enact.js';
 import { appendLedger } from './sql/ledger.js';
 import { revertChangeSet, type RevertAction } from './sql/revert.js';
 import { releaseTarget } from './sql/target-lock.js';
@@ -36,6 +38,29 @@ export async function enactChangeSet(session: DbSession, ctx: ExecutionContext, 
   // The run's last phase: it gives the target back in its own transaction, so the lease ends exactly when it does.
   await releaseTarget(session, ctx.runId, ctx.holdToken);
   return freezeResult({ changeSetId: ctx.changeSet.changeSetId, reviewDecisionId: request.reviewDecisionId, enacted, supersededCount: logged.superseded, retiredCount: retired.length, lifecycleLogRows: logged.total, simulated: false });
+}
+
+/**
+ * {@link enactChangeSet} for a plan pinned in the target and known by its facts: the addresses to enact and to retire
+ * are read from the pin server-side, and the result is counts. The same checks: every draft enacted, every retirement
+ * done, the lifecycle log counting every move.
+ */
+export async function enactPinnedPlan(session: DbSession, ctx: ExecutionContext, reviewDecisionId: string, facts: PinnedPlanFacts, chunkSize: number, progress: (done: number, finished?: boolean) => void): Promise<EnactSummary> {
+  progress(0);
+  const head = await lifecycleLogHead(session);
+  const failed = await enactPinnedAddresses(session, { changeSetId: ctx.changeSet.changeSetId, runId: ctx.runId, reviewDecisionId }, facts.rowCount, chunkSize, progress);
+  refuseFailedRows('lifecycleEnact', failed, 'enacted', 'the whole enactment rolls back');
+  const retired = facts.retireCount === 0 ? 0 : await retirePinned(session, ctx.changeSet.changeSetId, ctx.runId);
+  if (retired !== facts.retireCount) {
+    throw new StopInvariantFailed('lifecycleEnact', { status: 'not-enacted', reason: `${facts.retireCount - retired} address(es) to retire have no enacted version` });
+  }
+  progress(facts.writtenCount, true);
+  const logged = await lifecycleRowsThisTransaction(session, head);
+  if (logged.total !== facts.writtenCount + logged.superseded + retired) {
+    throw new StopInvariantFailed('lifecycleEnact', { reason: `the lifecycle trigger logged ${logged.total} rows for ${facts.writtenCount} enactments, ${logged.superseded} supersessions and ${retired} retirements` });
+  }
+  await releaseTarget(session, ctx.runId, ctx.holdToken);
+  return freezeResult({ changeSetId: ctx.changeSet.changeSetId, reviewDecisionId, enacted: facts.writtenCount, supersededCount: logged.superseded, retiredCount: retired, lifecycleLogRows: logged.total, simulated: false });
 }
 
 /** An enactment recorded without its per-IU list (100k entries at 100k rows): rebuilt from the table on replay. */

@@ -1,4 +1,6 @@
+import type { CutSummary } from '../../machines/run-types.js';
 import { contentDigestOf } from '../domain/change-set.js';
+import type { PinnedPlanFacts } from '../domain/pinned-plan-facts.js';
 import { writesVersion, type IURow } from '../domain/iu.js';
 import { freezeResult, type IUCreateResult } from '../domain/results.js';
 import { PlanStale, StopInvariantFailed } from '../errors/index.js';
@@ -6,7 +8,7 @@ import type { ExecutionContext } from '../executors/executor.js';
 import type { DbSession } from './port.js';
 import { refuseFailedRows } from './refuse-failed-rows.js';
 import { createStaged, insertChangeSet, type CreatedRow } from './sql/iu-create.js';
-import { createFromPin, findPin, type PinDifference } from './sql/pinned-plan.js';
+import { createFromPin, findPin, insertFromPin, pinDifference, pinExceptions, type PinDifference } from './sql/pinned-plan.js';
 import { addressesChangedSince, targetFingerprint, type AddressSet } from './sql/target-state.js';
 
 /** In the cut's transaction: refuses if the plan's addresses changed since the change set was pinned, naming them. */
@@ -32,9 +34,12 @@ WHERE p.action IS NOT NULL AND NOT (
   OR (p.action = 'retire' AND e.address IS NOT NULL AND e.content_hash = p.content_hash))
 ORDER BY p.address COLLATE "C" LIMIT 20`;
 
-/** In the cut's transaction: refuses if the action planning found for any row no longer holds, naming the rows. */
-async function refuseStaleActions(session: DbSession, runId: string, pinned: boolean, rows: readonly IURow[]): Promise<void> {
-  if (rows.every((r) => r.action === undefined)) return;
+/**
+ * In the cut's transaction: refuses if the action planning found for any row no longer holds, naming the rows. The
+ * rows are the pinned ones if `pinned`, else `rows`; a plan not classified against the target has no action to check.
+ */
+async function refuseStaleActions(session: DbSession, runId: string, pinned: boolean, rows: readonly IURow[], classified = rows.some((r) => r.action !== undefined)): Promise<void> {
+  if (!classified) return;
   const { rows: stale } = pinned
     ? await session.query<{ address: string }>(STALE_ACTIONS_SQL('SELECT address, content_hash, action FROM cutter.pinned_plan_rows WHERE run_id = $1'), [runId])
     : await session.query<{ address: string }>(STALE_ACTIONS_SQL('SELECT * FROM unnest($1::text[], $2::text[], $3::text[]) AS u (address, content_hash, action)'),
@@ -97,4 +102,35 @@ export async function cutRows(
   const results = created.map((row, i) => freezeResult({ address: row.address, version: row.version, status: row.status, contentHash: writing[i]?.contentHash ?? '', simulated: false }));
   progress(writing.length, true);
   return Object.freeze(results);
+}
+
+/**
+ * The cut of a plan pinned in the target and known to the run by its facts (never its rows): as {@link cutRows} cuts
+ * from a pin, checked against the facts instead of rows held in the process, and reporting counts. A row that could
+ * not be created refuses the whole cut, naming it.
+ */
+export async function cutPinnedPlan(
+  session: DbSession,
+  ctx: ExecutionContext,
+  facts: PinnedPlanFacts,
+  chunkSize: number,
+  progress: (done: number, finished?: boolean) => void,
+): Promise<CutSummary> {
+  const pin = await findPin(session, ctx.runId);
+  if (pin === undefined) throw new StopInvariantFailed('cutLegA', { reason: `no plan is pinned for run ${ctx.runId}, so nothing was cut` });
+  if (pin.planHash !== ctx.changeSet.planHash || facts.planHash !== ctx.changeSet.planHash) {
+    throw new StopInvariantFailed('cutLegA', { reason: `the plan pinned for run ${ctx.runId} hashes to ${pin.planHash.slice(0, 12)}, the change set to ${ctx.changeSet.planHash.slice(0, 12)}` });
+  }
+  await refuseStalePlan(session, ctx.changeSet, { pinnedRunId: ctx.runId });
+  await refuseStaleActions(session, ctx.runId, true, [], facts.classified);
+  await insertChangeSet(session, ctx.changeSet, ctx.runId);
+  progress(0);
+  const difference = await pinDifference(session, ctx.runId, { rows: facts.rowCount, digest: facts.pinDigest, actions: facts.actionDigest });
+  if (difference !== null) throw pinDiffers(ctx.runId, difference);
+  const exceptions = await pinExceptions(session, ctx.runId);
+  refuseFailedRows('cutLegA', exceptions, 'created', 'the whole cut rolls back');
+  const created = await insertFromPin(session, ctx.runId, ctx.changeSet.changeSetId, exceptions, facts.rowCount, chunkSize, progress);
+  if (created !== facts.writtenCount) throw new StopInvariantFailed('cutLegA', { reason: `${created} drafts inserted for ${facts.writtenCount} planned` });
+  progress(created, true);
+  return freezeResult({ changeSetId: ctx.changeSet.changeSetId, created, simulated: false });
 }

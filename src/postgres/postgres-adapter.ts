@@ -1,5 +1,7 @@
 import { planHashOf } from '../domain/change-set.js';
+import type { CutSummary, EnactSummary } from '../../machines/run-types.js';
 import type { Cutplan } from '../domain/cutplan.js';
+import type { PinnedPlanFacts } from '../domain/pinned-plan-facts.js';
 import type { IURow } from '../domain/iu.js';
 import type { Mode } from '../domain/mode.js';
 import {
@@ -19,8 +21,8 @@ import { refusingBackupRunner, type BackupRunner } from './backups/backup-runner
 import { assertSchemaVersion, isConnectionFailure, RETRYABLE_SQLSTATES, sqlStateOf, TargetUnavailable } from './errors.js';
 import { LATEST_SCHEMA_VERSION, schemaVersionOf } from './migrations/index.js';
 import { DbRole, type ConnectionProvider, type DbSession } from './port.js';
-import { compensateChangeSet, enactChangeSet, replayEnactment } from './change-set-phases.js';
-import { cutRows } from './cut-rows.js';
+import { compensateChangeSet, enactChangeSet, enactPinnedPlan, replayEnactment } from './change-set-phases.js';
+import { cutPinnedPlan, cutRows } from './cut-rows.js';
 import { createdRowsOf } from './sql/iu-create.js';
 import { findPin, pinPlan } from './sql/pinned-plan.js';
 import { assertDatabaseKillSwitchOn } from './sql/kill-switch.js';
@@ -230,6 +232,29 @@ export class PostgresLiveExecutionAdapter extends LiveExecutionAdapter {
       if (pinned === undefined) progress(plan.rows.length, true);
       return pin;
     }), plan.rows);
+  }
+
+  findPinnedPlan(ctx: { readonly runId: string; readonly signal?: AbortSignal }): Promise<PinnedPlan | undefined> {
+    return inTransaction(this.#provider, DbRole.Verify, ctx.signal, (session) => findPin(session, ctx.runId), { readOnly: true });
+  }
+
+  /** The cut of a pinned plan known by its facts: as cutLegA from the pin, reporting counts (see cutPinnedPlan). */
+  cutPinned(ctx: ExecutionContext, facts: PinnedPlanFacts): Promise<CutSummary> {
+    this.assertLiveAllowed('cutLegA');
+    return this.#phase<CutSummary>(ctx, 'cutLegA', DbRole.Exec, (session) => cutPinnedPlan(session, ctx, facts, this.#chunkSize, this.#progress('cutLegA', facts.writtenCount)), {
+      // Recorded as cutLegA records a cut of rows (a count), so either path replays the other's record.
+      record: (summary) => ({ created: summary.created }),
+      replay: (_session, recorded) => Promise.resolve(freezeResult({ changeSetId: ctx.changeSet.changeSetId, created: (recorded as { created: number }).created, simulated: false })),
+    });
+  }
+
+  /** Enactment of a pinned plan known by its facts, the addresses read from the pin server-side (see enactPinnedPlan). */
+  enactPinned(ctx: ExecutionContext, reviewDecisionId: string, facts: PinnedPlanFacts): Promise<EnactSummary> {
+    this.assertLiveAllowed('lifecycleEnact');
+    return this.#phase<EnactSummary>(ctx, 'lifecycleEnact', DbRole.Exec,
+      (session) => enactPinnedPlan(session, ctx, reviewDecisionId, facts, this.#chunkSize, this.#progress('lifecycleEnact', facts.writtenCount)),
+      // A record of either path holds the counts (an enactment of rows records its list as a count too).
+      { record: (summary) => summary, replay: (_session, recorded) => Promise.resolve(freezeResult({ retiredCount: 0, ...(recorded as EnactSummary) })) });
   }
 
   protected runLegBRecord(ctx: ExecutionContext): Promise<LegBResult> {

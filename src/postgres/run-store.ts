@@ -1,7 +1,9 @@
 import { validateCutplan, type Cutplan } from '../domain/cutplan.js';
 import type { Mode } from '../domain/mode.js';
+import type { PinnedPlanFacts } from '../domain/pinned-plan-facts.js';
+import { anyPinnedAddress, readPinnedFacts, type InTargetTransaction } from './sql/pinned-facts.js';
 import { RunBusy, RunNotFound, SnapshotVersionMismatch, type RunHolder } from '../runs/errors.js';
-import type { HoldClaim, JournalEntry, RunStore, StoredMigration, StoredRun, WriteFence } from '../runs/run-store.js';
+import type { HoldClaim, JournalEntry, PinnedRiskFacts, RunStore, StoredMigration, StoredRun, WriteFence } from '../runs/run-store.js';
 import { sqlStateOf } from './errors.js';
 import type { IURow } from '../domain/iu.js';
 import type { DbSession } from './port.js';
@@ -142,6 +144,22 @@ export class PostgresRunStore implements RunStore {
       )).rows[0]?.reverts ?? null;
       return { ...found, plan: validateCutplan(plan, reverts === null ? {} : { reverts }) };
     });
+  }
+
+  /** The facts of a LIVE run's plan pinned in the target, read back through a cursor (never held); null if none is. */
+  pinnedPlanFacts(runId: string): Promise<PinnedPlanFacts | null> {
+    const transaction: InTargetTransaction = (work) => this.#admin((s) => withinTransaction(s, () => work(s), { readOnly: true }));
+    return transaction((s) => readPinnedFacts(s, transaction, runId));
+  }
+
+  /** What risk rules look at in a LIVE run's pinned plan (its sizes; its addresses read on demand); null if none is pinned. */
+  async pinnedRiskFacts(runId: string): Promise<PinnedRiskFacts | null> {
+    const { rows: [facts] } = await this.#admin((s) => s.query<{ rows: number; retire: number; reverts: string | null }>(
+      `SELECT count(*)::integer AS rows, count(*) FILTER (WHERE r.action = 'retire')::integer AS retire, max(p.reverts) AS reverts
+       FROM cutter.pinned_plan_rows r JOIN cutter.pinned_plans p ON p.run_id = r.run_id WHERE r.run_id = $1`, [runId]));
+    if (facts === undefined || facts.rows === 0) return null;
+    const transaction: InTargetTransaction = (work) => this.#admin((s) => withinTransaction(s, () => work(s), { readOnly: true }));
+    return { rowCount: facts.rows, retireCount: facts.retire, revert: facts.reverts !== null, anyAddress: anyPinnedAddress(transaction, runId) };
   }
 
   /** The run and its snapshot, without reading its plan (100 MB at 100k rows). */

@@ -12,6 +12,7 @@ import { admitApproval, describeUnmet, evaluateGate, matchingRiskRules } from '.
 import { resolvePolicy } from '../policy/resolve.js';
 import { executorFitsMode } from './executor-binding.js';
 import { bindPhaseActors } from './phase-actors.js';
+import type { RunPlan } from './run-plan.js';
 
 export interface MachineBinding {
   /** The unbound machine of the run's release. */
@@ -19,7 +20,7 @@ export interface MachineBinding {
   readonly runId: string;
   readonly executor: Executor;
   readonly killSwitch: KillSwitch;
-  readonly plan: Cutplan;
+  readonly plan: RunPlan;
   readonly policy: ApprovalPolicy;
   readonly logger: Logger;
   /** Awaited by every writing phase before it enters its executor (see `PhaseBinding.beforeEffect`). */
@@ -47,7 +48,7 @@ export function riskRulesOf(policy: ApprovalPolicy, plan: Cutplan): readonly str
 export function bindRunMachine({ machine, runId, executor, killSwitch, plan, policy, logger, beforeEffect, holdToken }: MachineBinding) {
   const resolved = resolvePolicy(policy);
   let riskRules: readonly string[] | undefined;
-  const risk = () => (riskRules ??= riskRulesOf(policy, plan));
+  const risk = () => (riskRules ??= plan.kind === 'rows' ? riskRulesOf(policy, plan.plan) : plan.riskRules);
   const now = () => (policy.now ?? (() => new Date()))();
   const expectationFor = (gate: Gate, context: Pick<RunContext, 'changeSet' | 'initiator'>): ApprovalExpectation => {
     const { changeSetId, planHash } = pinnedChangeSet(context);

@@ -17,6 +17,7 @@ import { bindExecutor } from './executor-binding.js';
 import { journalEventOf, type RunJournal } from './run-journal.js';
 import { parseRunEvent } from './run-events.js';
 import { sanitizedInspector, type RunInspector } from './run-inspection.js';
+import { checkPinnedPlan, type PinnedRunOptions, type RunPlan } from './run-plan.js';
 import { viewOf, type RunView } from './run-view.js';
 
 /** Everything a run is created with. Only `mode`, `plan`, `initiator` and `approvals` are required. */
@@ -126,12 +127,14 @@ export function createRun(options: CreateRunOptions): Run {
  * {@link createRun} on another release of the machine: for restoring a run into the machine its (migrated) snapshot is
  * of, and for tests of upgrades. `options.snapshot` must be of `release`'s machine.
  */
-export function createRunOf(release: MachineRelease, options: CreateRunOptions): Run {
+export function createRunOf(release: MachineRelease, options: CreateRunOptions | PinnedRunOptions): Run {
   checkCreateRunOptions(options);
-  // Nothing downstream (the machine, the simulator, a host's adapter, the schema) is left to find a bad row first.
-  const plan = revalidateCutplan(options.plan);
   const mode = options.mode;
   const executor = bindExecutor(mode, options.executor);
+  // Nothing downstream (the machine, the simulator, a host's adapter, the schema) is left to find a bad row first; a
+  // pinned plan was validated as it was pinned, or read back.
+  const pinned = (options as Partial<PinnedRunOptions>).pinnedPlan;
+  const plan: RunPlan = pinned === undefined ? { kind: 'rows', plan: revalidateCutplan(options.plan) } : checkPinnedPlan(options.mode, pinned, executor);
   const killSwitch = options.killSwitch ?? killSwitchAlwaysOff;
   const runId = options.runId ?? randomUUID();
   // One child logger per run; each phase adds its own child, so every line names its run, mode and phase.

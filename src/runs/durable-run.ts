@@ -9,14 +9,25 @@ import { checkDurableRunOptions, checkRestoreRunOptions } from '../runner/check-
 import { createRunOf, type CreateRunOptions, type Run } from '../runner/create-run.js';
 import { viewOfStored } from '../runner/run-view.js';
 import { ApprovedPlanChanged, RunEndedUnderEarlierRelease, RunNotFound, RunNotPlanned } from './errors.js';
+import { InvalidInput } from '../errors/index.js';
+import type { PinnedPlanFacts } from '../domain/pinned-plan-facts.js';
+import { pinnedRunPlan, type PinnedRunPlan } from '../runner/run-plan.js';
 import { holdRun, type HoldOptions, type RunHold } from './run-hold.js';
-import type { RunStore, WriteFence } from './run-store.js';
+import { findRun, type RunStore, type StoredRun, type WriteFence } from './run-store.js';
 import { storeJournal } from './store-journal.js';
 import { CURRENT_RELEASE, type MachineRelease } from './upgrade/release.js';
 import { migratedEvent } from './upgrade/upgrade-journal.js';
 import { upgradeSnapshot, type SnapshotUpgrade } from './upgrade/upgrade-snapshot.js';
 
-export interface DurableRunOptions extends Omit<CreateRunOptions, 'journal' | 'snapshot' | 'holdToken'> {
+export interface DurableRunOptions extends Omit<CreateRunOptions, 'journal' | 'snapshot' | 'holdToken' | 'plan'> {
+  /** The plan's rows. Give either this or `pinnedPlan`. */
+  readonly plan?: Cutplan;
+  /**
+   * A LIVE run's plan pinned in the target by pinSourceRows, known by its facts: the run never holds its rows. Its
+   * `runId` is the run's (give no other), its executor must work from a pin and its store read the pins of the same
+   * database (the Postgres adapter and run store).
+   */
+  readonly pinnedPlan?: PinnedPlanFacts;
   readonly store: RunStore;
   /** How this process holds the run while it acts on it (one writer per run); see {@link HoldOptions}. */
   readonly hold?: HoldOptions;
@@ -36,6 +47,8 @@ export interface DurableRunOptions extends Omit<CreateRunOptions, 'journal' | 's
  */
 export async function createDurableRun(options: DurableRunOptions, release: MachineRelease = CURRENT_RELEASE): Promise<Run> {
   checkDurableRunOptions(options);
+  const facts = options.pinnedPlan;
+  if (facts !== undefined) return createPinnedDurableRun(options, facts, release);
   // Validated before the store sees it: a plan planning would refuse is never stored, nor pinned.
   const plan = revalidateCutplan(options.plan);
   const runId = options.runId ?? randomUUID();
@@ -46,10 +59,33 @@ export async function createDurableRun(options: DurableRunOptions, release: Mach
     runId, mode: options.mode, initiator: options.initiator, snapshotVersion: release.version,
     ...(pinnedInTarget ? { planHash: null, plan: null } : { planHash: planHashOf(plan), plan }),
   });
+  return createStored(options, { plan }, runId, create, release);
+}
+
+/** A run of a plan already pinned in the target (pinSourceRows): its row is stored without a plan; the pin is its plan. */
+async function createPinnedDurableRun(options: DurableRunOptions, facts: PinnedPlanFacts, release: MachineRelease): Promise<Run> {
+  if (options.plan !== undefined) throw new InvalidInput('pinnedPlan', 'give either plan or pinnedPlan, not both');
+  if (options.runId !== undefined && options.runId !== facts.runId) throw new InvalidInput('runId', `must be the pinned plan's run (${facts.runId}) or absent`);
+  if (options.store.readsPinnedPlans !== true) throw new InvalidInput('store', 'does not read plans pinned in the target: a run of a pinned plan needs the run store of the target it is pinned in');
+  const pinnedPlan = await pinnedRunPlan(facts, options.approvals);
+  const create = () => options.store.create({ runId: facts.runId, mode: options.mode, initiator: options.initiator, snapshotVersion: release.version, planHash: null, plan: null });
+  return createStored(options, { pinnedPlan }, facts.runId, create, release);
+}
+
+/** Stores the run's row and takes its hold, and builds the run (the plan given as createRunOf takes it). */
+async function createStored(
+  options: DurableRunOptions,
+  plan: { plan: Cutplan } | { pinnedPlan: PinnedRunPlan },
+  runId: string,
+  create: () => Promise<void>,
+  release: MachineRelease,
+): Promise<Run> {
+  const { pinnedPlan: _facts, plan: _rows, ...rest } = options;
+  const runOptions = { ...rest, ...plan } as CreateRunOptions;
   if (options.runId !== undefined) {
     await create();
     const hold = await holdRun(options.store, runId, options.hold);
-    return withHold(createRunOf(release, { ...options, plan, runId, journal: storeJournal(options.store, runId, 1, fenceOf(release, hold)), ...holdTokenOf(hold) }), hold);
+    return withHold(createRunOf(release, { ...runOptions, runId, journal: storeJournal(options.store, runId, 1, fenceOf(release, hold)), ...holdTokenOf(hold) }), hold);
   }
   // A run id made here is nobody's yet: its row and its hold are written at once (two commits side by side), and the
   // run (its machine bound to this run: CPU work) is built while they are; its journal writes nothing before both are.
@@ -58,7 +94,7 @@ export async function createDurableRun(options: DurableRunOptions, release: Mach
   const fence: WriteFence = { snapshotVersion: release.version, ...(token === undefined ? {} : { holdToken: token }) };
   let run: Run;
   try {
-    run = createRunOf(release, { ...options, plan, runId, journal: storeJournal(options.store, runId, 1, fence, stored), ...(token === undefined ? {} : { holdToken: token }) });
+    run = createRunOf(release, { ...runOptions, runId, journal: storeJournal(options.store, runId, 1, fence, stored), ...(token === undefined ? {} : { holdToken: token }) });
   } catch (error) {
     await stored.then((hold) => hold?.release(), () => undefined);
     throw error;
@@ -147,16 +183,14 @@ export async function restoreRun(options: RestoreRunOptions, release: MachineRel
 async function restoreHeld(options: RestoreRunOptions, release: MachineRelease, hold: RunHold | null): Promise<Run> {
   // Two processes may meet the same old run: the one whose migration is stored first wins, the other reads it again.
   for (let attempt = 1; ; attempt += 1) {
-    const loaded = await options.store.load(options.runId);
+    const loaded = await loadForRestore(options);
     if (loaded === null) throw new RunNotFound(options.runId);
     const { run } = loaded;
     const upgrade = upgradeSnapshot(run.runId, loaded.snapshot, run.snapshotVersion, release);
     if (upgrade.snapshot === null && loaded.snapshot !== null) {
       throw new RunEndedUnderEarlierRelease(run.runId, run.state, run.snapshotVersion, release.version, upgrade.kind === 'stranded' ? upgrade.reason : 'no snapshot');
     }
-    if (loaded.plan === null) throw new RunNotPlanned(run.runId);
-    const plan = revalidateCutplan(loaded.plan);
-    assertApprovedPlan(run.runId, upgrade.snapshot, plan);
+    const plan = await planToRestore(options, loaded, upgrade.snapshot);
     const journaled = await options.store.journal(run.runId);
     let nextSeq = (journaled.at(-1)?.seq ?? 0) + 1;
     if (upgrade.kind !== 'current') {
@@ -170,7 +204,7 @@ async function restoreHeld(options: RestoreRunOptions, release: MachineRelease, 
       ...options,
       runId: run.runId,
       mode: run.mode,
-      plan,
+      ...plan,
       initiator: run.initiator,
       ...(run.planHash === null ? {} : { expectedPlanHash: run.planHash }),
       journal: storeJournal(options.store, run.runId, nextSeq, fenceOf(release, hold)),
@@ -180,14 +214,45 @@ async function restoreHeld(options: RestoreRunOptions, release: MachineRelease, 
   }
 }
 
+type Loaded = { run: StoredRun; snapshot: unknown; plan?: Cutplan | null };
+
 /**
- * The plan a run is restored with is the one its change set was pinned with, and its approvals bind: the plan comes
- * back from the target, where it could have been changed since (the cut then checks the pin against this plan).
+ * The stored run to restore: without its plan where its plan can be read from the pin instead (a LIVE run pinned in
+ * the target, restored with an executor that works from a pin), else with it.
  */
-function assertApprovedPlan(runId: string, snapshot: PersistedRun | null, plan: Cutplan): void {
+async function loadForRestore(options: RestoreRunOptions): Promise<Loaded | null> {
+  if (!restoresFromPin(options)) return options.store.load(options.runId);
+  return findRun(options.store, options.runId);
+}
+
+const restoresFromPin = (options: RestoreRunOptions): boolean =>
+  options.store.pinnedPlanFacts !== undefined && options.store.readsPinnedPlans === true
+  && options.executor?.cutPinned !== undefined && options.executor.enactPinned !== undefined && options.executor.findPinnedPlan !== undefined;
+
+/**
+ * The plan the run is restored with: its pin's facts (a LIVE run whose plan is pinned in the target, read back a page
+ * at a time), else its rows. Either is checked against the plan hash its change set was pinned with, and its
+ * approvals bind: the plan comes back from the target, where it could have been changed since.
+ */
+async function planToRestore(options: RestoreRunOptions, loaded: Loaded, snapshot: PersistedRun | null): Promise<{ plan: Cutplan } | { pinnedPlan: PinnedRunPlan }> {
+  const { run } = loaded;
+  if (loaded.plan === undefined && run.mode === Mode.Live && run.planHash === null && options.store.pinnedPlanFacts !== undefined) {
+    const facts = await options.store.pinnedPlanFacts(run.runId);
+    if (facts === null) throw new RunNotPlanned(run.runId);
+    assertApprovedPlan(run.runId, snapshot, facts.planHash);
+    return { pinnedPlan: await pinnedRunPlan(facts, options.approvals) };
+  }
+  const stored = loaded.plan === undefined ? (await options.store.load(run.runId))?.plan ?? null : loaded.plan;
+  if (stored === null) throw new RunNotPlanned(run.runId);
+  const plan = revalidateCutplan(stored);
+  assertApprovedPlan(run.runId, snapshot, planHashOf(plan));
+  return { plan };
+}
+
+/** The plan a run is restored with hashes to the plan hash its change set was pinned with (if it was pinned). */
+function assertApprovedPlan(runId: string, snapshot: PersistedRun | null, planHash: string): void {
   const changeSet = snapshot?.context.changeSet as { planHash?: unknown } | null | undefined;
   if (typeof changeSet?.planHash !== 'string') return;
-  const planHash = planHashOf(plan);
   if (planHash !== changeSet.planHash) throw new ApprovedPlanChanged(runId, changeSet.planHash, planHash);
 }
 

@@ -1,7 +1,16 @@
 import type { Cutplan } from '../domain/cutplan.js';
+import type { PinnedPlanFacts } from '../domain/pinned-plan-facts.js';
 import type { Mode } from '../domain/mode.js';
 import type { JournalEvent } from '../runner/run-journal.js';
 import type { RunHolder } from './errors.js';
+
+/** What risk rules look at in a plan pinned in the target: its sizes, whether it reverts, and its addresses on demand. */
+export interface PinnedRiskFacts {
+  readonly rowCount: number;
+  readonly retireCount: number;
+  readonly revert: boolean;
+  readonly anyAddress: PinnedPlanFacts['anyAddress'];
+}
 
 /** A stored run, as listed. */
 export interface StoredRun {
@@ -99,6 +108,14 @@ export interface RunStore {
    * which mode to restore with). Cheaper than `load` for a large plan; {@link findRun} falls back to `load`.
    */
   find?(runId: string): Promise<{ run: StoredRun; snapshot: unknown } | null>;
+  /**
+   * Optional, with `find` and `readsPinnedPlans`: the facts of a LIVE run's plan pinned in the target, read back from
+   * the pin a page at a time (its plan hash recomputed from the rows), so {@link restoreRun} never holds the rows.
+   * Null if nothing is pinned for the run.
+   */
+  pinnedPlanFacts?(runId: string): Promise<PinnedPlanFacts | null>;
+  /** Optional, as `pinnedPlanFacts`, but only what risk rules look at, without reading the rows' content. */
+  pinnedRiskFacts?(runId: string): Promise<PinnedRiskFacts | null>;
   /** The plan is null if none is stored or pinned: the run stopped before planning pinned it. */
   load(runId: string): Promise<{ run: StoredRun; snapshot: unknown; plan: Cutplan | null } | null>;
   list(): Promise<StoredRun[]>;

@@ -4,6 +4,7 @@ import { loadConfig } from '../../config/config.js';
 import { DefaultPath } from '../../config/cutter-folder.js';
 import { EnvKillSwitch } from '../../kill-switch/index.js';
 import { openTarget } from '../../postgres/open-target.js';
+import { storedRiskRules } from '../../runs/stored-risk.js';
 import { nextStepsOf } from '../next-steps-of.js';
 import { PostgresRunStore } from '../../postgres/run-store.js';
 import { readTimedLedger } from '../../postgres/sql/ledger.js';
@@ -59,7 +60,10 @@ export function registerReport(program: Command, terminal: Terminal, setExit: (c
           runId,
           readLedger: () => target.admin((session) => readTimedLedger(session)),
           target: target.description,
-          nextSteps: async (view) => nextStepsOf(target, (await loadConfig(options.config)).approvalPolicy, new EnvKillSwitch(), view, (await store.load(runId))?.plan ?? null),
+          nextSteps: async (view) => {
+            const policy = (await loadConfig(options.config)).approvalPolicy;
+            return nextStepsOf(target, policy, new EnvKillSwitch(), view, await storedRiskRules(store, runId, policy));
+          },
         });
       } finally {
         await target.close();

@@ -4,9 +4,11 @@ import { validateCutplan, type Cutplan } from '../../domain/cutplan.js';
 import { Mode } from '../../domain/mode.js';
 import { InvalidInput, PlanInvalid, PlanPinMismatch } from '../../errors/index.js';
 import { loadPlanSources, readSourceText } from '../../planning/index.js';
+import { expandSources } from '../../planning/plan.js';
 import { parseJsonDocument } from '../../planning/rows-input.js';
 import { ExitCode } from '../exit-codes.js';
 import { startStoredRun } from '../start-run.js';
+import { runsStreamed, startStreamedRun } from '../run-streamed.js';
 import { checkRetireOptions, countsLine, planAgainstTarget, type RetireOptions } from '../plan-against-target.js';
 import { withInspectOptions, withInspector, type InspectOptions } from '../inspect-option.js';
 import { withRunSession, type SessionOptions } from '../run-session.js';
@@ -87,6 +89,13 @@ export function registerRun(program: Command, terminal: Terminal, setExit: (code
       checkRetireOptions(options);
       const mode = options.mode.toUpperCase();
       if (mode !== Mode.DryRun && mode !== Mode.Live) throw new InvalidInput('mode', 'must be dryrun or live');
+      if (runsStreamed(sources, mode, options)) {
+        // Every named source exists and is readable before the target is opened; its rows are read as they are pinned.
+        const files = await expandSources(sources);
+        await withRunSession(options, (session) => withInspector(options, terminal, (inspector) =>
+          startStreamedRun(files, session, terminal, setExit, { ...options, inspect: inspector?.inspect })));
+        return;
+      }
       const loaded = await loadPlan(sources);
       await withRunSession(options, (session) => withInspector(options, terminal, async (inspector) => {
         // Sources are planned against the target now; a plan file was planned when it was written (the cut refuses

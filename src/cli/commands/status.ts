@@ -8,6 +8,7 @@ import { ExitCode } from '../exit-codes.js';
 import { printNextSteps, printRun, runJson } from '../print-run.js';
 import { runListLines, runsByTime } from '../run-list.js';
 import { withRunSession, type SessionOptions } from '../run-session.js';
+import { storedRiskRules } from '../../runs/stored-risk.js';
 import { nextStepsOf } from '../next-steps-of.js';
 import { withTargetOptions } from '../target-options.js';
 import type { Terminal } from '../terminal.js';
@@ -60,7 +61,7 @@ export function registerStatus(program: Command, terminal: Terminal, setExit: (c
         if (loaded.snapshot === null) throw new RunNotFound(`${id} (stored, but never started)`);
         const { view, upgrade } = viewOfStoredRun(loaded.run, loaded.snapshot);
         const journal = options.journal ? await store.journal(id) : [];
-        const next = view.parked ? await nextStepsOf(session.target, session.policy, session.killSwitch, view, (await store.load(id))?.plan ?? null) : [];
+        const next = view.parked ? await nextStepsOf(session.target, session.policy, session.killSwitch, view, await storedRiskRules(store, id, session.policy)) : [];
         if (options.json) terminal.line(JSON.stringify({ ...runJson(view), upgrade, next, stored: loaded.run, snapshot: loaded.snapshot as Snapshot<unknown> | null, journal }, null, 2));
         else {
           printRun(view, terminal);

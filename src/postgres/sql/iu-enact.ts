@@ -77,3 +77,33 @@ export async function enactedRowsOf(session: DbSession, changeSetId: string): Pr
   );
   return rows.map((r) => ({ address: r.address, version: r.version, status: 'enacted' as const }));
 }
+
+/**
+ * Enacts the drafts of a change set whose plan is pinned for its run, the addresses read from the pin server-side (all
+ * but retirements, a range of `ord` per call of `cutter.fn_enact_addresses`): no address crosses the wire. Returns
+ * only the rows that were not enacted (none, for a change set that can be enacted), with their address.
+ */
+export async function enactPinnedAddresses(session: DbSession, enactment: Enactment, pinnedRows: number, chunkSize: number, afterChunk: (done: number) => void): Promise<EnactedRow[]> {
+  const failed: EnactedRow[] = [];
+  let done = 0;
+  for (let start = 0; start < pinnedRows; start += chunkSize) {
+    const { rows } = await session.query<{ address: string; version: number; status: EnactedRow['status']; n: number }>(`
+      SELECT a.addresses[f.ord + 1] AS address, f.version, f.status, cardinality(a.addresses) AS n
+      FROM (SELECT ARRAY(SELECT address FROM cutter.pinned_plan_rows WHERE run_id = $3 AND action IS DISTINCT FROM 'retire' AND ord >= $4 AND ord < $5 ORDER BY ord) AS addresses) a
+      LEFT JOIN LATERAL cutter.fn_enact_addresses($1, $2, $3, a.addresses) f ON true`,
+      [enactment.changeSetId, enactment.reviewDecisionId, enactment.runId, start, start + chunkSize]);
+    for (const r of rows) if (r.status !== null && r.status !== 'enacted') failed.push({ address: r.address, version: r.version, status: r.status });
+    done += rows[0]?.n ?? 0;
+    afterChunk(done);
+  }
+  return failed;
+}
+
+/** Retires the enacted versions at the addresses the run's pin retires, read server-side; returns how many were retired. */
+export async function retirePinned(session: DbSession, changeSetId: string, runId: string): Promise<number> {
+  const { rows } = await session.query<{ n: number }>(
+    "SELECT count(*)::integer AS n FROM cutter.fn_retire_addresses($1, ARRAY(SELECT address FROM cutter.pinned_plan_rows WHERE run_id = $2 AND action = 'retire'))",
+    [changeSetId, runId],
+  );
+  return rows[0]?.n ?? 0;
+}

@@ -92,12 +92,63 @@ export type PinDifference =
   | { readonly kind: 'digest'; readonly pinned: string; readonly planned: string }
   | { readonly kind: 'actions' };
 
+/** What the pin must be to be cut: the plan's row count, content digest (every row) and action digest. */
+export interface PinExpectation {
+  readonly rows: number;
+  readonly digest: string;
+  readonly actions: string;
+}
+
+/**
+ * Whether the run's pin is the plan the run holds (and its approvals bind): every pinned title and body still hash to
+ * the row's content hash, and the pinned rows have the expected count, content digest and action digest. Null if so.
+ */
+export async function pinDifference(session: DbSession, runId: string, expected: PinExpectation): Promise<PinDifference | null> {
+  const integrity = (await session.query<{ rows: number; rehashed: number; digest: string; actions: string }>(PIN_INTEGRITY_SQL, [runId])).rows[0];
+  if (integrity === undefined || integrity.rehashed > 0) {
+    const addresses = (await session.query<{ address: string }>(REHASHED_ROWS_SQL, [runId])).rows.map((r) => r.address);
+    return { kind: 'rehashed', addresses };
+  }
+  if (integrity.rows !== expected.rows) return { kind: 'rows', pinned: integrity.rows, planned: expected.rows };
+  if (integrity.digest !== expected.digest) return { kind: 'digest', pinned: integrity.digest, planned: expected.digest };
+  if (integrity.actions !== expected.actions) return { kind: 'actions' };
+  return null;
+}
+
+/** The pinned rows that write a version and could not be created as planned (classified as the cut does), by exception. */
+export async function pinExceptions(session: DbSession, runId: string): Promise<{ address: string; version: number; status: IUCreateStatus }[]> {
+  return (await session.query<{ address: string; version: number; status: IUCreateStatus }>(CLASSIFY_PINNED_SQL, [runId])).rows;
+}
+
+/**
+ * Inserts the run's pinned rows (all but retirements) as drafts of the change set, server-side, a range of `ord` per
+ * statement so progress follows what the database has written; an address among `versions` gets the version given
+ * there, any other version 1. Returns how many drafts were inserted.
+ */
+export async function insertFromPin(
+  session: DbSession,
+  runId: string,
+  changeSetId: string,
+  versions: readonly { address: string; version: number }[],
+  pinnedRows: number,
+  chunkSize: number,
+  progress: (done: number) => void,
+): Promise<number> {
+  const step = Math.max(1, chunkSize);
+  let written = 0;
+  for (let start = 0; start < pinnedRows; start += step) {
+    const { rowCount } = await session.query(INSERT_FROM_PIN_SQL, [runId, changeSetId, versions.map((e) => e.address), versions.map((e) => e.version), start, start + step]);
+    written += rowCount;
+    progress(written);
+  }
+  return written;
+}
+
 /**
  * Creates a draft for every row of the run's pinned plan, in the caller's transaction, without the rows crossing the
- * wire again. First the pin must be the run's plan: every pinned title and body still hash to the row's content hash,
- * and the pinned (address, content hash) pairs have the plan's count and content digest (`plannedDigest`); else
- * nothing is written and the difference is returned. Then every row is classified as {@link createStaged} does, and
- * only if every row is `created` are the pinned rows inserted. Returns a status per row, in the order of `rows`.
+ * wire again. First the pin must be the run's plan ({@link pinDifference} against `rows`); else nothing is written and
+ * the difference is returned. Then every row is classified as {@link createStaged} does, and only if every row is
+ * `created` are the pinned rows inserted. Returns a status per row, in the order of `rows`.
  */
 export async function createFromPin(
   session: DbSession,
@@ -111,15 +162,9 @@ export async function createFromPin(
   // The rows the cut writes: every row but a retirement (done at enactment). The pin is checked whole.
   const writing = rows.filter(writesVersion);
   const created: CreatedRow[] = writing.map((r) => ({ address: r.address, version: 1, status: 'created' }));
-  const integrity = (await session.query<{ rows: number; rehashed: number; digest: string; actions: string }>(PIN_INTEGRITY_SQL, [runId])).rows[0];
-  if (integrity === undefined || integrity.rehashed > 0) {
-    const addresses = (await session.query<{ address: string }>(REHASHED_ROWS_SQL, [runId])).rows.map((r) => r.address);
-    return { created, difference: { kind: 'rehashed', addresses } };
-  }
-  if (integrity.rows !== rows.length) return { created, difference: { kind: 'rows', pinned: integrity.rows, planned: rows.length } };
-  if (integrity.digest !== plannedDigest) return { created, difference: { kind: 'digest', pinned: integrity.digest, planned: plannedDigest } };
-  if (integrity.actions !== actionDigestOf(rows)) return { created, difference: { kind: 'actions' } };
-  const { rows: exceptions } = await session.query<{ address: string; version: number; status: IUCreateStatus }>(CLASSIFY_PINNED_SQL, [runId]);
+  const difference = await pinDifference(session, runId, { rows: rows.length, digest: plannedDigest, actions: actionDigestOf(rows) });
+  if (difference !== null) return { created, difference };
+  const exceptions = await pinExceptions(session, runId);
   if (exceptions.length > 0) {
     const at = new Map(writing.map((r, i) => [r.address, i]));
     for (const e of exceptions) {
@@ -128,14 +173,6 @@ export async function createFromPin(
     }
   }
   if (created.some((row) => row.status !== 'created')) return { created, difference: null };
-  // Inserted a range of the pin's rows per statement, so progress follows what the database has written, not one
-  // report when a single statement over every row returns.
-  const step = Math.max(1, chunkSize);
-  let written = 0;
-  for (let start = 0; start < rows.length; start += step) {
-    const { rowCount } = await session.query(INSERT_FROM_PIN_SQL, [runId, changeSetId, exceptions.map((e) => e.address), exceptions.map((e) => e.version), start, start + step]);
-    written += rowCount;
-    progress(written);
-  }
+  await insertFromPin(session, runId, changeSetId, exceptions, rows.length, chunkSize, progress);
   return { created, difference: null };
 }

@@ -76,7 +76,7 @@ describe('kill-switch locks, each alone', () => {
     const phaseSwitch = new InMemoryKillSwitch(false); // the phase reads OFF
     const adapter = new FakeLiveAdapter(adapterSwitch);
     const plan = samplePlan(2);
-    const actors = bindPhaseActors({ executor: adapter, killSwitch: phaseSwitch, plan, logger: silentLogger });
+    const actors = bindPhaseActors({ executor: adapter, killSwitch: phaseSwitch, plan: { kind: 'rows', plan }, logger: silentLogger });
     const actor = createActor(actors.cut, { input: { runId: 'r', mode: 'LIVE', changeSet: pinChangeSet(plan, 'run-1') } }).start();
     await expect(toPromise(actor)).rejects.toMatchObject({ code: 'E_KILL_SWITCH_OFF', lock: 'phase' });
     expect(adapter.calls).toEqual([]);

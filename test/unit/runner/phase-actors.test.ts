@@ -27,7 +27,7 @@ class Doctored extends DryRunSimulator {
 }
 
 function actors(executor: Doctored | FakeLiveAdapter | DryRunSimulator, killSwitch = new InMemoryKillSwitch(true), logger = silentLogger) {
-  return bindPhaseActors({ executor, killSwitch, plan, logger });
+  return bindPhaseActors({ executor, killSwitch, plan: { kind: 'rows', plan }, logger });
 }
 
 function runActor(logic: AnyActorLogic, input: unknown): Promise<unknown> {

@@ -36,7 +36,7 @@ const ALL_PHASES: readonly ExecutorMethod[] = [
 /** Runs one phase actor directly (the seed called phase functions directly). */
 async function runPhase(phase: 'backup' | 'cut' | 'ledger' | 'verify' | 'enact', mode: Mode, executor: Parameters<typeof bindPhaseActors>[0]['executor']) {
   const plan = samplePlan(3);
-  const actors = bindPhaseActors({ executor, killSwitch, plan, logger: silentLogger });
+  const actors = bindPhaseActors({ executor, killSwitch, plan: { kind: 'rows', plan }, logger: silentLogger });
   const input = { runId: 'run-1', mode, changeSet: pinChangeSet(plan, 'run-1') };
   const actor = createActor(actors[phase] as AnyActorLogic, { input: phase === 'enact' ? { ...input, reviewDecisionId: 'RD-1' } : input });
   actor.start();
