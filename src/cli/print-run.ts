@@ -2,7 +2,7 @@ import type { NextStep } from '../policy/next-steps.js';
 import { counted } from '../text/plural.js';
 import { statusWordOf, type RunView } from '../runner/run-view.js';
 import { outcomeHintFor } from './outcome-hints.js';
-import { approvalsByGate, isGateWait, refusalLine } from './refusal-lines.js';
+import { approvalsByGate, isGateWait, refusalLine } from '../text/refusal-lines.js';
 import type { Terminal } from './terminal.js';
 
 /** How many of a run's refusals `status` prints: the most recent ones. */

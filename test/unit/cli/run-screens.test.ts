@@ -10,7 +10,7 @@ import { changeSetLine, ledgerRecordLine } from '../../../src/cli/history-lines.
 import { main } from '../../../src/cli/main.js';
 import { outcomeHintFor } from '../../../src/cli/outcome-hints.js';
 import { hintOf, printRun } from '../../../src/cli/print-run.js';
-import { refusalLine } from '../../../src/cli/refusal-lines.js';
+import { refusalLine } from '../../../src/text/refusal-lines.js';
 import { runListLines } from '../../../src/cli/run-list.js';
 import { enactLine } from '../../../src/cli/run-reporter.js';
 import { statusWordOf, type RunView } from '../../../src/runner/run-view.js';
