@@ -85,7 +85,7 @@ ${alerts.join('\n')}
 
 function chartHtml(model: ReportModel, svg: string): string {
   const note = model.path.complete
-    ? `${model.path.steps.length} transitions taken, from the run's journal.`
+    ? `${counted(model.path.steps.length, 'transition')} taken, from the run's journal.`
     : 'The journal could not be matched to this statechart step by step (was the run made by another Cutter version?): only the states the journal names are highlighted.';
   return `<section id="statechart">
 <h2>Path through the statechart</h2>

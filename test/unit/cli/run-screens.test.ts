@@ -94,6 +94,19 @@ describe('run screens', () => {
     expect(changeSetLine({ ...set, rowCount: 2 }, terminal)).toContain(' 2 planned rows  ');
   });
 
+  it('status counts what it leaves out by kind, in the right number: 1 earlier refusal, 1 earlier wait, 1 earlier refusal and 1 wait', () => {
+    const refusal: Refusal = { gate: 'SG_1', code: 'E_APPROVAL_DUPLICATE', reason: 'alice already approved SG_1' };
+    const notShown = (earlier: Refusal[]) => printed(view('awaitingCutApproval', { refusals: [...earlier, refusal, refusal, quorumWait] }, { gate: 'SG_1' }))
+      .find((line) => line.includes('not shown'))?.replace(/^refused +/, '').replace(/ not shown.*$/, '');
+    expect(notShown([])).toBeUndefined();
+    expect(notShown([refusal])).toBe('1 earlier refusal');
+    expect(notShown([refusal, refusal])).toBe('2 earlier refusals');
+    expect(notShown([quorumWait])).toBe('1 earlier wait');
+    expect(notShown([quorumWait, quorumWait])).toBe('2 earlier waits');
+    expect(notShown([refusal, quorumWait])).toBe('1 earlier refusal and 1 wait');
+    expect(notShown([refusal, refusal, quorumWait])).toBe('2 earlier refusals and 1 wait');
+  });
+
   it('--scope without --retire-missing is a usage error naming --retire-missing (exit 2), for plan and run, before any file is read', async () => {
     for (const command of ['plan', 'run']) {
       const terminal = captureTerminal();
