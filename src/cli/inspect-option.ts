@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { InvalidInput } from '../errors/index.js';
 import { DEFAULT_INSPECT_PORT, openSocketInspector, type SocketInspector } from './inspect-socket.js';
 import type { Terminal } from './terminal.js';
+import { counted } from '../text/plural.js';
 
 export interface InspectOptions {
   readonly inspect?: boolean;
@@ -35,7 +36,7 @@ export async function withInspector<T>(options: InspectOptions, terminal: Termin
     return await work(socket);
   } finally {
     const report = await socket.close();
-    if (report.connected) terminal.error(`${terminal.dim('inspector:')} sent ${report.sent} events to ${report.url}`);
+    if (report.connected) terminal.error(`${terminal.dim('inspector:')} sent ${counted(report.sent, 'event')} to ${report.url}`);
     else terminal.error(`${terminal.yellow('inspector:')} could not reach ${report.url} (${report.error ?? 'closed'}); nothing was streamed`);
   }
 }

@@ -1,8 +1,9 @@
+import type { Refusal } from '../../machines/run-types.js';
 import type { NextStep } from '../policy/next-steps.js';
 import { counted } from '../text/plural.js';
 import { statusWordOf, type RunView } from '../runner/run-view.js';
 import { outcomeHintFor } from './outcome-hints.js';
-import { approvalsByGate, isGateWait, refusalLine } from './refusal-lines.js';
+import { approvalsByGate, isGateWait, refusalLine } from '../text/refusal-lines.js';
 import type { Terminal } from './terminal.js';
 
 /** How many of a run's refusals `status` prints: the most recent ones. */
@@ -29,6 +30,14 @@ export function nextSteps(view: RunView): string[] {
   return [`cutter report ${id}   (what the run did, with its journal and approvals)`, `cutter status ${id} --journal`];
 }
 
+/** What status leaves out, counted by kind: `1 earlier refusal`, `2 earlier waits`, `1 earlier refusal and 2 waits`. */
+function earlierNotShown(hidden: readonly Refusal[]): string {
+  const waits = hidden.filter(isGateWait).length;
+  if (waits === 0) return counted(hidden.length, 'earlier refusal');
+  if (waits === hidden.length) return counted(waits, 'earlier wait');
+  return `${counted(hidden.length - waits, 'earlier refusal')} and ${counted(waits, 'wait')}`;
+}
+
 /** A short report of where a run is: state, change set, results, refusals, error, and the next steps. */
 export function printRun(view: RunView, terminal: Terminal): void {
   const { context } = view;
@@ -42,10 +51,9 @@ export function printRun(view: RunView, terminal: Terminal): void {
   }
   for (const { gate, approval } of approvalsByGate(context)) terminal.line(`${terminal.bold(gate)}       approved by ${approval.approver}: ${approval.reason}`);
   // The last few records say why the run stands where it does; the rest are counted, never dropped without a word.
-  const earlier = context.refusals.length - SHOWN_REFUSALS;
-  if (earlier > 0) {
-    const noun = context.refusals.slice(0, earlier).some(isGateWait) ? 'refusals and waits' : earlier === 1 ? 'refusal' : 'refusals';
-    terminal.line(`${terminal.yellow('refused')}    ${terminal.dim(`${earlier} earlier ${noun} not shown (all of them: cutter status ${context.runId} --json, or cutter report ${context.runId})`)}`);
+  const earlier = context.refusals.slice(0, -SHOWN_REFUSALS);
+  if (earlier.length > 0) {
+    terminal.line(`${terminal.yellow('refused')}    ${terminal.dim(`${earlierNotShown(earlier)} not shown (all of them: cutter status ${context.runId} --json, or cutter report ${context.runId})`)}`);
   }
   const shown = context.refusals.slice(-SHOWN_REFUSALS);
   shown.forEach((refusal, i) => {

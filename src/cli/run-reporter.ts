@@ -4,7 +4,7 @@ import type { Terminal } from './terminal.js';
 import type { BackupResult } from '../domain/results.js';
 import type { EnactSummary } from '../../machines/run-types.js';
 import { counted } from '../text/plural.js';
-import { approvalsByGate } from './refusal-lines.js';
+import { approvalsByGate } from '../text/refusal-lines.js';
 
 /** What each state means to an operator, phrased for the mode. */
 const DESCRIPTIONS: Readonly<Record<string, (live: boolean) => string>> = {

@@ -9,6 +9,7 @@ import { GateSchema, type Gate } from '../domain/approval.js';
 import { canonicalJson, sha256Hex } from '../domain/hashing.js';
 import { canonicalIdentity, identityCollisions } from '../domain/identity.js';
 import { ChangeWindowSchema, type ChangeWindow } from './windows.js';
+import { counted } from '../text/plural.js';
 
 const DURATION = /^(\d+)\s*(s|m|h|d)$/;
 const UNIT_SECONDS = { s: 1, m: 60, h: 3600, d: 86_400 } as const;
@@ -127,9 +128,9 @@ export function policyProblems(document: PolicyDocument): PolicyProblem[] {
     for (const [group, need] of Object.entries(groups)) {
       // Only members who may approve this gate can meet it.
       const have = membersOf(group, eligible).length;
-      if (have < need) problems.push({ path: `${path}.groups.${group}`, message: `needs ${need} of group ${group}, but ${have} approver(s) who may approve this gate belong to it: add members or lower it` });
+      if (have < need) problems.push({ path: `${path}.groups.${group}`, message: `needs ${need} of group ${group}, but ${counted(have, 'approver')} who may approve this gate ${have === 1 ? 'belongs' : 'belong'} to it: add members or lower it` });
     }
-    if (eligible.length < quorum) problems.push({ path: `${path}.quorum`, message: `needs ${quorum} distinct approvers, but ${eligible.length} may approve this gate: add approvers or lower it` });
+    if (eligible.length < quorum) problems.push({ path: `${path}.quorum`, message: `needs ${counted(quorum, 'distinct approver')}, but ${eligible.length} may approve this gate: add approvers or lower it` });
   };
   for (const gate of GateSchema.options) {
     const rules = document.gates[gate];

@@ -4,6 +4,7 @@ import type { ReportModel } from './report-model.js';
 import { REPORT_CSS } from './report-styles.js';
 import { addressesHtml, killSwitchHtml } from './render-sections.js';
 import { counted } from '../text/plural.js';
+import { codedReason } from '../text/refusal-lines.js';
 
 /** Escapes text for HTML element content and quoted attribute values. Every string from a run goes through it. */
 export function escapeHtml(text: string): string {
@@ -84,7 +85,7 @@ ${alerts.join('\n')}
 
 function chartHtml(model: ReportModel, svg: string): string {
   const note = model.path.complete
-    ? `${model.path.steps.length} transitions taken, from the run's journal.`
+    ? `${counted(model.path.steps.length, 'transition')} taken, from the run's journal.`
     : 'The journal could not be matched to this statechart step by step (was the run made by another Cutter version?): only the states the journal names are highlighted.';
   return `<section id="statechart">
 <h2>Path through the statechart</h2>
@@ -129,11 +130,18 @@ const DECISION_OUTCOME: Readonly<Record<DecisionRow['action'], { word: string; t
   refusal: { word: 'refused', tone: 'bad' },
 };
 
+/** What came of a decision: its own outcome, the refusal that followed it, or the wait its gate went on with. */
+function decisionOutcomeHtml(row: DecisionRow): string {
+  const { refusal } = row;
+  if (refusal === null) return `<span class="outcome ${DECISION_OUTCOME[row.action].tone}">${DECISION_OUTCOME[row.action].word}</span>`;
+  // A wait took the approval: nothing was refused, and its reason names its code and gate already (as `status` prints it).
+  if (refusal.label !== 'refused') return `<span class="outcome warn">${refusal.label}</span> ${e(codedReason(refusal))}`;
+  return `<span class="outcome bad">refused</span> <code>${e(refusal.code)}</code> ${e(refusal.gate === row.gate ? '' : `(${refusal.gate}) `)}${e(refusal.reason)}`;
+}
+
 function decisionRowHtml(row: DecisionRow, day: string): string {
-  const refused = row.refusal !== null;
-  const outcome = !refused
-    ? `<span class="outcome ${DECISION_OUTCOME[row.action].tone}">${DECISION_OUTCOME[row.action].word}</span>`
-    : `<span class="outcome bad">refused</span> <code>${e(row.refusal.code)}</code> ${e(row.refusal.gate === row.gate ? '' : `(${row.refusal.gate}) `)}${e(row.refusal.reason)}`;
+  const refused = row.refusal?.label === 'refused';
+  const outcome = decisionOutcomeHtml(row);
   const review = row.reviewDecisionId === null ? '' : `<br><span class="note">review decision <code>${e(row.reviewDecisionId)}</code></span>`;
   return `<tr class="${refused ? 'refused' : ''}"><td>${formatTime(row.at, day)}</td><td>${e(row.gate ?? '—')}</td><td>${e(row.action)}</td>`
     + `<td>${e(row.who ?? '—')}</td><td class="reason">${e(row.reason ?? '—')}${review}</td><td>${formatTime(row.signedAt, day)}</td><td>${formatTime(row.expiresAt, day)}</td><td>${outcome}</td></tr>`;

@@ -123,7 +123,7 @@ export function buildReportModel(input: ReportInput): ReportModel {
     next: input.next ?? [],
     path,
     timeline,
-    decisions: collectDecisions(input.journal),
+    decisions: collectDecisions(input.journal, view.gate),
     ledger: {
       entries: changeSetId === null ? [] : input.ledger
         .filter((r) => r.changeSetId === changeSetId)

@@ -37,6 +37,26 @@ export async function completedDryRun(selfReason = 'carol approves her own run')
   return recorded(store, run.id);
 }
 
+/**
+ * DRYRUN under a 2-of-N quorum at SG_1: alice's approval is taken and the gate waits for a second one (a wait the run
+ * journals among its refusals, gate `policy`). With `opened`, bob's approval then opens the gate and the run parks at SG_2.
+ */
+export async function quorumDryRun(opened: boolean): Promise<JournaledRun> {
+  const store = new MemoryRunStore();
+  const run = await createDurableRun({ store, mode: 'DRYRUN', plan: samplePlan(2), initiator: 'carol', approvals: { ...policy, rules: { gates: { SG_1: { quorum: 2 } } } } });
+  run.start();
+  const atCut = await run.settled();
+  run.approve(approvalFor(atCut, 'SG_1', 'alice'));
+  const waiting = await run.settled();
+  if (opened) {
+    run.approve(approvalFor(waiting, 'SG_1', 'bob'));
+    await run.settled();
+  }
+  // Everything the run recorded is stored before it is read back (a parked run never reaches `done`).
+  await run.release();
+  return recorded(store, run.id);
+}
+
 /** DRYRUN rejected at SG_2 (torn), then compensated after SG_3. */
 export async function compensatedDryRun(): Promise<JournaledRun> {
   const store = new MemoryRunStore();

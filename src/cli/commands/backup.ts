@@ -4,14 +4,15 @@ import type { Command } from 'commander';
 import { DefaultPath, makeOutputFolder } from '../../config/cutter-folder.js';
 import { BackupNotFound, InvalidInput, RestoreStep } from '../../errors/index.js';
 import { PRIVATE_FOLDER_MODE } from '../../postgres/backups/private-files.js';
-import { restoreBackup, type RestoreReport } from '../../postgres/backups/restore-backup.js';
+import { restoreBackup } from '../../postgres/backups/restore-backup.js';
 import { restoreStep } from '../../postgres/backups/restore-step.js';
 import { maskDsn } from '../../postgres/providers/mask-dsn.js';
 import { createScratchDatabase, createScratchFolder, openIntoDestination, type RestoreDestination } from '../../postgres/backups/restore-destination.js';
 import { assertSchemaVersion } from '../../postgres/errors.js';
 import { LATEST_SCHEMA_VERSION, schemaVersionOf } from '../../postgres/migrations/index.js';
 import { openTarget, type OpenTarget, type TargetConfig } from '../../postgres/open-target.js';
-import { findBackup, listBackups, type BackupRecord } from '../../postgres/sql/backups.js';
+import { findBackup, listBackups } from '../../postgres/sql/backups.js';
+import { printBackupList, printRestore } from '../backup-lines.js';
 import { ExitCode } from '../exit-codes.js';
 import { targetFromOptions, withTargetOptions, type TargetOptions, type TargetUse } from '../target-options.js';
 import type { Terminal } from '../terminal.js';
@@ -36,18 +37,6 @@ async function withSourceTarget<T>(options: TargetOptions, work: (target: OpenTa
   }
 }
 
-function printList(backups: readonly BackupRecord[], terminal: Terminal): void {
-  if (backups.length === 0) {
-    terminal.line('no backups');
-    return;
-  }
-  for (const b of backups) {
-    terminal.line(`${terminal.bold(b.backupId)}  ${b.kind}${b.verified ? '' : terminal.red(' (not verified)')}  ${terminal.dim(b.takenAt)}`);
-    terminal.line(`  run ${b.runId} · change set ${b.changeSetId}`);
-    terminal.line(`  ${b.location} on ${b.host ?? '(host not recorded)'} · ${b.bytes} bytes · ${b.rows} IU rows · sha256 ${b.sha256}`);
-  }
-}
-
 /**
  * The scratch a restore creates when `--into` is not given: a database on the target's server, or an embedded one in
  * `.cutter/restores/` of the working folder (made with `.cutter/.gitignore` first, like every file the CLI writes there).
@@ -61,12 +50,6 @@ async function createScratch(config: TargetConfig, backupId: string): Promise<Re
   return restoreStep(RestoreStep.CreateDatabase, { backupId, destination: `a new database beside ${maskDsn(config.dsn)}` }, () => createScratchDatabase(config.dsn, backupId));
 }
 
-function printRestore(report: RestoreReport, scratch: boolean, terminal: Terminal): void {
-  terminal.line(`${terminal.green('restored')} backup ${report.backupId} (${report.kind}) into ${report.into}${scratch ? ' (a scratch database created for this restore: drop it, or delete its folder, when done)' : ''}`);
-  terminal.line(`  verified: ${report.rows} IU rows, content sha256 ${report.contentSha256}${report.fileSha256 === null ? '' : `, file sha256 ${report.fileSha256}`}`);
-  terminal.line(`  recorded: ledger record #${report.ledger.seq} (restore) ${report.ledger.recordHash}`);
-}
-
 /** Registers `cutter backup list` and `cutter backup restore`. */
 export function registerBackup(program: Command, terminal: Terminal, setExit: (code: ExitCode) => void): void {
   const backup = program.command('backup').description('the pre-write backups of LIVE runs: list them, restore one');
@@ -77,7 +60,7 @@ export function registerBackup(program: Command, terminal: Terminal, setExit: (c
     .action(async (options: TargetOptions & { json: boolean }) => {
       const backups = await withSourceTarget(options, (target) => target.admin(listBackups), 'read');
       if (options.json) terminal.line(JSON.stringify(backups, null, 2));
-      else printList(backups, terminal);
+      else printBackupList(backups, terminal);
       setExit(ExitCode.Ok);
     });
 

@@ -5,6 +5,7 @@ import { resolvePolicy } from '../../policy/resolve.js';
 import { targetFromOptions, withTargetOptions, type TargetOptions } from '../target-options.js';
 import { ExitCode } from '../exit-codes.js';
 import type { Terminal } from '../terminal.js';
+import { counted } from '../../text/plural.js';
 
 /** Registers `cutter config check`. */
 export function registerConfig(program: Command, terminal: Terminal, setExit: (code: ExitCode) => void): void {
@@ -33,7 +34,7 @@ export function registerConfig(program: Command, terminal: Terminal, setExit: (c
         terminal.line(`policy ${policy.hash.slice(0, 12)}: one person ${policy.document.allowSameApproverAcrossGates ? 'may' : 'may not'} approve two gates of a run`);
         for (const [gate, rules] of Object.entries(policy.document.gates)) {
           const groups = Object.entries(rules.groups).map(([g, n]) => `${n} of ${g}`);
-          terminal.line(`  ${gate}: ${rules.quorum} approval${rules.quorum === 1 ? '' : 's'}${groups.length === 0 ? '' : ` incl. ${groups.join(' and ')}`}; lasting ${rules.approvalLifetime.default} (at most ${rules.approvalLifetime.max})${rules.windows.length === 0 ? '' : `; only inside ${rules.windows.join(' or ')}`}`);
+          terminal.line(`  ${gate}: ${counted(rules.quorum, 'approval')}${groups.length === 0 ? '' : ` incl. ${groups.join(' and ')}`}; lasting ${rules.approvalLifetime.default} (at most ${rules.approvalLifetime.max})${rules.windows.length === 0 ? '' : `; only inside ${rules.windows.join(' or ')}`}`);
         }
         for (const rule of policy.document.risk) terminal.line(`  risk ${rule.name}: raises ${Object.keys(rule.raise).join(', ')} when ${Object.keys(rule.when).join(' and ')}`);
         terminal.line(`roles (${roles.setup}): ${roles.boundary ? terminal.green('a privilege boundary') : terminal.yellow('no privilege boundary')}: ${roles.note}`);

@@ -10,6 +10,7 @@ import type { RunView } from '../../runner/run-view.js';
 import { ExitCode } from '../exit-codes.js';
 import { withInspectOptions, withInspector, type InspectOptions } from '../inspect-option.js';
 import type { SocketInspector } from '../inspect-socket.js';
+import { printReplayTimeline } from '../replay-timeline.js';
 import { targetFromOptions, withTargetOptions, type TargetOptions } from '../target-options.js';
 import type { Terminal } from '../terminal.js';
 
@@ -24,23 +25,6 @@ const standing = (view: RunView): string => view.output?.status ?? (view.parked 
 function stepJson(step: ReplayStep): Record<string, unknown> {
   const { view, ...rest } = step;
   return { ...rest, status: standing(view), gate: view.gate, context: view.context };
-}
-
-/** A migration step, for people: the versions, and whether the journal arrived where the migration took the run. */
-function migrationLine(migration: NonNullable<ReplayStep['migration']>, at: string, terminal: Terminal): string {
-  const versions = `snapshot version ${migration.from} → ${migration.to}${migration.stored ? '' : ' (the next command that acts on the run stores it)'}`;
-  if (migration.outcome === 'stranded') return terminal.yellow(`${versions}: stranded at ${at}; the journal before it is continued from the migration's snapshot`);
-  return `${versions} at ${at}: ${migration.matches === false ? terminal.red('the journal replays elsewhere') : 'the journal arrives where the migration took it'}`;
-}
-
-function printTimeline(replay: StoredRunReplay, terminal: Terminal): void {
-  const { run, steps } = replay;
-  terminal.line(`${terminal.bold('replay')} of run ${run.runId} (${run.mode}, started by ${run.initiator}): ${steps.length} steps, no executor, read-only`);
-  for (const step of steps) {
-    const move = step.kind === 'restore' ? terminal.dim(`restored at ${step.after}`) : step.migration === undefined ? `${step.before ?? '·'} → ${step.after}` : migrationLine(step.migration, step.after, terminal);
-    terminal.line(`${String(step.seq).padStart(4)}  ${step.at}  ${step.event.padEnd(28)} ${move}`);
-    for (const refusal of step.refusals) terminal.line(`${' '.repeat(32)}${terminal.yellow('refused')} ${refusal.gate}: ${refusal.code} ${refusal.reason}`);
-  }
 }
 
 /** `torn.compensating` → `{ torn: 'compensating' }`: the state value the inspector draws. */
@@ -88,7 +72,7 @@ export function registerReplay(program: Command, terminal: Terminal, setExit: (c
           return Promise.resolve();
         });
         if (options.json) terminal.line(JSON.stringify(replay.steps.map(stepJson), null, 2));
-        else printTimeline(replay, terminal);
+        else printReplayTimeline(replay, terminal);
         assertReplayMatches(replay);
         if (!options.json) terminal.line(`${terminal.green('ok')}: the journal replays to ${replay.replayed.state} [${standing(replay.replayed)}], as the stored run (state and context match)`);
         setExit(ExitCode.Ok);

@@ -13,7 +13,7 @@ import { restoreRun } from '../../runs/durable-run.js';
 import { findRun } from '../../runs/run-store.js';
 import { exitCodeForRefusal, exitCodeForView, ExitCode } from '../exit-codes.js';
 import { outcomeHintFor } from '../outcome-hints.js';
-import { codedReason, isGateWait } from '../refusal-lines.js';
+import { codedReason, isGateWait } from '../../text/refusal-lines.js';
 import { withInspectOptions, withInspector, type InspectOptions } from '../inspect-option.js';
 import { printRun, runJson } from '../print-run.js';
 import { reportRunProgress } from '../run-reporter.js';

@@ -12,6 +12,7 @@ import { createScratchDatabase, type RestoreDestination } from './restore-destin
 import { restoreDumpInto, type DumpRestoreTools } from './restore-dump.js';
 import { restoreStep } from './restore-step.js';
 import { snapshotRows } from './snapshot-runner.js';
+import { counted } from '../../text/plural.js';
 
 /** The target a backup was taken of: its administrator's session, and its DSN on PostgreSQL (for a staging database). */
 export interface RestoreSource {
@@ -45,7 +46,7 @@ export interface RestoreReport {
 
 /** Compares what the destination now holds with what the backup recorded; throws {@link RestoreMismatch}. */
 function assertMatches(backup: BackupRecord, actual: IUDigest): void {
-  if (actual.rows !== backup.rows) throw new RestoreMismatch(backup.backupId, `${actual.rows} IU rows restored, the backup recorded ${backup.rows}`);
+  if (actual.rows !== backup.rows) throw new RestoreMismatch(backup.backupId, `${counted(actual.rows, 'IU row')} restored, the backup recorded ${backup.rows}`);
   const expected = backup.contentSha256 ?? (backup.kind === 'snapshot' ? backup.sha256 : null);
   if (expected !== null && actual.sha256 !== expected) throw new RestoreMismatch(backup.backupId, `the restored rows hash to ${actual.sha256}, the backup recorded ${expected}`);
 }

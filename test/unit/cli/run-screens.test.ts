@@ -10,7 +10,7 @@ import { changeSetLine, ledgerRecordLine } from '../../../src/cli/history-lines.
 import { main } from '../../../src/cli/main.js';
 import { outcomeHintFor } from '../../../src/cli/outcome-hints.js';
 import { hintOf, printRun } from '../../../src/cli/print-run.js';
-import { refusalLine } from '../../../src/cli/refusal-lines.js';
+import { refusalLine } from '../../../src/text/refusal-lines.js';
 import { runListLines } from '../../../src/cli/run-list.js';
 import { enactLine } from '../../../src/cli/run-reporter.js';
 import { statusWordOf, type RunView } from '../../../src/runner/run-view.js';
@@ -92,6 +92,19 @@ describe('run screens', () => {
     const set = { changeSetId: 'cs-1', runId: 'run-1', state: 'completed', initiator: 'carol', cutApprover: 'alice', enactApprover: 'bob', reviewDecisionId: 'RD', ledger: [{ seq: 9, kind: 'change-set' }], reverts: null, createdAt: '2026-12-06T00:00:00.000Z' };
     expect(changeSetLine({ ...set, rowCount: 1 }, terminal)).toContain(' 1 planned row  ');
     expect(changeSetLine({ ...set, rowCount: 2 }, terminal)).toContain(' 2 planned rows  ');
+  });
+
+  it('status counts what it leaves out by kind, in the right number: 1 earlier refusal, 1 earlier wait, 1 earlier refusal and 1 wait', () => {
+    const refusal: Refusal = { gate: 'SG_1', code: 'E_APPROVAL_DUPLICATE', reason: 'alice already approved SG_1' };
+    const notShown = (earlier: Refusal[]) => printed(view('awaitingCutApproval', { refusals: [...earlier, refusal, refusal, quorumWait] }, { gate: 'SG_1' }))
+      .find((line) => line.includes('not shown'))?.replace(/^refused +/, '').replace(/ not shown.*$/, '');
+    expect(notShown([])).toBeUndefined();
+    expect(notShown([refusal])).toBe('1 earlier refusal');
+    expect(notShown([refusal, refusal])).toBe('2 earlier refusals');
+    expect(notShown([quorumWait])).toBe('1 earlier wait');
+    expect(notShown([quorumWait, quorumWait])).toBe('2 earlier waits');
+    expect(notShown([refusal, quorumWait])).toBe('1 earlier refusal and 1 wait');
+    expect(notShown([refusal, refusal, quorumWait])).toBe('2 earlier refusals and 1 wait');
   });
 
   it('--scope without --retire-missing is a usage error naming --retire-missing (exit 2), for plan and run, before any file is read', async () => {

@@ -293,7 +293,7 @@ describe('a broken copy of an example', () => {
   it('names a group minimum with too few members', async () => {
     const error = await refusal('regulated-content', (c) => { obj(obj(risk(c, 1).raise).SG_2).groups = { security: 4 }; });
     expect(error.field).toBe('policy.risk.1.raise.SG_2.groups.security');
-    expect(error.message).toContain('needs 4 of group security, but 3 approver(s) who may approve this gate belong to it');
+    expect(error.message).toContain('needs 4 of group security, but 3 approvers who may approve this gate belong to it');
     const oncall = await refusal('emergency-revert', (c) => {
       for (const name of ['carol', 'dave', 'erin']) obj(c.approvers)[name] = { publicKey: `keys/${name}.pub` };
     });

@@ -45,6 +45,12 @@ describe('renderReportHtml', () => {
     expect(html).toContain('No ledger entries for this change set.');
   });
 
+  it('counts the transitions taken in words: 1 transition, 11 transitions', async () => {
+    const m = await model();
+    expect(renderReportHtml(m, SVG)).toContain('11 transitions taken, from the run&#39;s journal.');
+    expect(renderReportHtml({ ...m, path: { ...m.path, steps: m.path.steps.slice(0, 1) } }, SVG)).toContain('1 transition taken, from the run&#39;s journal.');
+  });
+
   it('is pure: the same model and chart give the same bytes', async () => {
     const m = await model();
     expect(renderReportHtml(m, SVG)).toBe(renderReportHtml(m, SVG));

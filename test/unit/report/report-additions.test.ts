@@ -10,7 +10,7 @@ import { GENESIS_HASH, ledgerRecordHash, type LedgerEntry } from '../../../src/d
 import { renderReportHtml } from '../../../src/report/render-html.js';
 import { buildReportModel, type ReportInput } from '../../../src/report/report-model.js';
 import { phaseSummary } from '../../../src/report/phase-timeline.js';
-import { compensatedDryRun, completedDryRun, type JournaledRun } from '../../support/journaled-runs.js';
+import { compensatedDryRun, completedDryRun, quorumDryRun, type JournaledRun } from '../../support/journaled-runs.js';
 import { samplePlan } from '../../support/fixtures.js';
 
 const graph = describeStatechart(runMachine);
@@ -73,6 +73,25 @@ describe('the report, beyond the bare run', () => {
     // Compensated: the undoing worked, the change did not happen. Amber, not the green of a completed run.
     expect(html).toContain('<span class="badge warn" id="run-status">compensated</span>');
     expect(renderReportHtml(buildReportModel(inputOf(await completedDryRun())), '<svg></svg>')).toContain('<span class="badge ok" id="run-status">completed</span>');
+  });
+
+  it('shows a gate\'s wait as `status` does: "waiting" while the run waits there, "waited" once it opened, never "refused"', async () => {
+    const approvalRow = (html: string, who: string) => html.split('</tr>').find((row) => row.includes(`<td>${who}</td>`)) ?? '';
+    const wait = 'E_APPROVAL_QUORUM: SG_1 needs 2 approvals, has 1 (alice); 1 more from bob or erin';
+
+    const waiting = buildReportModel(inputOf(await quorumDryRun(false)));
+    expect(waiting.decisions.map((d) => [d.action, d.who, d.refusal?.label ?? null])).toEqual([['approve', 'alice', 'waiting']]);
+    const waitingRow = approvalRow(renderReportHtml(waiting, '<svg></svg>'), 'alice');
+    expect(waitingRow).toContain(`<span class="outcome warn">waiting</span> ${wait}</td>`);
+    expect(waitingRow).not.toMatch(/refused|class="refused"|\(policy\)|E_APPROVAL_QUORUM<\/code> E_APPROVAL_QUORUM/);
+
+    const opened = buildReportModel(inputOf(await quorumDryRun(true)));
+    expect(opened.decisions.map((d) => [d.action, d.who, d.refusal?.label ?? null])).toEqual([['approve', 'alice', 'waited'], ['approve', 'bob', null]]);
+    const html = renderReportHtml(opened, '<svg></svg>');
+    expect(approvalRow(html, 'alice')).toContain(`<span class="outcome warn">waited</span> ${wait}</td>`);
+    expect(approvalRow(html, 'bob')).toContain('<span class="outcome ok">accepted</span>');
+    // A real refusal still reads as one.
+    expect(buildReportModel(inputOf(await completedDryRun())).decisions[0]?.refusal?.label).toBe('refused');
   });
 
   it('lists the kill-switch records made while the run existed, and only those', async () => {

@@ -2,13 +2,23 @@ import type { ApprovalRecord, Refusal, RunContext } from '../../machines/run-typ
 import type { Gate } from '../domain/approval.js';
 
 /**
+ * A refusal as the run's context keeps it, or as its journal does (a `cutter.refused` entry, read back untyped: its
+ * gate is any string there). `status`, `approve`/`resume`, `cutter replay` and the HTML report all label it here, so
+ * a gate's wait reads the same on every screen.
+ */
+export type RefusalRecord = Pick<Refusal, 'code' | 'reason'> & { readonly gate: string };
+
+/** How a record reads to a person: see {@link refusalLine}. */
+export type RefusalLabel = 'waiting' | 'waited' | 'refused';
+
+/**
  * The gate waits (docs/errors.md): the policy is not met yet, the approval given (if any) was taken, and the run stays
  * parked. The run journals them among its refusals (gate `policy`), but nothing was refused: they print as waits.
  */
 export const GATE_WAIT_CODES: ReadonlySet<string> = new Set(['E_APPROVAL_QUORUM', 'E_APPROVAL_GROUP', 'E_CHANGE_WINDOW_CLOSED']);
 
 /** True for a record that says what a gate waits for, rather than what it refused. */
-export function isGateWait(refusal: Pick<Refusal, 'gate' | 'code'>): boolean {
+export function isGateWait(refusal: Pick<RefusalRecord, 'gate' | 'code'>): boolean {
   return refusal.gate === 'policy' && GATE_WAIT_CODES.has(refusal.code);
 }
 
@@ -33,7 +43,7 @@ export function waitsAt(refusal: Pick<Refusal, 'code' | 'reason'>, gate: Gate): 
  * is parked at (`gate`), else `waited` (a gate the run has since passed), without the `policy` pseudo-gate; a refusal
  * as `refused` with its gate.
  */
-export function refusalLine(refusal: Refusal, last: boolean, gate: Gate | null): { readonly label: 'waiting' | 'waited' | 'refused'; readonly text: string } {
+export function refusalLine(refusal: RefusalRecord, last: boolean, gate: Gate | null): { readonly label: RefusalLabel; readonly text: string } {
   if (isGateWait(refusal)) return { label: last && gate !== null && waitsAt(refusal, gate) ? 'waiting' : 'waited', text: codedReason(refusal) };
   return { label: 'refused', text: `${refusal.gate}: ${codedReason(refusal)}` };
 }
