@@ -16,11 +16,11 @@ import {
 import { CollaboratorNotConfigured, PlanPinMismatch, StopInvariantFailed } from '../errors/index.js';
 import type { EnactRequest, ExecutionContext, PinnedPlan, PrecheckReport, VerifyExpectation } from '../executors/executor.js';
 import { LiveExecutionAdapter } from '../executors/live-adapter.js';
-import type { KillSwitch } from '../kill-switch/index.js';
 import { refusingBackupRunner, type BackupRunner } from './backups/backup-runner.js';
 import { assertSchemaVersion, isConnectionFailure, RETRYABLE_SQLSTATES, sqlStateOf, TargetUnavailable } from './errors.js';
 import { LATEST_SCHEMA_VERSION, schemaVersionOf } from './migrations/index.js';
 import { DbRole, type ConnectionProvider, type DbSession } from './port.js';
+import type { PhaseProgress, PostgresAdapterOptions } from './adapter-options.js';
 import { compensateChangeSet, enactChangeSet, enactPinnedPlan, replayEnactment } from './change-set-phases.js';
 import { cutPinnedPlan, cutRows } from './cut-rows.js';
 import { createdRowsOf } from './sql/iu-create.js';
@@ -35,35 +35,7 @@ import { changeSetCount, changeSetDigest, recordVerification } from './sql/verif
 import { mapRowError } from './row-error-mapping.js';
 import { inTransaction } from './transaction.js';
 
-export interface PostgresAdapterOptions {
-  /** Read at call time by the executor lock. */
-  readonly killSwitch: KillSwitch;
-  /** Gives sessions per role. The default refuses: the adapter never finds credentials by itself. */
-  readonly connectionProvider?: ConnectionProvider;
-  /** Takes and verifies the pre-write backup. The default refuses. */
-  readonly backupRunner?: BackupRunner;
-  /** Rows per staged chunk (one COPY write, or one INSERT where the session cannot COPY) in a phase's transaction. */
-  readonly chunkSize?: number;
-  /**
-   * Hears how far a writing phase is: once with `done: 0` as its writing starts, after each chunk the database has
-   * written (at least every 10,000 rows), and once at the end (`finished`). It must not throw; a throw is ignored.
-   * Progress of a phase that later rolls back is not taken back.
-   */
-  readonly onProgress?: (progress: PhaseProgress) => void;
-  /** How long the target lease lasts without renewal; a crashed holder blocks the target at most this long. */
-  readonly leaseSeconds?: number;
-  /** Attempts per phase when the transaction fails for a transient reason (serialization, deadlock, connection). */
-  readonly attempts?: number;
-  readonly name?: string;
-}
-
-/** How far a writing phase is: `done` of `total` rows staged; `finished` once they are written (the last report). */
-export interface PhaseProgress {
-  readonly phase: string;
-  readonly done: number;
-  readonly total: number;
-  readonly finished: boolean;
-}
+export type { PhaseProgress, PostgresAdapterOptions } from './adapter-options.js';
 
 /** The most rows staged between two progress reports. */
 const MAX_CHUNK = 10_000;

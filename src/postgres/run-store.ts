@@ -3,7 +3,7 @@ import type { Mode } from '../domain/mode.js';
 import type { PinnedPlanFacts } from '../domain/pinned-plan-facts.js';
 import { anyPinnedAddress, readPinnedFacts, type InTargetTransaction } from './sql/pinned-facts.js';
 import { RunBusy, RunNotFound, SnapshotVersionMismatch, type RunHolder } from '../runs/errors.js';
-import type { HoldClaim, JournalEntry, PinnedRiskFacts, RunStore, StoredMigration, StoredRun, WriteFence } from '../runs/run-store.js';
+import type { HoldClaim, JournalEntry, PinnedRiskFacts, PlanPage, RunStore, StoredMigration, StoredRun, WriteFence } from '../runs/run-store.js';
 import { sqlStateOf } from './errors.js';
 import type { IURow } from '../domain/iu.js';
 import type { DbSession } from './port.js';
@@ -160,6 +160,18 @@ export class PostgresRunStore implements RunStore {
     if (facts === undefined || facts.rows === 0) return null;
     const transaction: InTargetTransaction = (work) => this.#admin((s) => withinTransaction(s, () => work(s), { readOnly: true }));
     return { rowCount: facts.rows, retireCount: facts.retire, revert: facts.reverts !== null, anyAddress: anyPinnedAddress(transaction, runId) };
+  }
+
+  /** The first `limit` addresses of a run's plan (stored or pinned) with their actions, in plan order, and how many it has. */
+  planPage(runId: string, limit: number): Promise<PlanPage | null> {
+    return this.#admin(async (s) => {
+      for (const table of ['cutter.run_plan_rows', 'cutter.pinned_plan_rows']) {
+        const { rows } = await s.query<{ address: string; action: string | null; total: string }>(
+          `SELECT address, action, count(*) OVER () AS total FROM ${table} WHERE run_id = $1 ORDER BY ord LIMIT $2`, [runId, limit]);
+        if (rows.length > 0) return { rows: rows.map((r) => ({ address: r.address, action: r.action })), total: Number(rows[0]?.total) };
+      }
+      return null;
+    });
   }
 
   /** The run and its snapshot, without reading its plan (100 MB at 100k rows). */

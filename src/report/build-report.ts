@@ -3,11 +3,12 @@ import type { RunView } from '../runner/run-view.js';
 import { runMachine } from '../../machines/run-machine.js';
 import { describeStatechart } from '../chart/index.js';
 import type { LedgerRecord } from '../domain/ledger-chain.js';
+import type { Cutplan } from '../domain/cutplan.js';
 import { RunNotFound } from '../runs/errors.js';
-import { findRun, type RunStore } from '../runs/run-store.js';
+import { findRun, type PlanPage, type RunStore } from '../runs/run-store.js';
 import { viewOfStoredRun } from '../runs/upgrade/stored-view.js';
 import { renderReportHtml } from './render-html.js';
-import { buildReportModel, type ReportModel } from './report-model.js';
+import { buildReportModel, MAX_ADDRESSES_SHOWN, type ReportModel } from './report-model.js';
 import { renderPathSvg } from './statechart-svg.js';
 
 export interface RunReportOptions {
@@ -41,7 +42,7 @@ export async function buildRunReport(options: RunReportOptions): Promise<{ model
     view,
     next: view.parked && options.nextSteps !== undefined ? await options.nextSteps(view) : [],
     // Only addresses and actions of the plan reach the page; a plan the store cannot give back leaves the section out.
-    plan: await options.store.load(options.runId).then((stored) => stored?.plan ?? null, () => null),
+    ...(await planOf(options.store, options.runId)),
     journal: await options.store.journal(options.runId),
     ledger: await options.readLedger(),
     target: options.target,
@@ -49,4 +50,11 @@ export async function buildRunReport(options: RunReportOptions): Promise<{ model
   });
   const svg = await renderPathSvg(graph, model.path, model.header.state);
   return { model, html: renderReportHtml(model, svg) };
+}
+
+/** What the report shows of the plan: a page where the store pages plans (never the whole plan), else the plan loaded. */
+async function planOf(store: RunStore, runId: string): Promise<{ planPage: PlanPage } | { plan: Cutplan | null }> {
+  const page = await store.planPage?.(runId, MAX_ADDRESSES_SHOWN).catch(() => null) ?? null;
+  if (page !== null) return { planPage: page };
+  return { plan: await store.load(runId).then((stored) => stored?.plan ?? null, () => null) };
 }

@@ -4,6 +4,7 @@ import type { RunView } from '../runner/run-view.js';
 import type { JournalEntry, StoredRun } from '../runs/run-store.js';
 import { collectDecisions, type DecisionRow } from './decisions.js';
 import type { Cutplan } from '../domain/cutplan.js';
+import type { PlanPage } from '../runs/run-store.js';
 import { buildTimeline, restoresOf, type TimelineRow } from './phase-timeline.js';
 import { deriveRunPath, type RunPath } from './run-path.js';
 
@@ -25,6 +26,8 @@ export interface ReportInput {
   readonly next?: readonly NextStep[];
   /** The run's plan (its addresses and actions are shown, never a body); null or absent when it cannot be read. */
   readonly plan?: Cutplan | null;
+  /** Instead of `plan`: the first addresses of the plan as the store pages them, and how many it has. */
+  readonly planPage?: PlanPage | null;
 }
 
 /** One address of the change set and what the change set does there. */
@@ -130,7 +133,7 @@ export function buildReportModel(input: ReportInput): ReportModel {
         .map((r) => ({ seq: r.seq, kind: r.kind, hashPrefix: r.recordHash.slice(0, HASH_PREFIX_LENGTH), recordedAt: r.recordedAt })),
       chain: verifyLedgerChain(input.ledger),
     },
-    addresses: input.plan == null ? null : {
+    addresses: input.planPage != null ? { rows: input.planPage.rows.slice(0, MAX_ADDRESSES_SHOWN), total: input.planPage.total } : input.plan == null ? null : {
       rows: input.plan.rows.slice(0, MAX_ADDRESSES_SHOWN).map((r) => ({ address: r.address, action: r.action ?? null })),
       total: input.plan.rows.length,
     },

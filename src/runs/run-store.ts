@@ -12,6 +12,13 @@ export interface PinnedRiskFacts {
   readonly anyAddress: PinnedPlanFacts['anyAddress'];
 }
 
+/** A page of a plan's addresses: what a report shows of it. */
+export interface PlanPage {
+  readonly rows: readonly { readonly address: string; readonly action: string | null }[];
+  /** How many rows the plan has. */
+  readonly total: number;
+}
+
 /** A stored run, as listed. */
 export interface StoredRun {
   readonly runId: string;
@@ -116,6 +123,11 @@ export interface RunStore {
   pinnedPlanFacts?(runId: string): Promise<PinnedPlanFacts | null>;
   /** Optional, as `pinnedPlanFacts`, but only what risk rules look at, without reading the rows' content. */
   pinnedRiskFacts?(runId: string): Promise<PinnedRiskFacts | null>;
+  /**
+   * Optional: the first `limit` addresses of the run's plan and their actions, in plan order, and how many it has,
+   * without reading the rest (a report shows a page). Null if the store cannot page this run's plan or it has none.
+   */
+  planPage?(runId: string, limit: number): Promise<PlanPage | null>;
   /** The plan is null if none is stored or pinned: the run stopped before planning pinned it. */
   load(runId: string): Promise<{ run: StoredRun; snapshot: unknown; plan: Cutplan | null } | null>;
   list(): Promise<StoredRun[]>;

@@ -18,6 +18,7 @@ import { PostgresLiveExecutionAdapter } from '../../src/postgres/postgres-adapte
 import { PostgresRunStore } from '../../src/postgres/run-store.js';
 import { withinTransaction } from '../../src/postgres/transaction.js';
 import { DryRunSimulator } from '../../src/executors/simulator.js';
+import type { Executor } from '../../src/executors/executor.js';
 import { createDurableRun, restoreRun } from '../../src/runs/durable-run.js';
 import type { RunView } from '../../src/runner/run-view.js';
 import { approvalFor, policy } from '../support/fixtures.js';
@@ -143,6 +144,6 @@ describe.each(TARGET_KINDS)('runs of a pinned plan known by its facts, on %s', (
     if (facts === null) throw new Error('nothing to change');
     await expect(createDurableRun({ store, mode: Mode.DryRun, pinnedPlan: facts, initiator: 'carol', approvals: policy, killSwitch })).rejects.toMatchObject({ code: 'E_INVALID_INPUT', field: 'pinnedPlan' });
     await expect(createDurableRun({ store, mode: Mode.Live, pinnedPlan: facts, runId: 'another-run', initiator: 'carol', approvals: policy, executor: adapter(), killSwitch })).rejects.toMatchObject({ code: 'E_INVALID_INPUT', field: 'runId' });
-    expect(new DryRunSimulator().cutPinned).toBeUndefined();
+    expect((new DryRunSimulator() as Executor).cutPinned).toBeUndefined();
   }, 60_000);
 });
