@@ -23,6 +23,19 @@ export function runsStreamed(sources: readonly string[], mode: Mode, options: Ta
   return targetFromOptions(options, process.env, 'write').kind !== 'embedded';
 }
 
+/** Rows between two progress lines while the sources are staged. */
+const PROGRESS_EVERY = 100_000;
+
+/** The rows as they pass, with a line on stderr every {@link PROGRESS_EVERY}: staging a million rows takes minutes. */
+async function* counted<T>(rows: AsyncIterable<T>, terminal: Terminal): AsyncGenerator<T> {
+  let n = 0;
+  for await (const row of rows) {
+    n += 1;
+    if (n % PROGRESS_EVERY === 0) terminal.error(terminal.dim(`  planning: ${n.toLocaleString('en-US')} rows read, validated and staged`));
+    yield row;
+  }
+}
+
 export interface StreamedRunOptions extends RetireOptions {
   readonly initiator: string;
   readonly json: boolean;
@@ -41,7 +54,7 @@ export async function startStreamedRun(
   options: StreamedRunOptions & { readonly inspect?: RunInspector | undefined },
 ): Promise<void> {
   const runId = randomUUID();
-  const { staged, facts } = await pinSourceRows(session.target.provider, runId, allSourceRows(files), { retireWithin: retireWithin(options) });
+  const { staged, facts } = await pinSourceRows(session.target.provider, runId, counted(allSourceRows(files), terminal), { retireWithin: retireWithin(options) });
   if (facts === null) {
     if (options.json) terminal.line(JSON.stringify({ nothingToChange: true, counts: staged.counts, target: session.target.description }, null, 2));
     else terminal.line(terminal.green(`nothing to change: the target already holds these sources (${countsLine(staged)}); no run was started`));
