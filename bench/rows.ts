@@ -26,8 +26,12 @@ export function* changedBenchRows(n: number, changedEvery: number): Generator<Be
 }
 
 /** The rows as planning's streamed sources read them (unvalidated), each with its origin for messages. */
-export async function* benchSources(n: number, changedEvery = 0): AsyncGenerator<StreamedSourceRow> {
-  for (let i = 0; i < n; i++) yield { raw: benchRow(i, changedEvery), origin: `bench row ${i + 1}` };
+export function benchSources(n: number, changedEvery = 0): AsyncIterable<StreamedSourceRow> {
+  function* rows(): Generator<StreamedSourceRow> {
+    for (let i = 0; i < n; i++) yield { raw: benchRow(i, changedEvery), origin: `bench row ${i + 1}` };
+  }
+  // A sync generator read by for await: every row costs a microtask, as a source file's rows do.
+  return { [Symbol.asyncIterator]: () => { const it = rows(); return { next: () => Promise.resolve(it.next()) }; } };
 }
 
 /**

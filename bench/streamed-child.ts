@@ -1,8 +1,8 @@
 /**
  * The streamed LIVE run's own process (forked by streamed-process.ts, one per size and repetition), so its peak RSS
- * is its own and not the plans its parent held: attaches to the parent's scratch database, runs one untimed warm-up
+ * is its own and not the plans its parent held: attaches to the parent's scratch database, runs untimed warm-ups
  * (500 rows: connections opened, code compiled), makes the schema fresh, runs the measured run, and sends its figures
- * to the parent. Usage (internal): streamed-child.ts <dsn> <rows> <run id>.
+ * to the parent. Two warm-up runs, as a fresh process's first run is still far from its steady state. Usage (internal): streamed-child.ts <dsn> <rows> <run id>.
  */
 import { processPeakRssMb, withPeakRss } from './rss.js';
 import { attachScratch } from './scratch.js';
@@ -20,8 +20,10 @@ async function main(): Promise<StreamedChildMessage> {
   const target = attachScratch(dsn);
   try {
     await target.fresh();
-    await streamedLiveRun(target, 500, `${runId}-warm-up`);
-    await target.fresh();
+    for (const warmUp of [1, 2]) {
+      await streamedLiveRun(target, 500, `${runId}-warm-up-${warmUp}`);
+      await target.fresh();
+    }
     (globalThis as { gc?: () => void }).gc?.();
     const { value: timing, peakRssMb } = await withPeakRss(() => streamedLiveRun(target, n, runId));
     // The process's high-water mark: the warm-up, start-up and the measured run, whichever was highest.

@@ -30,7 +30,7 @@ function inChild(dsn: string, n: number, runId: string): Promise<StreamedSample>
     child.on('message', (m) => { message = m as StreamedChildMessage; });
     child.on('error', reject);
     child.on('exit', (code) => {
-      const got = message as StreamedChildMessage | null;
+      const got: StreamedChildMessage | null = message;
       if (got === null) reject(new Error(`the streamed LIVE run's process exited with code ${code ?? 'null'} and sent no figures`));
       else if (!got.ok) reject(new Error(`streamed LIVE run, n=${n}: ${got.error}`));
       else resolve({ ...got.timing, ms: got.timing.wallMs, peakRssMb: got.peakRssMb, processPeakRssMb: got.processPeakRssMb, ownProcess: true });
