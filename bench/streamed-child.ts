@@ -2,7 +2,8 @@
  * The streamed LIVE run's own process (forked by streamed-process.ts, one per size and repetition), so its peak RSS
  * is its own and not the plans its parent held: attaches to the parent's scratch database, runs untimed warm-ups
  * (500 rows: connections opened, code compiled), makes the schema fresh, runs the measured run, and sends its figures
- * to the parent. Two warm-up runs, as a fresh process's first run is still far from its steady state. Usage (internal): streamed-child.ts <dsn> <rows> <run id>.
+ * to the parent. Two warm-up runs, as a fresh process's first run is still far from its steady state.
+ * Usage (internal): streamed-child.ts <dsn> <rows> <run id>.
  */
 import { processPeakRssMb, withPeakRss } from './rss.js';
 import { attachScratch } from './scratch.js';
