@@ -1,12 +1,7 @@
 /**
- * The one place the bench meets the streamed LIVE path's API: pinSourceRows (src/postgres/pin-sources.ts, landed) and
- * createDurableRun's `pinnedPlan` (NOT YET in src/). Until `pinnedPlan` lands this is a HYBRID STUB: planning is the
- * real pinSourceRows, but the rows are also collected (as the change set planning finds on a fresh target: every row
- * new) into a plan held in memory, from which the run is created; its planning phase finds the pin and reuses it. So
- * the timing is close to the real path's, but the memory is NOT flat. When `pinnedPlan` lands: drop `plan` and the
- * collecting, and create the run with `pinnedPlan: planned.facts` (see createStreamedRun).
+ * The one place the bench meets the streamed LIVE path's API: planning by pinSourceRows (src/postgres/pin-sources.ts),
+ * then createDurableRun with `pinnedPlan`, so the run holds the plan's facts and never its rows.
  */
-import { validateCutplan, type Cutplan } from '../src/domain/cutplan.js';
 import { Mode } from '../src/domain/mode.js';
 import type { PinnedPlanFacts } from '../src/domain/pinned-plan-facts.js';
 import { pinSourceRows } from '../src/postgres/pin-sources.js';
@@ -16,35 +11,25 @@ import type { Run } from '../src/runner/create-run.js';
 import { createDurableRun, type DurableRunOptions } from '../src/runs/durable-run.js';
 
 /** Which path is behind these functions (the report and the results file say so next to the streamed figures). */
-export const STREAMED_API: string = 'hybrid stub: pinSourceRows, then a run created from the plan held in memory (memory not flat)';
+export const STREAMED_API: string = 'pinSourceRows, then createDurableRun({ pinnedPlan })';
 
-/** What planning handed the run: its id, the change set's size, and what the run is created from. */
+/** What planning handed the run: the change set's size and its facts (the run's id among them). */
 export interface PlannedRun {
-  readonly runId: string;
   readonly rowCount: number;
   readonly facts: PinnedPlanFacts;
-  /** STUB only: the change set held in memory. */
-  readonly plan: Cutplan;
 }
 
 /** The run's options but those planning decides. */
-export type StreamedRunOptions = Omit<DurableRunOptions, 'mode' | 'plan' | 'runId'>;
+export type StreamedRunOptions = Omit<DurableRunOptions, 'mode' | 'plan' | 'pinnedPlan' | 'runId'>;
 
-/** Planning: stage, classify against the target, hash and pin the streamed rows, retiring nothing. */
+/** Planning: stage, classify against the target, hash and pin the streamed rows for `runId`, retiring nothing. */
 export async function planStreamed(provider: ConnectionProvider, runId: string, sources: AsyncIterable<StreamedSourceRow>): Promise<PlannedRun> {
-  const rows: unknown[] = [];
-  async function* collecting(): AsyncGenerator<StreamedSourceRow> {
-    for await (const source of sources) {
-      rows.push({ ...(source.raw as object), action: 'new' });
-      yield source;
-    }
-  }
-  const { staged, facts } = await pinSourceRows(provider, runId, collecting(), { retireWithin: [] });
+  const { staged, facts } = await pinSourceRows(provider, runId, sources, { retireWithin: [] });
   if (facts === null) throw new Error(`planning found nothing to change: ${JSON.stringify(staged.counts)}`);
-  return { runId, rowCount: staged.rowCount, facts, plan: validateCutplan(rows) };
+  return { rowCount: staged.rowCount, facts };
 }
 
-/** The LIVE run of what planning pinned. Real: createDurableRun({ ...options, mode: Mode.Live, runId, pinnedPlan: planned.facts }). */
+/** The LIVE run of what planning pinned, known by its facts. */
 export function createStreamedRun(planned: PlannedRun, options: StreamedRunOptions): Promise<Run> {
-  return createDurableRun({ ...options, mode: Mode.Live, runId: planned.runId, plan: planned.plan });
+  return createDurableRun({ ...options, mode: Mode.Live, pinnedPlan: planned.facts });
 }
