@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { benchPlan } from '../../../bench/plan.js';
 import { rssSlope, summariseStreamed } from '../../../bench/report-streamed.js';
-import { summarise } from '../../../bench/report.js';
+import { checkTargets, summarise } from '../../../bench/report.js';
 import { benchRows, changedBenchRows, standInHash } from '../../../bench/rows.js';
 import type { SizeSamples, StreamedSample } from '../../../bench/worker.js';
 
@@ -68,5 +68,17 @@ describe('the streamed report', () => {
     expect(skipped.map((l) => l.what)).toContain('LIVE run (whole)');
     expect(skipped.every((l) => l.skipped === 'holds the plan in memory')).toBe(true);
     expect(summary.lines.find((l) => l.what === 'LIVE run, streamed (whole)')?.ratioToFloor).toBe(2);
+  });
+
+  it('judges the streamed targets at 100k and 1M, the slope only between them', () => {
+    const classified = { classifyStreamed: [{ ms: 900, peakRssMb: 1 }], classifyCopyChanged: [{ ms: 400, peakRssMb: 1 }], classifyReadAddresses: [{ ms: 600, peakRssMb: 1 }] };
+    const big = [summarise(size(100_000, [230])), summarise({ ...size(1_000_000, [255], classified), skipped: 'holds the plan in memory' })];
+    const verdicts = Object.fromEntries(checkTargets(big, null).map((c) => [c.target, c.met]));
+    expect(verdicts).toMatchObject({
+      'whole LIVE run, streamed, at 1M': true, 'peak RSS, streamed LIVE, at 100k': true, 'peak RSS, streamed LIVE, at 1M': true,
+      'peak RSS slope 100k → 1M (streamed)': false, 'classify at 1M held, 1% edited (streamed)': true,
+    });
+    const small = checkTargets([summarise(size(1000, [150])), summarise(size(100_000, [240]))], null);
+    expect(small.find((c) => c.target === 'peak RSS slope 100k → 1M (streamed)')).toMatchObject({ met: null, measured: expect.stringContaining('1k → 100k') as unknown });
   });
 });
