@@ -20,6 +20,9 @@ export interface BenchArgs {
 
 export const USAGE = `npm run bench -- [--sizes 1000,10000,100000] [--reps 3] [--targets postgres,pglite] [--skip-dbos]
   [--concurrent | --concurrent-only] [--concurrent-rows 10000] [--live-runs 10] [--dry-runs 50]
+  Sizes above 100000 (e.g. --sizes 1000,100000,1000000 --targets postgres) skip the measurements that hold the plan in
+  memory (cut of client rows, pin, enact, the LIVE and DRYRUN runs of a held plan); the floors, the streamed LIVE run
+  (in a process of its own) and the classification run at every size.
   --concurrent adds many runs at once on PostgreSQL (LIVE runs each on a database of its own, then DRYRUN runs spread
   over them), each against itself alone; --concurrent-only measures only that.
   DSN: CUTTER_BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/postgres); it must be allowed to

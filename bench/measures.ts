@@ -18,31 +18,44 @@ import { PostgresLiveExecutionAdapter } from '../src/postgres/postgres-adapter.j
 import { PostgresRunStore } from '../src/postgres/run-store.js';
 import { classifyPlan } from '../src/postgres/classify.js';
 import { benchPlan } from './plan.js';
+import { standInHash, type BenchRow } from './rows.js';
 import { inTransaction } from '../src/postgres/transaction.js';
 import { createDurableRun } from '../src/runs/durable-run.js';
+import type { Run } from '../src/runner/create-run.js';
 import { benchApproval, benchPolicy } from './approvals.js';
 import type { ScratchTarget } from './scratch.js';
 import { timedProvider } from './timed-provider.js';
 
 /** Rows per COPY chunk: the adapter's default, so the floor streams exactly as the cut does. */
 const CHUNK = 1000;
-const killSwitch = new InMemoryKillSwitch(true);
+export const killSwitch = new InMemoryKillSwitch(true);
 const elapsed = async (work: () => Promise<unknown>): Promise<number> => {
   const start = performance.now();
   await work();
   return performance.now() - start;
 };
 
-/** The floor: COPY of the plan's rows straight into cutter.iu_versions (its indexes and triggers), one transaction, as cutter_exec. */
-export function copyFloor(target: ScratchTarget, plan: Cutplan): Promise<number> {
+/**
+ * The floor: COPY of N rows straight into cutter.iu_versions (its indexes and triggers), one transaction, as
+ * cutter_exec. The rows come from a generator (never held) with stand-in content hashes (rows.ts), so the floor is the
+ * server's work and the wire. `version` 2 and `rows` another generator give the classification's floor (a).
+ */
+export function copyFloor(target: ScratchTarget, rows: Iterable<BenchRow>, version = 1, changeSetId = 'cs-floor'): Promise<number> {
   // No status column: a version enters as a draft by default, and cutter_exec may not name another (migration 10).
   const columns = ['address', 'version', 'title', 'body', 'content_hash', 'change_set_id'];
   function* chunks(): Generator<string> {
-    for (let start = 0; start < plan.rows.length; start += CHUNK) {
-      let text = '';
-      for (const r of plan.rows.slice(start, start + CHUNK)) text += copyTextLine([r.address, 1, r.title, r.body, r.contentHash, 'cs-floor']);
-      yield text;
+    let text = '';
+    let inChunk = 0;
+    let i = 0;
+    for (const r of rows) {
+      text += copyTextLine([r.address, version, r.title, r.body, standInHash(i++), changeSetId]);
+      if (++inChunk === CHUNK) {
+        yield text;
+        text = '';
+        inChunk = 0;
+      }
     }
+    if (inChunk > 0) yield text;
   }
   return elapsed(() => inTransaction(target.provider, DbRole.Exec, undefined, async (s) => {
     if (s.copyRows === undefined) throw new Error('this session cannot COPY');
@@ -50,7 +63,7 @@ export function copyFloor(target: ScratchTarget, plan: Cutplan): Promise<number>
   }));
 }
 
-const adapterFor = (target: ScratchTarget, provider = target.provider) =>
+export const adapterFor = (target: ScratchTarget, provider = target.provider) =>
   new PostgresLiveExecutionAdapter({ killSwitch, connectionProvider: provider, backupRunner: snapshotBackupRunner });
 
 /** The adapter's cut alone of rows the client sends (no pin), then (untimed in `cutMs`) its enactment: both phases' own transactions. */
@@ -91,9 +104,8 @@ export interface RunTiming {
   readonly overheadMs: number;
 }
 
-/** A whole durable run through the statechart, both gates approved, with the Postgres run store in the target. */
-export async function wholeRun(target: ScratchTarget, plan: Cutplan, mode: Mode): Promise<RunTiming> {
-  const timed = timedProvider(target.provider);
+/** The run store in the target, its busy time summed (`ms`). */
+export function timedStore(target: Pick<ScratchTarget, 'admin'>): { store: PostgresRunStore; ms: () => number } {
   let storeMs = 0;
   const admin = async <T>(work: (session: DbSession) => Promise<T>): Promise<T> => {
     const start = performance.now();
@@ -103,23 +115,35 @@ export async function wholeRun(target: ScratchTarget, plan: Cutplan, mode: Mode)
       storeMs += performance.now() - start;
     }
   };
-  const start = performance.now();
-  const run = await createDurableRun({
-    mode, plan, initiator: 'bench', approvals: benchPolicy, killSwitch, store: new PostgresRunStore(admin),
-    ...(mode === Mode.Live ? { executor: adapterFor(target, timed.provider) } : {}),
-  });
+  return { store: new PostgresRunStore(admin), ms: () => storeMs };
+}
+
+/** Starts `run`, approves both gates as they come, and waits until it completes (else throws, naming where it stopped). */
+export async function approveToTheEnd(run: Run, label: string): Promise<void> {
   run.start();
   const atCut = await run.settled();
-  if (atCut.gate !== 'SG_1') throw new Error(`${mode} run stopped at ${atCut.state} before SG_1: ${JSON.stringify(atCut.context.error)}`);
+  if (atCut.gate !== 'SG_1') throw new Error(`${label} run stopped at ${atCut.state} before SG_1: ${JSON.stringify(atCut.context.error)}`);
   run.approve(benchApproval(atCut, 'SG_1'));
   const atEnact = await run.settled();
-  if (atEnact.gate !== 'SG_2') throw new Error(`${mode} run stopped at ${atEnact.state} before SG_2: ${JSON.stringify(atEnact.context.error)}`);
+  if (atEnact.gate !== 'SG_2') throw new Error(`${label} run stopped at ${atEnact.state} before SG_2: ${JSON.stringify(atEnact.context.error)}`);
   run.approve(benchApproval(atEnact, 'SG_2'));
   const output = await run.done();
+  if (output.status !== 'completed') throw new Error(`${label} run ended ${output.status}: ${JSON.stringify(output.error)}`);
+}
+
+/** A whole durable run through the statechart, both gates approved, with the Postgres run store in the target. */
+export async function wholeRun(target: ScratchTarget, plan: Cutplan, mode: Mode): Promise<RunTiming> {
+  const timed = timedProvider(target.provider);
+  const stored = timedStore(target);
+  const start = performance.now();
+  const run = await createDurableRun({
+    mode, plan, initiator: 'bench', approvals: benchPolicy, killSwitch, store: stored.store,
+    ...(mode === Mode.Live ? { executor: adapterFor(target, timed.provider) } : {}),
+  });
+  await approveToTheEnd(run, mode);
   const wallMs = performance.now() - start;
-  if (output.status !== 'completed') throw new Error(`${mode} run ended ${output.status}: ${JSON.stringify(output.error)}`);
   const phaseDbMs = timed.heldMs();
-  return { wallMs, phaseDbMs, storeMs, overheadMs: wallMs - phaseDbMs };
+  return { wallMs, phaseDbMs, storeMs: stored.ms(), overheadMs: wallMs - phaseDbMs };
 }
 
 /**

@@ -1,13 +1,11 @@
 import { validateCutplan, type Cutplan } from '../src/domain/cutplan.js';
+import { benchRows } from './rows.js';
 
-/** A plan of `n` rows with 1 KB bodies (ASCII, so 1,024 bytes), distinct per row. */
+/**
+ * A plan of `n` rows with 1 KB bodies (ASCII, so 1,024 bytes), distinct per row, held in memory (about 1.2 KB a row):
+ * the rows of rows.ts, so the held and the streamed paths measure the same content. With `changedEvery`, every such
+ * row's body differs from benchPlan(n)'s: a later edit of the same documents.
+ */
 export function benchPlan(n: number, changedEvery = 0): Cutplan {
-  const filler = 'lorem ipsum dolor sit amet, consectetur adipiscing elit. '.repeat(20);
-  return validateCutplan(
-    Array.from({ length: n }, (_, i) => {
-      // With `changedEvery`, every such row's body differs from benchPlan(n)'s: a later edit of the same documents.
-      const head = changedEvery > 0 && i % changedEvery === 0 ? `Row ${i + 1}, edited. ` : `Row ${i + 1}. `;
-      return { address: `bench/doc-${Math.floor(i / 1000)}/iu-${i + 1}`, title: `IU ${i + 1}`, body: (head + filler).slice(0, 1024) };
-    }),
-  );
+  return validateCutplan(Array.from(benchRows(n, changedEvery)));
 }

@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs, USAGE, type BenchArgs } from './args.js';
 import { checkTargets, formatTable, summarise, type SizeSummary } from './report.js';
 import { formatConcurrent, runConcurrent, type ConcurrentResult } from './concurrent.js';
+import { STREAMED_API } from './streamed-api.js';
 import { runWorker, type WorkerResult } from './worker.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -88,10 +89,12 @@ async function main(): Promise<void> {
   const date = new Date().toISOString().slice(0, 10);
   // A partial run (fewer sizes, reps or targets, or no peer) never overwrites the day's full record.
   const full = args.sizes.join(',') === '1000,10000,100000' && args.reps >= 3 && args.targets.length === 2 && !args.skipDbos && !args.concurrentOnly;
-  const file = join(here, 'results', `${date}-${hostname()}${full ? '' : '-partial'}.json`);
+  // The 1M record (issue 17: sizes up to 1M, PostgreSQL only) is a run of its own, named so.
+  const million = args.sizes.includes(1_000_000) && args.reps >= 3 && args.targets.includes('postgres') && !args.concurrentOnly;
+  const file = join(here, 'results', `${date}-${hostname()}${full ? '' : million ? '-1m' : '-partial'}.json`);
   await mkdir(dirname(file), { recursive: true });
   const machine = { cores: cpus().length, cpu: cpus()[0]?.model ?? '?', ramGb: Math.round(totalmem() / 2 ** 30), kernel: release(), node: process.version };
-  await writeFile(file, `${JSON.stringify({ date: new Date().toISOString(), machine, args: { sizes: args.sizes, reps: args.reps, targets: args.targets, skipDbos: args.skipDbos, concurrent: args.concurrent, concurrentOnly: args.concurrentOnly }, totalSeconds, targets: checks, peer, summaries: Object.fromEntries(summaries), raw: results, concurrent }, null, 2)}\n`);
+  await writeFile(file, `${JSON.stringify({ date: new Date().toISOString(), machine, args: { sizes: args.sizes, reps: args.reps, targets: args.targets, skipDbos: args.skipDbos, concurrent: args.concurrent, concurrentOnly: args.concurrentOnly }, totalSeconds, streamedApi: STREAMED_API, targets: checks, peer, summaries: Object.fromEntries(summaries), raw: results, concurrent }, null, 2)}\n`);
   process.stdout.write(`results written to ${file}\n`);
   if (results.some((r) => r.error !== null) || concurrent?.error != null || (concurrent?.batches.some((b) => b.failures.length > 0) ?? false)) process.exitCode = 1;
 }

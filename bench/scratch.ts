@@ -78,12 +78,29 @@ export async function openScratch(kind: 'postgres' | 'pglite', adminDsn: string,
     process.once('SIGINT', onSignal);
     process.once('SIGTERM', onSignal);
   }
-  const connections = createPgConnections({ dsn: scratch.dsn, setRole: true });
-  const pool = new pg.Pool({ connectionString: scratch.dsn, max: options.adminPoolSize ?? 2 });
+  const attached = attachScratch(scratch.dsn, options.adminPoolSize ?? 2);
+  return {
+    ...attached,
+    async close() {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+      await attached.close();
+      await scratch.drop();
+    },
+  };
+}
+
+/**
+ * A target on a scratch database that exists (another process created it, and drops it): its connections, closed by
+ * `close`, which leaves the database. The streamed LIVE run's own process works on its parent's database through it.
+ */
+export function attachScratch(dsn: string, adminPoolSize = 2): ScratchTarget {
+  const connections = createPgConnections({ dsn, setRole: true });
+  const pool = new pg.Pool({ connectionString: dsn, max: adminPoolSize });
   pool.on('error', () => undefined);
   const admin = <T>(work: (session: DbSession) => Promise<T>): Promise<T> => withPoolSession(pool, work);
   return {
-    kind, provider: connections.provider, admin, dsn: scratch.dsn,
+    kind: 'postgres', provider: connections.provider, admin, dsn,
     fresh: () => admin(async (s) => {
       await s.exec(FRESH_SQL);
       await applyMigrations(s);
@@ -91,11 +108,8 @@ export async function openScratch(kind: 'postgres' | 'pglite', adminDsn: string,
       await s.query('CHECKPOINT').catch(() => undefined);
     }),
     async close() {
-      process.off('SIGINT', onSignal);
-      process.off('SIGTERM', onSignal);
       await connections.end().catch(() => undefined);
       await pool.end().catch(() => undefined);
-      await scratch.drop();
     },
   };
 }
