@@ -236,9 +236,9 @@ const restoresFromPin = (options: RestoreRunOptions): boolean =>
  */
 async function planToRestore(options: RestoreRunOptions, loaded: Loaded, snapshot: PersistedRun | null): Promise<{ plan: Cutplan } | { pinnedPlan: PinnedRunPlan }> {
   const { run } = loaded;
-  if (loaded.plan === undefined && run.mode === Mode.Live && run.planHash === null && options.store.pinnedPlanFacts !== undefined) {
-    const facts = await options.store.pinnedPlanFacts(run.runId);
-    if (facts === null) throw new RunNotPlanned(run.runId);
+  // A LIVE run planned in the target has its plan there only: a pin, read back a page at a time.
+  const facts = loaded.plan === undefined && run.mode === Mode.Live ? await options.store.pinnedPlanFacts?.(run.runId) ?? null : null;
+  if (facts !== null) {
     assertApprovedPlan(run.runId, snapshot, facts.planHash);
     return { pinnedPlan: await pinnedRunPlan(facts, options.approvals) };
   }

@@ -12,10 +12,9 @@ import { findRun, type RunStore } from './run-store.js';
 export async function storedRiskRules(store: RunStore, runId: string, policy: ApprovalPolicy): Promise<readonly string[]> {
   const found = await findRun(store, runId);
   if (found === null) return [];
-  if (found.run.mode === Mode.Live && found.run.planHash === null && store.pinnedRiskFacts !== undefined) {
-    const facts = await store.pinnedRiskFacts(runId);
-    return facts === null ? [] : matchingRiskRulesOf(resolvePolicy(policy).document, facts);
-  }
+  // A LIVE run planned in the target has its plan there only: looked at where it is.
+  const facts = found.run.mode === Mode.Live ? await store.pinnedRiskFacts?.(runId) ?? null : null;
+  if (facts !== null) return matchingRiskRulesOf(resolvePolicy(policy).document, facts);
   const plan = (await store.load(runId))?.plan ?? null;
   return plan === null ? [] : riskRulesOf(policy, plan);
 }

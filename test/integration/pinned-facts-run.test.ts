@@ -32,6 +32,13 @@ async function* streamOf(rows: readonly Raw[]) {
   for (const [i, raw] of rows.entries()) yield { raw, origin: `test row ${i}` };
 }
 
+/** A store whose `load` (which reads every row of a plan) must not be called: a pinned run is restored from its facts. */
+class NoLoadStore extends PostgresRunStore {
+  override load(runId: string): never {
+    throw new Error(`load(${runId}) read the whole plan`);
+  }
+}
+
 describe.each(TARGET_KINDS)('runs of a pinned plan known by its facts, on %s', (kind) => {
   let target: Target;
   let store: PostgresRunStore;
@@ -53,7 +60,7 @@ describe.each(TARGET_KINDS)('runs of a pinned plan known by its facts, on %s', (
 
   async function completeFrom(runId: string, gate: 'SG_1' | 'SG_2', view: RunView): Promise<RunView> {
     // Every CLI command is a new process: restore the run before acting on it.
-    const restored = await restoreRun({ store, runId, approvals: policy, executor: adapter(), killSwitch });
+    const restored = await restoreRun({ store: new NoLoadStore((work) => target.admin(work)), runId, approvals: policy, executor: adapter(), killSwitch });
     expect(restored.view().gate).toBe(gate);
     expect(restored.approve(approvalFor(view, gate))).toEqual({ accepted: true });
     const next = await restored.settled();
@@ -120,7 +127,7 @@ describe.each(TARGET_KINDS)('runs of a pinned plan known by its facts, on %s', (
     const { run, view } = await pinnedAtCut(rowsOf(4));
     await run.release();
     await aroundTriggers("UPDATE cutter.pinned_plan_rows SET body = 'forged' WHERE run_id = $1 AND ord = 1", [run.id]);
-    await expect(restoreRun({ store, runId: run.id, approvals: policy, executor: adapter(), killSwitch })).rejects.toMatchObject({ code: 'E_PLAN_PIN_MISMATCH' });
+    await expect(restoreRun({ store: new NoLoadStore((work) => target.admin(work)), runId: run.id, approvals: policy, executor: adapter(), killSwitch })).rejects.toMatchObject({ code: 'E_PLAN_PIN_MISMATCH' });
     expect(view.context.changeSet).not.toBeNull();
     expect(await countRows(target, 'iu_versions')).toBe(0);
   }, 120_000);
@@ -129,7 +136,7 @@ describe.each(TARGET_KINDS)('runs of a pinned plan known by its facts, on %s', (
     const { run, view } = await pinnedAtCut(rowsOf(4));
     await run.release();
     await aroundTriggers("UPDATE cutter.pinned_plan_rows SET content_hash = repeat('0', 64) WHERE run_id = $1 AND ord = 2", [run.id]);
-    const restored = await restoreRun({ store, runId: run.id, approvals: policy, executor: adapter(), killSwitch });
+    const restored = await restoreRun({ store: new NoLoadStore((work) => target.admin(work)), runId: run.id, approvals: policy, executor: adapter(), killSwitch });
     restored.approve(approvalFor(view, 'SG_1'));
     const after = await restored.settled();
     await restored.release();
