@@ -3,7 +3,7 @@ import type { Mode } from '../domain/mode.js';
 import type { PinnedPlanFacts } from '../domain/pinned-plan-facts.js';
 import { anyPinnedAddress, readPinnedFacts, type InTargetTransaction } from './sql/pinned-facts.js';
 import { RunBusy, RunNotFound, SnapshotVersionMismatch, type RunHolder } from '../runs/errors.js';
-import type { HoldClaim, JournalEntry, PinnedRiskFacts, PlanPage, RunStore, StoredMigration, StoredRun, WriteFence } from '../runs/run-store.js';
+import type { HoldClaim, JournalEntry, PinnedRiskFacts, PlanCounts, PlanPage, RunStore, StoredMigration, StoredRun, WriteFence } from '../runs/run-store.js';
 import { sqlStateOf } from './errors.js';
 import type { IURow } from '../domain/iu.js';
 import type { DbSession } from './port.js';
@@ -169,6 +169,19 @@ export class PostgresRunStore implements RunStore {
         const { rows } = await s.query<{ address: string; action: string | null; total: string }>(
           `SELECT address, action, count(*) OVER () AS total FROM ${table} WHERE run_id = $1 ORDER BY ord LIMIT $2`, [runId, limit]);
         if (rows.length > 0) return { rows: rows.map((r) => ({ address: r.address, action: r.action })), total: Number(rows[0]?.total) };
+      }
+      return null;
+    });
+  }
+
+  /** How many rows of a run's plan (stored or pinned) carry each action, counted by the database. */
+  planCounts(runId: string): Promise<PlanCounts | null> {
+    return this.#admin(async (s) => {
+      for (const table of ['cutter.run_plan_rows', 'cutter.pinned_plan_rows']) {
+        const { rows: [c] } = await s.query<{ rows: number; new: number; changed: number; retire: number }>(
+          `SELECT count(*)::integer AS rows, count(*) FILTER (WHERE action = 'new')::integer AS new, count(*) FILTER (WHERE action = 'changed')::integer AS changed,
+             count(*) FILTER (WHERE action = 'retire')::integer AS retire FROM ${table} WHERE run_id = $1`, [runId]);
+        if (c !== undefined && c.rows > 0) return c;
       }
       return null;
     });

@@ -12,6 +12,14 @@ export interface PinnedRiskFacts {
   readonly anyAddress: PinnedPlanFacts['anyAddress'];
 }
 
+/** How many rows a plan has, and how many carry each action (none, for a plan not classified against a target). */
+export interface PlanCounts {
+  readonly rows: number;
+  readonly new: number;
+  readonly changed: number;
+  readonly retire: number;
+}
+
 /** A page of a plan's addresses: what a report shows of it. */
 export interface PlanPage {
   readonly rows: readonly { readonly address: string; readonly action: string | null }[];
@@ -128,6 +136,8 @@ export interface RunStore {
    * without reading the rest (a report shows a page). Null if the store cannot page this run's plan or it has none.
    */
   planPage?(runId: string, limit: number): Promise<PlanPage | null>;
+  /** Optional: how many rows of the run's plan carry each action, without reading the plan. Null if it has none. */
+  planCounts?(runId: string): Promise<PlanCounts | null>;
   /** The plan is null if none is stored or pinned: the run stopped before planning pinned it. */
   load(runId: string): Promise<{ run: StoredRun; snapshot: unknown; plan: Cutplan | null } | null>;
   list(): Promise<StoredRun[]>;
@@ -137,4 +147,13 @@ export interface RunStore {
 /** A stored run and its snapshot, without reading its plan where the store can (`find`), else by `load`. */
 export function findRun(store: Pick<RunStore, 'load' | 'find'>, runId: string): Promise<{ run: StoredRun; snapshot: unknown } | null> {
   return store.find === undefined ? store.load(runId) : store.find(runId);
+}
+
+/** {@link RunStore.planCounts} where the store has it, else counted from the loaded plan. Null for a run without a plan. */
+export async function planCountsOf(store: RunStore, runId: string): Promise<PlanCounts | null> {
+  if (store.planCounts !== undefined) return store.planCounts(runId);
+  const rows = (await store.load(runId))?.plan?.rows;
+  if (rows === undefined) return null;
+  const count = (action: string) => rows.filter((r) => r.action === action).length;
+  return { rows: rows.length, new: count('new'), changed: count('changed'), retire: count('retire') };
 }

@@ -4,9 +4,9 @@ import { InvalidInput } from '../../errors/index.js';
 import { describeUnmet, evaluateGate, gateRequirements } from '../../policy/evaluate.js';
 import { durationSeconds } from '../../policy/policy.js';
 import { resolvePolicy } from '../../policy/resolve.js';
-import { riskRulesOf } from '../../runner/bind-machine.js';
 import { RunNotFound } from '../../runs/errors.js';
-import { findRun } from '../../runs/run-store.js';
+import { findRun, planCountsOf } from '../../runs/run-store.js';
+import { storedRiskRules } from '../../runs/stored-risk.js';
 import { viewOfStoredRun } from '../../runs/upgrade/stored-view.js';
 import { readApproverKeyFile } from '../approver-key-file.js';
 import { parseGate, readOptionFile, required } from '../command-options.js';
@@ -53,9 +53,9 @@ export function registerApproval(program: Command, terminal: Terminal, setExit: 
         if (view.gate !== gate) throw new InvalidInput('gate', `run ${runId} waits at ${view.gate ?? view.state}, not ${gate}`);
         const changeSet = view.context.changeSet;
         if (changeSet === null) throw new InvalidInput('run', `run ${runId} has no pinned change set yet`);
-        const plan = (await session.store.load(runId))?.plan ?? undefined;
         const policy = resolvePolicy(session.policy);
-        const risk = plan === undefined ? [] : riskRulesOf(session.policy, plan);
+        const risk = await storedRiskRules(session.store, runId, session.policy);
+        const counts = await planCountsOf(session.store, runId);
         const requirements = gateRequirements(policy.document, gate, risk);
         const seconds = options.validFor === undefined ? requirements.defaultLifetimeSeconds : durationSeconds(options.validFor);
         if (seconds === null || seconds <= 0) throw new InvalidInput('valid-for', 'must be a duration such as 30m, 24h or 7d');
@@ -64,7 +64,6 @@ export function registerApproval(program: Command, terminal: Terminal, setExit: 
         const notBefore = options.notBefore === undefined ? undefined : new Date(options.notBefore);
         if (notBefore !== undefined && Number.isNaN(notBefore.getTime())) throw new InvalidInput('not-before', 'must be an ISO instant such as 2026-12-07T09:00:00+01:00');
         const start = notBefore !== undefined && notBefore > now ? notBefore : now;
-        const rows = plan?.rows ?? [];
         const request: ApprovalRequest = {
           format: APPROVAL_REQUEST_FORMAT,
           runId,
@@ -74,9 +73,9 @@ export function registerApproval(program: Command, terminal: Terminal, setExit: 
           policyHash: view.context.policyHash ?? policy.hash,
           counts: {
             rows: changeSet.rowCount,
-            new: rows.filter((r) => r.action === 'new').length,
-            changed: rows.filter((r) => r.action === 'changed').length,
-            retired: rows.filter((r) => r.action === 'retire').length,
+            new: counts?.new ?? 0,
+            changed: counts?.changed ?? 0,
+            retired: counts?.retire ?? 0,
           },
           reviewDecisionRequired: gate === 'SG_2',
           validity: { ...(notBefore === undefined ? {} : { notBefore: notBefore.toISOString() }), notAfter: new Date(start.getTime() + seconds * 1000).toISOString() },
