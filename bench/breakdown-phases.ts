@@ -59,6 +59,10 @@ export interface StepFigures {
   readonly cpuMs: number;
   /** The same from schedstat (ns resolution), in ms; null where the kernel does not keep it. */
   readonly cpuSchedMs: number | null;
+  /** How long the backends were runnable but waited for a core (schedstat), in ms: the machine's other load. */
+  readonly cpuWaitMs: number | null;
+  /** This (client) process's user + system CPU over the step, in ms: building COPY text, hashing, parsing replies. */
+  readonly clientCpuMs: number;
   readonly walServerBytes: number;
   readonly walOwnBytes: number;
   readonly walOwnRecords: number;
@@ -83,9 +87,11 @@ async function measure(step: Step, variant: Variant, meters: Meters, work: () =>
   meters.sessions.take();
   const start = await meters.wal.position();
   const ioBefore = readOwnIo();
+  const clientBefore = process.cpuUsage();
   const t0 = performance.now();
   await work();
   const wallMs = performance.now() - t0;
+  const client = process.cpuUsage(clientBefore);
   const ioAfter = readOwnIo();
   const s = meters.sessions.take();
   const wal = await meters.wal.since(start, s.xids);
@@ -93,6 +99,8 @@ async function measure(step: Step, variant: Variant, meters: Meters, work: () =>
     step, variant, wallMs,
     cpuMs: (s.cpuTicks * 1000) / meters.ticksPerSecond,
     cpuSchedMs: s.cpuNs === null ? null : s.cpuNs / 1e6,
+    cpuWaitMs: s.cpuWaitNs === null ? null : s.cpuWaitNs / 1e6,
+    clientCpuMs: (client.user + client.system) / 1000,
     walServerBytes: wal.serverBytes, walOwnBytes: wal.ownBytes, walOwnRecords: wal.ownRecords, walOwnFpiBytes: wal.ownFpiBytes,
     queryBytes: s.queryBytes, copyBytes: s.copyBytes,
     writeSyscallBytes: ioAfter.wchar - ioBefore.wchar, readSyscallBytes: ioAfter.rchar - ioBefore.rchar,

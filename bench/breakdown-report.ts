@@ -5,8 +5,19 @@
  */
 import { LIVE_STEPS, Variant, type Step, type StepFigures } from './breakdown-phases.js';
 
-type Metric = 'wallMs' | 'cpuMs' | 'cpuSchedMs' | 'walOwnBytes' | 'walOwnRecords' | 'walOwnFpiBytes' | 'walServerBytes' | 'queryBytes' | 'copyBytes' | 'writeSyscallBytes' | 'readSyscallBytes';
-const METRICS: readonly Metric[] = ['wallMs', 'cpuMs', 'cpuSchedMs', 'walOwnBytes', 'walOwnRecords', 'walOwnFpiBytes', 'walServerBytes', 'queryBytes', 'copyBytes', 'writeSyscallBytes', 'readSyscallBytes'];
+type Metric = 'wallMs' | 'cpuMs' | 'cpuSchedMs' | 'cpuWaitMs' | 'clientCpuMs' | 'walOwnBytes' | 'walOwnRecords' | 'walOwnFpiBytes' | 'walNoFpiBytes'
+  | 'walServerBytes' | 'queryBytes' | 'copyBytes' | 'writeSyscallBytes' | 'readSyscallBytes';
+const METRICS: readonly Metric[] = ['wallMs', 'cpuMs', 'cpuSchedMs', 'cpuWaitMs', 'clientCpuMs', 'walOwnBytes', 'walOwnRecords', 'walOwnFpiBytes', 'walNoFpiBytes',
+  'walServerBytes', 'queryBytes', 'copyBytes', 'writeSyscallBytes', 'readSyscallBytes'];
+
+/**
+ * A sample's value of a metric. `walNoFpiBytes` is the WAL without full-page images: those come only when a checkpoint
+ * fell inside the step (max_wal_size is reached every few hundred MB here), so they vary from repetition to repetition.
+ */
+function valueOf(sample: StepFigures, metric: Metric): number {
+  if (metric === 'walNoFpiBytes') return sample.walOwnBytes - sample.walOwnFpiBytes;
+  return sample[metric] ?? Number.NaN;
+}
 
 export type Figures = Readonly<Record<Metric, number>>;
 
@@ -21,7 +32,7 @@ export function median(values: readonly number[]): number {
 export function medianOf(samples: readonly StepFigures[], step: Step, variant: Variant): Figures | undefined {
   const mine = samples.filter((s) => s.step === step && s.variant === variant);
   if (mine.length === 0) return undefined;
-  return Object.fromEntries(METRICS.map((m) => [m, median(mine.map((s) => s[m] ?? Number.NaN))])) as Figures;
+  return Object.fromEntries(METRICS.map((m) => [m, median(mine.map((s) => valueOf(s, m)))])) as Figures;
 }
 
 const minus = (a: Figures, b: Figures): Figures => Object.fromEntries(METRICS.map((m) => [m, a[m] - b[m]])) as Figures;
@@ -42,7 +53,9 @@ export interface BreakdownSummary {
   /** The LIVE run's phases (pin to enact) summed, as-is. */
   readonly live: Figures;
   readonly perIU: {
+    /** Without full-page images (see {@link valueOf}); `walBytes` is the median with them. */
     readonly walBytes: number;
+    readonly walNoFpiBytes: number;
     readonly walRecords: number;
     readonly cpuMicros: number;
     readonly sentBytes: number;
@@ -70,6 +83,7 @@ export function summarize(samples: readonly StepFigures[], n: number): Breakdown
     n, steps, live,
     perIU: {
       walBytes: live.walOwnBytes / n,
+      walNoFpiBytes: live.walNoFpiBytes / n,
       walRecords: live.walOwnRecords / n,
       cpuMicros: (live.cpuMs * 1000) / n,
       sentBytes: (live.queryBytes + live.copyBytes) / n,
@@ -86,22 +100,25 @@ const pad = (cells: readonly string[], widths: readonly number[]) => cells.map((
 
 /** A plain-text table: one line per step, then the LIVE run's phases summed and the per-IU figures. */
 export function formatSummary(summary: BreakdownSummary): string {
-  const head = ['step', 'wall ms', 'cpu ms', 'sched ms', 'cpu/wall', 'WAL MB', 'records', 'FPI MB', 'srv WAL MB', 'sent MB', 'write MB', 'read MB', 'trg cpu', 'trg wall', 'trg WAL', 'idx cpu', 'idx wall', 'idx WAL'];
-  const widths = [30, ...head.slice(1).map((h) => Math.max(h.length, 8))];
+  const head = ['step', 'wall ms', 'cpu ms', 'sched ms', 'runq ms', 'client ms', 'WAL MB', '+FPI MB', 'records', 'srv WAL', 'sent MB', 'read MB',
+    'trg cpu', 'trg WAL', 'trg recs', 'idx cpu', 'idx WAL', 'idx recs'];
+  const widths = [30, ...head.slice(1).map((h) => Math.max(h.length, 7))];
+  const opt = (v: number, f: (x: number) => string) => (Number.isNaN(v) ? '-' : f(v));
+  const diff = (d: Figures | null) => (d === null ? ['-', '-', '-'] : [ms(d.cpuMs), mb(d.walNoFpiBytes), String(d.walOwnRecords)]);
   const row = (label: string, f: Figures, s?: StepSummary) => pad([
-    label, ms(f.wallMs), ms(f.cpuMs), Number.isNaN(f.cpuSchedMs) ? '-' : ms(f.cpuSchedMs), f.wallMs > 0 ? `${((100 * f.cpuMs) / f.wallMs).toFixed(0)}%` : '-', mb(f.walOwnBytes), String(f.walOwnRecords),
-    mb(f.walOwnFpiBytes), mb(f.walServerBytes), mb(f.queryBytes + f.copyBytes), mb(f.writeSyscallBytes), mb(f.readSyscallBytes),
-    s?.triggers ? ms(s.triggers.cpuMs) : '-', s?.triggers ? ms(s.triggers.wallMs) : '-', s?.triggers ? mb(s.triggers.walOwnBytes) : '-',
-    s?.indexes ? ms(s.indexes.cpuMs) : '-', s?.indexes ? ms(s.indexes.wallMs) : '-', s?.indexes ? mb(s.indexes.walOwnBytes) : '-',
+    label, ms(f.wallMs), ms(f.cpuMs), opt(f.cpuSchedMs, ms), opt(f.cpuWaitMs, ms), ms(f.clientCpuMs), mb(f.walNoFpiBytes), mb(f.walOwnFpiBytes),
+    String(f.walOwnRecords), mb(f.walServerBytes), mb(f.queryBytes + f.copyBytes), mb(f.readSyscallBytes),
+    ...diff(s?.triggers ?? null), ...diff(s?.indexes ?? null),
   ], widths);
   const p = summary.perIU;
   return [
-    `N = ${summary.n.toLocaleString('en-US')} IUs; medians; cpu = backend utime+stime, sched = schedstat; ` +
-      'trg = as-is − IU triggers disabled; idx = triggers disabled − by-change-set and one-enacted indexes dropped too',
+    `N = ${summary.n.toLocaleString('en-US')} IUs; medians. cpu = backend utime+stime; sched = the same by schedstat; runq = backend waited for a core;`,
+    'client = this process\'s CPU; WAL = the step\'s own records without full-page images, +FPI = those; srv WAL = the server\'s insert position moved;',
+    'trg = as-is − IU triggers disabled; idx = triggers disabled − by-change-set and one-enacted indexes dropped too (see docs/performance.md)',
     pad(head, widths),
     ...summary.steps.map((s) => row(s.step, s.asIs, s)),
     row('LIVE phases (pin..enact)', summary.live),
-    `per IU over the LIVE phases: WAL ${p.walBytes.toFixed(0)} B in ${p.walRecords.toFixed(2)} records; backend CPU ${p.cpuMicros.toFixed(1)} µs; ` +
-      `sent ${p.sentBytes.toFixed(0)} B; wall ${p.wallMicros.toFixed(1)} µs; ${p.rowsPerCoreSecond.toFixed(0)} IUs per server-core-second`,
+    `per IU over the LIVE phases: WAL ${p.walNoFpiBytes.toFixed(0)} B without FPI (${p.walBytes.toFixed(0)} B with) in ${p.walRecords.toFixed(2)} records; ` +
+      `backend CPU ${p.cpuMicros.toFixed(1)} µs; sent ${p.sentBytes.toFixed(0)} B; wall ${p.wallMicros.toFixed(1)} µs; ${p.rowsPerCoreSecond.toFixed(0)} IUs per server-core-second`,
   ].join('\n');
 }

@@ -7,7 +7,7 @@
  * DSN (CUTTER_BENCH_DATABASE_URL) a superuser's: it creates pg_walinspect and a temporary replication slot.
  */
 import { execFileSync } from 'node:child_process';
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { cpus, loadavg } from 'node:os';
 import pg from 'pg';
 import { runPass, Variant, type Meters, type StepFigures } from './breakdown-phases.js';
@@ -15,10 +15,11 @@ import { formatSummary, summarize } from './breakdown-report.js';
 import { meteredProvider } from './metered-provider.js';
 import { benchPlan } from './plan.js';
 import { clockTicksPerSecond } from './proc-stats.js';
-import { openScratch } from './scratch.js';
+import { openScratch, type ScratchTarget } from './scratch.js';
 import { WalMeter } from './wal-meter.js';
 
-const USAGE = 'npm run bench:breakdown -- --n 100000 [--reps 3] [--variants as-is,no-triggers,no-triggers-no-indexes] [--out FILE]';
+const USAGE = `npm run bench:breakdown -- --n 100000 [--reps 3] [--variants as-is,no-triggers,no-triggers-no-indexes] [--out FILE]
+npm run bench:breakdown -- --summarize FILE   (prints the table of a recorded run again, from its samples)`;
 
 function option(argv: readonly string[], name: string): string | undefined {
   const i = argv.indexOf(name);
@@ -59,13 +60,37 @@ async function machine(dsn: string): Promise<Record<string, unknown>> {
   }
 }
 
+/** The cutter tables' sizes on disk (heap, TOAST and indexes), as the as-is pass left them: N IUs enacted. */
+async function relationSizes(target: ScratchTarget): Promise<Record<string, number>> {
+  return target.admin(async (session) => {
+    const { rows } = await session.query<{ name: string; bytes: string }>(
+      `SELECT c.relname AS name, pg_total_relation_size(c.oid)::text AS bytes FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+       WHERE n.nspname = 'cutter' AND c.relkind = 'r' AND pg_total_relation_size(c.oid) > 65536 ORDER BY 2 DESC`,
+    );
+    return Object.fromEntries(rows.map((r) => [r.name, Number(r.bytes)]));
+  });
+}
+
+/** The table of a recorded run, from its samples: so the figures a document quotes can be printed again. */
+async function summarizeRecorded(file: string): Promise<void> {
+  const record = JSON.parse(await readFile(file, 'utf8')) as { args: { n: number }; samples: StepFigures[]; relationBytes?: Record<string, number> };
+  console.log(formatSummary(summarize(record.samples, record.args.n)));
+  if (record.relationBytes !== undefined) console.log(sizesLine(record.relationBytes));
+}
+
+const sizesLine = (sizes: Record<string, number>) =>
+  `on disk after the as-is pass: ${Object.entries(sizes).map(([name, bytes]) => `${name} ${(bytes / 2 ** 20).toFixed(1)} MB`).join(', ')}`;
+
 async function main(): Promise<void> {
+  const recorded = option(process.argv, '--summarize');
+  if (recorded !== undefined) return summarizeRecorded(recorded);
   const args = parse(process.argv.slice(2));
   const dsn = process.env.CUTTER_BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
   const started = new Date();
   const target = await openScratch('postgres', dsn, { name: `cutter_breakdown_${process.pid}` });
   const wal = await WalMeter.open(target.dsn ?? dsn);
   const samples: StepFigures[] = [];
+  let sizes: Record<string, number> = {};
   try {
     const sessions = meteredProvider(target.provider);
     const meters: Meters = { wal, sessions, ticksPerSecond: clockTicksPerSecond() };
@@ -79,15 +104,17 @@ async function main(): Promise<void> {
         const t0 = performance.now();
         const figures = await runPass(target, plan, variant, meters, variant === Variant.AsIs);
         samples.push(...figures);
+        if (variant === Variant.AsIs) sizes = await relationSizes(target);
         console.error(`rep ${rep}/${args.reps} ${variant}: ${((performance.now() - t0) / 1000).toFixed(1)} s`);
       }
     }
     const summary = summarize(samples, args.n);
     console.log(formatSummary(summary));
+    console.log(sizesLine(sizes));
     if (args.out !== null) {
       const record = {
         kind: 'cutter-breakdown/1', startedAt: started.toISOString(), wallSeconds: (Date.now() - started.getTime()) / 1000,
-        args, loadAverage: { before: loadBefore, after: loadavg() }, machine: await machine(target.dsn ?? dsn), summary, samples,
+        args, loadAverage: { before: loadBefore, after: loadavg() }, machine: await machine(target.dsn ?? dsn), relationBytes: sizes, summary, samples,
       };
       await writeFile(args.out, `${JSON.stringify(record, null, 2)}\n`);
       console.error(`wrote ${args.out}`);

@@ -18,6 +18,8 @@ export interface SessionMeter {
   readonly cpuTicks: number;
   /** From schedstat; null when the kernel does not keep it. */
   readonly cpuNs: number | null;
+  /** Time the backends were runnable but waited for a core (schedstat); null when the kernel does not keep it. */
+  readonly cpuWaitNs: number | null;
   /** Top-level transaction ids that wrote (pg_current_xact_id_if_assigned, without its epoch: as WAL records carry them), as text. */
   readonly xids: readonly string[];
 }
@@ -43,10 +45,11 @@ export function statementBytes(text: string, params: readonly unknown[] = []): n
 const ENDS_TRANSACTION = /^\s*(COMMIT|ROLLBACK)\b/i;
 
 export function meteredProvider(base: ConnectionProvider): { provider: ConnectionProvider; take: () => SessionMeter } {
-  let meter = { sessions: 0, statements: 0, queryBytes: 0, copyBytes: 0, cpuTicks: 0, cpuNs: 0 as number | null, xids: [] as string[] };
+  let meter = { sessions: 0, statements: 0, queryBytes: 0, copyBytes: 0, cpuTicks: 0, cpuNs: 0 as number | null, cpuWaitNs: 0 as number | null, xids: [] as string[] };
   const addCpu = (before: CpuReading, after: CpuReading) => {
     meter.cpuTicks += after.ticks - before.ticks;
     meter.cpuNs = meter.cpuNs === null || before.ns === null || after.ns === null ? null : meter.cpuNs + after.ns - before.ns;
+    meter.cpuWaitNs = meter.cpuWaitNs === null || before.waitNs === null || after.waitNs === null ? null : meter.cpuWaitNs + after.waitNs - before.waitNs;
   };
   const provider: ConnectionProvider = async (role) => {
     const session = await base(role);
@@ -87,7 +90,7 @@ export function meteredProvider(base: ConnectionProvider): { provider: Connectio
   };
   const take = (): SessionMeter => {
     const taken = meter;
-    meter = { sessions: 0, statements: 0, queryBytes: 0, copyBytes: 0, cpuTicks: 0, cpuNs: 0, xids: [] };
+    meter = { sessions: 0, statements: 0, queryBytes: 0, copyBytes: 0, cpuTicks: 0, cpuNs: 0, cpuWaitNs: 0, xids: [] };
     return taken;
   };
   return { provider, take };

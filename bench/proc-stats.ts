@@ -26,12 +26,14 @@ export function parseProcStat(text: string): ProcCpuTicks {
   return { utime, stime };
 }
 
-/** Nanoseconds a process has run on a CPU: the first field of /proc/<pid>/schedstat (finer than the ticks of stat). */
-export function parseSchedstat(text: string): number {
-  const first = text.trim().split(/\s+/)[0] ?? '';
-  const ns = Number(first);
-  if (!/^\d+$/.test(first)) throw new Error(`not a /proc/<pid>/schedstat line: ${text.slice(0, 80)}`);
-  return ns;
+/**
+ * /proc/<pid>/schedstat: nanoseconds the process has run on a CPU (finer than the ticks of stat), and nanoseconds it
+ * was runnable but waited for one (other work on the machine taking the cores).
+ */
+export function parseSchedstat(text: string): { runNs: number; waitNs: number } {
+  const [run = '', wait = ''] = text.trim().split(/\s+/);
+  if (!/^\d+$/.test(run) || !/^\d+$/.test(wait)) throw new Error(`not a /proc/<pid>/schedstat line: ${text.slice(0, 80)}`);
+  return { runNs: Number(run), waitNs: Number(wait) };
 }
 
 /** Bytes a process passed to read-like and write-like system calls, sockets included (`rchar`, `wchar` of /proc/<pid>/io). */
@@ -59,21 +61,22 @@ export function clockTicksPerSecond(): number {
   }
 }
 
-/** A process's CPU time so far: from stat (ticks) and from schedstat (ns), or null where schedstat is not kept. */
+/** A process's CPU time so far: from stat (ticks) and from schedstat (ns, and ns waited for a CPU), or null where schedstat is not kept. */
 export interface CpuReading {
   readonly ticks: number;
   readonly ns: number | null;
+  readonly waitNs: number | null;
 }
 
 export function readCpu(pid: number): CpuReading {
   const { utime, stime } = parseProcStat(readFileSync(`/proc/${pid}/stat`, 'utf8'));
-  let ns: number | null = null;
   try {
-    ns = parseSchedstat(readFileSync(`/proc/${pid}/schedstat`, 'utf8'));
+    const { runNs, waitNs } = parseSchedstat(readFileSync(`/proc/${pid}/schedstat`, 'utf8'));
+    return { ticks: utime + stime, ns: runNs, waitNs };
   } catch {
     // A kernel without CONFIG_SCHEDSTATS has no such file: the ticks stand alone.
+    return { ticks: utime + stime, ns: null, waitNs: null };
   }
-  return { ticks: utime + stime, ns };
 }
 
 export function readOwnIo(): ProcIo {

@@ -4,7 +4,7 @@ import { Step, Variant, type StepFigures } from '../../../bench/breakdown-phases
 import { formatSummary, median, medianOf, summarize } from '../../../bench/breakdown-report.js';
 
 const zero = {
-  wallMs: 0, cpuMs: 0, cpuSchedMs: 0, walServerBytes: 0, walOwnBytes: 0, walOwnRecords: 0, walOwnFpiBytes: 0,
+  wallMs: 0, cpuMs: 0, cpuSchedMs: 0, cpuWaitMs: 0, clientCpuMs: 0, walServerBytes: 0, walOwnBytes: 0, walOwnRecords: 0, walOwnFpiBytes: 0,
   queryBytes: 0, copyBytes: 0, writeSyscallBytes: 0, readSyscallBytes: 0, statements: 0, sessions: 1,
 };
 const sample = (step: Step, variant: Variant, over: Partial<StepFigures>): StepFigures => ({ ...zero, step, variant, ...over });
@@ -50,13 +50,13 @@ describe('summarize', () => {
   it('sums only the LIVE phases, and divides them by N', () => {
     const summary = summarize(samples, 10);
     expect(summary.live).toMatchObject({ wallMs: 150, cpuMs: 100, walOwnBytes: 6000, walOwnRecords: 40, queryBytes: 500 });
-    expect(summary.perIU).toEqual({ walBytes: 600, walRecords: 4, cpuMicros: 10_000, sentBytes: 50, wallMicros: 15_000, rowsPerCoreSecond: 100 });
+    expect(summary.perIU).toEqual({ walBytes: 600, walNoFpiBytes: 600, walRecords: 4, cpuMicros: 10_000, sentBytes: 50, wallMicros: 15_000, rowsPerCoreSecond: 100 });
   });
 
   it('prints a line per step and the per-IU figures', () => {
     const text = formatSummary(summarize(samples, 10));
     expect(text).toContain('cutLegA (from the pin)');
     expect(text).toContain('100 IUs per server-core-second');
-    expect(text.split('\n')).toHaveLength(2 + 3 + 1 + 1);
+    expect(text.split('\n')).toHaveLength(4 + 3 + 1 + 1);
   });
 });

@@ -34,13 +34,14 @@ describe('parseProcStat', () => {
 });
 
 describe('parseSchedstat', () => {
-  it('reads the first field, nanoseconds on a CPU', () => {
-    expect(parseSchedstat('2822935 1344140 2\n')).toBe(2822935);
+  it('reads nanoseconds on a CPU and nanoseconds waiting for one, the first two fields', () => {
+    expect(parseSchedstat('2822935 1344140 2\n')).toEqual({ runNs: 2822935, waitNs: 1344140 });
   });
 
   it('refuses text without a number', () => {
     expect(() => parseSchedstat('')).toThrow(/schedstat/);
     expect(() => parseSchedstat('12x 3 4')).toThrow(/schedstat/);
+    expect(() => parseSchedstat('12')).toThrow(/schedstat/);
   });
 });
 
