@@ -1,0 +1,62 @@
+/** The breakdown's arithmetic (bench/breakdown-report.ts): medians, what triggers and indexes cost, per-IU figures. */
+import { describe, expect, it } from 'vitest';
+import { Step, Variant, type StepFigures } from '../../../bench/breakdown-phases.js';
+import { formatSummary, median, medianOf, summarize } from '../../../bench/breakdown-report.js';
+
+const zero = {
+  wallMs: 0, cpuMs: 0, cpuSchedMs: 0, cpuWaitMs: 0, clientCpuMs: 0, walServerBytes: 0, walOwnBytes: 0, walOwnRecords: 0, walOwnFpiBytes: 0,
+  queryBytes: 0, copyBytes: 0, writeSyscallBytes: 0, readSyscallBytes: 0, statements: 0, sessions: 1,
+};
+const sample = (step: Step, variant: Variant, over: Partial<StepFigures>): StepFigures => ({ ...zero, step, variant, ...over });
+
+describe('median', () => {
+  it('takes the middle value, or the mean of the two middle ones', () => {
+    expect(median([3, 1, 2])).toBe(2);
+    expect(median([4, 1, 3, 2])).toBe(2.5);
+    expect(median([])).toBeNaN();
+  });
+});
+
+describe('summarize', () => {
+  const samples: StepFigures[] = [
+    // The cut, three repetitions as-is (the median is the middle one, not the mean), one per variant.
+    sample(Step.Cut, Variant.AsIs, { wallMs: 100, cpuMs: 60, walOwnBytes: 5000, walOwnRecords: 30 }),
+    sample(Step.Cut, Variant.AsIs, { wallMs: 900, cpuMs: 80, walOwnBytes: 5000, walOwnRecords: 30 }),
+    sample(Step.Cut, Variant.AsIs, { wallMs: 110, cpuMs: 70, walOwnBytes: 5000, walOwnRecords: 30 }),
+    sample(Step.Cut, Variant.NoTriggers, { wallMs: 90, cpuMs: 50, walOwnBytes: 4000, walOwnRecords: 20 }),
+    sample(Step.Cut, Variant.Bare, { wallMs: 70, cpuMs: 30, walOwnBytes: 3000, walOwnRecords: 10 }),
+    sample(Step.Enact, Variant.AsIs, { wallMs: 40, cpuMs: 30, walOwnBytes: 1000, walOwnRecords: 10, queryBytes: 500 }),
+    // The floor is not a LIVE phase: it must not count in the LIVE sums.
+    sample(Step.Floor, Variant.AsIs, { wallMs: 1e6, cpuMs: 1e6, walOwnBytes: 1e9 }),
+  ];
+
+  it('takes each metric\'s median per step and variant', () => {
+    expect(medianOf(samples, Step.Cut, Variant.AsIs)).toMatchObject({ wallMs: 110, cpuMs: 70 });
+    expect(medianOf(samples, Step.Ledger, Variant.AsIs)).toBeUndefined();
+  });
+
+  it('charges triggers with as-is − no triggers, and indexes with no triggers − bare', () => {
+    const cut = summarize(samples, 10).steps.find((s) => s.step === Step.Cut);
+    expect(cut?.triggers).toMatchObject({ wallMs: 20, cpuMs: 20, walOwnBytes: 1000, walOwnRecords: 10 });
+    expect(cut?.indexes).toMatchObject({ wallMs: 20, cpuMs: 20, walOwnBytes: 1000, walOwnRecords: 10 });
+  });
+
+  it('leaves the differences out where a variant was not measured', () => {
+    const enact = summarize(samples, 10).steps.find((s) => s.step === Step.Enact);
+    expect(enact?.triggers).toBeNull();
+    expect(enact?.indexes).toBeNull();
+  });
+
+  it('sums only the LIVE phases, and divides them by N', () => {
+    const summary = summarize(samples, 10);
+    expect(summary.live).toMatchObject({ wallMs: 150, cpuMs: 100, walOwnBytes: 6000, walOwnRecords: 40, queryBytes: 500 });
+    expect(summary.perIU).toEqual({ walBytes: 600, walNoFpiBytes: 600, walRecords: 4, cpuMicros: 10_000, sentBytes: 50, wallMicros: 15_000, rowsPerCoreSecond: 100 });
+  });
+
+  it('prints a line per step and the per-IU figures', () => {
+    const text = formatSummary(summarize(samples, 10));
+    expect(text).toContain('cutLegA (from the pin)');
+    expect(text).toContain('100 IUs per server-core-second');
+    expect(text.split('\n')).toHaveLength(4 + 3 + 1 + 1);
+  });
+});
