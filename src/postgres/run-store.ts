@@ -1,7 +1,7 @@
 import { validateCutplan, type Cutplan } from '../domain/cutplan.js';
 import type { Mode } from '../domain/mode.js';
 import { RunBusy, RunNotFound, SnapshotVersionMismatch, type RunHolder } from '../runs/errors.js';
-import type { HoldClaim, JournalEntry, RunStore, StoredMigration, StoredRun, WriteFence } from '../runs/run-store.js';
+import { WriteDurability, type HoldClaim, type JournalEntry, type RunStore, type StoredMigration, type StoredRun, type WriteFence } from '../runs/run-store.js';
 import { sqlStateOf } from './errors.js';
 import type { IURow } from '../domain/iu.js';
 import type { DbSession } from './port.js';
@@ -71,11 +71,13 @@ export class PostgresRunStore implements RunStore {
 
   /**
    * The journal batch and the latest snapshot in one statement (so one transaction and one commit, and one round trip):
-   * a stored snapshot is never behind its journal.
+   * a stored snapshot is never behind its journal. `withNextCommit` commits it without waiting for the log flush
+   * (`synchronous_commit = off` for this transaction only): the caller vouches that a synchronous commit in this
+   * database follows (see {@link WriteDurability}).
    */
-  record(runId: string, entries: readonly JournalEntry[], latest: { snapshot: unknown; state: string; status: string } | null, fence?: WriteFence): Promise<void> {
+  record(runId: string, entries: readonly JournalEntry[], latest: { snapshot: unknown; state: string; status: string } | null, fence?: WriteFence, durability: WriteDurability = WriteDurability.Now): Promise<void> {
     if (latest === null && entries.length === 0) return Promise.resolve();
-    return this.#write(runId, { entries, latest, fence });
+    return this.#write(runId, { entries, latest, fence, flushLater: durability === WriteDurability.WithNextCommit });
   }
 
   migrate(runId: string, migration: StoredMigration): Promise<boolean> {
@@ -118,9 +120,11 @@ export class PostgresRunStore implements RunStore {
   }
 
   /** One fenced statement: the journal entries and/or the snapshot, only while the fence holds (if given). */
-  #write(runId: string, write: { entries: readonly JournalEntry[]; latest: FencedWrite['latest']; fence: WriteFence | undefined }): Promise<void> {
+  #write(runId: string, write: { entries: readonly JournalEntry[]; latest: FencedWrite['latest']; fence: WriteFence | undefined; flushLater?: boolean }): Promise<void> {
     const { entries, latest, fence } = write;
-    const { text, values } = fencedWriteQuery(runId, { version: fence?.snapshotVersion ?? null, holdToken: fence?.holdToken ?? null, entries, latest });
+    const { text, values } = fencedWriteQuery(runId, {
+      version: fence?.snapshotVersion ?? null, holdToken: fence?.holdToken ?? null, entries, latest, ...(write.flushLater === true ? { flushLater: true } : {}),
+    });
     return this.#admin(async (s) => {
       const { rows } = await journalWrite(s, runId, text, values);
       if (rows[0]?.n === 1) return;
@@ -197,6 +201,8 @@ interface FencedWrite {
   readonly latest: { readonly snapshot: unknown; readonly state: string; readonly status: string } | null;
   /** The snapshot version to store the run at from now on (a migration). */
   readonly newVersion?: number;
+  /** Commit without waiting for the log flush: a later synchronous commit in this database flushes it (see {@link WriteDurability}). */
+  readonly flushLater?: boolean;
 }
 
 /**
@@ -211,7 +217,10 @@ function fencedWriteQuery(runId: string, write: FencedWrite): { text: string; va
   const run = param(runId, 'text');
   const version = write.version === null ? '' : ` AND r.snapshot_version = ${param(write.version, 'integer')}`;
   const held = write.holdToken === null ? '' : ` AND EXISTS (SELECT 1 FROM cutter.run_holds h WHERE h.run_id = r.run_id AND h.token = ${param(write.holdToken, 'text')})`;
-  const ctes = [`run AS (SELECT r.run_id FROM cutter.runs r WHERE r.run_id = ${run}${version}${held} FOR UPDATE OF r)`];
+  // SET LOCAL inside the statement (it is its own transaction): the commit then skips the wait for the log flush, with
+  // no BEGIN, SET and COMMIT round trips of its own. The setting ends with the transaction.
+  const flushLater = write.flushLater === true ? " CROSS JOIN (SELECT set_config('synchronous_commit', 'off', true)) AS flush_later" : '';
+  const ctes = [`run AS (SELECT r.run_id FROM cutter.runs r${flushLater} WHERE r.run_id = ${run}${version}${held} FOR UPDATE OF r)`];
   if (write.entries.length > 0) {
     ctes.push(`journal AS (INSERT INTO cutter.run_journal (run_id, seq, event, at) SELECT run.run_id, e.seq, e.event, e.at
       FROM run, jsonb_to_recordset(${param(JSON.stringify(write.entries), 'jsonb')}) AS e (seq integer, event jsonb, at timestamptz))`);

@@ -41,7 +41,7 @@ export async function createDurableRun(options: DurableRunOptions, release: Mach
   const runId = options.runId ?? randomUUID();
   // A LIVE run whose executor pins the plan in the database this store reads keeps its plan there only: the rows
   // cross the wire once, at planning, and the plan is hashed once, as it is pinned.
-  const pinnedInTarget = options.mode === Mode.Live && options.executor?.pinPlan !== undefined && options.store.readsPinnedPlans === true;
+  const pinnedInTarget = storeSharesTargetLog(options.mode, options);
   const create = () => options.store.create({
     runId, mode: options.mode, initiator: options.initiator, snapshotVersion: release.version,
     ...(pinnedInTarget ? { planHash: null, plan: null } : { planHash: planHashOf(plan), plan }),
@@ -49,7 +49,8 @@ export async function createDurableRun(options: DurableRunOptions, release: Mach
   if (options.runId !== undefined) {
     await create();
     const hold = await holdRun(options.store, runId, options.hold);
-    return withHold(createRunOf(release, { ...options, plan, runId, journal: storeJournal(options.store, runId, 1, fenceOf(release, hold)), ...holdTokenOf(hold) }), hold);
+    const journal = storeJournal(options.store, runId, 1, fenceOf(release, hold), { sharesTargetLog: pinnedInTarget });
+    return withHold(createRunOf(release, { ...options, plan, runId, journal, ...holdTokenOf(hold) }), hold);
   }
   // A run id made here is nobody's yet: its row and its hold are written at once (two commits side by side), and the
   // run (its machine bound to this run: CPU work) is built while they are; its journal writes nothing before both are.
@@ -58,7 +59,8 @@ export async function createDurableRun(options: DurableRunOptions, release: Mach
   const fence: WriteFence = { snapshotVersion: release.version, ...(token === undefined ? {} : { holdToken: token }) };
   let run: Run;
   try {
-    run = createRunOf(release, { ...options, plan, runId, journal: storeJournal(options.store, runId, 1, fence, stored), ...(token === undefined ? {} : { holdToken: token }) });
+    const journal = storeJournal(options.store, runId, 1, fence, { ready: stored, sharesTargetLog: pinnedInTarget });
+    run = createRunOf(release, { ...options, plan, runId, journal, ...(token === undefined ? {} : { holdToken: token }) });
   } catch (error) {
     await stored.then((hold) => hold?.release(), () => undefined);
     throw error;
@@ -87,6 +89,14 @@ async function createAndHold(create: () => Promise<void>, hold: () => Promise<Ru
   }
   if (held.status === 'rejected') throw held.reason;
   return held.value;
+}
+
+/**
+ * True when the store lives in the database the run's LIVE executor writes to: it reads the plans that executor pins
+ * there (see {@link RunStore.readsPinnedPlans}). Its commits and the phases' then share one write-ahead log.
+ */
+function storeSharesTargetLog(mode: Mode, options: { readonly store: RunStore; readonly executor?: CreateRunOptions['executor'] }): boolean {
+  return mode === Mode.Live && options.executor?.pinPlan !== undefined && options.store.readsPinnedPlans === true;
 }
 
 const fenceOf = (release: MachineRelease, hold: RunHold | null): WriteFence => ({ snapshotVersion: release.version, ...holdTokenOf(hold) });
@@ -173,7 +183,7 @@ async function restoreHeld(options: RestoreRunOptions, release: MachineRelease, 
       plan,
       initiator: run.initiator,
       ...(run.planHash === null ? {} : { expectedPlanHash: run.planHash }),
-      journal: storeJournal(options.store, run.runId, nextSeq, fenceOf(release, hold)),
+      journal: storeJournal(options.store, run.runId, nextSeq, fenceOf(release, hold), { sharesTargetLog: storeSharesTargetLog(run.mode, options) }),
       ...holdTokenOf(hold),
       ...(upgrade.snapshot === null ? {} : { snapshot: upgrade.snapshot as unknown as Snapshot<unknown> }),
     });
