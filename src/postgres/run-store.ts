@@ -60,6 +60,23 @@ export class PostgresRunStore implements RunStore {
     }));
   }
 
+  /**
+   * The run's row and this process's hold in one statement. `withNextCommit` commits it without waiting for the log
+   * flush, as {@link PostgresRunStore.record} does: planning's commit (or the write that parks or ends the run) follows.
+   */
+  createHeld(run: { runId: string; mode: Mode; initiator: string; snapshotVersion: number }, claim: HoldClaim, durability: WriteDurability = WriteDurability.Now): Promise<void> {
+    const flushLater = durability === WriteDurability.WithNextCommit ? " WHERE set_config('synchronous_commit', 'off', true) = 'off'" : '';
+    return this.#admin(async (s) => {
+      await s.query(
+        `WITH run AS (INSERT INTO cutter.runs (run_id, mode, initiator, plan_hash, state, status, snapshot_version)
+           SELECT $1::text, $2::text, $3::text, NULL, 'idle', 'active', $4::integer${flushLater} RETURNING run_id)
+         INSERT INTO cutter.run_holds (run_id, token, pid, host, command, expires_at)
+           SELECT run_id, $5::text, $6::integer, $7::text, $8::text, now() + make_interval(secs => $9::double precision) FROM run`,
+        [run.runId, run.mode, run.initiator, run.snapshotVersion, claim.token, claim.pid, claim.host, claim.command, claim.ttlSeconds],
+      );
+    });
+  }
+
   saveSnapshot(runId: string, snapshot: unknown, state: string, status: string, fence?: WriteFence): Promise<void> {
     return this.#write(runId, { entries: [], latest: { snapshot, state, status }, fence });
   }

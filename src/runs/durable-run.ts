@@ -9,8 +9,8 @@ import { checkDurableRunOptions, checkRestoreRunOptions } from '../runner/check-
 import { createRunOf, type CreateRunOptions, type Run } from '../runner/create-run.js';
 import { viewOfStored } from '../runner/run-view.js';
 import { ApprovedPlanChanged, RunEndedUnderEarlierRelease, RunNotFound, RunNotPlanned } from './errors.js';
-import { holdRun, type HoldOptions, type RunHold } from './run-hold.js';
-import type { RunStore, WriteFence } from './run-store.js';
+import { holdClaimOf, holdRun, keptHold, type HoldOptions, type RunHold } from './run-hold.js';
+import { WriteDurability, type RunStore, type WriteFence } from './run-store.js';
 import { storeJournal } from './store-journal.js';
 import { CURRENT_RELEASE, type MachineRelease } from './upgrade/release.js';
 import { migratedEvent } from './upgrade/upgrade-journal.js';
@@ -52,10 +52,23 @@ export async function createDurableRun(options: DurableRunOptions, release: Mach
     const journal = storeJournal(options.store, runId, 1, fenceOf(release, hold), { sharesTargetLog: pinnedInTarget });
     return withHold(createRunOf(release, { ...options, plan, runId, journal, ...holdTokenOf(hold) }), hold);
   }
-  // A run id made here is nobody's yet: its row and its hold are written at once (two commits side by side), and the
-  // run (its machine bound to this run: CPU work) is built while they are; its journal writes nothing before both are.
+  // A run id made here is nobody's yet: its row and its hold are written at once, and the run (its machine bound to this
+  // run: CPU work) is built while they are; its journal writes nothing before both are.
   const token = options.store.hold === undefined ? undefined : randomUUID();
-  const stored = createAndHold(create, () => holdRun(options.store, runId, options.hold, token));
+  // A pinned run's row is all of it: with its hold, one statement, committed without waiting for the log flush (the
+  // store lives in the target, where planning's commit, or the write that parks or ends the run, follows and flushes it).
+  const createHeld = pinnedInTarget ? options.store.createHeld?.bind(options.store) : undefined;
+  const stored = createHeld === undefined || token === undefined
+    ? createAndHold(create, () => holdRun(options.store, runId, options.hold, token))
+    : (async () => {
+        const claim = holdClaimOf(options.hold ?? {}, token);
+        await createHeld({ runId, mode: options.mode, initiator: options.initiator, snapshotVersion: release.version }, claim, WriteDurability.WithNextCommit);
+        return keptHold(options.store, runId, claim);
+      })();
+  // Let the statements leave (their sessions taken, sent) before the CPU work starts, so the database works meanwhile.
+  // Their outcome is awaited below; this only keeps a fast failure from counting as unhandled in between.
+  stored.catch(() => undefined);
+  await new Promise((resolve) => setImmediate(resolve));
   const fence: WriteFence = { snapshotVersion: release.version, ...(token === undefined ? {} : { holdToken: token }) };
   let run: Run;
   try {
@@ -80,7 +93,7 @@ export interface RestoreRunOptions extends Omit<CreateRunOptions, 'journal' | 's
   readonly hold?: HoldOptions;
 }
 
-/** The run's row and its hold, written at once; if the row cannot be written, the hold is given back. */
+/** The run's row and its hold, written at once (two commits side by side); if the row cannot be written, the hold is given back. */
 async function createAndHold(create: () => Promise<void>, hold: () => Promise<RunHold | null>): Promise<RunHold | null> {
   const [created, held] = await Promise.allSettled([create(), hold()]);
   if (created.status === 'rejected') {

@@ -91,6 +91,12 @@ export interface RunStore {
    */
   record?(runId: string, entries: readonly JournalEntry[], latest: { snapshot: unknown; state: string; status: string } | null, fence?: WriteFence, durability?: WriteDurability): Promise<void>;
   /**
+   * Optional: a run whose plan the target pins (`plan` and `planHash` null) stored together with this process's hold on
+   * it, in one statement (one commit, one round trip), for a run id nobody else can know yet. `durability` as for
+   * {@link RunStore.record}. Stores without it get `create` and `hold`.
+   */
+  createHeld?(run: { runId: string; mode: Mode; initiator: string; snapshotVersion: number }, claim: HoldClaim, durability?: WriteDurability): Promise<void>;
+  /**
    * Optional: one writer per run. Takes the run for `claim.token` if no one holds it, its hold lapsed, or the token
    * already holds it (renewing it); else returns who holds it. Stores without it give no exclusion.
    */

@@ -52,10 +52,12 @@ describe.each(TARGET_KINDS)('durable runs on %s', (kind) => {
   it('a LIVE run whose store is in its target: its writes while a phase runs skip the wait for the flush, those that park or end it never do, and none leaves it off', async () => {
     // Each of the store's journal writes: the state it stores, whether it skipped the flush, and the session's setting after it.
     const writes: { state: string; flushLater: boolean; after: string }[] = [];
+    const created: { held: boolean; flushLater: boolean }[] = [];
     const watching = (s: DbSession): DbSession => ({
       ...s,
       async query<R>(text: string, params?: readonly unknown[]) {
         const result = await s.query<R>(text, params);
+        if (text.includes('INSERT INTO cutter.runs')) created.push({ held: text.includes('INSERT INTO cutter.run_holds'), flushLater: text.includes("set_config('synchronous_commit', 'off', true)") });
         const state = /state = \$(\d+)::text/.exec(text);
         if (text.includes('INSERT INTO cutter.run_journal') && state !== null) {
           const after = (await s.query<{ synchronous_commit: string }>('SHOW synchronous_commit')).rows[0]?.synchronous_commit ?? '?';
@@ -75,6 +77,8 @@ describe.each(TARGET_KINDS)('durable runs on %s', (kind) => {
     expect(writes.map((w) => w.state)).toEqual(expect.arrayContaining(['awaitingCutApproval', 'cutting', 'recordingLedger', 'awaitingEnactApproval', 'completed']));
     expect(writes.filter((w) => w.flushLater === parksOrEnds.has(w.state))).toEqual([]);
     expect(writes.filter((w) => w.after !== 'on')).toEqual([]);
+    // The run's row and its hold: one statement, flushed by planning's commit.
+    expect(created).toEqual([{ held: true, flushLater: true }]);
 
     // A DRYRUN run writes nothing in the target that would flush its store's writes: every one of them waits.
     writes.length = 0;
@@ -84,6 +88,7 @@ describe.each(TARGET_KINDS)('durable runs on %s', (kind) => {
     await dry.release();
     expect(writes.length).toBeGreaterThan(0);
     expect(writes.filter((w) => w.flushLater)).toEqual([]);
+    expect(created.slice(1)).toEqual([{ held: false, flushLater: false }]);
   }, 60_000);
 
   it('a run stopped while a phase was in flight resumes it: the committed phase is replayed, not redone', async () => {
