@@ -67,13 +67,15 @@ export class PostgresRunStore implements RunStore {
   createHeld(run: { runId: string; mode: Mode; initiator: string; snapshotVersion: number }, claim: HoldClaim, durability: WriteDurability = WriteDurability.Now): Promise<void> {
     const flushLater = durability === WriteDurability.WithNextCommit ? " WHERE set_config('synchronous_commit', 'off', true) = 'off'" : '';
     return this.#admin(async (s) => {
-      await s.query(
+      const { rowCount } = await s.query(
         `WITH run AS (INSERT INTO cutter.runs (run_id, mode, initiator, plan_hash, state, status, snapshot_version)
            SELECT $1::text, $2::text, $3::text, NULL, 'idle', 'active', $4::integer${flushLater} RETURNING run_id)
          INSERT INTO cutter.run_holds (run_id, token, pid, host, command, expires_at)
            SELECT run_id, $5::text, $6::integer, $7::text, $8::text, now() + make_interval(secs => $9::double precision) FROM run`,
         [run.runId, run.mode, run.initiator, run.snapshotVersion, claim.token, claim.pid, claim.host, claim.command, claim.ttlSeconds],
       );
+      // Both rows, or a failed statement: never a run silently not stored.
+      if (rowCount !== 1) throw new Error(`run ${run.runId} was not stored (${rowCount} hold rows written)`);
     });
   }
 
