@@ -144,7 +144,7 @@ export async function runPass(target: ScratchTarget, plan: Cutplan, variant: Var
   };
   const figures: StepFigures[] = [];
   await prepare();
-  figures.push(await measure(Step.Floor, variant, meters, () => copyFloor(metered, plan)));
+  figures.push(await measure(Step.Floor, variant, meters, () => copyFloor(metered, plan.rows)));
   if (withStaging) {
     await prepare();
     figures.push(await measure(Step.Staging, variant, meters, () => stageOnce(metered.provider, plan)));

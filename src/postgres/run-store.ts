@@ -3,10 +3,11 @@ import type { Mode } from '../domain/mode.js';
 import type { PinnedPlanFacts } from '../domain/pinned-plan-facts.js';
 import { anyPinnedAddress, readPinnedFacts, type InTargetTransaction } from './sql/pinned-facts.js';
 import { RunBusy, RunNotFound, SnapshotVersionMismatch, type RunHolder } from '../runs/errors.js';
-import type { HoldClaim, JournalEntry, PinnedRiskFacts, PlanCounts, PlanPage, RunStore, StoredMigration, StoredRun, WriteFence } from '../runs/run-store.js';
+import { WriteDurability, type HoldClaim, type JournalEntry, type PinnedRiskFacts, type PlanCounts, type PlanPage, type RunStore, type StoredMigration, type StoredRun, type WriteFence } from '../runs/run-store.js';
 import { sqlStateOf } from './errors.js';
 import type { IURow } from '../domain/iu.js';
 import type { DbSession } from './port.js';
+import { fencedWriteQuery, type FencedWrite } from './sql/fenced-write.js';
 import { loadRows, type StageTable } from './sql/stage.js';
 import { withinTransaction } from './transaction.js';
 
@@ -62,6 +63,25 @@ export class PostgresRunStore implements RunStore {
     }));
   }
 
+  /**
+   * The run's row and this process's hold in one statement. `withNextCommit` commits it without waiting for the log
+   * flush, as {@link PostgresRunStore.record} does: planning's commit (or the write that parks or ends the run) follows.
+   */
+  createHeld(run: { runId: string; mode: Mode; initiator: string; snapshotVersion: number }, claim: HoldClaim, durability: WriteDurability = WriteDurability.Now): Promise<void> {
+    const flushLater = durability === WriteDurability.WithNextCommit ? " WHERE set_config('synchronous_commit', 'off', true) = 'off'" : '';
+    return this.#admin(async (s) => {
+      const { rowCount } = await s.query(
+        `WITH run AS (INSERT INTO cutter.runs (run_id, mode, initiator, plan_hash, state, status, snapshot_version)
+           SELECT $1::text, $2::text, $3::text, NULL, 'idle', 'active', $4::integer${flushLater} RETURNING run_id)
+         INSERT INTO cutter.run_holds (run_id, token, pid, host, command, expires_at)
+           SELECT run_id, $5::text, $6::integer, $7::text, $8::text, now() + make_interval(secs => $9::double precision) FROM run`,
+        [run.runId, run.mode, run.initiator, run.snapshotVersion, claim.token, claim.pid, claim.host, claim.command, claim.ttlSeconds],
+      );
+      // Both rows, or a failed statement: never a run silently not stored.
+      if (rowCount !== 1) throw new Error(`run ${run.runId} was not stored (${rowCount} hold rows written)`);
+    });
+  }
+
   saveSnapshot(runId: string, snapshot: unknown, state: string, status: string, fence?: WriteFence): Promise<void> {
     return this.#write(runId, { entries: [], latest: { snapshot, state, status }, fence });
   }
@@ -73,11 +93,13 @@ export class PostgresRunStore implements RunStore {
 
   /**
    * The journal batch and the latest snapshot in one statement (so one transaction and one commit, and one round trip):
-   * a stored snapshot is never behind its journal.
+   * a stored snapshot is never behind its journal. `withNextCommit` commits it without waiting for the log flush
+   * (`synchronous_commit = off` for this transaction only): the caller vouches that a synchronous commit in this
+   * database follows (see {@link WriteDurability}).
    */
-  record(runId: string, entries: readonly JournalEntry[], latest: { snapshot: unknown; state: string; status: string } | null, fence?: WriteFence): Promise<void> {
+  record(runId: string, entries: readonly JournalEntry[], latest: { snapshot: unknown; state: string; status: string } | null, fence?: WriteFence, durability: WriteDurability = WriteDurability.Now): Promise<void> {
     if (latest === null && entries.length === 0) return Promise.resolve();
-    return this.#write(runId, { entries, latest, fence });
+    return this.#write(runId, { entries, latest, fence, flushLater: durability === WriteDurability.WithNextCommit });
   }
 
   migrate(runId: string, migration: StoredMigration): Promise<boolean> {
@@ -120,9 +142,11 @@ export class PostgresRunStore implements RunStore {
   }
 
   /** One fenced statement: the journal entries and/or the snapshot, only while the fence holds (if given). */
-  #write(runId: string, write: { entries: readonly JournalEntry[]; latest: FencedWrite['latest']; fence: WriteFence | undefined }): Promise<void> {
+  #write(runId: string, write: { entries: readonly JournalEntry[]; latest: FencedWrite['latest']; fence: WriteFence | undefined; flushLater?: boolean }): Promise<void> {
     const { entries, latest, fence } = write;
-    const { text, values } = fencedWriteQuery(runId, { version: fence?.snapshotVersion ?? null, holdToken: fence?.holdToken ?? null, entries, latest });
+    const { text, values } = fencedWriteQuery(runId, {
+      version: fence?.snapshotVersion ?? null, holdToken: fence?.holdToken ?? null, entries, latest, ...(write.flushLater === true ? { flushLater: true } : {}),
+    });
     return this.#admin(async (s) => {
       const { rows } = await journalWrite(s, runId, text, values);
       if (rows[0]?.n === 1) return;
@@ -228,45 +252,6 @@ async function storedPlanRows(s: DbSession, runId: string): Promise<unknown> {
     }
   }
   return (await s.query<{ rows: unknown }>('SELECT rows FROM cutter.run_plans WHERE run_id = $1', [runId])).rows[0]?.rows;
-}
-
-/** What one write of the run store carries. */
-interface FencedWrite {
-  /** The version the run must be stored at for the write to happen; null: no condition. */
-  readonly version: number | null;
-  /** The token that must hold the run; null: no condition. */
-  readonly holdToken: string | null;
-  readonly entries: readonly JournalEntry[];
-  readonly latest: { readonly snapshot: unknown; readonly state: string; readonly status: string } | null;
-  /** The snapshot version to store the run at from now on (a migration). */
-  readonly newVersion?: number;
-}
-
-/**
- * The run store's one write statement: the run's row is locked first and, if it is not at the fence's version (a
- * newer process migrated it) or not held by the fence's token (another process took it), nothing is written and `n`
- * is 0; else the journal entries are appended and the snapshot (and version) updated, all in one statement, so one
- * transaction and one round trip.
- */
-function fencedWriteQuery(runId: string, write: FencedWrite): { text: string; values: unknown[] } {
-  const values: unknown[] = [];
-  const param = (value: unknown, type: string): string => { values.push(value); return `$${values.length}::${type}`; };
-  const run = param(runId, 'text');
-  const version = write.version === null ? '' : ` AND r.snapshot_version = ${param(write.version, 'integer')}`;
-  const held = write.holdToken === null ? '' : ` AND EXISTS (SELECT 1 FROM cutter.run_holds h WHERE h.run_id = r.run_id AND h.token = ${param(write.holdToken, 'text')})`;
-  const ctes = [`run AS (SELECT r.run_id FROM cutter.runs r WHERE r.run_id = ${run}${version}${held} FOR UPDATE OF r)`];
-  if (write.entries.length > 0) {
-    ctes.push(`journal AS (INSERT INTO cutter.run_journal (run_id, seq, event, at) SELECT run.run_id, e.seq, e.event, e.at
-      FROM run, jsonb_to_recordset(${param(JSON.stringify(write.entries), 'jsonb')}) AS e (seq integer, event jsonb, at timestamptz))`);
-  }
-  const sets = [
-    ...(write.latest === null ? [] : [
-      `snapshot = ${param(JSON.stringify(write.latest.snapshot), 'jsonb')}`, `state = ${param(write.latest.state, 'text')}`, `status = ${param(write.latest.status, 'text')}`,
-    ]),
-    ...(write.newVersion === undefined ? [] : [`snapshot_version = ${param(write.newVersion, 'integer')}`]),
-  ];
-  if (sets.length > 0) ctes.push(`updated AS (UPDATE cutter.runs r SET ${sets.join(', ')}, updated_at = now() FROM run WHERE r.run_id = run.run_id)`);
-  return { text: `WITH ${ctes.join(', ')} SELECT count(*)::int AS n FROM run`, values };
 }
 
 /**

@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import type { Snapshot } from 'xstate';
-import type { PersistedRun } from '../../machines/snapshot-migrations.js';
 import { planHashOf } from '../domain/change-set.js';
 import { revalidateCutplan, type Cutplan } from '../domain/cutplan.js';
 import { Mode } from '../domain/mode.js';
@@ -8,12 +7,13 @@ import { silentLogger } from '../logging/logger.js';
 import { checkDurableRunOptions, checkRestoreRunOptions } from '../runner/check-run-options.js';
 import { createRunOf, type CreateRunOptions, type Run } from '../runner/create-run.js';
 import { viewOfStored } from '../runner/run-view.js';
-import { ApprovedPlanChanged, RunEndedUnderEarlierRelease, RunNotFound, RunNotPlanned } from './errors.js';
+import { RunEndedUnderEarlierRelease, RunNotFound } from './errors.js';
 import { InvalidInput } from '../errors/index.js';
 import type { PinnedPlanFacts } from '../domain/pinned-plan-facts.js';
 import { pinnedRunPlan, type PinnedRunPlan } from '../runner/run-plan.js';
-import { holdRun, type HoldOptions, type RunHold } from './run-hold.js';
-import { findRun, type RunStore, type StoredRun, type WriteFence } from './run-store.js';
+import { holdClaimOf, holdRun, keptHold, type HoldOptions, type RunHold } from './run-hold.js';
+import { WriteDurability, type RunStore, type WriteFence } from './run-store.js';
+import { loadForRestore, planToRestore } from './restore-plan.js';
 import { storeJournal } from './store-journal.js';
 import { CURRENT_RELEASE, type MachineRelease } from './upgrade/release.js';
 import { migratedEvent } from './upgrade/upgrade-journal.js';
@@ -54,12 +54,12 @@ export async function createDurableRun(options: DurableRunOptions, release: Mach
   const runId = options.runId ?? randomUUID();
   // A LIVE run whose executor pins the plan in the database this store reads keeps its plan there only: the rows
   // cross the wire once, at planning, and the plan is hashed once, as it is pinned.
-  const pinnedInTarget = options.mode === Mode.Live && options.executor?.pinPlan !== undefined && options.store.readsPinnedPlans === true;
+  const pinnedInTarget = storeSharesTargetLog(options.mode, options);
   const create = () => options.store.create({
     runId, mode: options.mode, initiator: options.initiator, snapshotVersion: release.version,
     ...(pinnedInTarget ? { planHash: null, plan: null } : { planHash: planHashOf(plan), plan }),
   });
-  return createStored(options, { plan }, runId, create, release);
+  return createStored(options, { plan }, runId, create, release, pinnedInTarget);
 }
 
 /** A run of a plan already pinned in the target (pinSourceRows): its row is stored without a plan; the pin is its plan. */
@@ -69,7 +69,7 @@ async function createPinnedDurableRun(options: DurableRunOptions, facts: PinnedP
   if (options.store.readsPinnedPlans !== true) throw new InvalidInput('store', 'does not read plans pinned in the target: a run of a pinned plan needs the run store of the target it is pinned in');
   const pinnedPlan = await pinnedRunPlan(facts, options.approvals);
   const create = () => options.store.create({ runId: facts.runId, mode: options.mode, initiator: options.initiator, snapshotVersion: release.version, planHash: null, plan: null });
-  return createStored(options, { pinnedPlan }, facts.runId, create, release);
+  return createStored(options, { pinnedPlan }, facts.runId, create, release, true);
 }
 
 /** Stores the run's row and takes its hold, and builds the run (the plan given as createRunOf takes it). */
@@ -79,22 +79,38 @@ async function createStored(
   runId: string,
   create: () => Promise<void>,
   release: MachineRelease,
+  pinnedInTarget: boolean,
 ): Promise<Run> {
   const { pinnedPlan: _facts, plan: _rows, ...rest } = options;
   const runOptions = { ...rest, ...plan } as CreateRunOptions;
   if (options.runId !== undefined) {
     await create();
     const hold = await holdRun(options.store, runId, options.hold);
-    return withHold(createRunOf(release, { ...runOptions, runId, journal: storeJournal(options.store, runId, 1, fenceOf(release, hold)), ...holdTokenOf(hold) }), hold);
+    const journal = storeJournal(options.store, runId, 1, fenceOf(release, hold), { sharesTargetLog: pinnedInTarget });
+    return withHold(createRunOf(release, { ...runOptions, runId, journal, ...holdTokenOf(hold) }), hold);
   }
-  // A run id made here is nobody's yet: its row and its hold are written at once (two commits side by side), and the
-  // run (its machine bound to this run: CPU work) is built while they are; its journal writes nothing before both are.
+  // A run id made here is nobody's yet: its row and its hold are written at once, and the run (its machine bound to this
+  // run: CPU work) is built while they are; its journal writes nothing before both are.
   const token = options.store.hold === undefined ? undefined : randomUUID();
-  const stored = createAndHold(create, () => holdRun(options.store, runId, options.hold, token));
+  // A pinned run's row is all of it: with its hold, one statement, committed without waiting for the log flush (the
+  // store lives in the target, where planning's commit, or the write that parks or ends the run, follows and flushes it).
+  const createHeld = pinnedInTarget ? options.store.createHeld?.bind(options.store) : undefined;
+  const stored = createHeld === undefined || token === undefined
+    ? createAndHold(create, () => holdRun(options.store, runId, options.hold, token))
+    : (async () => {
+        const claim = holdClaimOf(options.hold ?? {}, token);
+        await createHeld({ runId, mode: options.mode, initiator: options.initiator, snapshotVersion: release.version }, claim, WriteDurability.WithNextCommit);
+        return keptHold(options.store, runId, claim);
+      })();
+  // Let the statements leave (their sessions taken, sent) before the CPU work starts, so the database works meanwhile.
+  // Their outcome is awaited below; this only keeps a fast failure from counting as unhandled in between.
+  stored.catch(() => undefined);
+  await new Promise((resolve) => setImmediate(resolve));
   const fence: WriteFence = { snapshotVersion: release.version, ...(token === undefined ? {} : { holdToken: token }) };
   let run: Run;
   try {
-    run = createRunOf(release, { ...runOptions, runId, journal: storeJournal(options.store, runId, 1, fence, stored), ...(token === undefined ? {} : { holdToken: token }) });
+    const journal = storeJournal(options.store, runId, 1, fence, { ready: stored, sharesTargetLog: pinnedInTarget });
+    run = createRunOf(release, { ...runOptions, runId, journal, ...(token === undefined ? {} : { holdToken: token }) });
   } catch (error) {
     await stored.then((hold) => hold?.release(), () => undefined);
     throw error;
@@ -114,7 +130,7 @@ export interface RestoreRunOptions extends Omit<CreateRunOptions, 'journal' | 's
   readonly hold?: HoldOptions;
 }
 
-/** The run's row and its hold, written at once; if the row cannot be written, the hold is given back. */
+/** The run's row and its hold, written at once (two commits side by side); if the row cannot be written, the hold is given back. */
 async function createAndHold(create: () => Promise<void>, hold: () => Promise<RunHold | null>): Promise<RunHold | null> {
   const [created, held] = await Promise.allSettled([create(), hold()]);
   if (created.status === 'rejected') {
@@ -123,6 +139,14 @@ async function createAndHold(create: () => Promise<void>, hold: () => Promise<Ru
   }
   if (held.status === 'rejected') throw held.reason;
   return held.value;
+}
+
+/**
+ * True when the store lives in the database the run's LIVE executor writes to: it reads the plans that executor pins
+ * there (see {@link RunStore.readsPinnedPlans}). Its commits and the phases' then share one write-ahead log.
+ */
+function storeSharesTargetLog(mode: Mode, options: { readonly store: RunStore; readonly executor?: CreateRunOptions['executor'] }): boolean {
+  return mode === Mode.Live && options.executor?.pinPlan !== undefined && options.store.readsPinnedPlans === true;
 }
 
 const fenceOf = (release: MachineRelease, hold: RunHold | null): WriteFence => ({ snapshotVersion: release.version, ...holdTokenOf(hold) });
@@ -207,53 +231,11 @@ async function restoreHeld(options: RestoreRunOptions, release: MachineRelease, 
       ...plan,
       initiator: run.initiator,
       ...(run.planHash === null ? {} : { expectedPlanHash: run.planHash }),
-      journal: storeJournal(options.store, run.runId, nextSeq, fenceOf(release, hold)),
+      journal: storeJournal(options.store, run.runId, nextSeq, fenceOf(release, hold), { sharesTargetLog: storeSharesTargetLog(run.mode, options) }),
       ...holdTokenOf(hold),
       ...(upgrade.snapshot === null ? {} : { snapshot: upgrade.snapshot as unknown as Snapshot<unknown> }),
     });
   }
-}
-
-type Loaded = { run: StoredRun; snapshot: unknown; plan?: Cutplan | null };
-
-/**
- * The stored run to restore: without its plan where its plan can be read from the pin instead (a LIVE run pinned in
- * the target, restored with an executor that works from a pin), else with it.
- */
-async function loadForRestore(options: RestoreRunOptions): Promise<Loaded | null> {
-  if (!restoresFromPin(options)) return options.store.load(options.runId);
-  return findRun(options.store, options.runId);
-}
-
-const restoresFromPin = (options: RestoreRunOptions): boolean =>
-  options.store.pinnedPlanFacts !== undefined && options.store.readsPinnedPlans === true
-  && options.executor?.cutPinned !== undefined && options.executor.enactPinned !== undefined && options.executor.findPinnedPlan !== undefined;
-
-/**
- * The plan the run is restored with: its pin's facts (a LIVE run whose plan is pinned in the target, read back a page
- * at a time), else its rows. Either is checked against the plan hash its change set was pinned with, and its
- * approvals bind: the plan comes back from the target, where it could have been changed since.
- */
-async function planToRestore(options: RestoreRunOptions, loaded: Loaded, snapshot: PersistedRun | null): Promise<{ plan: Cutplan } | { pinnedPlan: PinnedRunPlan }> {
-  const { run } = loaded;
-  // A LIVE run planned in the target has its plan there only: a pin, read back a page at a time.
-  const facts = loaded.plan === undefined && run.mode === Mode.Live ? await options.store.pinnedPlanFacts?.(run.runId) ?? null : null;
-  if (facts !== null) {
-    assertApprovedPlan(run.runId, snapshot, facts.planHash);
-    return { pinnedPlan: await pinnedRunPlan(facts, options.approvals) };
-  }
-  const stored = loaded.plan === undefined ? (await options.store.load(run.runId))?.plan ?? null : loaded.plan;
-  if (stored === null) throw new RunNotPlanned(run.runId);
-  const plan = revalidateCutplan(stored);
-  assertApprovedPlan(run.runId, snapshot, planHashOf(plan));
-  return { plan };
-}
-
-/** The plan a run is restored with hashes to the plan hash its change set was pinned with (if it was pinned). */
-function assertApprovedPlan(runId: string, snapshot: PersistedRun | null, planHash: string): void {
-  const changeSet = snapshot?.context.changeSet as { planHash?: unknown } | null | undefined;
-  if (typeof changeSet?.planHash !== 'string') return;
-  if (planHash !== changeSet.planHash) throw new ApprovedPlanChanged(runId, changeSet.planHash, planHash);
 }
 
 /** Stores a migration (journal entry, snapshot, version) if the run is still at its old version; logs it. */

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { RunBusy } from './errors.js';
-import type { RunStore } from './run-store.js';
+import type { HoldClaim, RunStore } from './run-store.js';
 
 /** How a process holds the run it acts on (see {@link RunStore.hold}). */
 export interface HoldOptions {
@@ -23,6 +23,11 @@ export interface RunHold {
 const DEFAULT_TTL_SECONDS = 30;
 const RETRY_MS = 250;
 
+/** This process's claim to a run, as `options` shape it. */
+export function holdClaimOf(options: HoldOptions, token: string = randomUUID()): HoldClaim {
+  return { token, pid: process.pid, host: hostname(), command: options.command ?? 'library', ttlSeconds: Math.max(5, options.ttlSeconds ?? DEFAULT_TTL_SECONDS) };
+}
+
 /**
  * Takes the run for this process, waiting up to `options.waitMs` for another holder to finish; renews it every third
  * of its lifetime until released. A store without holds gives none (null): no exclusion, as before holds existed.
@@ -32,8 +37,7 @@ const RETRY_MS = 250;
  */
 export async function holdRun(store: RunStore, runId: string, options: HoldOptions = {}, token: string = randomUUID()): Promise<RunHold | null> {
   if (store.hold === undefined) return null;
-  const ttlSeconds = Math.max(5, options.ttlSeconds ?? DEFAULT_TTL_SECONDS);
-  const claim = { token, pid: process.pid, host: hostname(), command: options.command ?? 'library', ttlSeconds };
+  const claim = holdClaimOf(options, token);
   const deadline = Date.now() + Math.max(0, options.waitMs ?? 0);
   for (;;) {
     const outcome = await store.hold(runId, claim);
@@ -41,6 +45,12 @@ export async function holdRun(store: RunStore, runId: string, options: HoldOptio
     if (Date.now() >= deadline) throw new RunBusy(runId, outcome.holder);
     await new Promise((resolve) => setTimeout(resolve, Math.min(RETRY_MS, Math.max(1, deadline - Date.now()))));
   }
+  return keptHold(store, runId, claim);
+}
+
+/** The hold of `claim`, taken by the caller (see {@link holdClaimOf}): renewed every third of its lifetime until released. */
+export function keptHold(store: RunStore, runId: string, claim: HoldClaim): RunHold {
+  const { ttlSeconds } = claim;
   // Renewal failures are left to the fence: a process that lost its hold has its next write refused.
   const heartbeat = setInterval(() => { void store.renewHold?.(runId, claim.token, ttlSeconds).catch(() => undefined); }, (ttlSeconds * 1000) / 3);
   heartbeat.unref();

@@ -70,6 +70,15 @@ export interface StoredMigration {
   readonly status: string;
 }
 
+/**
+ * When a write must be on disk. `now` (the default): before it resolves. `withNextCommit`: it may resolve once committed
+ * and visible but before its log record is flushed, because a later synchronous commit in the same database flushes
+ * the log in order, up to and past it: the next phase's own commit, or the write that parks or ends the run. Only for a
+ * store that shares the target's write-ahead log; never for a write a process may exit after (a gate, an end).
+ */
+export const WriteDurability = { Now: 'now', WithNextCommit: 'withNextCommit' } as const;
+export type WriteDurability = (typeof WriteDurability)[keyof typeof WriteDurability];
+
 export interface JournalEntry {
   readonly seq: number;
   readonly at: string;
@@ -101,8 +110,16 @@ export interface RunStore {
   /**
    * Optional: appends journal entries and saves the latest snapshot together, atomically (one transaction, one
    * commit), so a stored snapshot is never behind its journal. Stores without it get the two calls above, in order.
+   * `durability` (Default: `now`) may let the write resolve before it is flushed (see {@link WriteDurability}); a store
+   * that cannot tell the two apart writes it as `now`.
    */
-  record?(runId: string, entries: readonly JournalEntry[], latest: { snapshot: unknown; state: string; status: string } | null, fence?: WriteFence): Promise<void>;
+  record?(runId: string, entries: readonly JournalEntry[], latest: { snapshot: unknown; state: string; status: string } | null, fence?: WriteFence, durability?: WriteDurability): Promise<void>;
+  /**
+   * Optional: a run whose plan the target pins (`plan` and `planHash` null) stored together with this process's hold on
+   * it, in one statement (one commit, one round trip), for a run id nobody else can know yet. `durability` as for
+   * {@link RunStore.record}. Stores without it get `create` and `hold`.
+   */
+  createHeld?(run: { runId: string; mode: Mode; initiator: string; snapshotVersion: number }, claim: HoldClaim, durability?: WriteDurability): Promise<void>;
   /**
    * Optional: one writer per run. Takes the run for `claim.token` if no one holds it, its hold lapsed, or the token
    * already holds it (renewing it); else returns who holds it. Stores without it give no exclusion.

@@ -23,6 +23,10 @@ import { tsxNodeArgs } from '../support/tsx-node.js';
 
 const exec = promisify(execFile);
 const PHASES = ['preWriteBackup', 'cutLegA', 'legBRecord', 'writeVerify', 'lifecycleEnact'] as const;
+/** The state a run is in while each phase runs: killed after the phase's commit, the stored run says so. */
+const STATE_OF_PHASE: Record<(typeof PHASES)[number], string> = {
+  preWriteBackup: 'backingUp', cutLegA: 'cutting', legBRecord: 'recordingLedger', writeVerify: 'verifying', lifecycleEnact: 'enacting',
+};
 const CRASH_POINTS = [
   ...['backingUp', 'cutting', 'recordingLedger', 'verifying', 'awaitingEnactApproval', 'enacting'].map((s) => `state:${s}`),
   ...PHASES.flatMap((p) => [`before-commit:${p}`, `after-commit:${p}`]),
@@ -93,10 +97,14 @@ describe.runIf(TARGET_KINDS.includes('postgres'))('crash matrix on postgres', ()
       (error: unknown) => (error as { signal?: string }).signal ?? 'failed',
     );
     expect(child).toBe('SIGKILL');
+    const store = new PostgresRunStore((work) => target.admin(work));
+    // Record before effect: the run was stored in the phase before the phase began (the store's write, committed without
+    // waiting for the flush, is on disk once the phase's own commit is).
+    const committed = PHASES.find((p) => crashAt === `after-commit:${p}`);
+    if (committed !== undefined) expect((await store.find(runId))?.run.state).toBe(STATE_OF_PHASE[committed]);
 
     // Resume here, as another process would, and finish the run.
     const killSwitch = new InMemoryKillSwitch(true);
-    const store = new PostgresRunStore((work) => target.admin(work));
     const adapter = new PostgresLiveExecutionAdapter({ killSwitch, connectionProvider: target.provider, backupRunner: snapshotBackupRunner, leaseSeconds: 5 });
     // The dead process's target lease and hold on the run would block for their period; a crashed process is exactly
     // what their expiry is for, so the test lets that time pass.

@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { InMemoryKillSwitch } from '../../src/kill-switch/index.js';
 import { snapshotBackupRunner } from '../../src/postgres/backups/snapshot-runner.js';
 import { PostgresLiveExecutionAdapter } from '../../src/postgres/postgres-adapter.js';
+import type { DbSession } from '../../src/postgres/port.js';
 import { PostgresRunStore } from '../../src/postgres/run-store.js';
 import { createDurableRun, restoreRun } from '../../src/runs/durable-run.js';
 import { approvalFor, policy, samplePlan } from '../support/fixtures.js';
@@ -46,6 +47,48 @@ describe.each(TARGET_KINDS)('durable runs on %s', (kind) => {
     expect(journal.filter((t) => t === 'APPROVE')).toHaveLength(2);
     expect(journal).toContain('xstate.done.actor.enact');
     expect(journal.map((_, i) => i + 1)).toEqual((await store.journal(first.id)).map((e) => e.seq));
+  }, 60_000);
+
+  it('a LIVE run whose store is in its target: its writes while a phase runs skip the wait for the flush, those that park or end it never do, and none leaves it off', async () => {
+    // Each of the store's journal writes: the state it stores, whether it skipped the flush, and the session's setting after it.
+    const writes: { state: string; flushLater: boolean; after: string }[] = [];
+    const created: { held: boolean; flushLater: boolean }[] = [];
+    const watching = (s: DbSession): DbSession => ({
+      ...s,
+      async query<R>(text: string, params?: readonly unknown[]) {
+        const result = await s.query<R>(text, params);
+        if (text.includes('INSERT INTO cutter.runs')) created.push({ held: text.includes('INSERT INTO cutter.run_holds'), flushLater: text.includes("set_config('synchronous_commit', 'off', true)") });
+        const state = /state = \$(\d+)::text/.exec(text);
+        if (text.includes('INSERT INTO cutter.run_journal') && state !== null) {
+          const after = (await s.query<{ synchronous_commit: string }>('SHOW synchronous_commit')).rows[0]?.synchronous_commit ?? '?';
+          writes.push({ state: String(params?.[Number(state[1]) - 1]), flushLater: text.includes("set_config('synchronous_commit', 'off', true)"), after });
+        }
+        return result;
+      },
+    });
+    const watched = new PostgresRunStore((work) => target.admin((s) => work(watching(s))));
+    const live = await createDurableRun({ store: watched, mode: 'LIVE', plan: samplePlan(2), initiator: 'carol', approvals: policy, executor: freshAdapter(), killSwitch });
+    live.start();
+    live.approve(approvalFor(await live.settled(), 'SG_1'));
+    live.approve(approvalFor(await live.settled(), 'SG_2', 'bob'));
+    expect((await live.done()).status).toBe('completed');
+    await live.release();
+    const parksOrEnds = new Set(['awaitingCutApproval', 'awaitingEnactApproval', 'completed']);
+    expect(writes.map((w) => w.state)).toEqual(expect.arrayContaining(['awaitingCutApproval', 'cutting', 'recordingLedger', 'awaitingEnactApproval', 'completed']));
+    expect(writes.filter((w) => w.flushLater === parksOrEnds.has(w.state))).toEqual([]);
+    expect(writes.filter((w) => w.after !== 'on')).toEqual([]);
+    // The run's row and its hold: one statement, flushed by planning's commit.
+    expect(created).toEqual([{ held: true, flushLater: true }]);
+
+    // A DRYRUN run writes nothing in the target that would flush its store's writes: every one of them waits.
+    writes.length = 0;
+    const dry = await createDurableRun({ store: watched, mode: 'DRYRUN', plan: samplePlan(2), initiator: 'carol', approvals: policy, killSwitch });
+    dry.start();
+    await dry.settled();
+    await dry.release();
+    expect(writes.length).toBeGreaterThan(0);
+    expect(writes.filter((w) => w.flushLater)).toEqual([]);
+    expect(created.slice(1)).toEqual([{ held: false, flushLater: false }]);
   }, 60_000);
 
   it('a run stopped while a phase was in flight resumes it: the committed phase is replayed, not redone', async () => {

@@ -2,7 +2,8 @@
  * A process that carries a LIVE run on PostgreSQL and kills itself (SIGKILL: no cleanup, no flush) at one chosen
  * point: entering a state, just before a phase's COMMIT, or just after it. The parent then resumes the run.
  *
- * argv: <dsn> <runId> <crash point> <keys file (JSON: alice/bob private keys, public keys)>
+ * argv: <dsn, or embedded:<data dir>> <runId> <crash point> <keys file (JSON: alice/bob private keys, public keys)>
+ * On the embedded target the database lives in this process, so the kill is the database's crash too.
  * crash points: `state:<state>`, `before-commit:<phase>`, `after-commit:<phase>`, `none`
  */
 import { readFileSync } from 'node:fs';
@@ -25,7 +26,7 @@ const die = (): never => { process.kill(process.pid, 'SIGKILL'); throw new Error
 /** Which phase a transaction belongs to: its phase-record insert names it. */
 const PHASE_OF_RECORD = /cutter\.fn_record_(exec|verify)_phase\(/;
 
-const target = await openTarget({ kind: 'postgres', dsn });
+const target = await openTarget(dsn.startsWith('embedded:') ? { kind: 'embedded', dataDir: dsn.slice('embedded:'.length) } : { kind: 'postgres', dsn });
 const crashingProvider: ConnectionProvider = async (role) => {
   const session = await target.provider(role);
   let phase: string | null = null;

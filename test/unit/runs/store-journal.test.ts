@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { RunView } from '../../../src/runner/run-view.js';
 import { MemoryRunStore } from '../../../src/runs/memory-run-store.js';
-import type { JournalEntry, RunStore } from '../../../src/runs/run-store.js';
+import type { JournalEntry, RunStore, WriteDurability } from '../../../src/runs/run-store.js';
 import { storeJournal } from '../../../src/runs/store-journal.js';
 
 const view = (state: string) => ({ state, status: 'active', output: null }) as unknown as RunView;
@@ -33,5 +33,28 @@ describe('the store journal', () => {
     await journal.flush();
     expect((await store.journal('run-2')).map((e) => [e.seq, e.event.type])).toEqual([[1, 'START']]);
     expect((await store.load('run-2'))?.run.state).toBe('precheck');
+  });
+
+  it('with a store in the target, lets a write taken while a phase runs skip the wait for the flush, never one that parks or ends the run', async () => {
+    const writes: string[] = [];
+    const store: RunStore = Object.assign(new MemoryRunStore(), {
+      record: (_runId: string, _entries: readonly JournalEntry[], latest: { state: string } | null, _fence: unknown, durability: WriteDurability) => {
+        writes.push(`${latest?.state ?? '-'} ${durability}`);
+        return Promise.resolve();
+      },
+    });
+    const at = (state: string, status: string, parked: boolean) => ({ state, status, parked, output: status === 'done' ? { status: state } : null }) as unknown as RunView;
+    const steps = [at('cutting', 'active', false), at('awaitingEnactApproval', 'active', true), at('halted', 'active', true), at('enacting', 'active', false), at('completed', 'done', false)];
+    for (const sharesTargetLog of [true, false]) {
+      const journal = storeJournal(store, 'run-3', 1, { snapshotVersion: 1 }, { sharesTargetLog });
+      for (const step of steps) {
+        journal.snapshot({ value: step.state }, step);
+        await journal.flush();
+      }
+    }
+    expect(writes).toEqual([
+      'cutting withNextCommit', 'awaitingEnactApproval now', 'halted now', 'enacting withNextCommit', 'completed now',
+      'cutting now', 'awaitingEnactApproval now', 'halted now', 'enacting now', 'completed now',
+    ]);
   });
 });
