@@ -4,7 +4,8 @@
  * a generator; (a) a COPY of only the changed rows (N/100) into cutter.iu_versions; (b) a sequential read of the N
  * addresses through a cursor. The target is: classification ≤ (a) + (b). Every function returns milliseconds.
  */
-import { DbRole, type DbSession } from '../src/postgres/port.js';
+import { inRolledBackTransaction } from '../src/postgres/transaction.js';
+import { DbRole } from '../src/postgres/port.js';
 import { cursorRows } from '../src/postgres/sql/cursor.js';
 import { stagePlan } from '../src/postgres/sql/streamed-plan.js';
 import { copyFloor } from './measures.js';
@@ -17,24 +18,6 @@ export const CHANGED_EVERY = 100;
 const READ_BATCH = 10_000;
 
 /** `work` in a transaction of a `role` session that is always rolled back (read-only work, or staging to throw away). */
-async function rolledBack<T>(target: ScratchTarget, role: DbRole, work: (session: DbSession) => Promise<T>): Promise<T> {
-  const session = await target.provider(role);
-  let broken = false;
-  try {
-    await session.query('BEGIN');
-    try {
-      return await work(session);
-    } finally {
-      await session.query('ROLLBACK').catch(() => { broken = true; });
-    }
-  } catch (error) {
-    broken = true;
-    throw error;
-  } finally {
-    await session.release(broken);
-  }
-}
-
 const timed = async (work: () => Promise<void>): Promise<number> => {
   const start = performance.now();
   await work();
@@ -56,7 +39,7 @@ export async function settleHeld(target: ScratchTarget): Promise<void> {
  */
 export async function classifyStreamed(target: ScratchTarget, n: number): Promise<number> {
   let counts = { new: -1, changed: -1, retire: -1, unchanged: -1 };
-  const ms = await timed(() => rolledBack(target, DbRole.Verify, async (session) => {
+  const ms = await timed(() => inRolledBackTransaction(target.provider, DbRole.Verify, async (session) => {
     counts = { ...(await stagePlan(session, benchSources(n, CHANGED_EVERY), [])).counts };
   }));
   const changed = Math.ceil(n / CHANGED_EVERY);
@@ -74,7 +57,7 @@ export function copyChangedFloor(target: ScratchTarget, n: number): Promise<numb
 /** Floor (b): `SELECT address FROM cutter.iu_versions` through a cursor, as cutter_verify; throws unless it reads N. */
 export async function readAddressesFloor(target: ScratchTarget, n: number): Promise<number> {
   let read = 0;
-  const ms = await timed(() => rolledBack(target, DbRole.Verify, async (session) => {
+  const ms = await timed(() => inRolledBackTransaction(target.provider, DbRole.Verify, async (session) => {
     for await (const _row of cursorRows<{ address: string }>(session, 'SELECT address FROM cutter.iu_versions', [], READ_BATCH)) read += 1;
   }));
   if (read !== n) throw new Error(`the read floor read ${read} addresses, expected ${n}`);

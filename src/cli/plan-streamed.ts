@@ -1,6 +1,7 @@
 import type { OpenTarget } from '../postgres/open-target.js';
 import { schemaVersionOf } from '../postgres/migrations/index.js';
 import { DbRole } from '../postgres/port.js';
+import { inRolledBackTransaction } from '../postgres/transaction.js';
 import { stagedAddresses, stagedChangeSet, stagedTouched, stagePlan, type StagedPlan } from '../postgres/sql/streamed-plan.js';
 import { allSourceRows, type SourceFile } from '../planning/source-rows.js';
 import { counted } from '../text/plural.js';
@@ -30,22 +31,7 @@ export async function runStreamedPlan(files: readonly SourceFile[], target: Open
       }
     });
   }
-  const session = await target.provider(DbRole.Verify);
-  let broken = false;
-  try {
-    await session.query('BEGIN');
-    try {
-      return await planIn(session, files, target.description, options, terminal);
-    } finally {
-      // A COPY cut short by a bad source may have left the connection unusable: its refusal is what to report.
-      await session.query('ROLLBACK').catch(() => { broken = true; });
-    }
-  } catch (error) {
-    broken = true;
-    throw error;
-  } finally {
-    await session.release(broken);
-  }
+  return inRolledBackTransaction(target.provider, DbRole.Verify, (session) => planIn(session, files, target.description, options, terminal));
 }
 
 type Session = Awaited<ReturnType<OpenTarget['provider']>>;

@@ -55,3 +55,27 @@ export async function withinTransaction<T>(session: DbSession, work: () => Promi
     throw error;
   }
 }
+
+/**
+ * Runs `work` in one transaction on a session of `role` that is always rolled back: for reads that need a session's
+ * own temporary tables (a streamed plan's stage) and must leave nothing behind. A rollback that fails (a COPY cut
+ * short by a bad source may leave the connection unusable) marks the session broken; the work's own error is what
+ * is reported.
+ */
+export async function inRolledBackTransaction<T>(provider: ConnectionProvider, role: DbRole, work: (session: DbSession) => Promise<T>): Promise<T> {
+  const session = await provider(role);
+  let broken = false;
+  try {
+    await session.query('BEGIN');
+    try {
+      return await work(session);
+    } finally {
+      await session.query('ROLLBACK').catch(() => { broken = true; });
+    }
+  } catch (error) {
+    broken = true;
+    throw error;
+  } finally {
+    await session.release(broken);
+  }
+}

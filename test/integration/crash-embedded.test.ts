@@ -12,7 +12,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { generateApproverKeyPair, signApproval } from '../../src/approvals/index.js';
+import { generateApproverKeyPair } from '../../src/approvals/index.js';
+import { approveThroughGates } from '../support/approve-through-gates.js';
 import { InMemoryKillSwitch } from '../../src/kill-switch/index.js';
 import { snapshotBackupRunner } from '../../src/postgres/backups/snapshot-runner.js';
 import { applyMigrations } from '../../src/postgres/migrations/index.js';
@@ -66,17 +67,7 @@ describe('a crash of the embedded database with its process, just before or afte
     await target.admin((s) => s.query("UPDATE cutter.target_lock SET expires_at = now() - interval '1 second'"));
     await target.admin((s) => s.query("UPDATE cutter.run_holds SET expires_at = now() - interval '1 second'"));
     const run = await restoreRun({ store: new PostgresRunStore((work) => target.admin(work)), runId, approvals: policy, executor: adapter, killSwitch });
-    for (let view = await run.settled(); view.gate === 'SG_1' || view.gate === 'SG_2'; view = await run.settled()) {
-      const cs = view.context.changeSet;
-      if (cs === null) throw new Error('no change set');
-      const who = view.gate === 'SG_1' ? 'alice' : 'bob';
-      run.approve(signApproval({
-        gate: view.gate, runId, changeSetId: cs.changeSetId, planHash: cs.planHash, approver: who, reason: 'resume',
-        issuedAt: new Date().toISOString(), expiresAt: new Date(Date.now() + 3_600_000).toISOString(),
-        ...(view.gate === 'SG_2' ? { reviewDecisionId: 'RD-CRASH' } : {}),
-      }, keys[who].privateKey));
-    }
-    expect((await run.settled()).output?.status).toBe('completed');
+    expect((await approveThroughGates(run, keys)).output?.status).toBe('completed');
     await run.release();
     expect(await count(target, "SELECT count(*) AS n FROM cutter.iu_versions WHERE status = 'enacted' AND version = 1")).toBe(5);
     expect(await count(target, 'SELECT count(*) AS n FROM cutter.iu_versions')).toBe(5);

@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { generateApproverKeyPair, signApproval } from '../../src/approvals/index.js';
+import { approveThroughGates } from '../support/approve-through-gates.js';
 import { verifyLedgerChain } from '../../src/domain/ledger-chain.js';
 import { InMemoryKillSwitch } from '../../src/kill-switch/index.js';
 import { snapshotBackupRunner } from '../../src/postgres/backups/snapshot-runner.js';
@@ -112,17 +113,7 @@ describe.runIf(TARGET_KINDS.includes('postgres'))('crash matrix on postgres', ()
     await target.admin((s) => s.query("UPDATE cutter.run_holds SET expires_at = now() - interval '1 second'"));
     const run = await restoreRun({ store, runId, approvals: policy, executor: adapter, killSwitch });
     if (run.view().state === 'idle') run.start();
-    for (let view = await run.settled(); view.gate === 'SG_1' || view.gate === 'SG_2'; view = await run.settled()) {
-      const cs = view.context.changeSet;
-      if (cs === null) throw new Error('no change set');
-      const who = view.gate === 'SG_1' ? 'alice' : 'bob';
-      run.approve(signApproval({
-        gate: view.gate, runId, changeSetId: cs.changeSetId, planHash: cs.planHash, approver: who, reason: 'resume',
-        issuedAt: new Date().toISOString(), expiresAt: new Date(Date.now() + 3_600_000).toISOString(),
-        ...(view.gate === 'SG_2' ? { reviewDecisionId: 'RD-CRASH' } : {}),
-      }, keys[who].privateKey));
-    }
-    expect((await run.settled()).output?.status).toBe('completed');
+    expect((await approveThroughGates(run, keys)).output?.status).toBe('completed');
 
     expect(await countRows(target, 'iu_versions')).toBe(5);
     expect(await countRows(target, 'iu_versions', "status = 'enacted' AND version = 1")).toBe(5);

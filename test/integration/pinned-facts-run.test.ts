@@ -29,7 +29,7 @@ type Raw = { address: string; title: string; body: string };
 const rowsOf = (n: number, edit = (_i: number, body: string) => body): Raw[] =>
   Array.from({ length: n }, (_, i) => ({ address: `kb/facts/section-${String(i).padStart(3, '0')}`, title: `Section ${i}`, body: edit(i, `Body ${i}: governed text.`) }));
 async function* streamOf(rows: readonly Raw[]) {
-  for (const [i, raw] of rows.entries()) yield { raw, origin: `test row ${i}` };
+  for (const [i, raw] of rows.entries()) yield await Promise.resolve({ raw, origin: `test row ${i}` });
 }
 
 /** A store whose `load` (which reads every row of a plan) must not be called: a pinned run is restored from its facts. */
@@ -151,6 +151,6 @@ describe.each(TARGET_KINDS)('runs of a pinned plan known by its facts, on %s', (
     if (facts === null) throw new Error('nothing to change');
     await expect(createDurableRun({ store, mode: Mode.DryRun, pinnedPlan: facts, initiator: 'carol', approvals: policy, killSwitch })).rejects.toMatchObject({ code: 'E_INVALID_INPUT', field: 'pinnedPlan' });
     await expect(createDurableRun({ store, mode: Mode.Live, pinnedPlan: facts, runId: 'another-run', initiator: 'carol', approvals: policy, executor: adapter(), killSwitch })).rejects.toMatchObject({ code: 'E_INVALID_INPUT', field: 'runId' });
-    expect((new DryRunSimulator() as Executor).cutPinned).toBeUndefined();
+    expect('cutPinned' in (new DryRunSimulator() as Executor)).toBe(false);
   }, 60_000);
 });
