@@ -11,6 +11,8 @@ import { PostgresLiveExecutionAdapter } from '../../src/postgres/postgres-adapte
 import { samplePlan } from '../support/fixtures.js';
 import { countRows, openTarget, TARGET_KINDS, type Target } from '../support/targets.js';
 
+// Needs a PostgreSQL server (CUTTER_TEST_DATABASE_URL); skipped only without one. CI sets CUTTER_REQUIRE_POSTGRES=1,
+// and then test/support/targets.ts fails the suite if the URL is missing, so this tier never skips there.
 describe.runIf(TARGET_KINDS.includes('postgres'))('aborting a phase on postgres', () => {
   let target: Target;
   beforeAll(async () => { target = await openTarget('postgres'); }, 60_000);

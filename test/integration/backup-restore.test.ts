@@ -130,6 +130,8 @@ describe('cutter backup restore (embedded target, snapshots)', () => {
   }, 60_000);
 });
 
+// Needs a PostgreSQL server (CUTTER_TEST_DATABASE_URL); skipped only without one. CI sets CUTTER_REQUIRE_POSTGRES=1,
+// and then test/support/targets.ts fails the suite if the URL is missing, so this tier never skips there.
 describe.runIf(TARGET_KINDS.includes('postgres'))('cutter backup restore (PostgreSQL, pg_dump)', () => {
   let target: Target;
   let dir = '';

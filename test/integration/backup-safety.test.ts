@@ -26,6 +26,8 @@ const onPostgres = TARGET_KINDS.includes('postgres');
 /** A well-formed fingerprint that no keyring here holds. */
 const NO_SUCH_RECIPIENT = 'DEADBEEF'.repeat(5);
 
+// Needs a PostgreSQL server (CUTTER_TEST_DATABASE_URL); skipped only without one. CI sets CUTTER_REQUIRE_POSTGRES=1,
+// and then test/support/targets.ts fails the suite if the URL is missing, so this tier never skips there.
 describe.runIf(onPostgres)('safe pg_dump backups', () => {
   let target: Target;
   let dir = '';

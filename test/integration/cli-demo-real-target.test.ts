@@ -47,6 +47,8 @@ async function emptyDatabase() {
   };
 }
 
+// Needs a PostgreSQL server (CUTTER_TEST_DATABASE_URL); skipped only without one. CI sets CUTTER_REQUIRE_POSTGRES=1,
+// and then test/support/targets.ts fails the suite if the URL is missing, so this tier never skips there.
 describe.runIf(TARGET_KINDS.includes('postgres'))('cutter demo on a real PostgreSQL target', () => {
   let empty: Awaited<ReturnType<typeof emptyDatabase>>;
   let target: Target;

@@ -16,6 +16,8 @@ import { openTarget, POSTGRES_URL, type Target } from '../support/targets.js';
 
 const ON_POSTGRES = POSTGRES_URL !== undefined && POSTGRES_URL !== '';
 
+// Needs a PostgreSQL server (CUTTER_TEST_DATABASE_URL); skipped only without one. CI sets CUTTER_REQUIRE_POSTGRES=1,
+// and then test/support/targets.ts fails the suite if the URL is missing, so this tier never skips there.
 describe.runIf(ON_POSTGRES)('cutter plan on PostgreSQL (streamed) and on the embedded target (in memory)', () => {
   let dir: string;
   let target: Target;

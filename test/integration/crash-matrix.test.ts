@@ -33,6 +33,8 @@ const CRASH_POINTS = [
   ...PHASES.flatMap((p) => [`before-commit:${p}`, `after-commit:${p}`]),
 ];
 
+// Needs a PostgreSQL server (CUTTER_TEST_DATABASE_URL); skipped only without one. CI sets CUTTER_REQUIRE_POSTGRES=1,
+// and then test/support/targets.ts fails the suite if the URL is missing, so this tier never skips there.
 describe.runIf(TARGET_KINDS.includes('postgres'))('crash matrix on postgres', () => {
   let target: Target;
   let dir = '';

@@ -19,6 +19,8 @@ import { openTarget, TARGET_KINDS, type Target } from '../support/targets.js';
 
 const onPostgres = TARGET_KINDS.includes('postgres');
 
+// Needs a PostgreSQL server (CUTTER_TEST_DATABASE_URL); skipped only without one. CI sets CUTTER_REQUIRE_POSTGRES=1,
+// and then test/support/targets.ts fails the suite if the URL is missing, so this tier never skips there.
 describe.runIf(onPostgres)('pg_dump backups on postgres', () => {
   let target: Target;
   let dir = '';

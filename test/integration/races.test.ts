@@ -55,6 +55,8 @@ const toldWhy = (o: Outcome) => [ExitCode.InvalidInput, ExitCode.Refused].includ
 
 const RACES_PER_KIND = Number(process.env.CUTTER_RACES_PER_KIND ?? 40);
 
+// Needs a PostgreSQL server (CUTTER_TEST_DATABASE_URL); skipped only without one. CI sets CUTTER_REQUIRE_POSTGRES=1,
+// and then test/support/targets.ts fails the suite if the URL is missing, so this tier never skips there.
 describe.runIf(TARGET_KINDS.includes('postgres'))('races between real processes on PostgreSQL', () => {
   let target: Target;
   let store: PostgresRunStore;

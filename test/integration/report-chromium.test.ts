@@ -35,6 +35,8 @@ const SCREENSHOT = resolve('test-output', 'report.png');
 const HOSTILE_REASON = '<script>window.__pwned = true</script> approving my own run';
 const STATES_VISITED = ['precheck', 'planning', 'awaitingCutApproval', 'backingUp', 'cutting', 'recordingLedger', 'verifying', 'awaitingEnactApproval', 'enacting', 'completed'];
 
+// Needs Chromium; skipped only where it is not installed. CI sets CUTTER_REQUIRE_CHROMIUM=1, which runs it regardless
+// (and fails if Chromium is missing), so CI never skips it.
 describe.runIf(chromiumFound || CHROMIUM_REQUIRED)('cutter report --html in headless Chromium', { timeout: 60_000 }, () => {
   let dir = '';
   let runId = '';

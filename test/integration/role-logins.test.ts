@@ -17,6 +17,8 @@ import { approvalFor, policy, samplePlan } from '../support/fixtures.js';
 import { attemptAs, createRoleLogins, type RoleLogins } from '../support/role-logins.js';
 import { countRows, openTarget, TARGET_KINDS, type Target } from '../support/targets.js';
 
+// Needs a PostgreSQL server (CUTTER_TEST_DATABASE_URL); skipped only without one. CI sets CUTTER_REQUIRE_POSTGRES=1,
+// and then test/support/targets.ts fails the suite if the URL is missing, so this tier never skips there.
 describe.runIf(TARGET_KINDS.includes('postgres'))('a LIVE run with a login per role', () => {
   let target: Target;
   let logins: RoleLogins;

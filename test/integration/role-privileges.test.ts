@@ -15,6 +15,8 @@ import { openTarget, TARGET_KINDS, type Target } from '../support/targets.js';
 const ROLES = Object.values(DbRole);
 const WRITES: readonly TablePrivilege[] = ['INSERT', 'UPDATE', 'DELETE', 'TRUNCATE'];
 
+// Needs a PostgreSQL server (CUTTER_TEST_DATABASE_URL); skipped only without one. CI sets CUTTER_REQUIRE_POSTGRES=1,
+// and then test/support/targets.ts fails the suite if the URL is missing, so this tier never skips there.
 describe.runIf(TARGET_KINDS.includes('postgres'))('what each phase role may do, on PostgreSQL', () => {
   let target: Target;
   let logins: RoleLogins;

@@ -220,6 +220,8 @@ describe.each(TARGET_KINDS)('plan-row limits on %s', (kind) => {
   });
 });
 
+// Needs a PostgreSQL server (CUTTER_TEST_DATABASE_URL); skipped only without one. CI sets CUTTER_REQUIRE_POSTGRES=1,
+// and then test/support/targets.ts fails the suite if the URL is missing, so this tier never skips there.
 describe.runIf(TARGET_KINDS.includes('postgres'))('a LIVE run whose cut the database refuses, on postgres', () => {
   let target: Target;
   const killSwitch = new InMemoryKillSwitch(true);

@@ -21,6 +21,8 @@ import { TARGET_KINDS } from '../support/targets.js';
 // The PostgreSQL tier (required in CI) and the server binaries it comes with; as root, the `postgres` user too.
 const runnable = TARGET_KINDS.includes('postgres') && (await canRunPrivateCluster());
 
+// Needs a PostgreSQL server (CUTTER_TEST_DATABASE_URL); skipped only without one. CI sets CUTTER_REQUIRE_POSTGRES=1,
+// and then test/support/targets.ts fails the suite if the URL is missing, so this tier never skips there.
 describe.runIf(runnable)('the database restarted between two phases', () => {
   let cluster: PrivateCluster;
   let target: OpenTarget;

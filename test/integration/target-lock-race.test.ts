@@ -7,6 +7,8 @@ import { countRows, openTarget, TARGET_KINDS, type Target } from '../support/tar
 
 const run = promisify(execFile);
 
+// Needs a PostgreSQL server (CUTTER_TEST_DATABASE_URL); skipped only without one. CI sets CUTTER_REQUIRE_POSTGRES=1,
+// and then test/support/targets.ts fails the suite if the URL is missing, so this tier never skips there.
 describe.runIf(TARGET_KINDS.includes('postgres'))('two processes racing for one postgres target', () => {
   let target: Target;
   beforeAll(async () => { target = await openTarget('postgres'); await target.reset(); }, 60_000);

@@ -14,6 +14,8 @@ import { captureTerminal } from '../../support/capture-terminal.js';
 import { documentedExit, hintLine } from '../../support/documented-errors.js';
 import { POSTGRES_URL, openTarget, type Target } from '../../support/targets.js';
 
+// Needs a PostgreSQL server (CUTTER_TEST_DATABASE_URL); skipped only without one. CI sets CUTTER_REQUIRE_POSTGRES=1,
+// and then test/support/targets.ts fails the suite if the URL is missing, so this tier never skips there.
 describe.runIf(POSTGRES_URL !== undefined && POSTGRES_URL !== '')('error codes raised for real through `cutter`, in process', () => {
   let target: Target;
   let dir = '';
