@@ -68,6 +68,13 @@ describe.each(TARGET_KINDS)('runs of a pinned plan known by its facts, on %s', (
     return next;
   }
 
+  /** Pins the rows and carries their run through both gates, each approval in a restored run. */
+  async function enacted(rows: readonly Raw[]): Promise<RunView> {
+    const { run, view } = await pinnedAtCut(rows);
+    await run.release();
+    return completeFrom(run.id, 'SG_2', await completeFrom(run.id, 'SG_1', view));
+  }
+
   it('has the hash and digests of the same plan held whole, and is cut, verified and enacted from the pin after each restore', async () => {
     const rows = rowsOf(25);
     const held: Cutplan = (await classifyPlan(target.provider, validateCutplan(rows))).plan as Cutplan;
@@ -89,10 +96,7 @@ describe.each(TARGET_KINDS)('runs of a pinned plan known by its facts, on %s', (
   }, 120_000);
 
   it('a second, edited change with retirements is classified, pinned and carried through from the pin', async () => {
-    const first = await pinnedAtCut(rowsOf(10));
-    await first.run.release();
-    const atEnact = await completeFrom(first.run.id, 'SG_1', first.view);
-    await completeFrom(first.run.id, 'SG_2', atEnact);
+    await enacted(rowsOf(10));
     // Rows 0-7 kept (2 and 5 edited), 8 and 9 gone: retired within the sources' document.
     const second = await pinnedAtCut(rowsOf(8, (i, body) => (i === 2 || i === 5 ? `${body} Edited.` : body)), null);
     expect(second.staged.counts).toEqual({ new: 0, changed: 2, retire: 2, unchanged: 6 });
@@ -107,10 +111,7 @@ describe.each(TARGET_KINDS)('runs of a pinned plan known by its facts, on %s', (
   }, 120_000);
 
   it('sources the target already holds pin nothing', async () => {
-    const first = await pinnedAtCut(rowsOf(3));
-    await first.run.release();
-    const atEnact = await completeFrom(first.run.id, 'SG_1', first.view);
-    await completeFrom(first.run.id, 'SG_2', atEnact);
+    await enacted(rowsOf(3));
     const again = await pinSourceRows(target.provider, crypto.randomUUID(), streamOf(rowsOf(3)), { retireWithin: [] });
     expect(again.facts).toBeNull();
     expect(again.staged.counts).toEqual({ new: 0, changed: 0, retire: 0, unchanged: 3 });
