@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { StopInvariantFailed } from '../errors/index.js';
 
 /**
  * A plan pinned in the target, known to a run by what its phases need (its hash, sizes and digests), never by its
@@ -57,7 +58,7 @@ export class PinnedDigests {
   add(row: PinnedRowKey): void {
     // Addresses are ASCII (ADDRESS_PATTERN), so the database's byte order ("C") is the code-unit order hashed here;
     // a row out of that order or given twice would make a digest no plan held whole could have.
-    if (this.#last !== undefined && !(this.#last < row.address)) throw new Error(`pinned rows out of address order at ${row.address}`);
+    if (this.#last !== undefined && !(this.#last < row.address)) throw new StopInvariantFailed('planning', { address: row.address, reason: 'pinned rows came back out of address order, or an address twice' });
     this.#last = row.address;
     const key = `${row.address}\t${row.contentHash}\n`;
     this.#pin.update(key, 'utf8');
