@@ -12,16 +12,16 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ExitCode } from '../../src/cli/exit-codes.js';
 import { openTarget } from '../../src/postgres/open-target.js';
-import { tsxNodeArgs } from '../support/tsx-node.js';
+import { cliNodeArgs } from '../support/cli-node.js';
 
 const exec = promisify(execFile);
 let dir = '';
 const env = () => ({ ...process.env, NO_COLOR: '1', CUTTER_EXECUTION_ENABLED: 'on' });
-const cliWords = () => [process.execPath, ...tsxNodeArgs('src/cli/main.ts')].map((a) => JSON.stringify(a)).join(' ');
+const cliWords = () => [process.execPath, ...cliNodeArgs()].map((a) => JSON.stringify(a)).join(' ');
 
 /** One `cutter` process, to its end, whatever its exit code. */
 async function cutter(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return exec(process.execPath, tsxNodeArgs('src/cli/main.ts', ...args), { cwd: dir, env: env() }).then(
+  return exec(process.execPath, cliNodeArgs(...args), { cwd: dir, env: env() }).then(
     (r) => ({ code: 0, stdout: r.stdout, stderr: r.stderr }),
     (error: unknown) => {
       const e = error as { code?: number; stdout?: string; stderr?: string };
@@ -78,7 +78,7 @@ describe('a closed stdout or stderr never abandons a run (real processes, embedd
 
   it('a run whose process died mid-phase: resume names the phase it carries on, and parks the run at SG_2', async () => {
     const runId = await parkedLiveRun('killed');
-    const child = spawn(process.execPath, tsxNodeArgs('src/cli/main.ts', ...approve(runId, 'cut', 'alice')), { cwd: dir, env: env() });
+    const child = spawn(process.execPath, cliNodeArgs(...approve(runId, 'cut', 'alice')), { cwd: dir, env: env() });
     const ended = new Promise((resolve) => { child.on('close', resolve); });
     // Killed as soon as it reports the cut (the backup before it is stored by then): the run is active and held.
     let out = '';

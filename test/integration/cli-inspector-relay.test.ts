@@ -14,7 +14,7 @@ import { main } from '../../src/cli/main.js';
 import { captureTerminal } from '../support/capture-terminal.js';
 import { freePort } from '../support/free-port.js';
 import { listeningAddresses } from '../support/listening-sockets.js';
-import { tsxNodeArgs } from '../support/tsx-node.js';
+import { cliNodeArgs } from '../support/cli-node.js';
 
 describe('cutter inspector', () => {
   let dir = '';
@@ -23,7 +23,7 @@ describe('cutter inspector', () => {
   it('relays a run streamed with --inspect to a connected viewer, serves the page, and stops on SIGINT', async () => {
     dir = await mkdtemp(join(tmpdir(), 'cutter-relay-'));
     const port = await freePort();
-    const relay = spawn(process.execPath, tsxNodeArgs('src/cli/main.ts', 'inspector', '--port', String(port)), { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1' } });
+    const relay = spawn(process.execPath, cliNodeArgs('inspector', '--port', String(port)), { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1' } });
     try {
       let banner = '';
       relay.stdout.setEncoding('utf8');

@@ -10,10 +10,9 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ExitCode } from '../../src/cli/exit-codes.js';
-import { tsxNodeArgs } from '../support/tsx-node.js';
+import { cliNodeArgs } from '../support/cli-node.js';
 
 const exec = promisify(execFile);
-const CLI = 'src/cli/main.ts';
 const live = { CUTTER_EXECUTION_ENABLED: 'on' };
 
 interface Printed { runId: string; state: string; gate: string | null; status: string; refusal: string | null; waits: { code: string; reason: string } | null; next?: { event: string; needs: string[] }[] }
@@ -22,7 +21,7 @@ describe('the approval policy through the CLI (embedded database)', () => {
   let dir = '';
   const cutter = async (args: string[], env: Record<string, string> = {}, cwd = dir, dataDir: string | null = join(dir, 'db')) => {
     try {
-      const { stdout, stderr } = await exec(process.execPath, tsxNodeArgs(CLI, ...args, ...(dataDir === null ? [] : ['--data-dir', dataDir])), { cwd, env: { ...process.env, ...env } });
+      const { stdout, stderr } = await exec(process.execPath, cliNodeArgs(...args, ...(dataDir === null ? [] : ['--data-dir', dataDir])), { cwd, env: { ...process.env, ...env } });
       return { code: 0, stdout, stderr };
     } catch (error) {
       const e = error as { code: number; stdout: string; stderr: string };
@@ -46,11 +45,11 @@ describe('the approval policy through the CLI (embedded database)', () => {
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'cutter-cli-policy-'));
-    for (const name of ['alice', 'bob', 'dave']) await exec(process.execPath, tsxNodeArgs(CLI, 'keys', 'generate', name, '--out', dir), { cwd: dir });
+    for (const name of ['alice', 'bob', 'dave']) await exec(process.execPath, cliNodeArgs('keys', 'generate', name, '--out', dir), { cwd: dir });
     await config(twoOfThree);
     expect((await cutter(['init'])).code).toBe(0);
     expect((await cutter(['kill-switch', 'on', '--as', 'ops', '--reason', 'test window'])).code).toBe(0);
-  }, 180_000); // five CLI processes under tsx: 10 s each on a loaded 2-core machine
+  }, 180_000); // five CLI processes: up to several seconds each on a loaded 2-core machine
   afterAll(async () => { await rm(dir, { recursive: true, force: true }); });
 
   it('2 of 3 with separation of duties: one approval parks and status names what is missing; the same person twice is refused; the SG_1 approver is refused at SG_2; a second person opens the gate', async () => {

@@ -11,16 +11,15 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ExitCode } from '../../src/cli/exit-codes.js';
 import { openEmbeddedDatabase } from '../../src/postgres/providers/pglite-provider.js';
-import { tsxNodeArgs } from '../support/tsx-node.js';
+import { cliNodeArgs } from '../support/cli-node.js';
 
 const exec = promisify(execFile);
-const CLI = 'src/cli/main.ts';
 
 describe('runs across processes (CLI, embedded database)', () => {
   let dir = '';
   const cutter = async (args: string[], env: Record<string, string> = {}) => {
     try {
-      const { stdout, stderr } = await exec(process.execPath, tsxNodeArgs(CLI, ...args, '--data-dir', join(dir, 'db')), { cwd: dir, env: { ...process.env, ...env } });
+      const { stdout, stderr } = await exec(process.execPath, cliNodeArgs(...args, '--data-dir', join(dir, 'db')), { cwd: dir, env: { ...process.env, ...env } });
       return { code: 0, stdout, stderr };
     } catch (error) {
       const e = error as { code: number; stdout: string; stderr: string };
@@ -33,7 +32,7 @@ describe('runs across processes (CLI, embedded database)', () => {
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'cutter-cli-runs-'));
     for (const name of ['alice', 'bob']) {
-      await exec(process.execPath, tsxNodeArgs(CLI, 'keys', 'generate', name, '--out', dir), { cwd: dir });
+      await exec(process.execPath, cliNodeArgs('keys', 'generate', name, '--out', dir), { cwd: dir });
     }
     await writeFile(join(dir, 'cutter.config.json'), JSON.stringify({ approvers: { alice: 'alice.pub', bob: 'bob.pub' } }));
     await writeFile(join(dir, 'policy.md'), '# Policy\n\nThe policy.\n\n## Scope\n\nAll systems.\n\n## Review\n\nYearly.\n');

@@ -20,17 +20,16 @@ import { openEmbeddedDatabase } from '../../src/postgres/providers/pglite-provid
 import { readLedger } from '../../src/postgres/sql/ledger.js';
 import { readFixture, targetOutcome, type RunFixture } from '../support/run-fixtures/fixture-file.js';
 import { loadFixture } from '../support/run-fixtures/load-fixture.js';
-import { tsxNodeArgs } from '../support/tsx-node.js';
+import { cliNodeArgs } from '../support/cli-node.js';
 
 const exec = promisify(execFile);
-const CLI = 'src/cli/main.ts';
 const LIVE = { CUTTER_EXECUTION_ENABLED: 'on' };
 
 describe('upgrading with runs in flight (CLI, embedded database)', () => {
   let dir = '';
   const cutter = async (db: string, args: string[], env: Record<string, string> = {}) => {
     try {
-      const { stdout, stderr } = await exec(process.execPath, tsxNodeArgs(CLI, ...args, '--data-dir', join(dir, db)), { cwd: dir, env: { ...process.env, NO_COLOR: '1', ...env } });
+      const { stdout, stderr } = await exec(process.execPath, cliNodeArgs(...args, '--data-dir', join(dir, db)), { cwd: dir, env: { ...process.env, NO_COLOR: '1', ...env } });
       return { code: 0, stdout, stderr };
     } catch (error) {
       const e = error as { code: number; stdout: string; stderr: string };
@@ -50,7 +49,7 @@ describe('upgrading with runs in flight (CLI, embedded database)', () => {
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'cutter-cli-upgrade-'));
-    for (const name of ['alice', 'bob']) await exec(process.execPath, tsxNodeArgs(CLI, 'keys', 'generate', name, '--out', dir), { cwd: dir });
+    for (const name of ['alice', 'bob']) await exec(process.execPath, cliNodeArgs('keys', 'generate', name, '--out', dir), { cwd: dir });
     await writeFile(join(dir, 'cutter.config.json'), JSON.stringify({ approvers: { alice: 'alice.pub', bob: 'bob.pub' } }));
     await writeFile(join(dir, 'policy.md'), '# Policy\n\nThe policy.\n\n## Scope\n\nAll systems.\n');
   }, 60_000);

@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ExitCode } from '../../src/cli/exit-codes.js';
 import { LOCK_FILE, type DataDirHolder } from '../../src/postgres/providers/data-dir-holder.js';
 import { acquireDataDirLock } from '../../src/postgres/providers/data-dir-lock.js';
+import { cliNodeArgs } from '../support/cli-node.js';
 import { tsxNodeArgs } from '../support/tsx-node.js';
 
 interface Ended { readonly code: number | null; readonly signal: NodeJS.Signals | null; readonly stdout: string; readonly stderr: string }
@@ -21,8 +22,9 @@ interface Started { readonly pid: number; readonly ended: Promise<Ended>; readon
 let dir = '';
 const dataDir = () => join(dir, 'db');
 
+/** Starts a child process: the compiled CLI, or a TypeScript file of the suite under tsx. */
 function start(script: string, args: string[]): Started {
-  const child = spawn(process.execPath, tsxNodeArgs(script, ...args), { cwd: dir, env: { ...process.env, NO_COLOR: '1' } });
+  const child = spawn(process.execPath, script === CUTTER ? cliNodeArgs(...args) : tsxNodeArgs(script, ...args), { cwd: dir, env: { ...process.env, NO_COLOR: '1' } });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (chunk: Buffer) => { stdout += chunk.toString(); });
@@ -31,7 +33,8 @@ function start(script: string, args: string[]): Started {
   if (child.pid === undefined) throw new Error(`could not start ${script}`);
   return { pid: child.pid, ended, output: () => ({ stdout, stderr }), kill: (signal) => child.kill(signal) };
 }
-const cutter = (...args: string[]) => start('src/cli/main.ts', [...args, '--data-dir', dataDir()]);
+const CUTTER = 'cutter';
+const cutter = (...args: string[]) => start(CUTTER, [...args, '--data-dir', dataDir()]);
 const holder = () => start('test/support/hold-data-dir.ts', [dataDir()]);
 
 async function until(what: string, seen: () => boolean, ms = 60_000): Promise<void> {

@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { tsxNodeArgs } from '../support/tsx-node.js';
+import { cliNodeArgs } from '../support/cli-node.js';
 
 const exec = promisify(execFile);
 
@@ -25,7 +25,7 @@ function commandsUnder(markdown: string, heading: string): string[] {
 
 describe('docs/getting-started.md, in order, after npm start', () => {
   let dir = '';
-  const cli = tsxNodeArgs('src/cli/main.ts').map((a) => JSON.stringify(a)).join(' ');
+  const cli = cliNodeArgs().map((a) => JSON.stringify(a)).join(' ');
   // `npx cutter …` on the page runs this checkout's CLI; everything else is the shell's.
   const shell = (line: string, env: Record<string, string>) =>
     exec('bash', ['-c', `set -euo pipefail; npx() { shift; ${JSON.stringify(process.execPath)} ${cli} "$@"; }; ${line}`], { cwd: dir, env: { ...process.env, NO_COLOR: '1', ...env } });
@@ -71,7 +71,7 @@ describe('docs/getting-started.md, in order, after npm start', () => {
     }
     // Nothing new outside .cutter/ (which ignores itself).
     expect(await gitStatus()).toBe('');
-  }, 240_000); // seven CLI processes, each loading the sources through tsx: about 10 s apiece on a busy 2-core machine
+  }, 240_000); // seven CLI processes: up to several seconds apiece on a busy 2-core machine
 
   it('the governed run works exactly as written', async () => {
     const env: Record<string, string> = {};

@@ -12,6 +12,7 @@ import { describe, expect, it } from 'vitest';
 import { acceptsOrigin, isLoopbackHost, startInspectorRelay } from '../../src/cli/inspect-relay.js';
 import { freePort } from '../support/free-port.js';
 import { listeningAddresses } from '../support/listening-sockets.js';
+import { cliNodeArgs } from '../support/cli-node.js';
 import { tsxNodeArgs } from '../support/tsx-node.js';
 
 /** Opens a WebSocket to the relay, with an Origin header when given one; resolves once open, rejects if refused. */
@@ -79,7 +80,7 @@ describe('the inspector relay', () => {
 
   it('cutter inspector --host 0.0.0.0 listens there and warns that anyone who can reach it sees the stream and can inject', async () => {
     const port = await freePort();
-    const relay = spawn(process.execPath, tsxNodeArgs('src/cli/main.ts', 'inspector', '--port', String(port), '--host', '0.0.0.0'), { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1' } });
+    const relay = spawn(process.execPath, cliNodeArgs('inspector', '--port', String(port), '--host', '0.0.0.0'), { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1' } });
     let out = '';
     let err = '';
     relay.stderr.setEncoding('utf8').on('data', (chunk: string) => { err += chunk; });

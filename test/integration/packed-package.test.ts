@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readdir, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -7,6 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const run = promisify(execFile);
 const NPM = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+/** What `npm pack` builds and ships the package from (package.json's `files`, and what its build reads). */
+const PACKAGE_SOURCES = ['package.json', 'package-lock.json', 'tsconfig.json', 'tsconfig.build.json', 'README.md', 'src', 'machines', 'docs', 'examples'];
 
 /**
  * What a user gets from the registry: `npm pack` (which builds dist/), installed into an empty project. The CLI must
@@ -20,7 +22,12 @@ describe('the packed package', () => {
 
   beforeAll(async () => {
     root = await mkdtemp(join(tmpdir(), 'cutter-packed-'));
-    const { stdout } = await run(NPM, ['pack', '--pack-destination', root, '--silent'], { cwd: process.cwd(), env });
+    // Packed from a copy of what the package is made from, as from a clone: `npm pack` runs prepack's build, which
+    // must never rewrite this checkout's dist/ while other test files run the CLI from it (test/support/cli-node.ts).
+    const source = join(root, 'source');
+    for (const entry of PACKAGE_SOURCES) await cp(join(process.cwd(), entry), join(source, entry), { recursive: true });
+    await symlink(join(process.cwd(), 'node_modules'), join(source, 'node_modules'));
+    const { stdout } = await run(NPM, ['pack', '--pack-destination', root, '--silent'], { cwd: source, env });
     const tarball = join(root, stdout.trim().split('\n').at(-1) ?? '');
     scratch = join(root, 'project');
     await mkdir(scratch);
