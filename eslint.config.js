@@ -3,7 +3,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', '.cutter/**', 'reports/**', '.stryker-tmp/**', '.stryker-tmp-policy/**'] },
+  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', '.cutter/**', 'reports/**', '.stryker-tmp/**', '.stryker-tmp-policy/**', '.bench-build/**'] },
   js.configs.recommended,
   ...tseslint.configs.strictTypeChecked,
   {

@@ -3,6 +3,7 @@
  * and planning's part, the slope of that peak in N, the classification against its two floors, and their targets.
  */
 import { median } from './median.js';
+import type { MemoryAtPeak } from './rss.js';
 import type { Sample, SizeSamples, StreamedSample } from './worker.js';
 
 /** The issue's limits on the streamed path. */
@@ -27,6 +28,8 @@ export interface StreamedSummary {
   readonly peakRssMb: number;
   readonly peaksMb: readonly number[];
   readonly ownProcess: boolean;
+  /** What the highest repetition's process held at its highest sampled RSS: V8's heap, external memory (null if not kept). */
+  readonly atPeak: MemoryAtPeak | null;
   readonly classify: {
     readonly medianMs: number;
     /** Floor (a), the COPY of the N/100 changed rows, and floor (b), the read of the N addresses: medians, and their sum. */
@@ -49,10 +52,11 @@ export function summariseStreamed(size: SizeSamples): StreamedSummary | null {
   })();
   if (runs.length === 0 && classify === null) return null;
   const peaksMb = runs.map(streamedPeakMb);
+  const highest = runs.reduce<StreamedSample | undefined>((top, r) => (top === undefined || streamedPeakMb(r) > streamedPeakMb(top) ? r : top), undefined);
   return {
     medianPlanningMs: median(runs.map((r) => r.planningMs)),
     peakRssMb: peaksMb.length === 0 ? Number.NaN : Math.max(...peaksMb), peaksMb: peaksMb.map((p) => Math.round(p * 10) / 10),
-    ownProcess: runs.every((r) => r.ownProcess), classify,
+    ownProcess: runs.every((r) => r.ownProcess), atPeak: highest?.atPeak ?? null, classify,
   };
 }
 
@@ -82,6 +86,7 @@ export function formatStreamed(s: StreamedSummary, liveWallMs: number): string[]
     const where = s.ownProcess ? 'its own process\'s high-water mark (VmHWM), per repetition' : 'sampled in the worker\'s process (not its own), per repetition';
     out.push(`  streamed LIVE: planning (stage, classify, hash, pin) ${f(s.medianPlanningMs, 1)} ms of ${f(liveWallMs, 1)} ms; peak RSS ${f(s.peakRssMb)} MB, ${where}: ${s.peaksMb.map((p) => f(p)).join(' ')}`);
   }
+  if (s.atPeak !== null) out.push(`  ${formatAtPeak(s.atPeak)}`);
   const c = s.classify;
   if (c !== null) {
     out.push(`  classification (streamed) ${f(c.medianMs, 1)} ms against (a) COPY of the changed rows ${f(c.copyChangedMs, 1)} ms + (b) read of the addresses ${f(c.readAddressesMs, 1)} ms = ${f(c.floorsMs, 1)} ms: ${f(c.overFloors, 2)}× (a)+(b)`);
@@ -92,4 +97,10 @@ export function formatStreamed(s: StreamedSummary, liveWallMs: number): string[]
 export function formatSlope(slope: RssSlope | null): string {
   if (slope === null) return '  streamed LIVE peak RSS slope: needs two sizes';
   return `  streamed LIVE peak RSS slope, ${f(slope.fromN)} → ${f(slope.toN)} rows: ${f(slope.mbPer100k, 2)} MB per 100k rows`;
+}
+
+/** Where the highest sampled RSS was: V8's heap (reserved, of it in use), memory outside it, and the rest (code, stacks, allocator). */
+export function formatAtPeak(m: MemoryAtPeak): string {
+  const rest = m.rssMb - m.heapTotalMb - m.externalMb;
+  return `at the highest sampled RSS, ${f(m.rssMb)} MB: V8 heap ${f(m.heapTotalMb)} MB (${f(m.heapUsedMb)} MB in use), external ${f(m.externalMb)} MB (of it ArrayBuffers ${f(m.arrayBuffersMb)} MB), the rest (code, stacks, native) ${f(rest)} MB`;
 }

@@ -9,6 +9,7 @@ import { cpus, hostname, release, tmpdir, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs, USAGE, type BenchArgs } from './args.js';
+import { buildStreamedChild } from './child-build.js';
 import { checkTargets, formatTable, summarise, type SizeSummary } from './report.js';
 import { formatConcurrent, runConcurrent, type ConcurrentResult } from './concurrent.js';
 import { STREAMED_API } from './streamed-api.js';
@@ -52,6 +53,10 @@ async function main(): Promise<void> {
   const started = performance.now();
   const passOn = argv.filter((a) => a !== '--worker' && a !== '--out');
   const results: WorkerResult[] = [];
+  if (!args.concurrentOnly && args.targets.includes('postgres')) {
+    process.stderr.write("compiling the streamed LIVE run's process (tsc -p tsconfig.bench.json)...\n");
+    buildStreamedChild();
+  }
   for (const target of args.concurrentOnly ? [] : args.targets) {
     process.stderr.write(`measuring ${target}...\n`);
     results.push(await inChild(target, passOn, failedWorker(target)));
@@ -82,19 +87,20 @@ async function main(): Promise<void> {
     }
   }
   if (concurrent !== null) table += `\n${formatConcurrent(concurrent)}`;
-  const measured = args.concurrentOnly ? 'only' : `sizes ${args.sizes.join(',')}, ${args.reps} reps, targets ${args.targets.join(',')}${args.skipDbos ? ', no DBOS' : ''}`;
+  const pgliteAt = args.targets.includes('pglite') && args.pgliteSizes.join(',') !== args.sizes.join(',') ? ` (PGlite at ${args.pgliteSizes.join(',') || 'none'})` : '';
+  const measured = args.concurrentOnly ? 'only' : `sizes ${args.sizes.join(',')}, ${args.reps} reps, targets ${args.targets.join(',')}${pgliteAt}${args.skipDbos ? ', no DBOS' : ''}`;
   table += `\n\nbench took ${totalSeconds.toFixed(0)} s (${measured}${args.concurrent ? `, ${args.liveRuns} LIVE and ${args.dryRuns} DRYRUN runs at once of ${args.concurrentRows} rows` : ''})`;
   process.stdout.write(`${table}\n`);
 
   const date = new Date().toISOString().slice(0, 10);
   // A partial run (fewer sizes, reps or targets, or no peer) never overwrites the day's full record.
-  const full = args.sizes.join(',') === '1000,10000,100000' && args.reps >= 3 && args.targets.length === 2 && !args.skipDbos && !args.concurrentOnly;
+  const full = args.sizes.join(',') === '1000,10000,100000' && args.pgliteSizes.join(',') === args.sizes.join(',') && args.reps >= 3 && args.targets.length === 2 && !args.skipDbos && !args.concurrentOnly;
   // The 1M record (issue 17: sizes up to 1M, PostgreSQL only) is a run of its own, named so.
   const million = args.sizes.includes(1_000_000) && args.reps >= 3 && args.targets.includes('postgres') && !args.concurrentOnly;
   const file = join(here, 'results', `${date}-${hostname()}${full ? '' : million ? '-1m' : '-partial'}.json`);
   await mkdir(dirname(file), { recursive: true });
   const machine = { cores: cpus().length, cpu: cpus()[0]?.model ?? '?', ramGb: Math.round(totalmem() / 2 ** 30), kernel: release(), node: process.version };
-  await writeFile(file, `${JSON.stringify({ date: new Date().toISOString(), machine, args: { sizes: args.sizes, reps: args.reps, targets: args.targets, skipDbos: args.skipDbos, concurrent: args.concurrent, concurrentOnly: args.concurrentOnly }, totalSeconds, streamedApi: STREAMED_API, targets: checks, peer, summaries: Object.fromEntries(summaries), raw: results, concurrent }, null, 2)}\n`);
+  await writeFile(file, `${JSON.stringify({ date: new Date().toISOString(), machine, args: { sizes: args.sizes, pgliteSizes: args.pgliteSizes, reps: args.reps, targets: args.targets, skipDbos: args.skipDbos, concurrent: args.concurrent, concurrentOnly: args.concurrentOnly }, totalSeconds, streamedApi: STREAMED_API, targets: checks, peer, summaries: Object.fromEntries(summaries), raw: results, concurrent }, null, 2)}\n`);
   process.stdout.write(`results written to ${file}\n`);
   if (results.some((r) => r.error !== null) || concurrent?.error != null || (concurrent?.batches.some((b) => b.failures.length > 0) ?? false)) process.exitCode = 1;
 }

@@ -2,16 +2,17 @@
  * The streamed LIVE run's own process (forked by streamed-process.ts, one per size and repetition), so its peak RSS
  * is its own and not the plans its parent held: attaches to the parent's scratch database, runs untimed warm-ups
  * (500 rows: connections opened, code compiled), makes the schema fresh, runs the measured run, and sends its figures
- * to the parent. Two warm-up runs, as a fresh process's first run is still far from its steady state.
- * Usage (internal): streamed-child.ts <dsn> <rows> <run id>.
+ * to the parent. Two warm-up runs, as a fresh process's first run is still far from its steady state. It runs
+ * compiled, without tsx (child-build.ts), so its memory is the library's and the run's.
+ * Usage (internal): node --expose-gc .bench-build/bench/streamed-child.js <dsn> <rows> <run id>.
  */
-import { processPeakRssMb, withPeakRss } from './rss.js';
+import { processPeakRssMb, withPeakRss, type MemoryAtPeak } from './rss.js';
 import { attachScratch } from './scratch.js';
 import { streamedLiveRun, type StreamedTiming } from './streamed-live.js';
 
 /** What the child sends its parent: the run's figures, or why there are none. */
 export type StreamedChildMessage =
-  | { readonly ok: true; readonly timing: StreamedTiming; readonly peakRssMb: number; readonly processPeakRssMb: number }
+  | { readonly ok: true; readonly timing: StreamedTiming; readonly peakRssMb: number; readonly processPeakRssMb: number; readonly atPeak: MemoryAtPeak }
   | { readonly ok: false; readonly error: string };
 
 async function main(): Promise<StreamedChildMessage> {
@@ -26,9 +27,9 @@ async function main(): Promise<StreamedChildMessage> {
       await target.fresh();
     }
     (globalThis as { gc?: () => void }).gc?.();
-    const { value: timing, peakRssMb } = await withPeakRss(() => streamedLiveRun(target, n, runId));
+    const { value: timing, peakRssMb, atPeak } = await withPeakRss(() => streamedLiveRun(target, n, runId));
     // The process's high-water mark: the warm-up, start-up and the measured run, whichever was highest.
-    return { ok: true, timing, peakRssMb, processPeakRssMb: processPeakRssMb() };
+    return { ok: true, timing, peakRssMb, processPeakRssMb: processPeakRssMb(), atPeak };
   } finally {
     await target.close();
   }

@@ -6,7 +6,7 @@
  * against what it wrote with its two floors.
  */
 import { Mode } from '../src/domain/mode.js';
-import type { BenchArgs } from './args.js';
+import { PGLITE_SKIPPED, type BenchArgs } from './args.js';
 import { classifyStreamed, copyChangedFloor, readAddressesFloor, settleHeld } from './classify-measures.js';
 import { launchDbosPeer } from './dbos-peer.js';
 import { classifyHeld, copyFloor, cutAndEnact, pgDumpBackup, pinAndCut, wholeRun, type RunTiming } from './measures.js';
@@ -55,6 +55,8 @@ export interface WorkerResult {
   readonly processPeakRssMb: number;
   readonly seconds: number;
   readonly error: string | null;
+  /** Sizes asked for but not measured on this target, and why (PGlite above PGLITE_MAX_ROWS); absent in older results. */
+  readonly skippedSizes?: readonly { readonly n: number; readonly why: string }[];
 }
 
 const log = (line: string) => { process.stderr.write(`${line}\n`); };
@@ -147,6 +149,8 @@ export async function runWorker(worker: 'postgres' | 'pglite' | 'dbos', args: Be
   let serverVersion = '';
   let error: string | null = null;
   let target: ScratchTarget | null = null;
+  const skippedSizes = worker === 'pglite' ? args.pgliteSkipped.map((n) => ({ n, why: PGLITE_SKIPPED })) : [];
+  for (const { n, why } of skippedSizes) log(`  pglite n=${n}: skipped (${why})`);
   try {
     target = await openScratch(worker === 'pglite' ? 'pglite' : 'postgres', args.dsn);
     const opened = target;
@@ -157,7 +161,7 @@ export async function runWorker(worker: 'postgres' | 'pglite' | 'dbos', args: Be
       sizes.push(...(await measureDbos(opened, args)));
     } else {
       await measureSize(opened, 500, 1);
-      for (const n of args.sizes) sizes.push(await measureSize(opened, n, args.reps));
+      for (const n of worker === 'pglite' ? args.pgliteSizes : args.sizes) sizes.push(await measureSize(opened, n, args.reps));
     }
   } catch (caught) {
     error = caught instanceof Error ? `${caught.name}: ${caught.message}` : String(caught);
@@ -165,5 +169,5 @@ export async function runWorker(worker: 'postgres' | 'pglite' | 'dbos', args: Be
   } finally {
     await target?.close().catch((e: unknown) => { log(`  could not drop the scratch database: ${String(e)}`); });
   }
-  return { worker, serverVersion, sizes, processPeakRssMb: processPeakRssMb(), seconds: (performance.now() - started) / 1000, error };
+  return { worker, serverVersion, sizes, processPeakRssMb: processPeakRssMb(), seconds: (performance.now() - started) / 1000, error, skippedSizes };
 }
