@@ -24,7 +24,7 @@ export interface MachineBinding {
   readonly policy: ApprovalPolicy;
   readonly logger: Logger;
   /** Awaited by every writing phase before it enters its executor (see `PhaseBinding.beforeEffect`). */
-  readonly beforeEffect?: () => Promise<void>;
+  readonly beforeEffect?: () => Promise<{ readonly recorded: Promise<void> }>;
   /** This process's hold on the run, checked by the executor inside each phase's transaction. */
   readonly holdToken?: string;
 }
