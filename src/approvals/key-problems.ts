@@ -6,18 +6,25 @@ import { createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
  * so a wrong file is named as such instead of surfacing as a crypto library's message, or not at all.
  */
 export function privateKeyProblem(pem: string): string | null {
+  const parsed = privateKeyOf(pem);
+  return 'problem' in parsed ? parsed.problem : null;
+}
+
+/** The Ed25519 private key of a PEM text, or what is wrong with it (see {@link privateKeyProblem}): parsed once, to check and to sign with. */
+export function privateKeyOf(pem: string): { readonly key: KeyObject } | { readonly problem: string } {
+  const problem = (text: string) => ({ problem: text });
   const text = pem.trim();
-  if (text === '') return 'is empty';
-  if (/-----BEGIN (?:RSA |EC )?PUBLIC KEY-----/.test(text)) return 'holds a public key (.pub); give the private key (.key) from `cutter keys generate`';
-  if (text.includes('-----BEGIN CERTIFICATE-----')) return 'holds a certificate, not a private key; give the private key (.key) from `cutter keys generate`';
+  if (text === '') return problem('is empty');
+  if (/-----BEGIN (?:RSA |EC )?PUBLIC KEY-----/.test(text)) return problem('holds a public key (.pub); give the private key (.key) from `cutter keys generate`');
+  if (text.includes('-----BEGIN CERTIFICATE-----')) return problem('holds a certificate, not a private key; give the private key (.key) from `cutter keys generate`');
   if (text.includes('-----BEGIN ENCRYPTED PRIVATE KEY-----') || /Proc-Type: 4,ENCRYPTED/.test(text)) {
-    return 'holds a private key encrypted with a passphrase, which cutter cannot use: give an unencrypted Ed25519 key (kept private by its file mode, 0600)';
+    return problem('holds a private key encrypted with a passphrase, which cutter cannot use: give an unencrypted Ed25519 key (kept private by its file mode, 0600)');
   }
-  if (!text.includes('-----BEGIN')) return 'is not a PEM key (no -----BEGIN line); give the private key (.key) from `cutter keys generate`';
+  if (!text.includes('-----BEGIN')) return problem('is not a PEM key (no -----BEGIN line); give the private key (.key) from `cutter keys generate`');
   const key = parsedKey(text, createPrivateKey, 'private');
-  if (typeof key === 'string') return key;
-  if (key.asymmetricKeyType !== 'ed25519') return `holds a key of type ${typeName(key.asymmetricKeyType)}, not Ed25519; make one with \`cutter keys generate\``;
-  return null;
+  if (typeof key === 'string') return problem(key);
+  if (key.asymmetricKeyType !== 'ed25519') return problem(`holds a key of type ${typeName(key.asymmetricKeyType)}, not Ed25519; make one with \`cutter keys generate\``);
+  return { key };
 }
 
 /** What is wrong with a PEM text offered as an approver's public key, or null when it is an Ed25519 public key. */

@@ -2,7 +2,7 @@ import { createPrivateKey, createPublicKey, generateKeyPairSync, sign, verify, t
 import { canonicalJson } from '../domain/hashing.js';
 import type { Approval, ApprovalClaims } from '../domain/approval.js';
 import { InvalidInput } from '../errors/index.js';
-import { privateKeyProblem } from './key-problems.js';
+import { privateKeyOf } from './key-problems.js';
 
 /** An approver's Ed25519 key pair, PEM-encoded. The private key stays with the approver. */
 export interface ApproverKeyPair {
@@ -42,9 +42,10 @@ export function signApproval(claims: ApprovalClaims, privateKeyPem: string): App
   // Callers may not be TypeScript: a missing argument or a wrong key is named, not a TypeError from node:crypto.
   if (typeof claims !== 'object' || claims === null || Array.isArray(claims)) throw new InvalidInput('claims', 'must be the approval claims object (gate, runId, changeSetId, planHash, approver, reason, issuedAt, expiresAt)');
   if (typeof privateKeyPem !== 'string') throw new InvalidInput('privateKeyPem', 'must be the approver\'s Ed25519 private key as PEM text');
-  const problem = privateKeyProblem(privateKeyPem);
-  if (problem !== null) throw new InvalidInput('privateKeyPem', `the key ${problem}`);
-  return { ...claims, signature: signBytes(signedBytesOf(claims), privateKeyPem) };
+  const parsed = privateKeyOf(privateKeyPem);
+  if ('problem' in parsed) throw new InvalidInput('privateKeyPem', `the key ${parsed.problem}`);
+  // The key checked is the key used: parsed once.
+  return { ...claims, signature: sign(null, signedBytesOf(claims), parsed.key).toString('base64') };
 }
 
 /** An Ed25519 signature (base64) of `bytes` by a private key (PEM). */

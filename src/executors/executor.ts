@@ -25,6 +25,12 @@ export interface ExecutionContext {
    * inside the phase's transaction and refuses (`E_RUN_BUSY`) if another process has taken the run.
    */
   readonly holdToken?: string;
+  /**
+   * The run's record that it entered this phase (record before effect), still being written: given only to an executor
+   * that {@link Executor.awaitsRecordBeforeCommit}, which awaits it before its phase commits and commits nothing if it
+   * rejects. An executor without that flag is entered only once the record is written.
+   */
+  readonly recorded?: Promise<void>;
 }
 
 /** What enactment does: enact the drafts at `addresses` (superseding what they replace), and retire `retire`. */
@@ -82,6 +88,11 @@ export interface Executor {
   readonly mode: Mode;
   /** A name for logs and reports, never a credential. */
   readonly name: string;
+  /**
+   * True if each phase of this executor awaits `ctx.recorded` before it commits (and rolls back if it rejects): the
+   * runner may then start a phase while the record of its start is still being written, instead of before.
+   */
+  readonly awaitsRecordBeforeCommit?: boolean;
 
   /** Non-mutating readiness check of the target (reachable, schema version, switch readable). */
   precheck(ctx: { readonly runId: string; readonly mode: Mode; readonly signal?: AbortSignal }): Promise<PrecheckReport>;

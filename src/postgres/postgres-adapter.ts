@@ -53,6 +53,8 @@ const refusingProvider: ConnectionProvider = () => Promise.reject(new Collaborat
  */
 export class PostgresLiveExecutionAdapter extends LiveExecutionAdapter {
   readonly name: string;
+  /** Every phase awaits `ctx.recorded` just before its COMMIT, so a run may start it while that record is being written. */
+  readonly awaitsRecordBeforeCommit = true;
   readonly #provider: ConnectionProvider;
   readonly #backupRunner: BackupRunner;
   readonly #chunkSize: number;
@@ -109,16 +111,32 @@ export class PostgresLiveExecutionAdapter extends LiveExecutionAdapter {
       if (ctx.holdToken !== undefined) await assertRunHold(session, ctx.runId, ctx.holdToken);
       // One LIVE run writes to a target at a time: every writing phase takes or renews the lease in its transaction.
       if (role === DbRole.Exec) await acquireTarget(session, ctx.runId, phase, this.#leaseSeconds);
-      const recorded = await findPhaseRecord<T>(session, ctx.runId, phase);
-      if (recorded !== undefined) {
-        // A record is trusted only if the database agrees with it: a forged one stops the run, never skips the phase.
-        await assertPhaseRecordAgrees(session, ctx.runId, phase, ctx.changeSet.changeSetId, recorded);
-        return compact === undefined ? (freezeResult(recorded as object) as T) : compact.replay(session, recorded);
-      }
-      const result = await work(session);
-      await recordPhase(session, role, ctx.runId, phase, ctx.changeSet.changeSetId, compact === undefined ? result : compact.record(result));
+      const result = await this.#replayOrWork(session, ctx, phase, role, work, compact);
+      // Record before effect: the run's record that it entered this phase, written beside the phase's work on a
+      // session of its own, commits before this does; if it failed (the run is no longer this process's), this rolls back.
+      await ctx.recorded;
       return result;
     }), rows);
+  }
+
+  /** The phase's work and its record, or, if this run already committed the phase, its replay from that record. */
+  async #replayOrWork<T>(
+    session: DbSession,
+    ctx: ExecutionContext,
+    phase: string,
+    role: DbRole,
+    work: (session: DbSession) => Promise<T>,
+    compact?: { record: (result: T) => unknown; replay: (session: DbSession, recorded: unknown) => Promise<T> },
+  ): Promise<T> {
+    const recorded = await findPhaseRecord<T>(session, ctx.runId, phase);
+    if (recorded !== undefined) {
+      // A record is trusted only if the database agrees with it: a forged one stops the run, never skips the phase.
+      await assertPhaseRecordAgrees(session, ctx.runId, phase, ctx.changeSet.changeSetId, recorded);
+      return compact === undefined ? (freezeResult(recorded as object) as T) : compact.replay(session, recorded);
+    }
+    const result = await work(session);
+    await recordPhase(session, role, ctx.runId, phase, ctx.changeSet.changeSetId, compact === undefined ? result : compact.record(result));
+    return result;
   }
 
   /**

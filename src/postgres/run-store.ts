@@ -97,9 +97,9 @@ export class PostgresRunStore implements RunStore {
    * (`synchronous_commit = off` for this transaction only): the caller vouches that a synchronous commit in this
    * database follows (see {@link WriteDurability}).
    */
-  record(runId: string, entries: readonly JournalEntry[], latest: { snapshot: unknown; state: string; status: string } | null, fence?: WriteFence, durability: WriteDurability = WriteDurability.Now): Promise<void> {
+  record(runId: string, entries: readonly JournalEntry[], latest: { snapshot: unknown; state: string; status: string } | null, fence?: WriteFence, durability: WriteDurability = WriteDurability.Now, underway?: () => void): Promise<void> {
     if (latest === null && entries.length === 0) return Promise.resolve();
-    return this.#write(runId, { entries, latest, fence, flushLater: durability === WriteDurability.WithNextCommit });
+    return this.#write(runId, { entries, latest, fence, flushLater: durability === WriteDurability.WithNextCommit, ...(underway === undefined ? {} : { underway }) });
   }
 
   migrate(runId: string, migration: StoredMigration): Promise<boolean> {
@@ -142,12 +142,14 @@ export class PostgresRunStore implements RunStore {
   }
 
   /** One fenced statement: the journal entries and/or the snapshot, only while the fence holds (if given). */
-  #write(runId: string, write: { entries: readonly JournalEntry[]; latest: FencedWrite['latest']; fence: WriteFence | undefined; flushLater?: boolean }): Promise<void> {
+  #write(runId: string, write: { entries: readonly JournalEntry[]; latest: FencedWrite['latest']; fence: WriteFence | undefined; flushLater?: boolean; underway?: () => void }): Promise<void> {
     const { entries, latest, fence } = write;
     const { text, values } = fencedWriteQuery(runId, {
       version: fence?.snapshotVersion ?? null, holdToken: fence?.holdToken ?? null, entries, latest, ...(write.flushLater === true ? { flushLater: true } : {}),
     });
     return this.#admin(async (s) => {
+      // The session is this write's: the one statement below locks only the run's row and its journal's.
+      write.underway?.();
       const { rows } = await journalWrite(s, runId, text, values);
       if (rows[0]?.n === 1) return;
       const stored = (await s.query<{ v: number }>('SELECT snapshot_version AS v FROM cutter.runs WHERE run_id = $1', [runId])).rows[0];

@@ -24,7 +24,7 @@ export interface MachineBinding {
   readonly policy: ApprovalPolicy;
   readonly logger: Logger;
   /** Awaited by every writing phase before it enters its executor (see `PhaseBinding.beforeEffect`). */
-  readonly beforeEffect?: () => Promise<void>;
+  readonly beforeEffect?: () => Promise<{ readonly recorded: Promise<void> }>;
   /** This process's hold on the run, checked by the executor inside each phase's transaction. */
   readonly holdToken?: string;
 }
@@ -54,8 +54,18 @@ export function bindRunMachine({ machine, runId, executor, killSwitch, plan, pol
     const { changeSetId, planHash } = pinnedChangeSet(context);
     return { gate, runId, changeSetId, planHash, initiator: context.initiator };
   };
-  /** Why the event's approval may not be collected at `gate` (its signature and binding, then the policy), or null. */
+  // The run asks about one approval up to three times in one step (approve's check, send's check, the transition),
+  // with the same event and context: the first answer stands, so its signature is verified once and the answers agree.
+  const judged = new WeakMap<RunEvent, { gate: Gate; context: RunContext; refusal: { code: string; reason: string } | null }>();
   const refusalAt = (gate: Gate, context: RunContext, event: RunEvent): { code: string; reason: string } | null => {
+    const seen = judged.get(event);
+    if (seen !== undefined && seen.gate === gate && seen.context === context) return seen.refusal;
+    const refusal = judge(gate, context, event);
+    judged.set(event, { gate, context, refusal });
+    return refusal;
+  };
+  /** Why the event's approval may not be collected at `gate` (its signature and binding, then the policy), or null. */
+  const judge = (gate: Gate, context: RunContext, event: RunEvent): { code: string; reason: string } | null => {
     const check = checkApproval((event as { approval?: unknown }).approval, expectationFor(gate, context), policy);
     if (!check.ok) return { code: 'E_APPROVAL_INVALID', reason: `${check.refusal}: ${check.detail}` };
     const admission = admitApproval(resolved, gate, risk(), context, approvalRecordOf(context, event, gate), now());

@@ -151,10 +151,17 @@ export function createRunOf(release: MachineRelease, options: CreateRunOptions |
   };
   // Before a phase writes: the event that started it (an approval, a resume) and the run in that phase are stored, and
   // the target is given back from where the run last parked. A crash from here on leaves a stored run that says so.
-  const beforeEffect = async (): Promise<void> => {
+  // The phase may start once that write has its session (it then waits for nothing the phase holds), if its executor
+  // awaits the write before it commits: the record still lands before the effect, a round trip and a commit sooner.
+  const beforeEffect = async (): Promise<{ recorded: Promise<void> }> => {
     await new Promise((resolve) => setImmediate(resolve));
     await targetReleased;
-    await journal?.flush();
+    if (journal === undefined) return { recorded: Promise.resolve() };
+    const recorded = journal.flush();
+    // Its failure is the phase's to meet (awaited before the executor is entered, or before the phase commits).
+    recorded.catch(() => undefined);
+    await (journal.underway?.() ?? recorded);
+    return { recorded };
   };
 
   const machine = bindRunMachine({

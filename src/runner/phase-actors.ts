@@ -26,9 +26,11 @@ export interface PhaseBinding {
   readonly logger: Logger;
   /**
    * Awaited before the phase's own locks are read and its executor entered: the runner stores the event that started
-   * the phase first, so a crash inside the phase leaves a stored run that is in it (record before effect).
+   * the phase first, so a crash inside the phase leaves a stored run that is in it (record before effect). It resolves
+   * with that write (`recorded`) once the phase may start beside it: an executor that awaits the record before it
+   * commits (`awaitsRecordBeforeCommit`) is handed it, any other is entered only once it is written.
    */
-  readonly beforeEffect?: () => Promise<void>;
+  readonly beforeEffect?: () => Promise<{ readonly recorded: Promise<void> }>;
   /** This process's hold on the run, handed to the executor to check inside the phase's transaction. */
   readonly holdToken?: string;
 }
@@ -37,13 +39,17 @@ export interface PhaseBinding {
  * The phase's own locks, checked before the executor is entered: the executor is of the run's mode (I1, I2, I4) and,
  * for LIVE, the kill switch reads ON now (I3, the phase lock).
  */
-function enterPhase(binding: PhaseBinding, input: PhaseInput, phase: string, signal: AbortSignal): ExecutionContext {
+function enterPhase(binding: PhaseBinding, input: PhaseInput, phase: string, signal: AbortSignal, recorded: Promise<void> | undefined): ExecutionContext {
   if (!executorFitsMode(binding.executor, input.mode)) {
     if (input.mode === Mode.Live) throw new LiveAdapterRequired(phase, describeExecutor(binding.executor));
     throw new ExecutorModeMismatch(input.mode, isLiveAdapter(binding.executor) ? Mode.Live : binding.executor.mode);
   }
   if (input.mode === Mode.Live) assertExecutionEnabled(binding.killSwitch, phase, KillSwitchLock.Phase);
-  return { runId: input.runId, mode: input.mode, changeSet: input.changeSet, signal, ...(binding.holdToken === undefined ? {} : { holdToken: binding.holdToken }) };
+  return {
+    runId: input.runId, mode: input.mode, changeSet: input.changeSet, signal,
+    ...(binding.holdToken === undefined ? {} : { holdToken: binding.holdToken }),
+    ...(recorded === undefined ? {} : { recorded }),
+  };
 }
 
 /** Wraps a phase body with its locks and a start/finish log line. */
@@ -53,8 +59,11 @@ function phaseActor<TOutput, TInput extends PhaseInput>(
   body: (ctx: ExecutionContext, input: TInput) => Promise<TOutput>,
 ) {
   return fromPromise<TOutput, TInput>(async ({ input, signal }) => {
-    await binding.beforeEffect?.();
-    const ctx = enterPhase(binding, input, phase, signal);
+    const recorded = (await binding.beforeEffect?.())?.recorded;
+    // Record before effect: an executor that awaits the record before its commit may start beside it; any other waits here.
+    const beside = recorded !== undefined && binding.executor.awaitsRecordBeforeCommit === true;
+    if (recorded !== undefined && !beside) await recorded;
+    const ctx = enterPhase(binding, input, phase, signal, beside ? recorded : undefined);
     const log = binding.logger.child({ phase });
     const started = performance.now();
     log.info({ changeSetId: input.changeSet.changeSetId }, 'phase started');

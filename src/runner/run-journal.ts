@@ -14,6 +14,13 @@ export interface RunJournal {
   snapshot(persisted: unknown, view: RunView): void;
   /** Resolves when everything recorded so far is durable; rejects if a write failed. */
   flush(): Promise<void>;
+  /**
+   * Optional: resolves once every write of what was recorded so far is done but the last, and that one has its session
+   * and waits for nothing a phase can hold (see `RunStore.record`). A phase may then start while the last write is
+   * finishing, if its executor awaits {@link RunJournal.flush} before it commits. Never rejects; without it, a phase
+   * starts only after `flush`.
+   */
+  underway?(): Promise<void>;
 }
 
 /** Reduces an event to plain JSON: `Error` objects would otherwise serialise to `{}` and lose what happened. */

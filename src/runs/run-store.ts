@@ -111,9 +111,12 @@ export interface RunStore {
    * Optional: appends journal entries and saves the latest snapshot together, atomically (one transaction, one
    * commit), so a stored snapshot is never behind its journal. Stores without it get the two calls above, in order.
    * `durability` (Default: `now`) may let the write resolve before it is flushed (see {@link WriteDurability}); a store
-   * that cannot tell the two apart writes it as `now`.
+   * that cannot tell the two apart writes it as `now`. `underway`, if given, is called once the write has its session
+   * and its statement is about to be sent: from then on it waits for nothing but the locks of the rows it writes (the
+   * run's row and journal), which no phase takes (see `RunJournal.underway`). A store that cannot tell may call
+   * it when the write is done, or never.
    */
-  record?(runId: string, entries: readonly JournalEntry[], latest: { snapshot: unknown; state: string; status: string } | null, fence?: WriteFence, durability?: WriteDurability): Promise<void>;
+  record?(runId: string, entries: readonly JournalEntry[], latest: { snapshot: unknown; state: string; status: string } | null, fence?: WriteFence, durability?: WriteDurability, underway?: () => void): Promise<void>;
   /**
    * Optional: a run whose plan the target pins (`plan` and `planHash` null) stored together with this process's hold on
    * it, in one statement (one commit, one round trip), for a run id nobody else can know yet. `durability` as for

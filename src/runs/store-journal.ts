@@ -34,10 +34,14 @@ export function storeJournal(store: RunStore, runId: string, firstSeq: number, f
   let unready = false;
   let tail: Promise<void> = ready === undefined ? Promise.resolve() : ready.then(() => undefined, (error: unknown) => { unready = true; failure ??= error; });
   let queued = false;
+  // The last scheduled write has its session (or is done, or was never sent): see RunJournal.underway.
+  let underway: Promise<void> = Promise.resolve();
 
   const schedule = (): void => {
     if (queued) return;
     queued = true;
+    let started: () => void = () => undefined;
+    underway = new Promise<void>((resolve) => { started = resolve; });
     tail = tail.then(async () => {
       queued = false;
       if (unready) return;
@@ -47,14 +51,14 @@ export function storeJournal(store: RunStore, runId: string, firstSeq: number, f
       snapshot = null;
       if (store.record !== undefined) {
         // A batch of events alone is rare (its snapshot follows in the same turn): it waits for the flush, to be safe.
-        await store.record(runId, batch, latest?.stored ?? null, fence, latest?.durability ?? WriteDurability.Now);
+        await store.record(runId, batch, latest?.stored ?? null, fence, latest?.durability ?? WriteDurability.Now, started);
         return;
       }
       await store.appendJournal(runId, batch, fence);
       if (latest !== null) await store.saveSnapshot(runId, latest.stored.snapshot, latest.stored.state, latest.stored.status, fence);
     }).catch((error: unknown) => {
       failure ??= error;
-    });
+    }).finally(() => { started(); });
   };
 
   return {
@@ -73,5 +77,6 @@ export function storeJournal(store: RunStore, runId: string, firstSeq: number, f
       await tail;
       if (failure !== null) throw failure instanceof Error ? failure : new Error('a run store write failed', { cause: failure });
     },
+    underway: () => underway,
   };
 }

@@ -57,4 +57,35 @@ describe('the store journal', () => {
       'cutting now', 'awaitingEnactApproval now', 'halted now', 'enacting now', 'completed now',
     ]);
   });
+
+  it('says a write is underway once the store has its session, before it is done; without the store saying so, once it is done', async () => {
+    const seen: string[] = [];
+    let finish: () => void = () => undefined;
+    const signalling: RunStore = Object.assign(new MemoryRunStore(), {
+      record: async (_runId: string, _entries: readonly JournalEntry[], _latest: unknown, _fence: unknown, _durability: unknown, underway?: () => void) => {
+        underway?.();
+        await new Promise<void>((resolve) => { finish = resolve; });
+        seen.push('written');
+      },
+    });
+    const journal = storeJournal(signalling, 'run-4', 1, { snapshotVersion: 1 });
+    journal.event({ type: 'START' });
+    const underway = journal.underway?.();
+    const flushed = journal.flush();
+    await underway;
+    seen.push('underway');
+    finish();
+    await flushed;
+    expect(seen).toEqual(['underway', 'written']);
+
+    seen.length = 0;
+    const silent: RunStore = Object.assign(new MemoryRunStore(), {
+      record: async () => { await new Promise((resolve) => setImmediate(resolve)); seen.push('written'); },
+    });
+    const quiet = storeJournal(silent, 'run-5', 1, { snapshotVersion: 1 });
+    quiet.event({ type: 'START' });
+    await quiet.underway?.();
+    seen.push('underway');
+    expect(seen).toEqual(['written', 'underway']);
+  });
 });
