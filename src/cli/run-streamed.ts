@@ -54,7 +54,10 @@ export async function startStreamedRun(
   options: StreamedRunOptions & { readonly inspect?: RunInspector | undefined },
 ): Promise<void> {
   const runId = randomUUID();
-  const { staged, facts } = await pinSourceRows(session.target.provider, runId, counted(allSourceRows(files), terminal), { retireWithin: retireWithin(options) });
+  // Planning reads the sources twice; the first pass, over every row, is the one worth a progress line.
+  let passes = 0;
+  const sources = () => (passes++ === 0 ? counted(allSourceRows(files), terminal) : allSourceRows(files));
+  const { staged, facts } = await pinSourceRows(session.target.provider, runId, sources, { retireWithin: retireWithin(options) });
   if (facts === null) {
     if (options.json) terminal.line(JSON.stringify({ nothingToChange: true, counts: staged.counts, target: session.target.description }, null, 2));
     else terminal.line(terminal.green(`nothing to change: the target already holds these sources (${countsLine(staged)}); no run was started`));

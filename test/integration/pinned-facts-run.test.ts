@@ -49,7 +49,7 @@ describe.each(TARGET_KINDS)('runs of a pinned plan known by its facts, on %s', (
   /** Pins the rows for a new run and starts it from the facts; returns the run parked at SG_1 and the facts. */
   async function pinnedAtCut(rows: readonly Raw[], retireWithin: readonly string[] | null = []) {
     const runId = crypto.randomUUID();
-    const { staged, facts } = await pinSourceRows(target.provider, runId, streamOf(rows), { retireWithin });
+    const { staged, facts } = await pinSourceRows(target.provider, runId, () => streamOf(rows), { retireWithin });
     if (facts === null) throw new Error('nothing to change');
     const run = await createDurableRun({ store, mode: Mode.Live, pinnedPlan: facts, initiator: 'carol', approvals: policy, executor: adapter(), killSwitch });
     run.start();
@@ -112,7 +112,7 @@ describe.each(TARGET_KINDS)('runs of a pinned plan known by its facts, on %s', (
 
   it('sources the target already holds pin nothing', async () => {
     await enacted(rowsOf(3));
-    const again = await pinSourceRows(target.provider, crypto.randomUUID(), streamOf(rowsOf(3)), { retireWithin: [] });
+    const again = await pinSourceRows(target.provider, crypto.randomUUID(), () => streamOf(rowsOf(3)), { retireWithin: [] });
     expect(again.facts).toBeNull();
     expect(again.staged.counts).toEqual({ new: 0, changed: 0, retire: 0, unchanged: 3 });
     expect(await countRows(target, 'pinned_plans')).toBe(1);
@@ -148,7 +148,7 @@ describe.each(TARGET_KINDS)('runs of a pinned plan known by its facts, on %s', (
 
   it('a pinned plan is refused for a DRYRUN run and for an executor that cannot work from a pin', async () => {
     const runId = crypto.randomUUID();
-    const { facts } = await pinSourceRows(target.provider, runId, streamOf(rowsOf(2)), { retireWithin: [] });
+    const { facts } = await pinSourceRows(target.provider, runId, () => streamOf(rowsOf(2)), { retireWithin: [] });
     if (facts === null) throw new Error('nothing to change');
     await expect(createDurableRun({ store, mode: Mode.DryRun, pinnedPlan: facts, initiator: 'carol', approvals: policy, killSwitch })).rejects.toMatchObject({ code: 'E_INVALID_INPUT', field: 'pinnedPlan' });
     await expect(createDurableRun({ store, mode: Mode.Live, pinnedPlan: facts, runId: 'another-run', initiator: 'carol', approvals: policy, executor: adapter(), killSwitch })).rejects.toMatchObject({ code: 'E_INVALID_INPUT', field: 'runId' });

@@ -39,6 +39,9 @@ async function source(rows: readonly unknown[]): Promise<string> {
   return path;
 }
 
+/** The files' rows, read again from the start at each call, as stagePlan reads them (twice). */
+const opener = (files: Awaited<ReturnType<typeof expandSources>>) => () => allSourceRows(files);
+
 const kb = (sections: Record<string, string>) => Object.entries(sections).map(([slug, body]) => ({ address: `kb/${slug}`, title: slug, body }));
 
 async function rejection(promise: Promise<unknown>): Promise<unknown> {
@@ -67,7 +70,7 @@ describe.each(TARGET_KINDS)('a plan streamed into %s', (kind) => {
     try {
       await session.query('BEGIN');
       try {
-        const staged = await stagePlan(session, allSourceRows(await expandSources(paths)), retireWithin);
+        const staged = await stagePlan(session, opener(await expandSources(paths)), retireWithin);
         const addresses = [];
         for await (const a of stagedAddresses(session, true)) addresses.push(a);
         const rows = [];
