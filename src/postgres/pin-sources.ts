@@ -40,14 +40,14 @@ function pinOf(runId: string): ChangeSetSink {
  * @throws {PlanInvalid} {@link PlanConflict} as stagePlan refuses; {@link TargetNotReady} for a target whose Cutter
  *   schema is missing or older than this release's.
  */
-export function pinSourceRows(
+export async function pinSourceRows(
   provider: ConnectionProvider,
   runId: string,
   sources: StreamedSources,
   options: PinSourcesOptions,
 ): Promise<{ staged: StagedPlan; facts: PinnedPlanFacts | null }> {
   if (typeof sources !== 'function') throw new InvalidInput('sources', 'must be a function that opens the rows again each time it is called: planning reads them twice');
-  return inTransaction(provider, DbRole.Exec, undefined, async (session) => {
+  return await inTransaction(provider, DbRole.Exec, undefined, async (session) => {
     // What precheck would refuse later (no schema, an older one) is refused before a row is read.
     assertSchemaVersion(await schemaVersionOf(session).catch(() => 0), LATEST_SCHEMA_VERSION);
     const staged = await stagePlan(session, sources, options.retireWithin, pinOf(runId));

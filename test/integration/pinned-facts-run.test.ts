@@ -10,6 +10,7 @@ import { contentDigestOf, planHashOf } from '../../src/domain/change-set.js';
 import { validateCutplan, type Cutplan } from '../../src/domain/cutplan.js';
 import { writesVersion } from '../../src/domain/iu.js';
 import { Mode } from '../../src/domain/mode.js';
+import { InvalidInput } from '../../src/errors/index.js';
 import { InMemoryKillSwitch } from '../../src/kill-switch/index.js';
 import { snapshotBackupRunner } from '../../src/postgres/backups/snapshot-runner.js';
 import { classifyPlan } from '../../src/postgres/classify.js';
@@ -115,6 +116,11 @@ describe.each(TARGET_KINDS)('runs of a pinned plan known by its facts, on %s', (
     const again = await pinSourceRows(target.provider, crypto.randomUUID(), () => streamOf(rowsOf(3)), { retireWithin: [] });
     expect(again.facts).toBeNull();
     expect(again.staged.counts).toEqual({ new: 0, changed: 0, retire: 0, unchanged: 3 });
+    expect(await countRows(target, 'pinned_plans')).toBe(1);
+    // Rows that can be read only once cannot be planned: the change set's rows are read a second time.
+    const once = pinSourceRows(target.provider, crypto.randomUUID(), streamOf(rowsOf(4)) as never, { retireWithin: [] });
+    await expect(once).rejects.toBeInstanceOf(InvalidInput);
+    await expect(once).rejects.toThrow(/sources.*opens the rows again/);
     expect(await countRows(target, 'pinned_plans')).toBe(1);
   }, 120_000);
 

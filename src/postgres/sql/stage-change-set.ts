@@ -101,7 +101,8 @@ class SourceReader {
     // Pass 1 validated a row with this address and content hash, so this title and body (they hash to it); only the
     // source, outside the hash, is checked again.
     const { address, title, body, source } = (typeof raw === 'object' && raw !== null ? raw : {}) as Record<string, unknown>;
-    const same = address === wanted.address && typeof title === 'string' && typeof body === 'string' && contentHashOf(title, body) === wanted.content_hash;
+    const same = address === wanted.address && typeof title === 'string' && typeof body === 'string' && title.isWellFormed() && body.isWellFormed()
+      && contentHashOf(title, body) === wanted.content_hash;
     if (!same) throw changedSince(wanted.ord, `${origin}: is not the row read a moment ago (${wanted.address})`);
     const checked = sourceSchema.safeParse(source);
     if (!checked.success) throw changedSince(wanted.ord, `${origin}: its source is no longer valid`);
