@@ -1,6 +1,7 @@
 import { validateRow } from '../../domain/cutplan.js';
 import { PlanLimits } from '../../domain/limits.js';
 import { PlanInvalid, type PlanIssue } from '../../errors/index.js';
+import { sqlStateOf } from '../errors.js';
 import type { DbSession } from '../port.js';
 import { loadStreamedRows, type StageTable } from './stage.js';
 
@@ -60,16 +61,34 @@ export async function stageSourceKeys(session: DbSession, sources: StreamedSourc
     }
   }
   await loadStreamedRows(session, STAGE, fields(), CHUNK_ROWS);
-  // Classification probes the target by each staged address; duplicates, retirements and the scopes group by it.
-  await session.query(`CREATE INDEX ON ${STAGE.name} (address COLLATE "C")`);
-  await session.query(`ANALYZE ${STAGE.name}`);
-  await refuseInvalid(session, issues, actions);
+  const unique = await indexAddresses(session);
+  // The planner knows nothing of a fresh temporary table: the classification's join and aggregate are sized by this.
+  await session.query(`ANALYZE ${STAGE.name} (ord, address)`);
+  await refuseInvalid(session, issues, actions, unique);
   return rows;
 }
 
+/**
+ * Indexes the staged addresses (retirements and the scopes read them in address order), unique if they are: then no
+ * address is given twice and the search for duplicates is skipped. Returns whether they are.
+ */
+async function indexAddresses(session: DbSession): Promise<boolean> {
+  await session.query('SAVEPOINT cutter_stage_unique');
+  try {
+    await session.query(`CREATE UNIQUE INDEX ON ${STAGE.name} (address COLLATE "C")`);
+    await session.query('RELEASE SAVEPOINT cutter_stage_unique');
+    return true;
+  } catch (error) {
+    if (sqlStateOf(error) !== '23505') throw error;
+    await session.query('ROLLBACK TO SAVEPOINT cutter_stage_unique');
+    await session.query(`CREATE INDEX ON ${STAGE.name} (address COLLATE "C")`);
+    return false;
+  }
+}
+
 /** Refuses the plan if a row had issues, an address is given twice, or only some rows carry an action. */
-async function refuseInvalid(session: DbSession, issues: PlanIssue[], actions: { withAction: number; valid: number; firstWithout: number | undefined }): Promise<void> {
-  const duplicates = (await session.query<{ ord: number; address: string; origin: string; first: number }>(`
+async function refuseInvalid(session: DbSession, issues: PlanIssue[], actions: { withAction: number; valid: number; firstWithout: number | undefined }, unique: boolean): Promise<void> {
+  const duplicates = unique ? [] : (await session.query<{ ord: number; address: string; origin: string; first: number }>(`
     SELECT s.ord, s.address, s.origin, m.first FROM ${STAGE.name} s
     JOIN (SELECT address, min(ord) AS first FROM ${STAGE.name} GROUP BY address HAVING count(*) > 1) m ON m.address = s.address
     WHERE s.ord > m.first ORDER BY s.ord`)).rows;
