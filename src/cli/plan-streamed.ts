@@ -3,7 +3,7 @@ import { schemaVersionOf } from '../postgres/migrations/index.js';
 import { DbRole } from '../postgres/port.js';
 import { inRolledBackTransaction } from '../postgres/transaction.js';
 import { stagedAddresses, stagedChangeSet, stagedTouched, stagePlan, type StagedPlan } from '../postgres/sql/streamed-plan.js';
-import { allSourceRows, type SourceFile } from '../planning/source-rows.js';
+import { reopenableSourceRows, type SourceFile } from '../planning/source-rows.js';
 import { counted } from '../text/plural.js';
 import type { PlanOptions } from './commands/plan.js';
 import { ExitCode } from './exit-codes.js';
@@ -37,7 +37,7 @@ export async function runStreamedPlan(files: readonly SourceFile[], target: Open
 type Session = Awaited<ReturnType<OpenTarget['provider']>>;
 
 async function planIn(session: Session, files: readonly SourceFile[], description: string, options: PlanOptions, terminal: Terminal): Promise<ExitCode> {
-  const staged = await stagePlan(session, () => allSourceRows(files), retireWithin(options));
+  const staged = await stagePlan(session, reopenableSourceRows(files), retireWithin(options));
   const { planHash } = staged;
   // Only a changed or retired row has an enacted body to diff (and a target without the schema has none).
   const touched = options.diff && staged.counts.changed + staged.counts.retire > 0;

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Mode } from '../domain/mode.js';
-import { allSourceRows, type SourceFile } from '../planning/source-rows.js';
+import { reopenableSourceRows, type SourceFile } from '../planning/source-rows.js';
 import { pinSourceRows } from '../postgres/pin-sources.js';
 import type { RunInspector } from '../runner/run-inspection.js';
 import { ExitCode } from './exit-codes.js';
@@ -54,9 +54,8 @@ export async function startStreamedRun(
   options: StreamedRunOptions & { readonly inspect?: RunInspector | undefined },
 ): Promise<void> {
   const runId = randomUUID();
-  // Planning reads the sources twice; the first pass, over every row, is the one worth a progress line.
-  let passes = 0;
-  const sources = () => (passes++ === 0 ? counted(allSourceRows(files), terminal) : allSourceRows(files));
+  // Planning reads the sources twice; the first reading, of every row, is the one worth a progress line.
+  const sources = reopenableSourceRows(files, (rows) => counted(rows, terminal));
   const { staged, facts } = await pinSourceRows(session.target.provider, runId, sources, { retireWithin: retireWithin(options) });
   if (facts === null) {
     if (options.json) terminal.line(JSON.stringify({ nothingToChange: true, counts: staged.counts, target: session.target.description }, null, 2));

@@ -13,7 +13,7 @@ import { PlanConflict, PlanInvalid } from '../../src/errors/index.js';
 import { InMemoryKillSwitch } from '../../src/kill-switch/index.js';
 import { loadPlanSources } from '../../src/planning/index.js';
 import { expandSources } from '../../src/planning/plan.js';
-import { allSourceRows } from '../../src/planning/source-rows.js';
+import { reopenableSourceRows } from '../../src/planning/source-rows.js';
 import { snapshotBackupRunner } from '../../src/postgres/backups/snapshot-runner.js';
 import { classifyPlan } from '../../src/postgres/classify.js';
 import { DbRole } from '../../src/postgres/port.js';
@@ -38,9 +38,6 @@ async function source(rows: readonly unknown[]): Promise<string> {
   await writeFile(path, rows.map((r) => JSON.stringify(r)).join('\n'));
   return path;
 }
-
-/** The files' rows, read again from the start at each call, as stagePlan reads them (twice). */
-const opener = (files: Awaited<ReturnType<typeof expandSources>>) => () => allSourceRows(files);
 
 const kb = (sections: Record<string, string>) => Object.entries(sections).map(([slug, body]) => ({ address: `kb/${slug}`, title: slug, body }));
 
@@ -75,7 +72,7 @@ describe.each(TARGET_KINDS)('a plan streamed into %s', (kind) => {
     try {
       await session.query('BEGIN');
       try {
-        const staged = await stagePlan(session, opener(await expandSources(paths)), retireWithin);
+        const staged = await stagePlan(session, reopenableSourceRows(await expandSources(paths)), retireWithin);
         const addresses = [];
         for await (const a of stagedAddresses(session, true)) addresses.push(a);
         const rows = [];
