@@ -85,8 +85,8 @@ class NdjsonLine {
   constructor(readonly text: string, readonly lineNumber: number, readonly index: number, readonly issues: PlanIssue[]) {}
 
   row(origin: string): SourceRow {
-    const line = this;
-    return { origin, get raw() { return line.value(); } };
+    const value = (): unknown => this.value();
+    return { origin, get raw() { return value(); } };
   }
 
   value(): unknown {

@@ -96,10 +96,10 @@ describe('sourceRows', () => {
     const path = join(dir, 'twice.ndjson');
     await writeFile(path, '{"address":"a/b","title":"T","body":"x"}\n{bad\n{"address":"a/c","title":"T","body":"y"}\n');
     const sources = reopenableSourceRows([{ path, kind: 'ndjson' }]);
-    const first = [];
+    const first: unknown[] = [];
     await expect((async () => { for await (const row of sources()) first.push(row.raw); })()).rejects.toBeInstanceOf(PlanInvalid);
     expect(first).toHaveLength(3);
-    const read = [];
+    const read: unknown[] = [];
     for await (const row of sources()) if (row.origin.endsWith('row 2')) read.push(row.raw);
     expect(read).toEqual([{ address: 'a/c', title: 'T', body: 'y' }]);
   });
