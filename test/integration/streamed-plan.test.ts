@@ -133,6 +133,19 @@ describe.each(TARGET_KINDS)('a plan streamed into %s', (kind) => {
     expect((error as PlanInvalid).issues.filter((i) => i.message.includes('duplicates row'))).toHaveLength(2);
   }, 60_000);
 
+  it('refuses an address given twice in a first load (planned in one pass) as loadPlanSources does, and plans it once fixed', async () => {
+    const rows = kb({ a: 'A', b: 'B' });
+    const twice = await source([...rows, { ...rows[0], body: 'again' }]);
+    const error = await rejection(streamed([twice]));
+    expect(error).toBeInstanceOf(PlanInvalid);
+    expect((error as PlanInvalid).issues).toEqual(((await rejection(loadPlanSources([twice]))) as PlanInvalid).issues);
+    const once = await source(rows);
+    const { staged, rows: pinned } = await streamed([once]);
+    expect(staged.counts).toEqual({ new: 2, changed: 0, retire: 0, unchanged: 0 });
+    expect(staged.planHash).toBe(planHashOf((await classifyPlan(target.provider, await loadPlanSources([once]))).plan as Cutplan));
+    expect(pinned.map((r) => r.address)).toEqual(['kb/a', 'kb/b']);
+  }, 60_000);
+
   it('refuses a bad NDJSON line as the file reader does, before anything is classified', async () => {
     const path = join(dir, 'broken.ndjson');
     await writeFile(path, `${JSON.stringify(kb({ a: 'A' })[0])}\n{broken\n`);

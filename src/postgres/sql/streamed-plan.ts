@@ -6,6 +6,7 @@ import type { DbSession } from '../port.js';
 import { CLASSIFY_SQL, MISSING_SQL, type ClassifiedAddress } from './classify-plan.js';
 import { cursorRows } from './cursor.js';
 import { CLASSES, hashChangeSet, sendChangeSet, sendRetirements, type ChangeSetSink } from './stage-change-set.js';
+import { holdsNoVersions, stageFirstLoad } from './stage-first-load.js';
 import { STAGE, stageSourceKeys, type StreamedSources } from './stage-sources.js';
 
 export type { StreamedSourceRow, StreamedSources } from './stage-sources.js';
@@ -48,8 +49,9 @@ const CLASSIFIED = `SELECT s.ord, s.address, coalesce(c.action, 'new') AS action
  * default a temporary table, {@link PLAN_ROWS}; pinSourceRows gives the run's pin), followed by the retirements copied
  * server-side; the body of a row that does not change never crosses the wire. The plan hash is computed from the
  * sink's rows read back in address order through a cursor: the same bytes, so the same hash, as planHashOf over the
- * plan classifyPlan returns for the same rows. The stage stays for the transaction, for {@link stagedAddresses},
- * {@link stagedChangeSet} and {@link stagedTouched}.
+ * plan classifyPlan returns for the same rows. A first load (a target holding no version) is planned in one pass
+ * instead (stageFirstLoad): every row is new, and goes with its body straight into `sink`. The stage stays for the
+ * transaction, for {@link stagedAddresses}, {@link stagedChangeSet} and {@link stagedTouched}.
  *
  * @throws {PlanInvalid} what loadPlanSources and validateCutplan refuse, with the same issues (each row's message
  *   prefixed with its origin); a bad source file's own refusal as its reader throws it; a row that pass 2 does not find
@@ -61,14 +63,17 @@ export async function stagePlan(session: DbSession, sources: StreamedSources, re
   // 1.5 s classification at 100k), and whose hashes and aggregates of a million keys should not spill to disk.
   await session.query('SET LOCAL jit = off');
   await session.query("SET LOCAL work_mem = '64MB'");
-  const rows = await stageSourceKeys(session, sources);
-  await session.query(`CREATE TEMP TABLE ${CLASSES} (ord integer NOT NULL, action text NOT NULL, version integer NOT NULL, supersedes integer, conflict text) ON COMMIT DROP`);
-  const counts = (await schemaVersionOf(session)) > 0 ? await classifyStaged(session, rows, retireWithin) : { new: rows, changed: 0, retire: 0, unchanged: 0 };
-  const rowCount = counts.new + counts.changed + counts.retire;
+  const schemaVersion = await schemaVersionOf(session);
   // Created even for an empty change set, so what reads it back finds it empty.
   if (sink === PLAN_ROWS) await session.query(`CREATE TEMP TABLE ${sink.table.name} (${sink.table.columns.map(([n, t]) => `${n} ${t}`).join(', ')}) ON COMMIT DROP`);
+  await session.query(`CREATE TEMP TABLE ${CLASSES} (ord integer NOT NULL, action text NOT NULL, version integer NOT NULL, supersedes integer, conflict text) ON COMMIT DROP`);
+  // A first load (the target holds no version) needs neither classification nor a second reading: one pass.
+  const firstLoad = (await holdsNoVersions(session, schemaVersion)) ? await stageFirstLoad(session, sources, sink) : null;
+  const rows = firstLoad ?? await stageSourceKeys(session, sources);
+  const counts = firstLoad === null && schemaVersion > 0 ? await classifyStaged(session, rows, retireWithin) : { new: rows, changed: 0, retire: 0, unchanged: 0 };
+  const rowCount = counts.new + counts.changed + counts.retire;
   if (rowCount === 0) return { counts, rowCount, planHash: null, digests: null };
-  const written = counts.new + counts.changed === 0 ? 0 : await sendChangeSet(session, sources, sink);
+  const written = firstLoad ?? (counts.new + counts.changed === 0 ? 0 : await sendChangeSet(session, sources, sink));
   const retired = counts.retire === 0 ? 0 : await sendRetirements(session, sink, written);
   const { planHash, digests } = await hashChangeSet(session, sink);
   if (written + retired !== rowCount || digests.rowCount !== rowCount) {
