@@ -9,7 +9,7 @@ import { STAGE, type StreamedSources } from './stage-sources.js';
 /** Thrown by the first load's rows to abandon it: a row that the two-pass path must report on. */
 class NotPlainFirstLoad extends Error {}
 
-const CHUNK_ROWS = 5000;
+const CHUNK_ROWS = 1000;
 
 /** Whether the target holds no version at all (or has no Cutter schema): then every valid source row is new. */
 export async function holdsNoVersions(session: DbSession, schemaVersion: number): Promise<boolean> {
