@@ -12,7 +12,7 @@ import { InMemoryKillSwitch } from '../src/kill-switch/index.js';
 import { snapshotBackupRunner } from '../src/postgres/backups/snapshot-runner.js';
 import { DbRole, type ConnectionProvider } from '../src/postgres/port.js';
 import { PostgresLiveExecutionAdapter } from '../src/postgres/postgres-adapter.js';
-import { stagePlan, type StreamedSourceRow } from '../src/postgres/sql/streamed-plan.js';
+import { stagePlan, type StreamedSourceRow, type StreamedSources } from '../src/postgres/sql/streamed-plan.js';
 import { copyFloor } from './measures.js';
 import type { meteredProvider } from './metered-provider.js';
 import { readOwnIo } from './proc-stats.js';
@@ -108,13 +108,12 @@ async function measure(step: Step, variant: Variant, meters: Meters, work: () =>
   };
 }
 
-/** The plan's rows as `cutter plan` reads them from sources: unvalidated objects with an origin each. */
-function sourceRows(plan: Cutplan): AsyncIterable<StreamedSourceRow> {
+/** The plan's rows as `cutter plan` reads them from sources (each call reads them again): unvalidated objects with an origin each. */
+function sourceRows(plan: Cutplan): StreamedSources {
   function* rows(): Generator<StreamedSourceRow> {
     for (const [i, r] of plan.rows.entries()) yield { raw: { address: r.address, title: r.title, body: r.body }, origin: `bench:${i + 1}` };
   }
-  const iterator = rows();
-  return { [Symbol.asyncIterator]: () => ({ next: () => Promise.resolve(iterator.next()) }) };
+  return () => ({ [Symbol.asyncIterator]: () => { const iterator = rows(); return { next: () => Promise.resolve(iterator.next()) }; } });
 }
 
 /** `cutter plan`'s streamed planning, as the CLI runs it: cutter_verify, one transaction, rolled back; no retirements. */

@@ -34,8 +34,8 @@ export async function settleHeld(target: ScratchTarget): Promise<void> {
 
 /**
  * Planning's streamed classification (stagePlan, as `cutter plan` and pinSourceRows run it: rows validated, hashed and
- * COPYed into a stage, classified server-side, the change set's plan hash read back through a cursor), as
- * cutter_verify, rolled back. Throws unless exactly N/100 rows are found changed and the rest unchanged.
+ * their keys COPYed into a stage, classified server-side, the sources read again for the change set's rows alone, its
+ * plan hash read back through a cursor), as cutter_verify, rolled back. Throws unless exactly N/100 rows are found changed and the rest unchanged.
  */
 export async function classifyStreamed(target: ScratchTarget, n: number): Promise<number> {
   let counts = { new: -1, changed: -1, retire: -1, unchanged: -1 };

@@ -3,7 +3,7 @@
  * "edited" variant in which every `changedEvery`-th body differs (a later edit of the same documents). benchPlan
  * (plan.ts) is these rows in an array, so every path measures the same content.
  */
-import type { StreamedSourceRow } from '../src/postgres/sql/streamed-plan.js';
+import type { StreamedSourceRow, StreamedSources } from '../src/postgres/sql/streamed-plan.js';
 
 export interface BenchRow { readonly address: string; readonly title: string; readonly body: string }
 
@@ -25,13 +25,13 @@ export function* changedBenchRows(n: number, changedEvery: number): Generator<Be
   for (let i = 0; i < n; i += changedEvery) yield benchRow(i, changedEvery);
 }
 
-/** The rows as planning's streamed sources read them (unvalidated), each with its origin for messages. */
-export function benchSources(n: number, changedEvery = 0): AsyncIterable<StreamedSourceRow> {
+/** The rows as planning's streamed sources read them (unvalidated), each with its origin for messages; each call reads them again. */
+export function benchSources(n: number, changedEvery = 0): StreamedSources {
   function* rows(): Generator<StreamedSourceRow> {
     for (let i = 0; i < n; i++) yield { raw: benchRow(i, changedEvery), origin: `bench row ${i + 1}` };
   }
   // A sync generator read by for await: every row costs a microtask, as a source file's rows do.
-  return { [Symbol.asyncIterator]: () => { const it = rows(); return { next: () => Promise.resolve(it.next()) }; } };
+  return () => ({ [Symbol.asyncIterator]: () => { const it = rows(); return { next: () => Promise.resolve(it.next()) }; } });
 }
 
 /**

@@ -6,7 +6,7 @@ import { Mode } from '../src/domain/mode.js';
 import type { PinnedPlanFacts } from '../src/domain/pinned-plan-facts.js';
 import { pinSourceRows } from '../src/postgres/pin-sources.js';
 import type { ConnectionProvider } from '../src/postgres/port.js';
-import type { StreamedSourceRow } from '../src/postgres/sql/streamed-plan.js';
+import type { StreamedSources } from '../src/postgres/sql/streamed-plan.js';
 import type { Run } from '../src/runner/create-run.js';
 import { createDurableRun, type DurableRunOptions } from '../src/runs/durable-run.js';
 
@@ -23,7 +23,7 @@ export interface PlannedRun {
 export type StreamedRunOptions = Omit<DurableRunOptions, 'mode' | 'plan' | 'pinnedPlan' | 'runId'>;
 
 /** Planning: stage, classify against the target, hash and pin the streamed rows for `runId`, retiring nothing. */
-export async function planStreamed(provider: ConnectionProvider, runId: string, sources: AsyncIterable<StreamedSourceRow>): Promise<PlannedRun> {
+export async function planStreamed(provider: ConnectionProvider, runId: string, sources: StreamedSources): Promise<PlannedRun> {
   const { staged, facts } = await pinSourceRows(provider, runId, sources, { retireWithin: [] });
   if (facts === null) throw new Error(`planning found nothing to change: ${JSON.stringify(staged.counts)}`);
   return { rowCount: staged.rowCount, facts };

@@ -3,7 +3,7 @@ import { schemaVersionOf } from '../postgres/migrations/index.js';
 import { DbRole } from '../postgres/port.js';
 import { inRolledBackTransaction } from '../postgres/transaction.js';
 import { stagedAddresses, stagedChangeSet, stagedTouched, stagePlan, type StagedPlan } from '../postgres/sql/streamed-plan.js';
-import { allSourceRows, type SourceFile } from '../planning/source-rows.js';
+import { reopenableSourceRows, type SourceFile } from '../planning/source-rows.js';
 import { counted } from '../text/plural.js';
 import type { PlanOptions } from './commands/plan.js';
 import { ExitCode } from './exit-codes.js';
@@ -13,9 +13,9 @@ import { asFileChunks, prettyJsonPieces } from './pretty-json-stream.js';
 import type { Terminal } from './terminal.js';
 
 /**
- * `cutter plan` against PostgreSQL, with the plan never held in the process: the sources are read, validated and
- * COPYed into a temporary stage row by row, classified and hashed server-side (stagePlan), and what is printed or
- * written is read back through cursors, in the output `cutter plan` gives for a plan held in memory, byte for byte.
+ * `cutter plan` against PostgreSQL, with the plan never held in the process: the sources are read, validated and their
+ * keys COPYed into a temporary stage row by row, classified server-side, and read again for the change set's rows alone
+ * (stagePlan), and what is printed or written is read back through cursors, in the output `cutter plan` gives for a plan held in memory, byte for byte.
  * Read-only: everything happens in one transaction that is rolled back. `--diff` with `--json` holds the diffs.
  */
 export async function runStreamedPlan(files: readonly SourceFile[], target: OpenTarget, options: PlanOptions, terminal: Terminal): Promise<ExitCode> {
@@ -37,7 +37,7 @@ export async function runStreamedPlan(files: readonly SourceFile[], target: Open
 type Session = Awaited<ReturnType<OpenTarget['provider']>>;
 
 async function planIn(session: Session, files: readonly SourceFile[], description: string, options: PlanOptions, terminal: Terminal): Promise<ExitCode> {
-  const staged = await stagePlan(session, allSourceRows(files), retireWithin(options));
+  const staged = await stagePlan(session, reopenableSourceRows(files), retireWithin(options));
   const { planHash } = staged;
   // Only a changed or retired row has an enacted body to diff (and a target without the schema has none).
   const touched = options.diff && staged.counts.changed + staged.counts.retire > 0;

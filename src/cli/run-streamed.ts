@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Mode } from '../domain/mode.js';
-import { allSourceRows, type SourceFile } from '../planning/source-rows.js';
+import { reopenableSourceRows, type SourceFile } from '../planning/source-rows.js';
 import { pinSourceRows } from '../postgres/pin-sources.js';
 import type { RunInspector } from '../runner/run-inspection.js';
 import { ExitCode } from './exit-codes.js';
@@ -54,7 +54,9 @@ export async function startStreamedRun(
   options: StreamedRunOptions & { readonly inspect?: RunInspector | undefined },
 ): Promise<void> {
   const runId = randomUUID();
-  const { staged, facts } = await pinSourceRows(session.target.provider, runId, counted(allSourceRows(files), terminal), { retireWithin: retireWithin(options) });
+  // Planning reads the sources twice; the first reading, of every row, is the one worth a progress line.
+  const sources = reopenableSourceRows(files, (rows) => counted(rows, terminal));
+  const { staged, facts } = await pinSourceRows(session.target.provider, runId, sources, { retireWithin: retireWithin(options) });
   if (facts === null) {
     if (options.json) terminal.line(JSON.stringify({ nothingToChange: true, counts: staged.counts, target: session.target.description }, null, 2));
     else terminal.line(terminal.green(`nothing to change: the target already holds these sources (${countsLine(staged)}); no run was started`));

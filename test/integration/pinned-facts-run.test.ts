@@ -10,6 +10,7 @@ import { contentDigestOf, planHashOf } from '../../src/domain/change-set.js';
 import { validateCutplan, type Cutplan } from '../../src/domain/cutplan.js';
 import { writesVersion } from '../../src/domain/iu.js';
 import { Mode } from '../../src/domain/mode.js';
+import { InvalidInput } from '../../src/errors/index.js';
 import { InMemoryKillSwitch } from '../../src/kill-switch/index.js';
 import { snapshotBackupRunner } from '../../src/postgres/backups/snapshot-runner.js';
 import { classifyPlan } from '../../src/postgres/classify.js';
@@ -49,7 +50,7 @@ describe.each(TARGET_KINDS)('runs of a pinned plan known by its facts, on %s', (
   /** Pins the rows for a new run and starts it from the facts; returns the run parked at SG_1 and the facts. */
   async function pinnedAtCut(rows: readonly Raw[], retireWithin: readonly string[] | null = []) {
     const runId = crypto.randomUUID();
-    const { staged, facts } = await pinSourceRows(target.provider, runId, streamOf(rows), { retireWithin });
+    const { staged, facts } = await pinSourceRows(target.provider, runId, () => streamOf(rows), { retireWithin });
     if (facts === null) throw new Error('nothing to change');
     const run = await createDurableRun({ store, mode: Mode.Live, pinnedPlan: facts, initiator: 'carol', approvals: policy, executor: adapter(), killSwitch });
     run.start();
@@ -112,9 +113,14 @@ describe.each(TARGET_KINDS)('runs of a pinned plan known by its facts, on %s', (
 
   it('sources the target already holds pin nothing', async () => {
     await enacted(rowsOf(3));
-    const again = await pinSourceRows(target.provider, crypto.randomUUID(), streamOf(rowsOf(3)), { retireWithin: [] });
+    const again = await pinSourceRows(target.provider, crypto.randomUUID(), () => streamOf(rowsOf(3)), { retireWithin: [] });
     expect(again.facts).toBeNull();
     expect(again.staged.counts).toEqual({ new: 0, changed: 0, retire: 0, unchanged: 3 });
+    expect(await countRows(target, 'pinned_plans')).toBe(1);
+    // Rows that can be read only once cannot be planned: the change set's rows are read a second time.
+    const once = pinSourceRows(target.provider, crypto.randomUUID(), streamOf(rowsOf(4)) as never, { retireWithin: [] });
+    await expect(once).rejects.toBeInstanceOf(InvalidInput);
+    await expect(once).rejects.toThrow(/sources.*opens the rows again/);
     expect(await countRows(target, 'pinned_plans')).toBe(1);
   }, 120_000);
 
@@ -148,7 +154,7 @@ describe.each(TARGET_KINDS)('runs of a pinned plan known by its facts, on %s', (
 
   it('a pinned plan is refused for a DRYRUN run and for an executor that cannot work from a pin', async () => {
     const runId = crypto.randomUUID();
-    const { facts } = await pinSourceRows(target.provider, runId, streamOf(rowsOf(2)), { retireWithin: [] });
+    const { facts } = await pinSourceRows(target.provider, runId, () => streamOf(rowsOf(2)), { retireWithin: [] });
     if (facts === null) throw new Error('nothing to change');
     await expect(createDurableRun({ store, mode: Mode.DryRun, pinnedPlan: facts, initiator: 'carol', approvals: policy, killSwitch })).rejects.toMatchObject({ code: 'E_INVALID_INPUT', field: 'pinnedPlan' });
     await expect(createDurableRun({ store, mode: Mode.Live, pinnedPlan: facts, runId: 'another-run', initiator: 'carol', approvals: policy, executor: adapter(), killSwitch })).rejects.toMatchObject({ code: 'E_INVALID_INPUT', field: 'runId' });

@@ -13,7 +13,7 @@ import { PlanConflict, PlanInvalid } from '../../src/errors/index.js';
 import { InMemoryKillSwitch } from '../../src/kill-switch/index.js';
 import { loadPlanSources } from '../../src/planning/index.js';
 import { expandSources } from '../../src/planning/plan.js';
-import { allSourceRows } from '../../src/planning/source-rows.js';
+import { reopenableSourceRows } from '../../src/planning/source-rows.js';
 import { snapshotBackupRunner } from '../../src/postgres/backups/snapshot-runner.js';
 import { classifyPlan } from '../../src/postgres/classify.js';
 import { DbRole } from '../../src/postgres/port.js';
@@ -41,6 +41,11 @@ async function source(rows: readonly unknown[]): Promise<string> {
 
 const kb = (sections: Record<string, string>) => Object.entries(sections).map(([slug, body]) => ({ address: `kb/${slug}`, title: slug, body }));
 
+const error = (caught: unknown): PlanInvalid => {
+  expect(caught).toBeInstanceOf(PlanInvalid);
+  return caught as PlanInvalid;
+};
+
 async function rejection(promise: Promise<unknown>): Promise<unknown> {
   try { await promise; } catch (error) { return error; }
   throw new Error('expected a rejection');
@@ -67,7 +72,7 @@ describe.each(TARGET_KINDS)('a plan streamed into %s', (kind) => {
     try {
       await session.query('BEGIN');
       try {
-        const staged = await stagePlan(session, allSourceRows(await expandSources(paths)), retireWithin);
+        const staged = await stagePlan(session, reopenableSourceRows(await expandSources(paths)), retireWithin);
         const addresses = [];
         for await (const a of stagedAddresses(session, true)) addresses.push(a);
         const rows = [];
@@ -128,12 +133,61 @@ describe.each(TARGET_KINDS)('a plan streamed into %s', (kind) => {
     expect((error as PlanInvalid).issues.filter((i) => i.message.includes('duplicates row'))).toHaveLength(2);
   }, 60_000);
 
+  it('refuses an address given twice in a first load (planned in one pass) as loadPlanSources does, and plans it once fixed', async () => {
+    const rows = kb({ a: 'A', b: 'B' });
+    const twice = await source([...rows, { ...rows[0], body: 'again' }]);
+    const error = await rejection(streamed([twice]));
+    expect(error).toBeInstanceOf(PlanInvalid);
+    expect((error as PlanInvalid).issues).toEqual(((await rejection(loadPlanSources([twice]))) as PlanInvalid).issues);
+    const once = await source(rows);
+    const { staged, rows: pinned } = await streamed([once]);
+    expect(staged.counts).toEqual({ new: 2, changed: 0, retire: 0, unchanged: 0 });
+    expect(staged.planHash).toBe(planHashOf((await classifyPlan(target.provider, await loadPlanSources([once]))).plan as Cutplan));
+    expect(pinned.map((r) => r.address)).toEqual(['kb/a', 'kb/b']);
+  }, 60_000);
+
   it('refuses a bad NDJSON line as the file reader does, before anything is classified', async () => {
     const path = join(dir, 'broken.ndjson');
     await writeFile(path, `${JSON.stringify(kb({ a: 'A' })[0])}\n{broken\n`);
     const error = await rejection(streamed([path]));
     expect(error).toBeInstanceOf(PlanInvalid);
     expect((error as PlanInvalid).issues).toEqual(((await rejection(loadPlanSources([path]))) as PlanInvalid).issues);
+  }, 60_000);
+
+  /** stagePlan over rows given in memory, whose second reading may differ from the first (a file edited meanwhile). */
+  async function streamedTwice(first: readonly unknown[], second: readonly unknown[]) {
+    let passes = 0;
+    const sources = () => {
+      const rows = passes++ === 0 ? first : second;
+      return (async function* () { for (const [i, raw] of rows.entries()) yield await Promise.resolve({ raw, origin: `mem row ${i}` }); })();
+    };
+    const session = await target.provider(DbRole.Verify);
+    try {
+      await session.query('BEGIN');
+      try {
+        return { staged: await stagePlan(session, sources, []), passes };
+      } finally {
+        await session.query('ROLLBACK');
+      }
+    } finally {
+      await session.release();
+    }
+  }
+
+  it('sends only the change set the second time: an unchanged row edited meanwhile is not read, a changed one is refused naming it', async () => {
+    await apply(validateCutplan(kb({ a: 'A1', b: 'B1' })));
+    const read = kb({ a: 'A1', b: 'B2', c: 'C1' });
+    const expected = await classifyPlan(target.provider, validateCutplan(read));
+    // Row 0 (kb/a) is unchanged, so pass 2 skips it: what it says then does not matter, and the plan is pass 1's.
+    const { staged, passes } = await streamedTwice(read, [{ nonsense: true }, ...read.slice(1)]);
+    expect(passes).toBe(2);
+    expect(staged.planHash).toBe(planHashOf(expected.plan as Cutplan));
+    expect(staged.counts).toEqual({ new: 1, changed: 1, retire: 0, unchanged: 1 });
+
+    const edited = await rejection(streamedTwice(read, [read[0], { ...read[1], body: 'B3' }, read[2]]));
+    expect(error(edited).issues).toEqual([{ row: 1, field: 'rows', message: 'mem row 1: is not the row read a moment ago (kb/b): the sources changed while they were being planned; plan again' }]);
+    const shorter = await rejection(streamedTwice(read, read.slice(0, 2)));
+    expect(error(shorter).issues[0]?.message).toContain('the sources ended before row 2 (kb/c)');
   }, 60_000);
 
   it('refuses addresses with open drafts of another change set (E_PLAN_CONFLICT), naming the change set', async () => {

@@ -3,6 +3,7 @@ import { canonicalRows, contentDigestOf, pinChangeSet, planHashOf, planRowsInHas
 import { validateCutplan } from '../../../src/domain/cutplan.js';
 import { hashCanonical } from '../../../src/domain/hashing.js';
 import { contentHashOf } from '../../../src/domain/iu.js';
+import { InvalidInput } from '../../../src/errors/index.js';
 import { parseRowsJson } from '../../../src/planning/index.js';
 
 const rows = [
@@ -80,6 +81,16 @@ describe('change set', () => {
     expect(contentHashOf('A', 'x')).not.toBe(contentHashOf('B', 'x'));
     expect(contentHashOf('A', 'x')).toBe(contentHashOf('A', 'x'));
     expect(contentHashOf('A', 'x')).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  it('contentHash is the sha256 of the canonical JSON of { body, title }, for any text, and refuses a lone surrogate', () => {
+    for (const [title, body] of [['A', 'x'], ['Quote " \\ </script>', 'Tab\t, newline\n, \u0001 \u001f \u007f, 🚀 Ünïcödé \u2028\u2029 \uFEFF'], ['é', 'e\u0301']]) {
+      expect(contentHashOf(title as string, body as string)).toBe(hashCanonical({ body, title }));
+    }
+    // The value every stored content hash and plan hash was computed with: it must never change.
+    expect(contentHashOf('Backups', 'Daily snapshots.')).toBe('ed12212aaa2c05d424084dc132a53f495fb3269b2e64da0c241a36d3d598ae04');
+    expect(() => contentHashOf('A', 'x\uD800')).toThrow(InvalidInput);
+    expect(() => contentHashOf('\uDC00', 'x')).toThrow(/title: must be well-formed Unicode/);
   });
 
   it('the content digest is order-independent and sensitive to any content hash', () => {

@@ -10,7 +10,7 @@ import { FileLimits } from '../../../src/domain/limits.js';
 import { InvalidInput, PlanInvalid } from '../../../src/errors/index.js';
 import { readInputLines } from '../../../src/files/read-input-lines.js';
 import { loadPlanSources } from '../../../src/planning/index.js';
-import { sourceRows, type SourceRow } from '../../../src/planning/source-rows.js';
+import { reopenableSourceRows, sourceRows, type SourceRow } from '../../../src/planning/source-rows.js';
 
 let dir: string;
 beforeAll(async () => { dir = await mkdtemp(join(tmpdir(), 'cutter-source-rows-')); });
@@ -90,6 +90,18 @@ describe('sourceRows', () => {
       { raw: { address: 'a/b', title: 'T', body: 'x' }, origin: `${path} row 0` },
       { raw: { address: 'a/c', title: 'T', body: 'y' }, origin: `${path} row 1` },
     ]);
+  });
+
+  it('a second reading parses only the NDJSON rows asked for: a bad line never read is not refused', async () => {
+    const path = join(dir, 'twice.ndjson');
+    await writeFile(path, '{"address":"a/b","title":"T","body":"x"}\n{bad\n{"address":"a/c","title":"T","body":"y"}\n');
+    const sources = reopenableSourceRows([{ path, kind: 'ndjson' }]);
+    const first: unknown[] = [];
+    await expect((async () => { for await (const row of sources()) first.push(row.raw); })()).rejects.toBeInstanceOf(PlanInvalid);
+    expect(first).toHaveLength(3);
+    const read: unknown[] = [];
+    for await (const row of sources()) if (row.origin.endsWith('row 2')) read.push(row.raw);
+    expect(read).toEqual([{ address: 'a/c', title: 'T', body: 'y' }]);
   });
 
   it('refuses a NUL in Markdown beyond the first part, naming its line', async () => {
