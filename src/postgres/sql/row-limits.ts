@@ -22,13 +22,28 @@ const utf16Length = (column: string): string =>
 /** The address pattern in PostgreSQL's regular-expression dialect (the same pattern; `/` needs no escape there). */
 export const ADDRESS_PATTERN_SQL: string = ADDRESS_PATTERN.source.replaceAll('\\/', '/');
 
-/** The CHECK expression of each limited field (a NULL `source` is a row without one, and passes). */
+/** The CHECK expression of limited field `field` over `value` (its column, or VALUE in a domain's constraint). */
+export function fieldCheckOf(field: LimitedField, value: string = field): string {
+  switch (field) {
+    case 'address':
+      return `char_length(${value}) <= ${PlanLimits.maxAddressChars} AND ${value} ~ '${ADDRESS_PATTERN_SQL}'`;
+    case 'title':
+      return `${utf16Length(value)} <= ${PlanLimits.maxTitleChars}`;
+    case 'body':
+      // octet_length of text is its size in the database's encoding: UTF-8, as planning counts a body.
+      return `octet_length(${value}) <= ${PlanLimits.maxBodyBytes}`;
+    case 'source':
+      // A NULL `source` is a row without one, and passes.
+      return `${value} IS NULL OR ${utf16Length(value)} <= ${PlanLimits.maxSourceChars}`;
+  }
+}
+
+/** The CHECK expression of each limited field, over its column. */
 export const FIELD_CHECKS: Readonly<Record<LimitedField, string>> = {
-  address: `char_length(address) <= ${PlanLimits.maxAddressChars} AND address ~ '${ADDRESS_PATTERN_SQL}'`,
-  title: `${utf16Length('title')} <= ${PlanLimits.maxTitleChars}`,
-  // octet_length of text is its size in the database's encoding: UTF-8, as planning counts a body.
-  body: `octet_length(body) <= ${PlanLimits.maxBodyBytes}`,
-  source: `source IS NULL OR ${utf16Length('source')} <= ${PlanLimits.maxSourceChars}`,
+  address: fieldCheckOf('address'),
+  title: fieldCheckOf('title'),
+  body: fieldCheckOf('body'),
+  source: fieldCheckOf('source'),
 };
 
 /** Where plan rows are stored, and which of their fields each holds. */
