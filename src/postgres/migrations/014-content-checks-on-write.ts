@@ -1,3 +1,4 @@
+import { domainCheckSql } from '../sql/domain-checks.js';
 import { fieldCheckOf } from '../sql/row-limits.js';
 
 /**
@@ -42,18 +43,7 @@ END $d$;`;
 /** Moves one constraint from the table to the domain: added NOT VALID, then validated if every row already holds. */
 const moveCheck = (domain: string, name: string, check: string) => /* sql */ `
 ALTER TABLE cutter.iu_versions DROP CONSTRAINT IF EXISTS ${name};
-DO $c$ BEGIN
-  IF NOT EXISTS (SELECT 1 FROM pg_constraint WHERE contypid = 'cutter.${domain}'::regtype AND conname = '${name}') THEN
-    ALTER DOMAIN cutter.${domain} ADD CONSTRAINT ${name} CHECK (${check}) NOT VALID;
-  END IF;
-  IF EXISTS (SELECT 1 FROM pg_constraint WHERE contypid = 'cutter.${domain}'::regtype AND conname = '${name}' AND NOT convalidated) THEN
-    BEGIN
-      ALTER DOMAIN cutter.${domain} VALIDATE CONSTRAINT ${name};
-    EXCEPTION WHEN check_violation THEN
-      RAISE WARNING 'cutter.iu_versions holds rows written before % was enforced; they are kept as they are, and every new row is checked', '${name}';
-    END;
-  END IF;
-END $c$;`;
+${domainCheckSql(domain, name, check)}`;
 
 export const migration014 = {
   version: 14,
