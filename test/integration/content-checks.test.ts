@@ -7,7 +7,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHEAP_CONTENT_CHECKS } from '../../src/postgres/migrations/015-cheaper-content-checks.js';
-import { fieldCheckOf } from '../../src/postgres/sql/row-limits.js';
+import { PlanLimits } from '../../src/domain/limits.js';
+import { fieldCheckOf, quickFieldCheckOf } from '../../src/postgres/sql/row-limits.js';
 import { openTarget, TARGET_KINDS, type Target } from '../support/targets.js';
 
 const emoji = '\u{1F600}'; // two UTF-16 code units, four UTF-8 octets
@@ -28,6 +29,12 @@ const PAIRS = [
     name: 'title limit', old: fieldCheckOf('title', 'VALUE'), cheap: CHEAP_CONTENT_CHECKS.titleLimit,
     values: ['', 'T', 'T'.repeat(499), 'T'.repeat(500), 'T'.repeat(501), emoji.repeat(250), emoji.repeat(251), 'é'.repeat(500), 'é'.repeat(501),
       `${'T'.repeat(498)}${emoji}`, `${'T'.repeat(499)}${emoji}`, '€'.repeat(500), '€'.repeat(501), 'T'.repeat(5000)],
+  },
+  {
+    // Migration 16's, on the tables that hold plan rows.
+    name: 'source limit', old: fieldCheckOf('source', 'VALUE'), cheap: quickFieldCheckOf('source', 'VALUE'),
+    values: ['', 's', 'S'.repeat(PlanLimits.maxSourceChars), 'S'.repeat(PlanLimits.maxSourceChars + 1), emoji.repeat(PlanLimits.maxSourceChars / 2),
+      emoji.repeat(PlanLimits.maxSourceChars / 2 + 1), 'é'.repeat(PlanLimits.maxSourceChars), 'é'.repeat(PlanLimits.maxSourceChars + 1)],
   },
 ] as const;
 
