@@ -14,11 +14,14 @@ import { migration010 } from './010-unforgeable-progress.js';
 import { migration011 } from './011-row-limits.js';
 import { migration012 } from './012-backup-host-restores.js';
 import { migration013 } from './013-lifecycle-per-statement.js';
+import { migration014 } from './014-content-checks-on-write.js';
+import { migration015 } from './015-cheaper-content-checks.js';
+import { migration016 } from './016-quick-plan-row-limits.js';
 
 /** Every migration, in order. */
-export const MIGRATIONS = [migration001, migration002, migration003, migration004, migration005, migration006, migration007, migration008, migration009, migration010, migration011, migration012, migration013] as const;
+export const MIGRATIONS = [migration001, migration002, migration003, migration004, migration005, migration006, migration007, migration008, migration009, migration010, migration011, migration012, migration013, migration014, migration015, migration016] as const;
 /** The schema version this build of Cutter needs. */
-export const LATEST_SCHEMA_VERSION: number = migration013.version;
+export const LATEST_SCHEMA_VERSION: number = migration016.version;
 
 export interface MigrationReport {
   readonly applied: readonly number[];

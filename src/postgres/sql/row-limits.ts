@@ -22,13 +22,39 @@ const utf16Length = (column: string): string =>
 /** The address pattern in PostgreSQL's regular-expression dialect (the same pattern; `/` needs no escape there). */
 export const ADDRESS_PATTERN_SQL: string = ADDRESS_PATTERN.source.replaceAll('\\/', '/');
 
-/** The CHECK expression of each limited field (a NULL `source` is a row without one, and passes). */
+/** The CHECK expression of limited field `field` over `value` (its column, or VALUE in a domain's constraint). */
+export function fieldCheckOf(field: LimitedField, value: string = field): string {
+  switch (field) {
+    case 'address':
+      return `char_length(${value}) <= ${PlanLimits.maxAddressChars} AND ${value} ~ '${ADDRESS_PATTERN_SQL}'`;
+    case 'title':
+      return `${utf16Length(value)} <= ${PlanLimits.maxTitleChars}`;
+    case 'body':
+      // octet_length of text is its size in the database's encoding: UTF-8, as planning counts a body.
+      return `octet_length(${value}) <= ${PlanLimits.maxBodyBytes}`;
+    case 'source':
+      // A NULL `source` is a row without one, and passes.
+      return `${value} IS NULL OR ${utf16Length(value)} <= ${PlanLimits.maxSourceChars}`;
+  }
+}
+
+/**
+ * {@link fieldCheckOf}, accepting exactly the same values, with a cheap test first that decides nearly every value: a
+ * text of at most N octets is at most N UTF-16 code units (a code point takes at least as many UTF-8 octets as UTF-16
+ * units), so only a longer title or source is counted (the count is a regexp_replace: about 6 µs a value, issue 17).
+ */
+export function quickFieldCheckOf(field: LimitedField, value: string = field): string {
+  if (field === 'title') return `octet_length(${value}) <= ${PlanLimits.maxTitleChars} OR (${fieldCheckOf(field, value)})`;
+  if (field === 'source') return `${value} IS NULL OR octet_length(${value}) <= ${PlanLimits.maxSourceChars} OR (${fieldCheckOf(field, value)})`;
+  return fieldCheckOf(field, value);
+}
+
+/** The CHECK expression of each limited field, over its column. */
 export const FIELD_CHECKS: Readonly<Record<LimitedField, string>> = {
-  address: `char_length(address) <= ${PlanLimits.maxAddressChars} AND address ~ '${ADDRESS_PATTERN_SQL}'`,
-  title: `${utf16Length('title')} <= ${PlanLimits.maxTitleChars}`,
-  // octet_length of text is its size in the database's encoding: UTF-8, as planning counts a body.
-  body: `octet_length(body) <= ${PlanLimits.maxBodyBytes}`,
-  source: `source IS NULL OR ${utf16Length('source')} <= ${PlanLimits.maxSourceChars}`,
+  address: fieldCheckOf('address'),
+  title: fieldCheckOf('title'),
+  body: fieldCheckOf('body'),
+  source: fieldCheckOf('source'),
 };
 
 /** Where plan rows are stored, and which of their fields each holds. */
@@ -68,6 +94,23 @@ BEGIN
       RAISE WARNING 'cutter.${table} holds rows written before % was enforced; they are kept as they are, and every new row is checked', '${name}';
     END;
   END IF;
+END $limit$;`;
+}
+
+/**
+ * Replaces the limit constraint on `field` of `table` by {@link quickFieldCheckOf}'s expression, which accepts the same
+ * values: dropped, added NOT VALID, then validated as {@link addLimitSql} does (rows breaking it are kept, with a warning).
+ */
+export function quickLimitSql(table: string, field: LimitedField): string {
+  const name = limitConstraintName(table, field);
+  return /* sql */ `
+ALTER TABLE cutter.${table} DROP CONSTRAINT IF EXISTS ${name};
+ALTER TABLE cutter.${table} ADD CONSTRAINT ${name} CHECK (${quickFieldCheckOf(field)}) NOT VALID;
+DO $limit$
+BEGIN
+  ALTER TABLE cutter.${table} VALIDATE CONSTRAINT ${name};
+EXCEPTION WHEN check_violation THEN
+  RAISE WARNING 'cutter.${table} holds rows written before % was enforced; they are kept as they are, and every new row is checked', '${name}';
 END $limit$;`;
 }
 
