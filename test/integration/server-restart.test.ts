@@ -20,9 +20,15 @@ import { TARGET_KINDS } from '../support/targets.js';
 
 // The PostgreSQL tier (required in CI) and the server binaries it comes with; as root, the `postgres` user too.
 const runnable = TARGET_KINDS.includes('postgres') && (await canRunPrivateCluster());
+// Where the PostgreSQL tier is required (CI), missing binaries or a missing `postgres` user fail this file instead of
+// skipping it: the private cluster comes with the server package .ci/run needs anyway.
+if (process.env.CUTTER_REQUIRE_POSTGRES === '1' && !runnable) {
+  throw new Error('CUTTER_REQUIRE_POSTGRES=1, but no private PostgreSQL cluster can be started here (initdb/pg_ctl of the installed server, and as root the postgres user): install the server package');
+}
 
-// Needs a PostgreSQL server (CUTTER_TEST_DATABASE_URL); skipped only without one. CI sets CUTTER_REQUIRE_POSTGRES=1,
-// and then test/support/targets.ts fails the suite if the URL is missing, so this tier never skips there.
+// Needs a PostgreSQL server (CUTTER_TEST_DATABASE_URL) and its binaries to start a private cluster; skipped only
+// without them. With CUTTER_REQUIRE_POSTGRES=1 (CI) test/support/targets.ts fails the suite if the URL is missing,
+// and the check above fails this file if the binaries are, so this test never skips there.
 describe.runIf(runnable)('the database restarted between two phases', () => {
   let cluster: PrivateCluster;
   let target: OpenTarget;
