@@ -56,12 +56,16 @@ export function bindRunMachine({ machine, runId, executor, killSwitch, plan, pol
   };
   // The run asks about one approval up to three times in one step (approve's check, send's check, the transition),
   // with the same event and context: the first answer stands, so its signature is verified once and the answers agree.
+  // Only within that synchronous step: the answer depends on the clock (an approval expires), so the same event
+  // object sent again later, after a refusal by another guard (the kill switch) left the context as it was, is judged
+  // afresh.
   const judged = new WeakMap<RunEvent, { gate: Gate; context: RunContext; refusal: { code: string; reason: string } | null }>();
   const refusalAt = (gate: Gate, context: RunContext, event: RunEvent): { code: string; reason: string } | null => {
     const seen = judged.get(event);
     if (seen !== undefined && seen.gate === gate && seen.context === context) return seen.refusal;
     const refusal = judge(gate, context, event);
     judged.set(event, { gate, context, refusal });
+    queueMicrotask(() => { judged.delete(event); });
     return refusal;
   };
   /** Why the event's approval may not be collected at `gate` (its signature and binding, then the policy), or null. */
