@@ -1,6 +1,9 @@
-import pretty from 'pino-pretty';
+import type pretty from 'pino-pretty';
+import { loadOnDemand } from '../modules/load-on-demand.js';
 import { InvalidInput } from '../errors/index.js';
 import { createLogger, silentLogger, type Logger } from '../logging/logger.js';
+
+const prettyStream = loadOnDemand<typeof pretty>('pino-pretty');
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -39,7 +42,7 @@ export function resolveLogSettings(
 export function createCliLogger(settings: LogSettings, stderr: NodeJS.WritableStream = process.stderr): Logger {
   if (settings.format === 'json') return createLogger({ level: settings.level, destination: stderr });
   const prettyOptions: pretty.PrettyOptions = { destination: stderr, sync: true, colorize: settings.color, ignore: 'pid,hostname,app', translateTime: 'HH:MM:ss.l', singleLine: true };
-  return createLogger({ level: settings.level, destination: pretty(prettyOptions) });
+  return createLogger({ level: settings.level, destination: prettyStream()(prettyOptions) });
 }
 
 let current: Logger = silentLogger;

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { InvalidInput } from '../errors/index.js';
-import { DEFAULT_INSPECT_PORT, openSocketInspector, type SocketInspector } from './inspect-socket.js';
+import { DEFAULT_INSPECT_PORT } from './inspect-addresses.js';
+import type { SocketInspector } from './inspect-socket.js';
 import type { Terminal } from './terminal.js';
 import { counted } from '../text/plural.js';
 
@@ -30,6 +31,7 @@ export function portOf(text: string | undefined): number {
 export async function withInspector<T>(options: InspectOptions, terminal: Terminal, work: (socket: SocketInspector | null) => Promise<T>): Promise<T> {
   if (options.inspect !== true) return work(null);
   const port = portOf(options.inspectPort);
+  const { openSocketInspector } = await import('./inspect-socket.js');
   const socket = openSocketInspector(port);
   terminal.error(`${terminal.dim('inspector:')} streaming to ${socket.url}; watch at http://localhost:${port} (a relay must listen there: run 'cutter inspector --port ${port}' in another terminal)`);
   try {

@@ -3,21 +3,13 @@ import http from 'node:http';
 import { isIP, type AddressInfo } from 'node:net';
 import { WebSocket, WebSocketServer } from 'ws';
 import { InvalidInput } from '../errors/index.js';
+import { DEFAULT_RELAY_HOST, isLoopbackHost } from './inspect-addresses.js';
 import { relayPageHtml } from './inspect-relay-page.js';
 
-/** Where the relay listens unless told otherwise: this machine only. */
-export const DEFAULT_RELAY_HOST = '127.0.0.1';
+export { DEFAULT_RELAY_HOST, isLoopbackHost };
+
 /** How many events the relay keeps for a viewer that connects late (as `@statelyai/inspect/server` does). */
 const KEPT_EVENTS = 200;
-
-/** True for an address that only this machine can reach: `localhost`, 127.0.0.0/8, `::1`. */
-export function isLoopbackHost(host: string): boolean {
-  const bare = host.replace(/^\[(.*)\]$/, '$1').toLowerCase();
-  if (bare === 'localhost') return true;
-  if (isIP(bare) === 4) return bare.startsWith('127.');
-  if (isIP(bare) === 6) return bare === '::1' || bare.startsWith('::ffff:127.');
-  return false;
-}
 
 /** A host as it goes in a URL: IPv6 in brackets. */
 export function urlHostOf(host: string): string {

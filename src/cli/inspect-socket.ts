@@ -1,9 +1,7 @@
 import { createInspector, type StatelyInspectionEvent } from '@statelyai/inspect';
 import WebSocket from 'ws';
 import type { InspectionEvent, Observer } from 'xstate';
-
-/** The port `@statelyai/inspect` uses by default for its WebSocket relay (`createInspectorServer`). */
-export const DEFAULT_INSPECT_PORT = 8080;
+import { DEFAULT_INSPECT_PORT } from './inspect-addresses.js';
 
 /** How long to wait for the relay's WebSocket handshake and for its answer to our close. */
 const HANDSHAKE_MS = 5_000;

@@ -1,4 +1,5 @@
-import { createTwoFilesPatch } from 'diff';
+import type * as Diff from 'diff';
+import { loadOnDemand } from '../modules/load-on-demand.js';
 import { validateCutplan, type Cutplan } from '../domain/cutplan.js';
 import { OptionMissing } from '../errors/index.js';
 import { classifyPlan, type ClassifiedPlan } from '../postgres/classify.js';
@@ -6,6 +7,8 @@ import type { ClassifiedAddress } from '../postgres/sql/classify-plan.js';
 import { schemaVersionOf } from '../postgres/migrations/index.js';
 import type { OpenTarget } from '../postgres/open-target.js';
 import type { Terminal } from './terminal.js';
+
+const diffModule = loadOnDemand<typeof Diff>('diff');
 
 /** How planning retires: `--retire-missing` within the sources' documents, or within `--scope` prefixes. */
 export interface RetireOptions {
@@ -90,7 +93,7 @@ export async function bodyDiffs(target: OpenTarget, classified: ClassifiedPlan):
 
 /** The unified diff of one changed body against the enacted one, or of a retired body against nothing. */
 export function bodyDiff(address: string, action: 'changed' | 'retire', planned: string, enacted: string): string {
-  return createTwoFilesPatch(`${address} (enacted)`, action === 'retire' ? `${address} (retired)` : `${address} (planned)`, withNewline(enacted), action === 'retire' ? '' : withNewline(planned));
+  return diffModule().createTwoFilesPatch(`${address} (enacted)`, action === 'retire' ? `${address} (retired)` : `${address} (planned)`, withNewline(enacted), action === 'retire' ? '' : withNewline(planned));
 }
 
 const withNewline = (text: string): string => (text === '' || text.endsWith('\n') ? text : `${text}\n`);

@@ -1,9 +1,14 @@
 import type { Heading, Node } from 'mdast';
-import { fromMarkdown } from 'mdast-util-from-markdown';
-import { toString } from 'mdast-util-to-string';
+import type * as FromMarkdown from 'mdast-util-from-markdown';
+import type * as ToString from 'mdast-util-to-string';
 import type { IURowInput } from '../domain/iu.js';
 import { ADDRESS_PATTERN } from '../domain/limits.js';
 import { InvalidInput } from '../errors/index.js';
+import { loadOnDemand } from '../modules/load-on-demand.js';
+
+// The Markdown parser (micromark) is loaded by the first Markdown source, not by every command that imports planning.
+const fromMarkdownModule = loadOnDemand<typeof FromMarkdown>('mdast-util-from-markdown');
+const toStringModule = loadOnDemand<typeof ToString>('mdast-util-to-string');
 
 /** One Markdown source document to cut. */
 export interface MarkdownDocument {
@@ -71,7 +76,7 @@ export function cutMarkdown(doc: MarkdownDocument): IURowInput[] {
 
 /** The headings that cut: top-level ones (not inside a block quote or list item), in document order. */
 export function topLevelHeadings(markdown: string): Heading[] {
-  return fromMarkdown(markdown).children.filter((node): node is Heading => node.type === 'heading');
+  return fromMarkdownModule().fromMarkdown(markdown).children.filter((node): node is Heading => node.type === 'heading');
 }
 
 /**
@@ -82,7 +87,7 @@ export function topLevelHeadings(markdown: string): Heading[] {
 export function* sectionRows(markdown: string, headings: readonly Heading[], count: number, path: HeadingPath, firstLine: number): Generator<IURowInput> {
   for (let index = 0; index < count; index++) {
     const heading = headings[index] as Heading;
-    const title = toString(heading, { includeHtml: false }).replace(/\s+/g, ' ').trim();
+    const title = toStringModule().toString(heading, { includeHtml: false }).replace(/\s+/g, ' ').trim();
     const address = path.enter(heading.depth, title);
     const next = headings[index + 1];
     const body = trimBlankLines(markdown.slice(offsets(heading).end, next === undefined ? markdown.length : offsets(next).start));

@@ -2,8 +2,11 @@
  * Risk rules applied: which of a policy's risk rules hold for a change set, from its size, whether it retires or
  * reverts, and the addresses it touches (picomatch globs). Pure but for the addresses a pinned plan reads on demand.
  */
-import picomatch from 'picomatch';
+import type picomatchModule from 'picomatch';
+import { loadOnDemand } from '../modules/load-on-demand.js';
 import type { PolicyDocument } from './policy.js';
+
+const picomatch = loadOnDemand<typeof picomatchModule>('picomatch');
 
 /** What risk rules look at: the change set's size, whether it retires or reverts, and its addresses. */
 export interface RiskFacts {
@@ -23,7 +26,7 @@ function sizeConditionsHold(when: PolicyDocument['risk'][number]['when'], facts:
 /** The names of the policy's risk rules that hold for a change set. Read once per run: addresses may be many. */
 export function matchingRiskRules(document: PolicyDocument, facts: RiskFacts): string[] {
   const touched = (globs: readonly string[]) => {
-    const matches = picomatch(globs as string[], { dot: true });
+    const matches = picomatch()(globs as string[], { dot: true });
     for (const address of facts.addresses) if (matches(address)) return true;
     return false;
   };
@@ -43,7 +46,7 @@ export async function matchingRiskRulesOf(
   const names: string[] = [];
   for (const { name, when } of document.risk) {
     if (!sizeConditionsHold(when, facts)) continue;
-    if (when.touches !== undefined && !(await facts.anyAddress(picomatch(when.touches, { dot: true })))) continue;
+    if (when.touches !== undefined && !(await facts.anyAddress(picomatch()(when.touches, { dot: true })))) continue;
     names.push(name);
   }
   return names;

@@ -1,4 +1,3 @@
-import { instance } from '@viz-js/viz';
 import { graphToDot, type StatechartGraph } from '../chart/index.js';
 import type { RunPath } from './run-path.js';
 
@@ -15,6 +14,8 @@ export async function renderPathSvg(graph: StatechartGraph, path: RunPath, curre
       transitions: path.steps.map(({ transition }) => ({ source: transition.source, event: transition.event, index: transition.index })),
     },
   });
+  // Loaded on demand: only a report draws, and Graphviz in WebAssembly is one of the CLI's heaviest modules.
+  const { instance } = await import('@viz-js/viz');
   const viz = await instance();
   return inlineSvg(viz.renderString(dot, { format: 'svg', graphAttributes: { bgcolor: 'transparent' } }));
 }

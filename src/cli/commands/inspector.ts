@@ -5,8 +5,7 @@ import type { Command } from 'commander';
 import { ExitCode } from '../exit-codes.js';
 import { portOf } from '../inspect-option.js';
 import { STATELY_VIEWER_URL } from '../inspect-relay-page.js';
-import { DEFAULT_RELAY_HOST, isLoopbackHost, startInspectorRelay } from '../inspect-relay.js';
-import { DEFAULT_INSPECT_PORT } from '../inspect-socket.js';
+import { DEFAULT_INSPECT_PORT, DEFAULT_RELAY_HOST, isLoopbackHost } from '../inspect-addresses.js';
 import type { Terminal } from '../terminal.js';
 
 /** Opens a URL in the default browser, without a shell; a missing opener is not an error (the URL is printed). */
@@ -29,6 +28,7 @@ export function registerInspector(program: Command, terminal: Terminal, setExit:
     .option('--host <addr>', 'the address to listen on; any but loopback lets everyone who can reach it watch the stream and send into it', DEFAULT_RELAY_HOST)
     .option('--open', 'open the page in the default browser', false)
     .action(async (options: { port: string; host: string; open: boolean }) => {
+      const { startInspectorRelay } = await import('../inspect-relay.js');
       const relay = await startInspectorRelay({ host: options.host, port: portOf(options.port) });
       if (!isLoopbackHost(options.host)) {
         terminal.error(terminal.yellow(`warning: the relay listens on ${options.host}, not on this machine only: anyone who can reach ${relay.socketUrl} sees the stream of every run sent to it (sanitised, but ids, states, counts and error messages) and can send messages into it, which every viewer shows as events. Use it on a network you trust; the default is ${DEFAULT_RELAY_HOST}.`));

@@ -1,5 +1,5 @@
 import { mkdir } from 'node:fs/promises';
-import { PGlite } from '@electric-sql/pglite';
+import type { PGlite } from '@electric-sql/pglite';
 import { InvalidInput } from '../../errors/index.js';
 import { ignoreAllInGit } from '../../files/ignore-all.js';
 import { copyStatement } from '../copy-text.js';
@@ -40,7 +40,9 @@ export async function openEmbeddedDatabase(dataDir: string, lock: DataDirLockOpt
   const held = await acquireDataDirLock(dataDir, lock);
   let db: PGlite;
   try {
-    db = await PGlite.create(dataDir);
+    // Loaded here, not at the top: every CLI command imports this file, and only the embedded target needs PGlite.
+    const { PGlite: Embedded } = await import('@electric-sql/pglite');
+    db = await Embedded.create(dataDir);
   } catch (error) {
     await held.release();
     // PGlite throws plain objects ({ name: 'ErrnoError', errno }), which print as [object Object].
