@@ -10,6 +10,11 @@ export interface Cutplan {
   readonly reverts?: string;
 }
 
+/** The refusal of a plan with more than {@link PlanLimits.maxRows} rows: the same words wherever it is counted. */
+export function tooManyRows(): PlanInvalid {
+  return new PlanInvalid([{ row: undefined, field: 'rows', message: `must contain at most ${PlanLimits.maxRows} rows` }]);
+}
+
 /**
  * Plans {@link validateCutplan} returned. Such a plan is frozen all the way down (the plan, its rows, each row), so it
  * cannot have changed since: {@link revalidateCutplan} takes it as it is instead of validating 100k rows again.
@@ -24,9 +29,7 @@ const validatedPlans = new WeakSet<object>();
 export function validateCutplan(rows: unknown, options: { readonly reverts?: string } = {}): Cutplan {
   if (!Array.isArray(rows)) throw new PlanInvalid([{ row: undefined, field: 'rows', message: 'must be an array of rows' }]);
   if (rows.length === 0) throw new PlanInvalid([{ row: undefined, field: 'rows', message: 'must contain at least one row' }]);
-  if (rows.length > PlanLimits.maxRows) {
-    throw new PlanInvalid([{ row: undefined, field: 'rows', message: `must contain at most ${PlanLimits.maxRows} rows` }]);
-  }
+  if (rows.length > PlanLimits.maxRows) throw tooManyRows();
   const issues: PlanIssue[] = [];
   const valid: IURow[] = [];
   const firstSeenAt = new Map<string, number>();

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { planHashOf } from '../../src/domain/change-set.js';
 import { validateCutplan, type Cutplan } from '../../src/domain/cutplan.js';
+import { PlanLimits } from '../../src/domain/limits.js';
 import { PlanConflict, PlanInvalid } from '../../src/errors/index.js';
 import { InMemoryKillSwitch } from '../../src/kill-switch/index.js';
 import { loadPlanSources } from '../../src/planning/index.js';
@@ -155,8 +156,9 @@ describe.each(TARGET_KINDS)('a plan streamed into %s', (kind) => {
   }, 60_000);
 
   /** stagePlan over rows given in memory, whose second reading may differ from the first (a file edited meanwhile). */
+  let passes = 0;
   async function streamedTwice(first: readonly unknown[], second: readonly unknown[]) {
-    let passes = 0;
+    passes = 0;
     const sources = () => {
       const rows = passes++ === 0 ? first : second;
       return (async function* () { for (const [i, raw] of rows.entries()) yield await Promise.resolve({ raw, origin: `mem row ${i}` }); })();
@@ -173,6 +175,24 @@ describe.each(TARGET_KINDS)('a plan streamed into %s', (kind) => {
       await session.release();
     }
   }
+
+  it('refuses a first load past the row limit in its one reading, with the issue the two-pass path gives', async () => {
+    const limits = PlanLimits as { maxRows: number };
+    const saved = limits.maxRows;
+    limits.maxRows = 3;
+    try {
+      const rows = kb({ a: 'A', b: 'B', c: 'C', d: 'D' });
+      const firstLoad = await rejection(streamedTwice(rows, rows));
+      expect(error(firstLoad).issues).toEqual([{ row: undefined, field: 'rows', message: 'must contain at most 3 rows' }]);
+      // Read once: the refusal is not found again by reading the rows a second time.
+      expect(passes).toBe(1);
+      await apply(validateCutplan(kb({ z: 'Z' })));
+      const twoPass = await rejection(streamedTwice(rows, rows));
+      expect(error(twoPass).issues).toEqual(error(firstLoad).issues);
+    } finally {
+      limits.maxRows = saved;
+    }
+  }, 60_000);
 
   it('sends only the change set the second time: an unchanged row edited meanwhile is not read, a changed one is refused naming it', async () => {
     await apply(validateCutplan(kb({ a: 'A1', b: 'B1' })));

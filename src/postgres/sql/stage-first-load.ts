@@ -1,4 +1,4 @@
-import { validateRow } from '../../domain/cutplan.js';
+import { tooManyRows, validateRow } from '../../domain/cutplan.js';
 import { PlanLimits } from '../../domain/limits.js';
 import { sqlStateOf } from '../errors.js';
 import type { DbSession } from '../port.js';
@@ -22,8 +22,9 @@ export async function holdsNoVersions(session: DbSession, schemaVersion: number)
  * the change set is all the rows, and each is validated, hashed and COPYed with its body straight into `sink` (the
  * pin, or `cutter plan`'s table) as it is read, numbered in the sources' order; the key stage is then derived from the
  * sink server-side, its unique index proving no address is given twice. Nothing is read twice. Any row the two-pass
- * path would have to report on (invalid, carrying an action, an address twice, too many rows) abandons this back to a
- * savepoint, and null is returned: the caller plans the sources the two-pass way, which refuses them with its issues.
+ * path would have to report on (invalid, carrying an action, an address twice) abandons this back to a savepoint, and
+ * null is returned: the caller plans the sources the two-pass way, which refuses them with its issues. A row past the
+ * limit is refused at once, as the two-pass path refuses it.
  * Returns how many rows were staged.
  */
 export async function stageFirstLoad(session: DbSession, sources: StreamedSources, sink: ChangeSetSink): Promise<number | null> {
@@ -31,7 +32,9 @@ export async function stageFirstLoad(session: DbSession, sources: StreamedSource
   let rows = 0;
   async function* fields(): AsyncGenerator<readonly (string | number | null)[]> {
     for await (const { raw } of sources()) {
-      if (rows >= PlanLimits.maxRows) throw new NotPlainFirstLoad();
+      // Refused here, not abandoned: the two-pass path refuses at this same row whatever came before it, so reading
+      // a million rows again (14 minutes for a Markdown file of a million headings) would end the same way.
+      if (rows >= PlanLimits.maxRows) throw tooManyRows();
       const { row, issues } = validateRow(raw, rows);
       if (row === undefined || issues.length > 0 || row.action !== undefined) throw new NotPlainFirstLoad();
       yield sink.fields({ address: row.address, title: row.title, body: row.body, source: row.source ?? null, contentHash: row.contentHash, action: 'new' }, rows);

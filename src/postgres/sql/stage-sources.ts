@@ -1,4 +1,4 @@
-import { validateRow } from '../../domain/cutplan.js';
+import { tooManyRows, validateRow } from '../../domain/cutplan.js';
 import { PlanLimits } from '../../domain/limits.js';
 import { PlanInvalid, type PlanIssue } from '../../errors/index.js';
 import { sqlStateOf } from '../errors.js';
@@ -43,7 +43,7 @@ export async function stageSourceKeys(session: DbSession, sources: StreamedSourc
   let rows = 0;
   async function* fields(): AsyncGenerator<readonly (string | number | boolean | null)[]> {
     for await (const { raw, origin } of sources()) {
-      if (rows >= PlanLimits.maxRows) throw new PlanInvalid([{ row: undefined, field: 'rows', message: `must contain at most ${PlanLimits.maxRows} rows` }]);
+      if (rows >= PlanLimits.maxRows) throw tooManyRows();
       const index = rows;
       rows += 1;
       const checked = validateRow(raw, index);
