@@ -5,6 +5,7 @@ import type { IURowInput } from '../domain/iu.js';
 import { ADDRESS_PATTERN } from '../domain/limits.js';
 import { InvalidInput } from '../errors/index.js';
 import { loadOnDemand } from '../modules/load-on-demand.js';
+import { SegmentSet } from './segment-set.js';
 
 // The Markdown parser (micromark) is loaded by the first Markdown source, not by every command that imports planning.
 const fromMarkdownModule = loadOnDemand<typeof FromMarkdown>('mdast-util-from-markdown');
@@ -103,8 +104,8 @@ export function* sectionRows(markdown: string, headings: readonly Heading[], cou
  * segments, dropped when it closes: a long document holds its open path, not every address it has cut.
  */
 export class HeadingPath {
-  readonly #root = new Set<string>();
-  readonly #open: { depth: number; address: string; children: Set<string> }[] = [];
+  readonly #root = new SegmentSet();
+  readonly #open: { depth: number; address: string; children: SegmentSet | undefined }[] = [];
 
   constructor(readonly documentId: string) {}
 
@@ -112,15 +113,17 @@ export class HeadingPath {
   enter(depth: number, title: string): string {
     while ((this.#open.at(-1)?.depth ?? 0) >= depth) this.#open.pop();
     const parent = this.#open.at(-1);
-    const segment = claimUnique(slugify(title) || FALLBACK_SEGMENT, parent?.children ?? this.#root);
+    const taken = parent === undefined ? this.#root : (parent.children ??= new SegmentSet());
+    const segment = claimUnique(slugify(title) || FALLBACK_SEGMENT, taken);
     const address = `${parent?.address ?? this.documentId}/${segment}`;
-    this.#open.push({ depth, address, children: new Set() });
+    // A heading's set is made by its first child: most headings have none.
+    this.#open.push({ depth, address, children: undefined });
     return address;
   }
 }
 
 /** Returns `base`, or `base-2`, `base-3`, … — the first not yet taken — and marks it taken. */
-function claimUnique(base: string, taken: Set<string>): string {
+function claimUnique(base: string, taken: SegmentSet): string {
   let candidate = base;
   for (let n = 2; taken.has(candidate); n += 1) candidate = `${base}-${n}`;
   taken.add(candidate);
