@@ -26,6 +26,7 @@ import { errorJson, reportError, UNEXPECTED_HINT } from './report-error.js';
 import { throwUsageErrors, wantsJson } from './usage-errors.js';
 import { packageVersion } from '../package-root.js';
 import { createTerminal, type Terminal } from './terminal.js';
+import { preferFlatMemory } from './flat-memory.js';
 
 /** Builds the `cutter` program. Separate from running it so tests can drive it in-process. */
 export function buildProgram(terminal: Terminal, setExit: (code: ExitCode) => void): Command {
@@ -89,6 +90,7 @@ export async function main(argv: readonly string[], terminal: Terminal = createT
 // Run only when executed as the `cutter` binary, never on import.
 const invokedAs = process.argv[1] ?? '';
 if (/(?:^|[\\/])(?:cutter|main\.[cm]?[jt]s)$/.test(invokedAs)) {
+  preferFlatMemory();
   // `cutter approve … | head -1` closes the pipe early: that is the reader's choice, not an error, and never a reason
   // to abandon a run mid-phase. Output stops; the command finishes, releases the run and exits with its outcome's code.
   outliveClosedOutput(process.stdout);
