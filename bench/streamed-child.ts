@@ -3,9 +3,10 @@
  * is its own and not the plans its parent held: attaches to the parent's scratch database, runs untimed warm-ups
  * (500 rows: connections opened, code compiled), makes the schema fresh, runs the measured run, and sends its figures
  * to the parent. Two warm-up runs, as a fresh process's first run is still far from its steady state. It runs
- * compiled, without tsx (child-build.ts), so its memory is the library's and the run's.
+ * compiled, without tsx (child-build.ts), so its memory is the library's and the run's, with the CLI's heap-growth cap.
  * Usage (internal): node --expose-gc .bench-build/bench/streamed-child.js <dsn> <rows> <run id>.
  */
+import { preferFlatMemory } from '../src/cli/flat-memory.js';
 import { processPeakRssMb, withPeakRss, type MemoryAtPeak } from './rss.js';
 import { attachScratch } from './scratch.js';
 import { streamedLiveRun, type StreamedTiming } from './streamed-live.js';
@@ -16,6 +17,8 @@ export type StreamedChildMessage =
   | { readonly ok: false; readonly error: string };
 
 async function main(): Promise<StreamedChildMessage> {
+  // The heap-growth cap `cutter`'s own process sets (src/cli/flat-memory.ts): this process stands for `cutter run`'s.
+  preferFlatMemory();
   const [dsn, rowsText, runId] = process.argv.slice(2);
   const n = Number(rowsText);
   if (dsn === undefined || runId === undefined || !Number.isInteger(n) || n <= 0) throw new Error('usage: streamed-child.ts <dsn> <rows> <run id>');
