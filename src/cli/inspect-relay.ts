@@ -6,8 +6,6 @@ import { InvalidInput } from '../errors/index.js';
 import { DEFAULT_RELAY_HOST, isLoopbackHost } from './inspect-addresses.js';
 import { relayPageHtml } from './inspect-relay-page.js';
 
-export { DEFAULT_RELAY_HOST, isLoopbackHost };
-
 /** How many events the relay keeps for a viewer that connects late (as `@statelyai/inspect/server` does). */
 const KEPT_EVENTS = 200;
 

@@ -125,8 +125,8 @@ export class HeadingPath {
 /** Returns `base`, or `base-2`, `base-3`, … — the first not yet taken — and marks it taken. */
 function claimUnique(base: string, taken: SegmentSet): string {
   let candidate = base;
-  for (let n = 2; taken.has(candidate); n += 1) candidate = `${base}-${n}`;
-  taken.add(candidate);
+  // `add` says whether it was free: one lookup per candidate, not a lookup and then an insert.
+  for (let n = 2; !taken.add(candidate); n += 1) candidate = `${base}-${n}`;
   return candidate;
 }
 
