@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { canonicalRows, contentDigestOf, pinChangeSet, planHashOf, planRowsInHashOrder } from '../../../src/domain/change-set.js';
 import { validateCutplan } from '../../../src/domain/cutplan.js';
@@ -91,6 +92,14 @@ describe('change set', () => {
     expect(contentHashOf('Backups', 'Daily snapshots.')).toBe('ed12212aaa2c05d424084dc132a53f495fb3269b2e64da0c241a36d3d598ae04');
     expect(() => contentHashOf('A', 'x\uD800')).toThrow(InvalidInput);
     expect(() => contentHashOf('\uDC00', 'x')).toThrow(/title: must be well-formed Unicode/);
+  });
+
+  it('contentHash quotes text with nothing to escape itself, and agrees with the canonical JSON for any well-formed text', () => {
+    // Its shortcut skips JSON.stringify for text without a quote, backslash or C0 control: every other character,
+    // U+007F, U+2028 and astral ones included, must come out as the canonicaliser writes it.
+    const unit = fc.oneof(fc.constantFrom('"', '\\', '\t', '\n', '\u0000', '\u0001', '\u001f', '\u0020', '\u007f', '\u2028', '\uFEFF', '/'), fc.string({ unit: 'binary', minLength: 1, maxLength: 1 }));
+    const text = fc.string({ unit, maxLength: 30 });
+    fc.assert(fc.property(text, text, (title, body) => contentHashOf(title, body) === hashCanonical({ body, title })), { numRuns: 500 });
   });
 
   it('the content digest is order-independent and sensitive to any content hash', () => {
