@@ -1,4 +1,4 @@
-import { createPrivateKey, createPublicKey, generateKeyPairSync, sign, verify, type KeyObject } from 'node:crypto';
+import { createPrivateKey, createPublicKey, generateKeyPairSync, KeyObject, sign, verify } from 'node:crypto';
 import { canonicalJson } from '../domain/hashing.js';
 import type { Approval, ApprovalClaims } from '../domain/approval.js';
 import { InvalidInput } from '../errors/index.js';
@@ -30,22 +30,30 @@ export function signedBytesOf(claims: ApprovalClaims): Buffer {
 }
 
 /**
- * Signs approval claims with an approver's private key.
+ * Signs approval claims with an approver's private key: its PEM text, or a KeyObject the caller parsed once (an
+ * approver that signs many approvals in one process need not parse its key for each; Cutter keeps no private key).
  *
- * @throws {InvalidInput} when `claims` is not an object or `privateKeyPem` is not an Ed25519 private key in PEM form
- *   (field `claims` or `privateKeyPem`, saying what the key is instead: a public key, encrypted, ...).
+ * @throws {InvalidInput} when `claims` is not an object or `privateKeyPem` is not an Ed25519 private key, as PEM text or
+ *   a KeyObject (field `claims` or `privateKeyPem`, saying what the key is instead: a public key, encrypted, ...).
  * @example
  * const approval = signApproval({ gate: 'SG_1', runId, changeSetId, planHash, approver: 'alice',
  *   reason: 'reviewed the diff', issuedAt, expiresAt }, alicePrivateKeyPem);
  */
-export function signApproval(claims: ApprovalClaims, privateKeyPem: string): Approval {
+export function signApproval(claims: ApprovalClaims, privateKeyPem: string | KeyObject): Approval {
   // Callers may not be TypeScript: a missing argument or a wrong key is named, not a TypeError from node:crypto.
   if (typeof claims !== 'object' || claims === null || Array.isArray(claims)) throw new InvalidInput('claims', 'must be the approval claims object (gate, runId, changeSetId, planHash, approver, reason, issuedAt, expiresAt)');
-  if (typeof privateKeyPem !== 'string') throw new InvalidInput('privateKeyPem', 'must be the approver\'s Ed25519 private key as PEM text');
-  const parsed = privateKeyOf(privateKeyPem);
+  const parsed = privateKeyPem instanceof KeyObject ? keyObjectProblem(privateKeyPem) : typeof privateKeyPem === 'string' ? privateKeyOf(privateKeyPem) : null;
+  if (parsed === null) throw new InvalidInput('privateKeyPem', 'must be the approver\'s Ed25519 private key as PEM text (or its KeyObject)');
   if ('problem' in parsed) throw new InvalidInput('privateKeyPem', `the key ${parsed.problem}`);
   // The key checked is the key used: parsed once.
   return { ...claims, signature: sign(null, signedBytesOf(claims), parsed.key).toString('base64') };
+}
+
+/** A KeyObject offered to sign with, checked as a PEM text is: an Ed25519 private key, or what it is instead. */
+function keyObjectProblem(key: KeyObject): { readonly key: KeyObject } | { readonly problem: string } {
+  if (key.type !== 'private') return { problem: `is a ${key.type} KeyObject, not a private key` };
+  if (key.asymmetricKeyType !== 'ed25519') return { problem: `is a KeyObject of type ${(key.asymmetricKeyType ?? 'unknown').toUpperCase()}, not Ed25519` };
+  return { key };
 }
 
 /** An Ed25519 signature (base64) of `bytes` by a private key (PEM). */

@@ -1,4 +1,5 @@
 /** I6: forged, expired, replayed and self approvals are refused, and every refusal is kept in the run. */
+import { createPrivateKey, createPublicKey, createSecretKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { assertApprovalValid, checkApproval, generateApproverKeyPair, signApproval } from '../../../src/approvals/index.js';
 import type { ApprovalClaims } from '../../../src/domain/approval.js';
@@ -39,6 +40,17 @@ describe('checkApproval', () => {
     const approval = signApproval(claims, keys.alice.privateKey);
     expect(checkApproval(approval, expected, at('2026-01-02T00:00:00.001Z'))).toMatchObject({ ok: false, refusal: 'expired' });
     expect(checkApproval(approval, expected, at('2026-01-02T00:00:00.000Z'))).toMatchObject({ ok: false, refusal: 'expired' });
+  });
+
+  it('signs with a parsed KeyObject as with its PEM text, and refuses a KeyObject that is not an Ed25519 private key', () => {
+    const parsed = createPrivateKey(keys.alice.privateKey);
+    // Ed25519 signatures are deterministic: the same key over the same bytes gives the same signature.
+    expect(signApproval(claims, parsed)).toEqual(signApproval(claims, keys.alice.privateKey));
+    expect(checkApproval(signApproval(claims, parsed), expected, at(NOON))).toMatchObject({ ok: true });
+    const refusal = (key: KeyObject) => { try { signApproval(claims, key); } catch (error) { return error; } return undefined; };
+    expect(refusal(createPublicKey(keys.alice.publicKey))).toMatchObject({ code: 'E_INVALID_INPUT', field: 'privateKeyPem', message: expect.stringContaining('public KeyObject') });
+    expect(refusal(generateKeyPairSync('x25519').privateKey)).toMatchObject({ field: 'privateKeyPem', message: expect.stringContaining('X25519, not Ed25519') });
+    expect(refusal(createSecretKey(Buffer.alloc(32)))).toMatchObject({ field: 'privateKeyPem', message: expect.stringContaining('secret KeyObject') });
   });
 
   it('refuses a forged signature: signed by another key, or claims edited after signing', () => {
