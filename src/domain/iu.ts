@@ -78,6 +78,7 @@ export function contentHashOf(title: string, body: string): string {
 }
 
 /** What JSON.stringify escapes in a well-formed string: the quote, the backslash and the C0 controls. */
+// eslint-disable-next-line no-control-regex -- the control characters are what it looks for
 const NEEDS_ESCAPE = /["\\\u0000-\u001f]/;
 
 /**
