@@ -103,6 +103,16 @@ describe.each(TARGET_KINDS)('a plan streamed into %s', (kind) => {
       expect(staged.planHash).toBe(planHashOf(expected.plan as Cutplan));
     }
     expect((await streamed([path], ['kb'])).staged.counts).toEqual({ new: 2, changed: 1, retire: 1, unchanged: 1 });
+
+    // With no new row the change set's rows are found from the classes alone (sendChangeSet's other cursor): the same
+    // rows, in the same order, and the same plan hash.
+    const changedOnly = await source(kb({ a: 'A3', b: 'B1', c: 'C2' }));
+    const expected = await classifyPlan(target.provider, await loadPlanSources([changedOnly]), { retireMissingWithin: [] });
+    const { staged, rows } = await streamed([changedOnly], []);
+    expect(staged.counts).toEqual({ new: 0, changed: 2, retire: 0, unchanged: 1 });
+    expect(rows).toEqual(expected.plan?.rows.map(({ address, title, body, contentHash, action }) => ({ address, title, body, contentHash, action })));
+    expect(rows.map((r) => r.address)).toEqual(['kb/a', 'kb/c']);
+    expect(staged.planHash).toBe(planHashOf(expected.plan as Cutplan));
   }, 60_000);
 
   it('has no change set (plan hash null) when the target already holds the sources', async () => {

@@ -73,7 +73,7 @@ export async function stagePlan(session: DbSession, sources: StreamedSources, re
   const counts = firstLoad === null && schemaVersion > 0 ? await classifyStaged(session, rows, retireWithin) : { new: rows, changed: 0, retire: 0, unchanged: 0 };
   const rowCount = counts.new + counts.changed + counts.retire;
   if (rowCount === 0) return { counts, rowCount, planHash: null, digests: null };
-  const written = firstLoad ?? (counts.new + counts.changed === 0 ? 0 : await sendChangeSet(session, sources, sink));
+  const written = firstLoad ?? (counts.new + counts.changed === 0 ? 0 : await sendChangeSet(session, sources, sink, counts.new > 0));
   const retired = counts.retire === 0 ? 0 : await sendRetirements(session, sink, written);
   const { planHash, digests } = await hashChangeSet(session, sink);
   if (written + retired !== rowCount || digests.rowCount !== rowCount) {
