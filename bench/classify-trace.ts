@@ -4,7 +4,8 @@
  * edited sources (1% changed) as `cutter plan` does (stagePlan, rolled back) and prints its wall time, this process's
  * CPU and every statement of 20 ms or more. Then the classification's floors, (a) a COPY of the changed rows and (b) a
  * read of the addresses, and what the client cannot avoid: reading, validating and content-hashing N rows with no
- * database at all, and a bare sha256 of each body. DSN: CUTTER_BENCH_DATABASE_URL (default the local server).
+ * database at all, and a bare sha256 of each body. DSN: CUTTER_BENCH_DATABASE_URL (default the local server), a
+ * superuser's: it creates a scratch database and loads the IUs with triggers off (session_replication_role).
  */
 import { hash } from 'node:crypto';
 import { validateRow } from '../src/domain/cutplan.js';
