@@ -16,7 +16,7 @@ export interface BenchArgs {
   readonly concurrentRows: number;
   readonly liveRuns: number;
   readonly dryRuns: number;
-  /** Internal: run one target in this (child) process and write its figures to `out`. */
+  /** Internal: run one target in this (child) process and write its figures to `out`; else where the run's record goes. */
   readonly worker: 'postgres' | 'pglite' | 'dbos' | 'concurrent' | null;
   readonly out: string | null;
 }
@@ -31,6 +31,10 @@ export const PGLITE_SKIPPED = `PGlite is measured up to ${PGLITE_MAX_ROWS.toLoca
 
 export const USAGE = `npm run bench -- [--sizes 1000,10000,100000] [--reps 3] [--targets postgres,pglite] [--skip-dbos]
   [--pglite-sizes 1000,10000,100000] [--concurrent | --concurrent-only] [--concurrent-rows 10000] [--live-runs 10] [--dry-runs 50]
+  [--out FILE]
+  The record goes to --out, else bench/results/<date>-<host>.json (-1m for a run up to 1M rows, -partial for any
+  other subset, which git ignores); a record already there is never overwritten: the run takes the next free name
+  (<name>-2.json, ...). Partial records are scratch and are overwritten.
   Sizes above 100000 (e.g. --sizes 1000,100000,1000000 --targets postgres) skip the measurements that hold the plan in
   memory (cut of client rows, pin, enact, the LIVE and DRYRUN runs of a held plan); the floors, the streamed LIVE run
   (in a process of its own, compiled by tsc into .bench-build/ first, run without tsx) and the classification run at

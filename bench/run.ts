@@ -1,6 +1,6 @@
 /**
  * `npm run bench`: measures Cutter's writes against the COPY floor on PostgreSQL and PGlite, side by side with a DBOS
- * Transact peer, prints a table and writes bench/results/<date>-<host>.json. Each target runs in a child process of
+ * Transact peer, prints a table and writes bench/results/<date>-<host>.json (or `--out`). Each target runs in a child process of
  * its own. Never part of `npm test`; nothing here asserts a time.
  */
 import { spawn } from 'node:child_process';
@@ -9,6 +9,7 @@ import { cpus, hostname, release, tmpdir, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs, USAGE, type BenchArgs } from './args.js';
+import { recordFileIn } from './record-file.js';
 import { buildStreamedChild } from './child-build.js';
 import { checkTargets, formatTable, summarise, type SizeSummary } from './report.js';
 import { formatConcurrent, runConcurrent, type ConcurrentResult } from './concurrent.js';
@@ -51,7 +52,8 @@ async function main(): Promise<void> {
     return;
   }
   const started = performance.now();
-  const passOn = argv.filter((a) => a !== '--worker' && a !== '--out');
+  // The children get every flag but where this run's record goes (each is given a file of its own).
+  const passOn = argv.filter((a, i) => a !== '--out' && !a.startsWith('--out=') && argv[i - 1] !== '--out');
   const results: WorkerResult[] = [];
   if (!args.concurrentOnly && args.targets.includes('postgres')) {
     process.stderr.write("compiling the streamed LIVE run's process (tsc -p tsconfig.bench.json)...\n");
@@ -97,7 +99,8 @@ async function main(): Promise<void> {
   const full = args.sizes.join(',') === '1000,10000,100000' && args.pgliteSizes.join(',') === args.sizes.join(',') && args.reps >= 3 && args.targets.length === 2 && !args.skipDbos && !args.concurrentOnly;
   // The 1M record (issue 17: sizes up to 1M, PostgreSQL only) is a run of its own, named so.
   const million = args.sizes.includes(1_000_000) && args.reps >= 3 && args.targets.includes('postgres') && !args.concurrentOnly;
-  const file = join(here, 'results', `${date}-${hostname()}${full ? '' : million ? '-1m' : '-partial'}.json`);
+  const kind = full ? '' : million ? '-1m' : '-partial';
+  const file = args.out ?? await recordFileIn(join(here, 'results'), `${date}-${hostname()}${kind}`, kind === '-partial');
   await mkdir(dirname(file), { recursive: true });
   const machine = { cores: cpus().length, cpu: cpus()[0]?.model ?? '?', ramGb: Math.round(totalmem() / 2 ** 30), kernel: release(), node: process.version };
   await writeFile(file, `${JSON.stringify({ date: new Date().toISOString(), machine, args: { sizes: args.sizes, pgliteSizes: args.pgliteSizes, reps: args.reps, targets: args.targets, skipDbos: args.skipDbos, concurrent: args.concurrent, concurrentOnly: args.concurrentOnly }, totalSeconds, streamedApi: STREAMED_API, targets: checks, peer, summaries: Object.fromEntries(summaries), raw: results, concurrent }, null, 2)}\n`);
