@@ -10,8 +10,8 @@
 import { hash } from 'node:crypto';
 import { validateRow } from '../src/domain/cutplan.js';
 import { contentHashOf } from '../src/domain/iu.js';
-import { copyTextLine } from '../src/postgres/copy-text.js';
 import { DbRole, type DbSession } from '../src/postgres/port.js';
+import { loadFieldRows, type StageTable } from '../src/postgres/sql/stage.js';
 import { stagePlan } from '../src/postgres/sql/streamed-plan.js';
 import { inRolledBackTransaction } from '../src/postgres/transaction.js';
 import { CHANGED_EVERY, copyChangedFloor, readAddressesFloor } from './classify-measures.js';
@@ -28,21 +28,20 @@ function wholeOption(argv: readonly string[], name: string, fallback: number): n
   return n;
 }
 
-/** N enacted versions of the bench's rows with their real content hashes, loaded as the superuser with triggers off (setup, not measured). */
+/** The columns loadEnacted writes: the bench's rows as enacted versions, with their real content hashes. */
+const ENACTED: StageTable = {
+  name: 'cutter.iu_versions',
+  columns: [['address', 'text'], ['version', 'integer'], ['title', 'text'], ['body', 'text'], ['content_hash', 'text'], ['change_set_id', 'text'], ['status', 'text'], ['review_decision_id', 'text']],
+};
+
+/** N enacted versions of the bench's rows, loaded as the superuser with triggers off (setup, not measured). */
 async function loadEnacted(target: ScratchTarget, n: number): Promise<void> {
+  function* fields(): Generator<readonly (string | number)[]> {
+    for (const r of benchRows(n)) yield [r.address, 1, r.title, r.body, contentHashOf(r.title, r.body), 'cs-loaded', 'enacted', 'RD-LOADED'];
+  }
   await target.admin(async (s) => {
-    if (s.copyRows === undefined) throw new Error('this session cannot COPY');
     await s.query('SET session_replication_role = replica');
-    function* chunks(): Generator<string> {
-      let text = '';
-      let inChunk = 0;
-      for (const r of benchRows(n)) {
-        text += copyTextLine([r.address, 1, r.title, r.body, contentHashOf(r.title, r.body), 'cs-loaded', 'enacted', 'RD-LOADED']);
-        if (++inChunk === 5000) { yield text; text = ''; inChunk = 0; }
-      }
-      if (inChunk > 0) yield text;
-    }
-    await s.copyRows('cutter.iu_versions', ['address', 'version', 'title', 'body', 'content_hash', 'change_set_id', 'status', 'review_decision_id'], chunks());
+    await loadFieldRows(s, ENACTED, fields(), 5000, () => undefined);
     await s.query('SET session_replication_role = origin');
     await s.exec('VACUUM ANALYZE cutter.iu_versions');
   });
