@@ -27,6 +27,13 @@ export function privateKeyOf(pem: string): { readonly key: KeyObject } | { reado
   return { key };
 }
 
+/** A KeyObject offered to sign with, checked as {@link privateKeyOf} checks a PEM text: an Ed25519 private key, or what it is instead. */
+export function privateKeyObjectOf(key: KeyObject): { readonly key: KeyObject } | { readonly problem: string } {
+  if (key.type !== 'private') return { problem: `is a ${key.type} KeyObject, not a private key` };
+  if (key.asymmetricKeyType !== 'ed25519') return { problem: `is a KeyObject of type ${typeName(key.asymmetricKeyType)}, not Ed25519` };
+  return { key };
+}
+
 /** What is wrong with a PEM text offered as an approver's public key, or null when it is an Ed25519 public key. */
 export function publicKeyProblem(pem: string): string | null {
   const text = pem.trim();

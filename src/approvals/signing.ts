@@ -2,7 +2,7 @@ import { createPrivateKey, createPublicKey, generateKeyPairSync, KeyObject, sign
 import { canonicalJson } from '../domain/hashing.js';
 import type { Approval, ApprovalClaims } from '../domain/approval.js';
 import { InvalidInput } from '../errors/index.js';
-import { privateKeyOf } from './key-problems.js';
+import { privateKeyObjectOf, privateKeyOf } from './key-problems.js';
 
 /** An approver's Ed25519 key pair, PEM-encoded. The private key stays with the approver. */
 export interface ApproverKeyPair {
@@ -42,18 +42,11 @@ export function signedBytesOf(claims: ApprovalClaims): Buffer {
 export function signApproval(claims: ApprovalClaims, privateKeyPem: string | KeyObject): Approval {
   // Callers may not be TypeScript: a missing argument or a wrong key is named, not a TypeError from node:crypto.
   if (typeof claims !== 'object' || claims === null || Array.isArray(claims)) throw new InvalidInput('claims', 'must be the approval claims object (gate, runId, changeSetId, planHash, approver, reason, issuedAt, expiresAt)');
-  const parsed = privateKeyPem instanceof KeyObject ? keyObjectProblem(privateKeyPem) : typeof privateKeyPem === 'string' ? privateKeyOf(privateKeyPem) : null;
+  const parsed = privateKeyPem instanceof KeyObject ? privateKeyObjectOf(privateKeyPem) : typeof privateKeyPem === 'string' ? privateKeyOf(privateKeyPem) : null;
   if (parsed === null) throw new InvalidInput('privateKeyPem', 'must be the approver\'s Ed25519 private key as PEM text (or its KeyObject)');
   if ('problem' in parsed) throw new InvalidInput('privateKeyPem', `the key ${parsed.problem}`);
   // The key checked is the key used: parsed once.
   return { ...claims, signature: sign(null, signedBytesOf(claims), parsed.key).toString('base64') };
-}
-
-/** A KeyObject offered to sign with, checked as a PEM text is: an Ed25519 private key, or what it is instead. */
-function keyObjectProblem(key: KeyObject): { readonly key: KeyObject } | { readonly problem: string } {
-  if (key.type !== 'private') return { problem: `is a ${key.type} KeyObject, not a private key` };
-  if (key.asymmetricKeyType !== 'ed25519') return { problem: `is a KeyObject of type ${(key.asymmetricKeyType ?? 'unknown').toUpperCase()}, not Ed25519` };
-  return { key };
 }
 
 /** An Ed25519 signature (base64) of `bytes` by a private key (PEM). */
