@@ -18,9 +18,10 @@ import type { meteredProvider } from './metered-provider.js';
 import { readOwnIo } from './proc-stats.js';
 import type { ScratchTarget } from './scratch.js';
 import type { WalMeter } from './wal-meter.js';
+import { NARROW_LAYOUT_SQL } from './narrow-layout.js';
 
 /** How the IU table is set up for a pass: as migrated; with its user triggers disabled; and without secondary indexes too. */
-export const Variant = { AsIs: 'as-is', NoTriggers: 'no-triggers', Bare: 'no-triggers-no-indexes' } as const;
+export const Variant = { AsIs: 'as-is', NoTriggers: 'no-triggers', Bare: 'no-triggers-no-indexes', Narrow: 'narrow' } as const;
 export type Variant = (typeof Variant)[keyof typeof Variant];
 
 /**
@@ -29,6 +30,7 @@ export type Variant = (typeof Variant)[keyof typeof Variant];
  */
 const VARIANT_SQL: Readonly<Record<Variant, readonly string[]>> = {
   [Variant.AsIs]: [],
+  [Variant.Narrow]: NARROW_LAYOUT_SQL,
   [Variant.NoTriggers]: ['ALTER TABLE cutter.iu_versions DISABLE TRIGGER USER'],
   [Variant.Bare]: [
     'ALTER TABLE cutter.iu_versions DISABLE TRIGGER USER',
@@ -137,12 +139,13 @@ const killSwitch = new InMemoryKillSwitch(true);
 /** One pass over every step, each step on a fresh schema prepared as `variant` (the LIVE phases on one, in order). */
 export async function runPass(target: ScratchTarget, plan: Cutplan, variant: Variant, meters: Meters, withStaging: boolean): Promise<StepFigures[]> {
   const metered: ScratchTarget = { ...target, provider: meters.sessions.provider };
-  const prepare = async () => {
+  const prepare = async (as: Variant = variant) => {
     await target.fresh();
-    for (const sql of VARIANT_SQL[variant]) await meters.wal.exec(sql);
+    for (const sql of VARIANT_SQL[as]) await meters.wal.exec(sql);
   };
   const figures: StepFigures[] = [];
-  await prepare();
+  // The floor is a COPY into the IU table as migrated, in every pass: the narrow layout's IU table is a view.
+  await prepare(variant === Variant.Narrow ? Variant.AsIs : variant);
   figures.push(await measure(Step.Floor, variant, meters, () => copyFloor(metered, plan.rows)));
   if (withStaging) {
     await prepare();

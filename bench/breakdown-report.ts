@@ -3,7 +3,7 @@
  * indexes cost (as-is − no triggers; no triggers − no secondary indexes either), the LIVE run's phases summed, and
  * the per-IU figures docs/performance.md derives capacity from. Pure: the bench measures, this only adds up.
  */
-import { LIVE_STEPS, Variant, type Step, type StepFigures } from './breakdown-phases.js';
+import { LIVE_STEPS, Step, Variant, type StepFigures } from './breakdown-phases.js';
 
 type Metric = 'wallMs' | 'cpuMs' | 'cpuSchedMs' | 'cpuWaitMs' | 'clientCpuMs' | 'walOwnBytes' | 'walOwnRecords' | 'walOwnFpiBytes' | 'walNoFpiBytes'
   | 'walServerBytes' | 'queryBytes' | 'copyBytes' | 'writeSyscallBytes' | 'readSyscallBytes';
@@ -52,6 +52,13 @@ export interface BreakdownSummary {
   readonly steps: readonly StepSummary[];
   /** The LIVE run's phases (pin to enact) summed, as-is. */
   readonly live: Figures;
+  /** The same steps in the narrow layout's prototype (bench/narrow-layout.ts), if it was measured. */
+  readonly narrow: {
+    readonly steps: readonly { readonly step: Step; readonly figures: Figures }[];
+    readonly live: Figures;
+    /** The COPY floor both layouts are compared with: the median of every floor measured in either's passes (the same work). */
+    readonly floorMs: number;
+  } | null;
   readonly perIU: {
     /** Without full-page images (see {@link valueOf}); `walBytes` is the median with them. */
     readonly walBytes: number;
@@ -79,8 +86,18 @@ export function summarize(samples: readonly StepFigures[], n: number): Breakdown
     });
   }
   const live = sum(steps.filter((s) => LIVE_STEPS.includes(s.step)).map((s) => s.asIs));
+  const narrowSteps = steps.flatMap(({ step }) => {
+    const figures = medianOf(samples, step, Variant.Narrow);
+    return figures === undefined ? [] : [{ step, figures }];
+  });
+  const floors = samples.filter((s) => s.step === Step.Floor && (s.variant === Variant.AsIs || s.variant === Variant.Narrow)).map((s) => s.wallMs);
+  const narrow = narrowSteps.length === 0 ? null : {
+    steps: narrowSteps,
+    live: sum(narrowSteps.filter((s) => LIVE_STEPS.includes(s.step)).map((s) => s.figures)),
+    floorMs: median(floors),
+  };
   return {
-    n, steps, live,
+    n, steps, live, narrow,
     perIU: {
       walBytes: live.walOwnBytes / n,
       walNoFpiBytes: live.walNoFpiBytes / n,
@@ -111,6 +128,34 @@ export function formatSummary(summary: BreakdownSummary): string {
     ...diff(s?.triggers ?? null), ...diff(s?.indexes ?? null),
   ], widths);
   const p = summary.perIU;
+  return [...asIsLines(summary, head, widths, row, p), ...narrowLines(summary)].join('\n');
+}
+
+/**
+ * The narrow layout's steps beside the as-is ones, as multiples of one COPY floor; then the whole run without
+ * orchestration (planning + LIVE phases). Planning is measured in the as-is pass only: against the breakdown's empty
+ * target it reads no IU, so the layout does not touch it.
+ */
+function narrowLines(summary: BreakdownSummary): string[] {
+  if (summary.narrow === null) return [];
+  const { floorMs } = summary.narrow;
+  const asIs = (step: Step) => summary.steps.find((s) => s.step === step)?.asIs;
+  const x = (v: number) => `${(v / floorMs).toFixed(2)}x`;
+  const cells = (f: Figures | undefined) => (f === undefined ? ['-', '-', '-'] : [ms(f.wallMs), x(f.wallMs), mb(f.walNoFpiBytes)]);
+  const widths = [30, 9, 7, 7, 10, 7, 7];
+  const planning = asIs(Step.Staging)?.wallMs ?? NaN;
+  const whole = (live: Figures): Figures => ({ ...live, wallMs: live.wallMs + planning });
+  return [
+    '',
+    `narrow layout (prototype, bench/narrow-layout.ts: no title or body in the IU row) against the COPY floor of both passes, ${ms(floorMs)} ms`,
+    pad(['step', 'as-is ms', '× COPY', 'WAL MB', 'narrow ms', '× COPY', 'WAL MB'], widths),
+    ...summary.narrow.steps.map(({ step, figures }) => pad([step, ...cells(asIs(step)), ...cells(figures)], widths)),
+    pad(['LIVE phases (pin..enact)', ...cells(summary.live), ...cells(summary.narrow.live)], widths),
+    pad(['planning + LIVE phases', ...cells(whole(summary.live)), ...cells(whole(summary.narrow.live))], widths),
+  ];
+}
+
+function asIsLines(summary: BreakdownSummary, head: readonly string[], widths: readonly number[], row: (label: string, f: Figures, s?: StepSummary) => string, p: BreakdownSummary['perIU']): string[] {
   return [
     `N = ${summary.n.toLocaleString('en-US')} IUs; medians. cpu = backend utime+stime; sched = the same by schedstat; runq = backend waited for a core;`,
     'client = this process\'s CPU; WAL = the step\'s own records without full-page images, +FPI = those; srv WAL = the server\'s insert position moved;',
@@ -120,5 +165,5 @@ export function formatSummary(summary: BreakdownSummary): string {
     row('LIVE phases (pin..enact)', summary.live),
     `per IU over the LIVE phases: WAL ${p.walNoFpiBytes.toFixed(0)} B without FPI (${p.walBytes.toFixed(0)} B with) in ${p.walRecords.toFixed(2)} records; ` +
       `backend CPU ${p.cpuMicros.toFixed(1)} µs; sent ${p.sentBytes.toFixed(0)} B; wall ${p.wallMicros.toFixed(1)} µs; ${p.rowsPerCoreSecond.toFixed(0)} IUs per server-core-second`,
-  ].join('\n');
+  ];
 }

@@ -60,3 +60,36 @@ describe('summarize', () => {
     expect(text.split('\n')).toHaveLength(4 + 3 + 1 + 1);
   });
 });
+
+describe('summarize with the narrow layout', () => {
+  const samples: StepFigures[] = [
+    sample(Step.Floor, Variant.AsIs, { wallMs: 100 }),
+    sample(Step.Floor, Variant.AsIs, { wallMs: 300 }),
+    sample(Step.Floor, Variant.Narrow, { wallMs: 200 }),
+    sample(Step.Staging, Variant.AsIs, { wallMs: 50 }),
+    sample(Step.Cut, Variant.AsIs, { wallMs: 150, walOwnBytes: 3 * 1024 * 1024 }),
+    sample(Step.Cut, Variant.Narrow, { wallMs: 60, walOwnBytes: 1024 * 1024 }),
+    sample(Step.Enact, Variant.AsIs, { wallMs: 250 }),
+    sample(Step.Enact, Variant.Narrow, { wallMs: 40 }),
+  ];
+
+  it('is absent when the narrow layout was not measured', () => {
+    expect(summarize(samples.filter((s) => s.variant !== Variant.Narrow), 10).narrow).toBeNull();
+  });
+
+  it('compares both layouts with the median of every floor of either, and sums the narrow LIVE phases alone', () => {
+    const { narrow } = summarize(samples, 10);
+    expect(narrow?.floorMs).toBe(200);
+    expect(narrow?.live.wallMs).toBe(100);
+    expect(narrow?.steps.map((s) => s.step)).toEqual([Step.Floor, Step.Cut, Step.Enact]);
+  });
+
+  it('prints each step as a multiple of that floor, and the whole run with the as-is planning added to both', () => {
+    const lines = formatSummary(summarize(samples, 10)).split('\n');
+    // The narrow table comes last: the as-is table above it has a line per step too.
+    const line = (label: string) => lines.findLast((l) => l.startsWith(label))?.split(/\s{2,}/).slice(1);
+    expect(line('cutLegA')).toEqual(['150', '0.75x', '3.0', '60', '0.30x', '1.0']);
+    expect(line('LIVE phases')).toEqual(['400', '2.00x', '3.0', '100', '0.50x', '1.0']);
+    expect(line('planning + LIVE phases')).toEqual(['450', '2.25x', '3.0', '150', '0.75x', '1.0']);
+  });
+});
