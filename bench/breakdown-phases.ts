@@ -172,7 +172,7 @@ export async function runPass(target: ScratchTarget, plan: Cutplan, variant: Var
     } catch (error) {
       // Without the triggers the lifecycle log stays empty, and enactment's last check (after every UPDATE has run)
       // refuses and rolls back: the work is done all the same, only its phase record and commit are not.
-      const unlogged = error instanceof StopInvariantFailed && error.phase === 'lifecycleEnact' && variant !== Variant.AsIs;
+      const unlogged = error instanceof StopInvariantFailed && error.phase === 'lifecycleEnact' && (variant === Variant.NoTriggers || variant === Variant.Bare);
       if (!unlogged) throw error;
     }
   }));
