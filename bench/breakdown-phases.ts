@@ -20,8 +20,14 @@ import type { ScratchTarget } from './scratch.js';
 import type { WalMeter } from './wal-meter.js';
 import { NARROW_LAYOUT_SQL } from './narrow-layout.js';
 
-/** How the IU table is set up for a pass: as migrated; with its user triggers disabled; and without secondary indexes too. */
-export const Variant = { AsIs: 'as-is', NoTriggers: 'no-triggers', Bare: 'no-triggers-no-indexes', Narrow: 'narrow' } as const;
+/**
+ * How the IU table is set up for a pass: as migrated; with its user triggers disabled; and without secondary indexes
+ * too. The same three again in the narrow layout's prototype (bench/narrow-layout.ts): IU rows without title or body.
+ */
+export const Variant = {
+  AsIs: 'as-is', NoTriggers: 'no-triggers', Bare: 'no-triggers-no-indexes',
+  Narrow: 'narrow', NarrowNoTriggers: 'narrow-no-triggers', NarrowBare: 'narrow-no-triggers-no-indexes',
+} as const;
 export type Variant = (typeof Variant)[keyof typeof Variant];
 
 /**
@@ -31,12 +37,19 @@ export type Variant = (typeof Variant)[keyof typeof Variant];
 const VARIANT_SQL: Readonly<Record<Variant, readonly string[]>> = {
   [Variant.AsIs]: [],
   [Variant.Narrow]: NARROW_LAYOUT_SQL,
+  [Variant.NarrowNoTriggers]: [...NARROW_LAYOUT_SQL, 'ALTER TABLE cutter.iu_heads DISABLE TRIGGER USER'],
+  [Variant.NarrowBare]: [...NARROW_LAYOUT_SQL, 'ALTER TABLE cutter.iu_heads DISABLE TRIGGER USER', 'DROP INDEX cutter.iu_versions_by_change_set, cutter.iu_versions_one_enacted'],
   [Variant.NoTriggers]: ['ALTER TABLE cutter.iu_versions DISABLE TRIGGER USER'],
   [Variant.Bare]: [
     'ALTER TABLE cutter.iu_versions DISABLE TRIGGER USER',
     'DROP INDEX cutter.iu_versions_by_change_set, cutter.iu_versions_one_enacted',
   ],
 };
+
+/** The variants in the narrow layout: their IU table is a view, so their passes' COPY floor is measured as-is. */
+export const NARROW_VARIANTS: readonly Variant[] = [Variant.Narrow, Variant.NarrowNoTriggers, Variant.NarrowBare];
+/** The variants whose triggers log every move, so enactment's last check (the log's count) can pass. */
+const LOGGED_VARIANTS: readonly Variant[] = [Variant.AsIs, Variant.Narrow];
 
 export const Step = {
   Floor: 'COPY floor',
@@ -137,7 +150,8 @@ async function stageOnce(provider: ConnectionProvider, plan: Cutplan): Promise<v
 const killSwitch = new InMemoryKillSwitch(true);
 
 /** One pass over every step, each step on a fresh schema prepared as `variant` (the LIVE phases on one, in order). */
-export async function runPass(target: ScratchTarget, plan: Cutplan, variant: Variant, meters: Meters, withStaging: boolean): Promise<StepFigures[]> {
+/** `chunk`: the adapter's rows per chunk (its `chunkSize`); null leaves its default. */
+export async function runPass(target: ScratchTarget, plan: Cutplan, variant: Variant, meters: Meters, withStaging: boolean, chunk: number | null = null): Promise<StepFigures[]> {
   const metered: ScratchTarget = { ...target, provider: meters.sessions.provider };
   const prepare = async (as: Variant = variant) => {
     await target.fresh();
@@ -145,14 +159,14 @@ export async function runPass(target: ScratchTarget, plan: Cutplan, variant: Var
   };
   const figures: StepFigures[] = [];
   // The floor is a COPY into the IU table as migrated, in every pass: the narrow layout's IU table is a view.
-  await prepare(variant === Variant.Narrow ? Variant.AsIs : variant);
+  await prepare(NARROW_VARIANTS.includes(variant) ? Variant.AsIs : variant);
   figures.push(await measure(Step.Floor, variant, meters, () => copyFloor(metered, plan.rows)));
   if (withStaging) {
     await prepare();
     figures.push(await measure(Step.Staging, variant, meters, () => stageOnce(metered.provider, plan)));
   }
   await prepare();
-  const adapter = new PostgresLiveExecutionAdapter({ killSwitch, connectionProvider: metered.provider, backupRunner: snapshotBackupRunner });
+  const adapter = new PostgresLiveExecutionAdapter({ killSwitch, connectionProvider: metered.provider, backupRunner: snapshotBackupRunner, ...(chunk === null ? {} : { chunkSize: chunk }) });
   const runId = `bench-breakdown-${variant}`;
   let pin: Awaited<ReturnType<typeof adapter.pinPlan>> | undefined;
   figures.push(await measure(Step.Pin, variant, meters, async () => { pin = await adapter.pinPlan({ runId }, plan, null); }));
@@ -172,7 +186,7 @@ export async function runPass(target: ScratchTarget, plan: Cutplan, variant: Var
     } catch (error) {
       // Without the triggers the lifecycle log stays empty, and enactment's last check (after every UPDATE has run)
       // refuses and rolls back: the work is done all the same, only its phase record and commit are not.
-      const unlogged = error instanceof StopInvariantFailed && error.phase === 'lifecycleEnact' && (variant === Variant.NoTriggers || variant === Variant.Bare);
+      const unlogged = error instanceof StopInvariantFailed && error.phase === 'lifecycleEnact' && !LOGGED_VARIANTS.includes(variant);
       if (!unlogged) throw error;
     }
   }));

@@ -3,7 +3,7 @@
  * indexes cost (as-is − no triggers; no triggers − no secondary indexes either), the LIVE run's phases summed, and
  * the per-IU figures docs/performance.md derives capacity from. Pure: the bench measures, this only adds up.
  */
-import { LIVE_STEPS, Step, Variant, type StepFigures } from './breakdown-phases.js';
+import { LIVE_STEPS, NARROW_VARIANTS, Step, Variant, type StepFigures } from './breakdown-phases.js';
 
 type Metric = 'wallMs' | 'cpuMs' | 'cpuSchedMs' | 'cpuWaitMs' | 'clientCpuMs' | 'walOwnBytes' | 'walOwnRecords' | 'walOwnFpiBytes' | 'walNoFpiBytes'
   | 'walServerBytes' | 'queryBytes' | 'copyBytes' | 'writeSyscallBytes' | 'readSyscallBytes';
@@ -52,11 +52,13 @@ export interface BreakdownSummary {
   readonly steps: readonly StepSummary[];
   /** The LIVE run's phases (pin to enact) summed, as-is. */
   readonly live: Figures;
-  /** The same steps in the narrow layout's prototype (bench/narrow-layout.ts), if it was measured. */
-  readonly narrow: {
-    readonly steps: readonly { readonly step: Step; readonly figures: Figures }[];
-    readonly live: Figures;
-    /** The COPY floor both layouts are compared with: the median of every floor measured in either's passes (the same work). */
+  /**
+   * The narrow layout's prototype (bench/narrow-layout.ts), if any of its variants was measured: as-is first, then
+   * each narrow variant, its steps' medians and its LIVE phases summed.
+   */
+  readonly layouts: {
+    readonly variants: readonly { readonly variant: Variant; readonly steps: readonly { readonly step: Step; readonly figures: Figures }[]; readonly live: Figures }[];
+    /** The COPY floor they are compared with: the median of every floor measured in their passes (the same work). */
     readonly floorMs: number;
   } | null;
   readonly perIU: {
@@ -86,18 +88,19 @@ export function summarize(samples: readonly StepFigures[], n: number): Breakdown
     });
   }
   const live = sum(steps.filter((s) => LIVE_STEPS.includes(s.step)).map((s) => s.asIs));
-  const narrowSteps = steps.flatMap(({ step }) => {
-    const figures = medianOf(samples, step, Variant.Narrow);
-    return figures === undefined ? [] : [{ step, figures }];
-  });
-  const floors = samples.filter((s) => s.step === Step.Floor && (s.variant === Variant.AsIs || s.variant === Variant.Narrow)).map((s) => s.wallMs);
-  const narrow = narrowSteps.length === 0 ? null : {
-    steps: narrowSteps,
-    live: sum(narrowSteps.filter((s) => LIVE_STEPS.includes(s.step)).map((s) => s.figures)),
-    floorMs: median(floors),
+  const compared = [Variant.AsIs, ...NARROW_VARIANTS].filter((v) => samples.some((s) => s.variant === v));
+  const layouts = compared.length < 2 ? null : {
+    variants: compared.map((variant) => {
+      const mine = steps.flatMap(({ step }) => {
+        const figures = medianOf(samples, step, variant);
+        return figures === undefined ? [] : [{ step, figures }];
+      });
+      return { variant, steps: mine, live: sum(mine.filter((s) => LIVE_STEPS.includes(s.step)).map((s) => s.figures)) };
+    }),
+    floorMs: median(samples.filter((s) => s.step === Step.Floor && compared.includes(s.variant)).map((s) => s.wallMs)),
   };
   return {
-    n, steps, live, narrow,
+    n, steps, live, layouts,
     perIU: {
       walBytes: live.walOwnBytes / n,
       walNoFpiBytes: live.walNoFpiBytes / n,
@@ -128,30 +131,38 @@ export function formatSummary(summary: BreakdownSummary): string {
     ...diff(s?.triggers ?? null), ...diff(s?.indexes ?? null),
   ], widths);
   const p = summary.perIU;
-  return [...asIsLines(summary, head, widths, row, p), ...narrowLines(summary)].join('\n');
+  return [...asIsLines(summary, head, widths, row, p), ...layoutLines(summary)].join('\n');
 }
 
 /**
- * The narrow layout's steps beside the as-is ones, as multiples of one COPY floor; then the whole run without
- * orchestration (planning + LIVE phases). Planning is measured in the as-is pass only: against the breakdown's empty
- * target it reads no IU, so the layout does not touch it.
+ * Each layout's steps side by side (as-is, then the narrow variants measured), as multiples of one COPY floor; then
+ * the whole run without orchestration (planning + LIVE phases). Planning is measured in the as-is pass only: against
+ * the breakdown's empty target it reads no IU, so the layout does not touch it.
  */
-function narrowLines(summary: BreakdownSummary): string[] {
-  if (summary.narrow === null) return [];
-  const { floorMs } = summary.narrow;
-  const asIs = (step: Step) => summary.steps.find((s) => s.step === step)?.asIs;
+function layoutLines(summary: BreakdownSummary): string[] {
+  if (summary.layouts === null) return [];
+  const { floorMs, variants } = summary.layouts;
   const x = (v: number) => `${(v / floorMs).toFixed(2)}x`;
   const cells = (f: Figures | undefined) => (f === undefined ? ['-', '-', '-'] : [ms(f.wallMs), x(f.wallMs), mb(f.walNoFpiBytes)]);
-  const widths = [30, 9, 7, 7, 10, 7, 7];
-  const planning = asIs(Step.Staging)?.wallMs ?? NaN;
+  const widths = [30, ...variants.flatMap(() => [9, 7, 7])];
+  const planning = summary.steps.find((s) => s.step === Step.Staging)?.asIs.wallMs ?? NaN;
   const whole = (live: Figures): Figures => ({ ...live, wallMs: live.wallMs + planning });
+  // The streamed run's planning writes the pin as it plans, so its whole run lies between the two sums: with the pin
+  // counted again (above; planning here writes a temporary table), and without it (below; the pin is WAL-logged).
+  const pinOf = (v: (typeof variants)[number]) => v.steps.find((s) => s.step === Step.Pin)?.figures;
+  const withoutPin = (v: (typeof variants)[number]): Figures => {
+    const pin = pinOf(v);
+    return { ...v.live, wallMs: v.live.wallMs + planning - (pin?.wallMs ?? 0), walNoFpiBytes: v.live.walNoFpiBytes - (pin?.walNoFpiBytes ?? 0) };
+  };
   return [
     '',
-    `narrow layout (prototype, bench/narrow-layout.ts: no title or body in the IU row) against the COPY floor of both passes, ${ms(floorMs)} ms`,
-    pad(['step', 'as-is ms', '× COPY', 'WAL MB', 'narrow ms', '× COPY', 'WAL MB'], widths),
-    ...summary.narrow.steps.map(({ step, figures }) => pad([step, ...cells(asIs(step)), ...cells(figures)], widths)),
-    pad(['LIVE phases (pin..enact)', ...cells(summary.live), ...cells(summary.narrow.live)], widths),
-    pad(['planning + LIVE phases', ...cells(whole(summary.live)), ...cells(whole(summary.narrow.live))], widths),
+    `layouts (narrow: bench/narrow-layout.ts, no title or body in the IU row) against the COPY floor of their passes, ${ms(floorMs)} ms`,
+    pad(['', ...variants.flatMap((v) => [v.variant, '', ''])], widths),
+    pad(['step', ...variants.flatMap(() => ['ms', '× COPY', 'WAL MB'])], widths),
+    ...(variants[0]?.steps ?? []).filter((s) => s.step !== Step.Staging).map(({ step }) => pad([step, ...variants.flatMap((v) => cells(v.steps.find((s) => s.step === step)?.figures))], widths)),
+    pad(['LIVE phases (pin..enact)', ...variants.flatMap((v) => cells(v.live))], widths),
+    pad(['planning + LIVE phases', ...variants.flatMap((v) => cells(whole(v.live)))], widths),
+    pad(['planning + phases after the pin', ...variants.flatMap((v) => cells(withoutPin(v)))], widths),
   ];
 }
 

@@ -1,16 +1,17 @@
 /**
  * Where a LIVE run's time goes: `npm run bench:breakdown -- --n 100000 [--reps 3] [--variants as-is,no-triggers,
- * no-triggers-no-indexes] [--out FILE]`. On a scratch PostgreSQL database, each phase of a LIVE run through the
- * adapter, the COPY floor and `cutter plan`'s streamed planning of the same N rows, measured for wall time, backend
- * CPU, WAL and bytes sent; the same again with the IU table's triggers disabled, and without its secondary indexes
- * too. Prints a table; writes JSON only to `--out`. The server must be local (its backends' /proc is read) and the
+ * no-triggers-no-indexes] [--chunk N] [--out FILE]`. On a scratch PostgreSQL database, each phase of a LIVE run
+ * through the adapter (with `--chunk` rows per chunk, else its default), the COPY floor and `cutter plan`'s streamed
+ * planning of the same N rows, measured for wall time, backend CPU, WAL and bytes sent; the same again with the IU
+ * table's triggers disabled, and without its secondary indexes too; and, asked for by name, the narrow layout's
+ * prototype (bench/narrow-layout.ts) in the same three. Prints a table; writes JSON only to `--out`. The server must be local (its backends' /proc is read) and the
  * DSN (CUTTER_BENCH_DATABASE_URL) a superuser's: it creates pg_walinspect and a temporary replication slot.
  */
 import { execFileSync } from 'node:child_process';
 import { readFile, writeFile } from 'node:fs/promises';
 import { cpus, loadavg } from 'node:os';
 import pg from 'pg';
-import { runPass, Variant, type Meters, type StepFigures } from './breakdown-phases.js';
+import { NARROW_VARIANTS, runPass, Variant, type Meters, type StepFigures } from './breakdown-phases.js';
 import { formatSummary, summarize } from './breakdown-report.js';
 import { meteredProvider } from './metered-provider.js';
 import { benchPlan } from './plan.js';
@@ -18,7 +19,7 @@ import { clockTicksPerSecond } from './proc-stats.js';
 import { openScratch, type ScratchTarget } from './scratch.js';
 import { WalMeter } from './wal-meter.js';
 
-const USAGE = `npm run bench:breakdown -- --n 100000 [--reps 3] [--variants as-is,no-triggers,no-triggers-no-indexes] [--out FILE]
+const USAGE = `npm run bench:breakdown -- --n 100000 [--reps 3] [--variants as-is,no-triggers,no-triggers-no-indexes,narrow,narrow-no-triggers,narrow-no-triggers-no-indexes] [--chunk 1000] [--out FILE]
 npm run bench:breakdown -- --summarize FILE   (prints the table of a recorded run again, from its samples)`;
 
 function option(argv: readonly string[], name: string): string | undefined {
@@ -26,8 +27,8 @@ function option(argv: readonly string[], name: string): string | undefined {
   return i < 0 ? undefined : argv[i + 1];
 }
 
-function parse(argv: readonly string[]): { n: number; reps: number; variants: Variant[]; out: string | null } {
-  const known = new Set(['--n', '--reps', '--variants', '--out']);
+function parse(argv: readonly string[]): { n: number; reps: number; variants: Variant[]; chunk: number | null; out: string | null } {
+  const known = new Set(['--n', '--reps', '--variants', '--chunk', '--out']);
   argv.forEach((a, i) => {
     if (a.startsWith('--') && !known.has(a)) throw new Error(`unknown flag ${a}\n${USAGE}`);
     if (known.has(a) && argv[i + 1] === undefined) throw new Error(`${a} needs a value\n${USAGE}`);
@@ -39,10 +40,11 @@ function parse(argv: readonly string[]): { n: number; reps: number; variants: Va
   };
   const all = Object.values(Variant) as string[];
   // The narrow layout is a prototype (bench/narrow-layout.ts), measured only when asked for.
-  const variants = (option(argv, '--variants') ?? all.filter((v) => v !== Variant.Narrow).join(',')).split(',').map((v) => v.trim());
+  const variants = (option(argv, '--variants') ?? all.filter((v) => !NARROW_VARIANTS.includes(v as Variant)).join(',')).split(',').map((v) => v.trim());
   for (const v of variants) if (!all.includes(v)) throw new Error(`--variants takes ${all.join(', ')}: not ${v}`);
   if (!variants.includes(Variant.AsIs)) throw new Error('--variants must include as-is: the others are differences from it');
-  return { n: whole('--n', 100_000), reps: whole('--reps', 3), variants: variants as Variant[], out: option(argv, '--out') ?? null };
+  const chunk = option(argv, '--chunk') === undefined ? null : whole('--chunk', 1);
+  return { n: whole('--n', 100_000), reps: whole('--reps', 3), variants: variants as Variant[], chunk, out: option(argv, '--out') ?? null };
 }
 
 async function machine(dsn: string): Promise<Record<string, unknown>> {
@@ -96,14 +98,14 @@ async function main(): Promise<void> {
     const sessions = meteredProvider(target.provider);
     const meters: Meters = { wal, sessions, ticksPerSecond: clockTicksPerSecond() };
     // Untimed warm-up: connections opened, catalogs and code paths warm.
-    for (const variant of args.variants) await runPass(target, benchPlan(500), variant, meters, variant === Variant.AsIs);
+    for (const variant of args.variants) await runPass(target, benchPlan(500), variant, meters, variant === Variant.AsIs, args.chunk);
     const plan = benchPlan(args.n);
     const loadBefore = loadavg();
     for (let rep = 1; rep <= args.reps; rep++) {
       // The variants alternate within a repetition, so drift in the machine's load falls on all of them alike.
       for (const variant of args.variants) {
         const t0 = performance.now();
-        const figures = await runPass(target, plan, variant, meters, variant === Variant.AsIs);
+        const figures = await runPass(target, plan, variant, meters, variant === Variant.AsIs, args.chunk);
         samples.push(...figures);
         if (variant === Variant.AsIs) sizes = await relationSizes(target);
         console.error(`rep ${rep}/${args.reps} ${variant}: ${((performance.now() - t0) / 1000).toFixed(1)} s`);

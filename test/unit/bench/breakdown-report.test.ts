@@ -61,35 +61,53 @@ describe('summarize', () => {
   });
 });
 
-describe('summarize with the narrow layout', () => {
+describe('summarize with the narrow layouts', () => {
   const samples: StepFigures[] = [
     sample(Step.Floor, Variant.AsIs, { wallMs: 100 }),
     sample(Step.Floor, Variant.AsIs, { wallMs: 300 }),
     sample(Step.Floor, Variant.Narrow, { wallMs: 200 }),
+    sample(Step.Floor, Variant.NarrowBare, { wallMs: 250 }),
+    // Not a layout: its floor is left out of theirs.
+    sample(Step.Floor, Variant.NoTriggers, { wallMs: 9000 }),
     sample(Step.Staging, Variant.AsIs, { wallMs: 50 }),
     sample(Step.Cut, Variant.AsIs, { wallMs: 150, walOwnBytes: 3 * 1024 * 1024 }),
     sample(Step.Cut, Variant.Narrow, { wallMs: 60, walOwnBytes: 1024 * 1024 }),
+    sample(Step.Cut, Variant.NarrowBare, { wallMs: 45 }),
     sample(Step.Enact, Variant.AsIs, { wallMs: 250 }),
     sample(Step.Enact, Variant.Narrow, { wallMs: 40 }),
   ];
 
-  it('is absent when the narrow layout was not measured', () => {
-    expect(summarize(samples.filter((s) => s.variant !== Variant.Narrow), 10).narrow).toBeNull();
+  it('take the pin off the whole run, once, for a streamed run that writes it as it plans', () => {
+    const withPin = [...samples, sample(Step.Pin, Variant.AsIs, { wallMs: 90, walOwnBytes: 2 * 1024 * 1024 }), sample(Step.Pin, Variant.Narrow, { wallMs: 40 })];
+    const lines = formatSummary(summarize(withPin.filter((s) => s.variant !== Variant.NarrowBare), 10)).split('\n');
+    expect(lines.findLast((l) => l.startsWith('planning + phases after the pin'))?.split(/\s{2,}/).slice(1))
+      .toEqual(['450', '2.25x', '3.0', '150', '0.75x', '1.0']);
+    expect(lines.findLast((l) => l.startsWith('planning + LIVE phases'))?.split(/\s{2,}/).slice(1))
+      .toEqual(['540', '2.70x', '5.0', '190', '0.95x', '1.0']);
   });
 
-  it('compares both layouts with the median of every floor of either, and sums the narrow LIVE phases alone', () => {
-    const { narrow } = summarize(samples, 10);
-    expect(narrow?.floorMs).toBe(200);
-    expect(narrow?.live.wallMs).toBe(100);
-    expect(narrow?.steps.map((s) => s.step)).toEqual([Step.Floor, Step.Cut, Step.Enact]);
+  it('are absent when no narrow layout was measured', () => {
+    expect(summarize(samples.filter((s) => s.variant === Variant.AsIs || s.variant === Variant.NoTriggers), 10).layouts).toBeNull();
   });
 
-  it('prints each step as a multiple of that floor, and the whole run with the as-is planning added to both', () => {
-    const lines = formatSummary(summarize(samples, 10)).split('\n');
-    // The narrow table comes last: the as-is table above it has a line per step too.
+  it('compare the layouts measured, as-is first, with the median of every floor of theirs, each LIVE sum its own', () => {
+    const { layouts } = summarize(samples, 10);
+    expect(layouts?.floorMs).toBe(225);
+    expect(layouts?.variants.map((v) => v.variant)).toEqual([Variant.AsIs, Variant.Narrow, Variant.NarrowBare]);
+    expect(layouts?.variants.map((v) => v.live.wallMs)).toEqual([400, 100, 45]);
+    expect(layouts?.variants[1]?.steps.map((s) => s.step)).toEqual([Step.Floor, Step.Cut, Step.Enact]);
+  });
+
+  it('print each step as a multiple of that floor, a dash where a layout lacks it, and the whole run with the as-is planning', () => {
+    const lines = formatSummary(summarize(samples.filter((s) => s.variant !== Variant.NarrowBare), 10)).split('\n');
+    // The layouts' table comes last: the as-is table above it has a line per step too.
     const line = (label: string) => lines.findLast((l) => l.startsWith(label))?.split(/\s{2,}/).slice(1);
     expect(line('cutLegA')).toEqual(['150', '0.75x', '3.0', '60', '0.30x', '1.0']);
     expect(line('LIVE phases')).toEqual(['400', '2.00x', '3.0', '100', '0.50x', '1.0']);
     expect(line('planning + LIVE phases')).toEqual(['450', '2.25x', '3.0', '150', '0.75x', '1.0']);
+    // No pin was measured here, so nothing is taken off.
+    expect(line('planning + phases after the pin')).toEqual(['450', '2.25x', '3.0', '150', '0.75x', '1.0']);
+    expect(formatSummary(summarize(samples, 10)).split('\n').findLast((l) => l.startsWith('lifecycleEnact'))?.split(/\s{2,}/).slice(1))
+      .toEqual(['250', '1.11x', '0.0', '40', '0.18x', '0.0', '-', '-', '-']);
   });
 });
