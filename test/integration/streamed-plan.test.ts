@@ -6,6 +6,7 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { planHashOf } from '../../src/domain/change-set.js';
 import { validateCutplan, type Cutplan } from '../../src/domain/cutplan.js';
@@ -130,6 +131,19 @@ describe.each(TARGET_KINDS)('a plan streamed into %s', (kind) => {
     expect(staged.planHash).toBe(planHashOf(expected.plan as Cutplan));
     expect(staged.counts.new).toBe(3000);
   }, 60_000);
+
+  it('hashes rows of any text as planHashOf does (the database writes each row\'s canonical JSON)', async () => {
+    // Graphemes of all Unicode, mixed with every character JSON escapes and some it does not.
+    const unit = fc.oneof(fc.constantFrom('\\', '"', '\t', '\n', '\r', '\b', '\f', '\u0001', '\u001f', '\u007f', '\u2028', '/', '\\N', '\ud83d\ude00'), fc.string({ unit: 'grapheme', minLength: 1, maxLength: 1 }));
+    const text = fc.string({ unit, minLength: 1, maxLength: 40 }).filter((t) => t.trim().length > 0 && !t.includes('\u0000'));
+    let n = 0;
+    await fc.assert(fc.asyncProperty(fc.array(fc.record({ title: text, body: text }), { minLength: 1, maxLength: 5 }), async (contents) => {
+      n += 1;
+      const rows = contents.map((c, i) => ({ address: `any-text/p${n}/r${i}`, ...c }));
+      const { staged } = await streamed([await source(rows)]);
+      expect(staged.planHash).toBe(planHashOf(validateCutplan(rows.map((r) => ({ ...r, action: 'new' })))));
+    }), { numRuns: 20 });
+  }, 120_000);
 
   it('refuses what loadPlanSources refuses, with the same issues: duplicates (also of bad rows), bad rows, a mixed action', async () => {
     const bad = [
