@@ -7,6 +7,5 @@ export default defineConfig({
     isolate: true,
     // Builds dist/ once when stale: the CLI tests start the compiled CLI, as users run it (test/support/cli-node.ts).
     globalSetup: ['test/support/build-dist.ts'],
-    typecheck: { enabled: true, include: ['test/types/**/*.test-d.ts'] },
   },
 });
