@@ -96,15 +96,6 @@ export class PlanHasher {
     this.#rows += 1;
   }
 
-  /**
-   * The next row in address order, given as its canonical JSON already written (by the database, see
-   * hashChangeSet): exactly the text {@link add} would write for it.
-   */
-  addCanonical(json: string): void {
-    this.#hash.update(this.#rows === 0 ? json : `,${json}`, 'utf8');
-    this.#rows += 1;
-  }
-
   /** The plan hash of the rows added. */
   digest(): string {
     return this.#hash.update(this.#reverts === undefined ? ']' : ']}').digest('hex');

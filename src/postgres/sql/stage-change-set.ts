@@ -143,20 +143,6 @@ export async function sendRetirements(session: DbSession, sink: ChangeSetSink, w
 }
 
 /**
- * A change-set row's canonical JSON as {@link PlanHasher.add} writes it (keys in sorted order, a null action as
- * `null`), written by the database: to_json escapes text exactly as JSON.stringify does any text PostgreSQL can hold
- * (`\"`, `\\`, the short escapes `\b \f \n \r \t`, any other C0 control as a lowercase `\u00xx`, nothing else), as the
- * server's content hash already relies on (pinned-plan.ts). Reading this one column, the client hashes a row without
- * building its object or writing its JSON again. That moves work to the server, which planning leaves idle while the
- * client validates and hashes: `npm run bench:breakdown -- --n 100000 --variants as-is`, alternated with the client's
- * JSON, took planning's client CPU from 2.46 s to 2.19 s and added 0.2–0.5 s of server CPU, its wall unchanged within
- * the noise (2.8 s against 2.7 and 3.0 s). It is meant for where planning is bound by the client (1M rows on a 2-core
- * machine: 34–36 s of client CPU in 35–40 s of wall, docs/performance.md); its effect there is not measured yet.
- */
-const CANONICAL_ROW_SQL = `'{"action":' || coalesce(to_json(action)::text, 'null') || ',"address":' || to_json(address)::text
-  || ',"body":' || to_json(body)::text || ',"title":' || to_json(title)::text || '}'`;
-
-/**
  * The plan hash of the change set in `sink`, its rows read back in address order (the order planHashOf hashes in),
  * and in the same pass the digests a pin of it has: the same bytes, so the same hash, as planHashOf over the plan
  * classifyPlan returns for the same rows.
@@ -164,10 +150,10 @@ const CANONICAL_ROW_SQL = `'{"action":' || coalesce(to_json(action)::text, 'null
 export async function hashChangeSet(session: DbSession, sink: ChangeSetSink): Promise<{ planHash: string; digests: ReturnType<PinnedDigests['digest']> }> {
   const hash = new PlanHasher();
   const digests = new PinnedDigests();
-  for await (const row of cursorRows<{ action: RowAction; address: string; content_hash: string; canonical: string }>(
-    session, `SELECT action, address, content_hash, ${CANONICAL_ROW_SQL} AS canonical FROM ${sink.table.name} WHERE ${sink.where} ORDER BY address COLLATE "C"`, sink.params,
+  for await (const row of cursorRows<{ action: RowAction; address: string; body: string; title: string; content_hash: string }>(
+    session, `SELECT action, address, body, title, content_hash FROM ${sink.table.name} WHERE ${sink.where} ORDER BY address COLLATE "C"`, sink.params,
   )) {
-    hash.addCanonical(row.canonical);
+    hash.add(row);
     digests.add({ address: row.address, contentHash: row.content_hash, action: row.action });
   }
   return { planHash: hash.digest(), digests: digests.digest() };
