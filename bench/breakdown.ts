@@ -4,8 +4,9 @@
  * through the adapter (with `--chunk` rows per chunk, else its default), the COPY floor and `cutter plan`'s streamed
  * planning of the same N rows, measured for wall time, backend CPU, WAL and bytes sent; the same again with the IU
  * table's triggers disabled, and without its secondary indexes too; and, asked for by name, the narrow layout's
- * prototype (bench/narrow-layout.ts) in the same three. Prints a table; writes JSON only to `--out`. The server must be local (its backends' /proc is read) and the
- * DSN (CUTTER_BENCH_DATABASE_URL) a superuser's: it creates pg_walinspect and a temporary replication slot.
+ * prototype (bench/narrow-layout.ts) in the same three. Prints a table; writes JSON only to `--out`. The server must
+ * be local (its backends' /proc is read) and the DSN (CUTTER_BENCH_DATABASE_URL) a superuser's: it creates
+ * pg_walinspect and a temporary replication slot.
  */
 import { execFileSync } from 'node:child_process';
 import { readFile, writeFile } from 'node:fs/promises';

@@ -1,7 +1,8 @@
 /**
- * The breakdown's `narrow` variant: a prototype of the layout docs/performance.md proposes for issue 17's whole-run
- * target, in which an IU version row carries no title or body (those live once, content-addressed, beside it), so the
- * cut inserts and enactment rewrites rows of about 200 bytes instead of 1.2 KB. It measures that layout through the
+ * The breakdown's `narrow` variants: a prototype of the layout proposed for issue 17's whole-run target, in which an
+ * IU version row carries no title or body (those live once, content-addressed, beside it), so the cut inserts and
+ * enactment rewrites rows of about 200 bytes instead of 1.2 KB (docs/performance.md has what it measured: not enough
+ * to reach the target). It measures that layout through the
  * adapter's own statements and the database's own functions, triggers and indexes, without changing either:
  * - the IU table is renamed `cutter.iu_heads`, keeping its indexes, constraints and triggers, with title and body
  *   allowed to be NULL (a NULL takes a bit of the row's null bitmap, no bytes);
