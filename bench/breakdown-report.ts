@@ -131,7 +131,17 @@ export function formatSummary(summary: BreakdownSummary): string {
     ...diff(s?.triggers ?? null), ...diff(s?.indexes ?? null),
   ], widths);
   const p = summary.perIU;
-  return [...asIsLines(summary, head, widths, row, p), ...layoutLines(summary)].join('\n');
+  return [
+    `N = ${summary.n.toLocaleString('en-US')} IUs; medians. cpu = backend utime+stime; sched = the same by schedstat; runq = backend waited for a core;`,
+    'client = this process\'s CPU; WAL = the step\'s own records without full-page images, +FPI = those; srv WAL = the server\'s insert position moved;',
+    'trg = as-is − IU triggers disabled; idx = triggers disabled − by-change-set and one-enacted indexes dropped too (see docs/performance.md)',
+    pad(head, widths),
+    ...summary.steps.map((s) => row(s.step, s.asIs, s)),
+    row('LIVE phases (pin..enact)', summary.live),
+    `per IU over the LIVE phases: WAL ${p.walNoFpiBytes.toFixed(0)} B without FPI (${p.walBytes.toFixed(0)} B with) in ${p.walRecords.toFixed(2)} records; ` +
+      `backend CPU ${p.cpuMicros.toFixed(1)} µs; sent ${p.sentBytes.toFixed(0)} B; wall ${p.wallMicros.toFixed(1)} µs; ${p.rowsPerCoreSecond.toFixed(0)} IUs per server-core-second`,
+    ...layoutLines(summary),
+  ].join('\n');
 }
 
 /**
@@ -149,9 +159,8 @@ function layoutLines(summary: BreakdownSummary): string[] {
   const whole = (live: Figures): Figures => ({ ...live, wallMs: live.wallMs + planning });
   // The streamed run's planning writes the pin as it plans, so its whole run lies between the two sums: with the pin
   // counted again (above; planning here writes a temporary table), and without it (below; the pin is WAL-logged).
-  const pinOf = (v: (typeof variants)[number]) => v.steps.find((s) => s.step === Step.Pin)?.figures;
   const withoutPin = (v: (typeof variants)[number]): Figures => {
-    const pin = pinOf(v);
+    const pin = v.steps.find((s) => s.step === Step.Pin)?.figures;
     return { ...v.live, wallMs: v.live.wallMs + planning - (pin?.wallMs ?? 0), walNoFpiBytes: v.live.walNoFpiBytes - (pin?.walNoFpiBytes ?? 0) };
   };
   return [
@@ -166,15 +175,3 @@ function layoutLines(summary: BreakdownSummary): string[] {
   ];
 }
 
-function asIsLines(summary: BreakdownSummary, head: readonly string[], widths: readonly number[], row: (label: string, f: Figures, s?: StepSummary) => string, p: BreakdownSummary['perIU']): string[] {
-  return [
-    `N = ${summary.n.toLocaleString('en-US')} IUs; medians. cpu = backend utime+stime; sched = the same by schedstat; runq = backend waited for a core;`,
-    'client = this process\'s CPU; WAL = the step\'s own records without full-page images, +FPI = those; srv WAL = the server\'s insert position moved;',
-    'trg = as-is − IU triggers disabled; idx = triggers disabled − by-change-set and one-enacted indexes dropped too (see docs/performance.md)',
-    pad(head, widths),
-    ...summary.steps.map((s) => row(s.step, s.asIs, s)),
-    row('LIVE phases (pin..enact)', summary.live),
-    `per IU over the LIVE phases: WAL ${p.walNoFpiBytes.toFixed(0)} B without FPI (${p.walBytes.toFixed(0)} B with) in ${p.walRecords.toFixed(2)} records; ` +
-      `backend CPU ${p.cpuMicros.toFixed(1)} µs; sent ${p.sentBytes.toFixed(0)} B; wall ${p.wallMicros.toFixed(1)} µs; ${p.rowsPerCoreSecond.toFixed(0)} IUs per server-core-second`,
-  ];
-}
