@@ -138,5 +138,5 @@ describe('streamed sources have their own size limit', () => {
     await writeFile(path, `{"address":"a/b","title":"T","body":"${'w'.repeat(FileLimits.maxSourceLineChars + 10)}"}\n`);
     const error = await refusal(loadPlanSources([path]));
     expect(error.message).toContain(`${path}:1: a line longer than ${FileLimits.maxSourceLineChars} characters (FileLimits.maxSourceLineChars)`);
-  });
+  }, 60_000); // writes and reads a line past the limit: 3.4-4.1 s in CI on a 2-core VM, 5.1 s with a fourth worker
 });
